@@ -1,0 +1,103 @@
+"""Settings, read once from the environment.
+
+Every setting has one default here, with the reason beside it, so that the web process, the workers
+and the CLI agree on them (the contract's variables are in ``shared/contracts/api.md``).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} måste vara ett heltal, inte {raw!r}.") from None
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"{name} måste vara ett tal, inte {raw!r}.") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    #: None means "start an embedded Redis in data_dir" (only ``kansli serve`` does that).
+    redis_url: str | None
+    host: str = "127.0.0.1"
+    port: int = 5000
+    #: Worker processes ``kansli serve`` keeps running.
+    workers: int = 2
+    #: Uploads above this are refused with 413; plans are rarely above a few MB.
+    max_upload_bytes: int = 50 * 1024 * 1024
+    #: Longer documents are refused: a 2,000-page "plan" is a mistake, and it would hold a worker.
+    max_pages: int = 2000
+    #: RQ's job timeout; the job is hard-killed 60 s after it.
+    job_timeout: int = 600
+    #: Attempts before a job that keeps crashing is marked failed.
+    max_attempts: int = 3
+    #: A running job renews its lease every third of this; a lease that runs out means its worker died.
+    lease_seconds: float = 30.0
+    #: How often ``kansli serve`` looks for work whose worker died or whose Redis entry was lost.
+    recovery_interval: float = 10.0
+    #: A worker process exits after this many jobs and is restarted, which bounds its memory.
+    worker_max_jobs: int = 50
+    templates_dir: Path = field(default_factory=lambda: REPO_ROOT / "templates" / "docx")
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    def secret_key(self) -> str:
+        """A per-installation key kept in the data folder, so sessions survive restarts."""
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(secrets.token_hex(32))
+            tmp.chmod(0o600)
+            try:
+                os.link(tmp, path)  # first writer wins; never replace an existing key
+            except FileExistsError:
+                pass
+            tmp.unlink()
+        return path.read_text().strip()
+
+
+def load(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit overrides (tests, CLI options) on top."""
+    data_dir = Path(os.environ.get("KANSLI_DATA_DIR") or "instance").resolve()
+    values: dict[str, object] = dict(
+        data_dir=data_dir,
+        database_url=os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'kansli.db'}",
+        redis_url=os.environ.get("REDIS_URL") or None,
+        host=os.environ.get("HOST") or "127.0.0.1",
+        port=_int("PORT", 5000),
+        workers=_int("KANSLI_WORKERS", 2),
+        max_upload_bytes=_int("KANSLI_MAX_UPLOAD_MB", 50) * 1024 * 1024,
+        max_pages=_int("KANSLI_MAX_PAGES", 2000),
+        job_timeout=_int("KANSLI_JOB_TIMEOUT", 600),
+        max_attempts=_int("KANSLI_MAX_ATTEMPTS", 3),
+        lease_seconds=_float("KANSLI_LEASE_SECONDS", 30.0),
+        recovery_interval=_float("KANSLI_RECOVERY_INTERVAL", 10.0),
+        worker_max_jobs=_int("KANSLI_WORKER_MAX_JOBS", 50),
+    )
+    if os.environ.get("KANSLI_TEMPLATES_DIR"):
+        values["templates_dir"] = Path(os.environ["KANSLI_TEMPLATES_DIR"])
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]

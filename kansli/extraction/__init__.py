@@ -1,0 +1,41 @@
+"""Extraction: PDF bytes in, the object of ``shared/contracts/extraction.md`` out.
+
+The one entry point, :func:`extract`, is what the worker job and ``kansli extract`` both call. It is a
+pure function of the bytes (and limits); it raises :class:`Refusal` for documents it will not read.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from . import decision, district_plan, report
+from .classify import classify
+from .normalize import clean
+from .pdf import ProgressCallback, read
+from .refusal import Refusal
+
+__all__ = ["extract", "Refusal", "EXTRACTORS"]
+
+EXTRACTORS = {
+    "district_plan": district_plan.extract,
+    "report": report.extract,
+    "decision": decision.extract,
+}
+
+
+def _title(text: str) -> str | None:
+    for line in text.splitlines():
+        if (title := clean(line)) and len(title) > 3 and any(c.isalpha() for c in title):
+            return title[:200]
+    return None
+
+
+def extract(
+    data: bytes, *, max_pages: int = 2000, on_progress: ProgressCallback | None = None
+) -> dict[str, Any]:
+    pdf = read(data, max_pages=max_pages, on_progress=on_progress)
+    kind = classify(pdf.text)
+    if kind in EXTRACTORS:
+        fields, warnings = EXTRACTORS[kind](pdf)
+    else:
+        fields, warnings = {"title": _title(pdf.text)}, ["Dokumentet kändes inte igen som plan, rapport eller beslut."]
+    return {"kind": kind, "pages": pdf.pages, "fields": fields, "warnings": warnings}

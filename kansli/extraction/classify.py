@@ -1,0 +1,39 @@
+"""Which kind of document a text is: each kind scores its own markers, the best score wins."""
+from __future__ import annotations
+
+import re
+
+MARKERS: dict[str, list[tuple[str, int]]] = {
+    "decision": [
+        (r"\bRegeringsbeslut\b", 3),
+        (r"\bRegeringens beslut\b", 3),
+        (r"På regeringens vägnar", 2),
+        (r"\bLikalydande till\b", 2),
+        (r"\bKopia till\b", 1),
+    ],
+    "district_plan": [
+        (r"\bstadsdelsplan", 4),
+        (r"\bStadsdel(?:ar|en|arna)?\b", 1),
+        (r"\bPlanperiod\b", 2),
+        (r"\bIndikator", 1),
+        (r"\bLokalt utvecklingsavtal|lokala utvecklingsavtal", 1),
+    ],
+    "report": [
+        (r"\bRedovisning\b", 2),
+        (r"\b13 ?§", 2),
+        (r"\bverksamhetsåret\b", 2),
+        (r"Förslag till åtgärder", 2),
+        (r"\bÅrsrapport\b|\bRapport\b", 1),
+    ],
+}
+THRESHOLD = 4
+
+
+def classify(text: str) -> str:
+    head = text[:20000]
+    scores = {
+        kind: sum(weight for pattern, weight in markers if re.search(pattern, head, re.IGNORECASE))
+        for kind, markers in MARKERS.items()
+    }
+    kind, score = max(scores.items(), key=lambda item: item[1])
+    return kind if score >= THRESHOLD else "unknown"

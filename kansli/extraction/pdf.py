@@ -1,0 +1,108 @@
+"""Reading a PDF's text layer, page by page, behind the preflight checks of the contract.
+
+Pages are closed as soon as they are read: pdfplumber keeps every parsed page otherwise, and a long
+plan then takes gigabytes.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
+
+from .refusal import Refusal
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int], None]
+# Glyphs without a Unicode mapping come out as "(cid:N)"; at a line start they are almost always bullets.
+_CID_BULLET = re.compile(r"^\(cid:\d+\)\s*", re.MULTILINE)
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def _tidy(text: str) -> str:
+    return _CID.sub("", _CID_BULLET.sub("• ", text))
+
+
+@dataclass
+class PdfText:
+    pages: int
+    #: Text of each page, in reading order.
+    texts: list[str]
+    #: Tables of each page: rows of cell strings (None for empty cells).
+    tables: list[list[list[list[str | None]]]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
+
+
+def preflight(data: bytes) -> None:
+    """Refuse what is plainly not a PDF before any parser sees it."""
+    if not data.strip():
+        raise Refusal("empty")
+    if b"%PDF-" not in data[:1024]:
+        raise Refusal("not_pdf")
+
+
+def _is_password_error(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (PDFPasswordIncorrect, PDFEncryptionError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def read(
+    data: bytes,
+    *,
+    max_pages: int,
+    with_tables: bool = True,
+    on_progress: ProgressCallback | None = None,
+) -> PdfText:
+    preflight(data)
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PdfminerException as exc:
+        if _is_password_error(exc) or b"/Encrypt" in data:
+            raise Refusal("encrypted") from exc
+        raise Refusal("corrupt") from exc
+    except Exception as exc:  # pdfminer raises many unrelated types on broken files
+        log.info("unreadable PDF: %r", exc)
+        raise Refusal("corrupt") from exc
+    with pdf:
+        try:
+            count = len(pdf.pages)
+        except Exception as exc:
+            raise Refusal("corrupt") from exc
+        if count == 0:
+            raise Refusal("empty")
+        if count > max_pages:
+            raise Refusal(
+                "too_many_pages",
+                f"PDF-filen har {count} sidor men högst {max_pages} tas emot; "
+                "ladda upp den del som gäller ärendet.",
+            )
+        texts: list[str] = []
+        tables: list[list[list[list[str | None]]]] = []
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
+                texts.append(_tidy(page.extract_text() or ""))
+                tables.append(page.extract_tables() if with_tables else [])
+            except Exception as exc:
+                log.info("page %d unreadable: %r", number, exc)
+                texts.append("")
+                tables.append([])
+            finally:
+                page.close()
+            if on_progress:
+                on_progress(number, count)
+    if not any(t.strip() for t in texts):
+        raise Refusal("no_text")
+    return PdfText(pages=count, texts=texts, tables=tables)

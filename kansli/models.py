@@ -1,0 +1,127 @@
+"""Database models: users and tokens, uploaded documents with their extraction history, outputs.
+
+Job state (status, progress, error, attempts, lease) lives on the rows themselves, not only in Redis,
+so that work survives a lost Redis or a killed worker (see :mod:`kansli.jobstate`).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ROLES = ("clerk", "drafter", "registrar", "admin")
+AGENCIES = ("Arbetsförmedlingen", "Försäkringskassan", "Polismyndigheten")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: SHA-256 of the token: tokens are random, so a fast hash is enough and the token is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user: Mapped[User] = relationship()
+
+
+class JobStateMixin:
+    """Columns every queued piece of work carries; see :mod:`kansli.jobstate` for the rules."""
+
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: Random token of the attempt that holds the work; a stale attempt can no longer write.
+    claim: Mapped[str | None] = mapped_column(String(32))
+    lease_until: Mapped[datetime | None] = mapped_column()
+    #: "host:pid" of the process running the work, for the logs and for operators.
+    worker: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Document(JobStateMixin, Base):
+    __tablename__ = "documents"
+    RUNNING = "processing"
+    DONE = "extracted"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    #: Same bytes, same document: an upload of known bytes returns the existing one.
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str | None] = mapped_column(String(20))
+    pages: Mapped[int | None] = mapped_column(Integer)
+    warnings: Mapped[list[Any]] = mapped_column(default=list)
+    revisions: Mapped[list[Revision]] = relationship(
+        order_by="Revision.number", back_populates="document", cascade="all, delete-orphan"
+    )
+
+    def current_fields(self) -> dict[str, Any] | None:
+        return self.revisions[-1].fields if self.revisions else None
+
+
+class Revision(Base):
+    """One version of a document's fields: number 1 is the extraction, later ones are corrections."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(20))  # "extraction" or "correction"
+    fields: Mapped[dict[str, Any]] = mapped_column()
+    changed: Mapped[list[Any]] = mapped_column(default=list)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    document: Mapped[Document] = relationship(back_populates="revisions")
+    user: Mapped[User | None] = relationship()
+
+
+class Output(JobStateMixin, Base):
+    __tablename__ = "outputs"
+    RUNNING = "rendering"
+    DONE = "ready"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    agency: Mapped[str | None] = mapped_column(String(100))
+    #: The fields the output is made from, frozen at request time: later corrections don't change it.
+    fields: Mapped[dict[str, Any]] = mapped_column()
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    files: Mapped[list[OutputFile]] = relationship(
+        order_by="OutputFile.id", back_populates="output", cascade="all, delete-orphan"
+    )
+
+
+class OutputFile(Base):
+    __tablename__ = "output_files"
+    __table_args__ = (UniqueConstraint("output_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    output_id: Mapped[int] = mapped_column(ForeignKey("outputs.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(255))
+    format: Mapped[str] = mapped_column(String(10))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    output: Mapped[Output] = relationship(back_populates="files")
