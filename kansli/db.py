@@ -5,6 +5,7 @@ busy timeout instead of failing on a lock. Schema changes go through Alembic (``
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -18,8 +19,23 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-@lru_cache(maxsize=None)
+def _forget_inherited_connections() -> None:
+    """A forked child (RQ's work horse) must not reuse its parent's pooled connections."""
+    for engine in _ENGINES.values():
+        engine.dispose(close=False)
+
+
+_ENGINES: dict[str, Engine] = {}
+os.register_at_fork(after_in_child=_forget_inherited_connections)
+
+
 def engine_for(url: str) -> Engine:
+    if url not in _ENGINES:
+        _ENGINES[url] = _create(url)
+    return _ENGINES[url]
+
+
+def _create(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
 

@@ -1,0 +1,141 @@
+"""The ``kansli`` command (shared/contracts/api.md): serve, worker, extract, generate, user, db."""
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy import func, select
+
+from kansli import config, db
+from kansli.extraction import Refusal, extract
+from kansli.generation import GenerationError, render_agreement
+from kansli.models import AGENCIES, ROLES, User
+from kansli.users import UserError, create_user
+
+REFUSED = 3
+
+
+@click.group()
+def main() -> None:
+    """Kansli: dokument och blanketter för urbant utvecklingsarbete."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+
+
+def _log_info() -> None:
+    """The long-running commands log what happens to each document; the one-shot ones stay quiet."""
+    logging.getLogger().setLevel(logging.INFO)
+
+
+@main.command()
+@click.option("--host", envvar="HOST", default="127.0.0.1", show_default=True)
+@click.option("--port", envvar="PORT", default=5000, type=int, show_default=True)
+@click.option("--workers", envvar="KANSLI_WORKERS", default=2, type=int, show_default=True)
+def serve(host: str, port: int, workers: int) -> None:
+    """Webbserver, workers och (utan REDIS_URL) en inbyggd Redis."""
+    from kansli.supervisor import serve as run
+
+    _log_info()
+    settings = config.load(host=host, port=port, workers=workers)
+    db.upgrade(settings.database_url)
+    with db.session_scope(settings.database_url) as session:
+        if not session.scalar(select(func.count()).select_from(User)):
+            click.echo("Inga användare finns ännu. Skapa den första administratören med:\n"
+                       "  kansli user add NAMN --role admin", err=True)
+    run(settings)
+
+
+@main.command()
+@click.option("--count", default=1, type=int, show_default=True, help="Antal workerprocesser.")
+def worker(count: int) -> None:
+    """Workerprocesser som delar REDIS_URL, DATABASE_URL och datamappen med webbservern."""
+    from kansli.supervisor import run_workers
+
+    _log_info()
+    run_workers(config.load(), count)
+
+
+@main.command("extract")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def extract_cmd(file: Path) -> None:
+    """Läs fälten ur en PDF och skriv dem som JSON."""
+    settings = config.load()
+    try:
+        result = extract(file.read_bytes(), max_pages=settings.max_pages)
+    except Refusal as refusal:
+        click.echo(json.dumps(refusal.as_dict(), ensure_ascii=False))
+        sys.exit(REFUSED)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@main.group()
+def generate() -> None:
+    """Skapa Word-utkast."""
+
+
+@generate.command()
+@click.option("--fields", "fields_file", required=True, type=click.File("r", encoding="utf-8"),
+              help="Stadsdelsplanens fält som JSON (utdata från kansli extract går bra).")
+@click.option("--agency", required=True, type=click.Choice(AGENCIES))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def agreement(fields_file: click.utils.LazyFile, agency: str, output: Path) -> None:
+    """En samverkansöverenskommelse från en stadsdelsplans fält."""
+    try:
+        data = json.load(fields_file)
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"Fältfilen är ingen giltig JSON (rad {exc.lineno}); rätta filen.") from None
+    fields = data.get("fields", data) if isinstance(data, dict) else data
+    try:
+        document = render_agreement(fields, agency, config.load().templates_dir)
+    except GenerationError as exc:
+        raise click.ClickException(str(exc)) from None
+    output.write_bytes(document)
+    click.echo(str(output))
+
+
+@main.group()
+def user() -> None:
+    """Användare och API-nycklar."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--password", envvar="KANSLI_PASSWORD", help="Utan detta: fråga (terminal) eller slumpa.")
+def user_add(name: str, role: str, password: str | None) -> None:
+    """Skapa en användare; sista raden är användarens API-nyckel."""
+    settings = config.load()
+    db.upgrade(settings.database_url)
+    generated = False
+    if password is None:
+        if sys.stdin.isatty():
+            password = getpass.getpass("Lösenord: ")
+            if getpass.getpass("Upprepa lösenordet: ") != password:
+                raise click.ClickException("Lösenorden stämmer inte överens.")
+        else:
+            password, generated = secrets.token_urlsafe(12), True
+    try:
+        with db.session_scope(settings.database_url) as session:
+            created, token = create_user(session, name, role, password)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Användaren {created.name} ({role}) är skapad.")
+    if generated:
+        click.echo(f"Lösenord: {password}")
+    click.echo(token)
+
+
+@main.group("db")
+def db_group() -> None:
+    """Databasen."""
+
+
+@db_group.command()
+def upgrade() -> None:
+    """Uppgradera databasschemat till senaste version."""
+    db.upgrade(config.load().database_url)
+    click.echo("Databasen är uppdaterad.")

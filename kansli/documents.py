@@ -1,0 +1,75 @@
+"""Uploaded documents: accepting an upload, and correcting extracted fields with history kept."""
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from werkzeug.utils import secure_filename
+
+from kansli.extraction.pdf import preflight
+from kansli.extraction.refusal import Refusal
+from kansli.fields import FieldError, validate
+from kansli.models import Document, Revision
+from kansli.storage import Store
+
+
+class UploadRejected(ValueError):
+    """An upload refused at the door; ``status`` is the HTTP status the API answers with."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def display_name(filename: str | None) -> str:
+    """A name for lists and downloads only: files are stored by their hash, never by this name."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name[:255] or "dokument.pdf"
+
+
+def add_upload(session: Session, store: Store, data: bytes, filename: str | None,
+               user_id: int | None) -> tuple[Document, bool]:
+    """Store an upload and create its document; returns (document, created).
+
+    The same bytes uploaded again return the existing document instead of a second copy.
+    """
+    name = display_name(filename)
+    try:
+        preflight(data)
+    except Refusal as refusal:
+        raise UploadRejected(415, refusal.code, f"{name}: {refusal.message}") from None
+    digest = hashlib.sha256(data).hexdigest()
+    if existing := session.scalar(select(Document).where(Document.sha256 == digest)):
+        return existing, False
+    store.put(data)  # file first: a row never points at a missing file
+    doc = Document(filename=name, sha256=digest, size=len(data), uploaded_by=user_id, status="queued")
+    session.add(doc)
+    try:
+        session.commit()
+    except IntegrityError:  # the same bytes arrived at the same moment from someone else
+        session.rollback()
+        return session.scalar(select(Document).where(Document.sha256 == digest)), False  # type: ignore[return-value]
+    return doc, True
+
+
+def correct(session: Session, doc: Document, changes: Any, user_id: int | None) -> Revision:
+    """Apply a drafter's corrections as a new revision; earlier revisions stay untouched."""
+    if doc.status != "extracted" or not doc.revisions:
+        raise FieldError("Dokumentet har inga extraherade fält att rätta ännu.")
+    checked = validate(doc.kind or "unknown", changes)
+    current = doc.revisions[-1]
+    fields = {**current.fields, **checked}
+    changed = sorted(k for k, v in checked.items() if current.fields.get(k) != v)
+    revision = Revision(document_id=doc.id, number=current.number + 1, source="correction",
+                        fields=fields, changed=changed, user_id=user_id)
+    session.add(revision)
+    session.commit()
+    session.refresh(doc)
+    return revision
+
+
+def safe_download_name(name: str) -> str:
+    return secure_filename(name) or "fil"

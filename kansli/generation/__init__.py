@@ -1,0 +1,5 @@
+"""Generation: fields in, Word document bytes out — pure functions shared by jobs and the CLI."""
+from .agreement import AREA_HEADINGS, AGENCY_AREAS, agreement_context, render_agreement
+from .errors import GenerationError
+
+__all__ = ["AREA_HEADINGS", "AGENCY_AREAS", "agreement_context", "render_agreement", "GenerationError"]

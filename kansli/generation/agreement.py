@@ -1,0 +1,88 @@
+"""The cooperation agreement (samverkansöverenskommelse) between an agency and a municipality.
+
+Built from a district plan's fields: the plan's goals for the areas that concern the agency, its
+indicators, districts, period and contact.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kansli.models import AGENCIES
+
+from .errors import GenerationError
+from .render import render_docx
+
+AREA_HEADINGS = {
+    "arbete": "Arbete och sysselsättning",
+    "utbildning": "Utbildning",
+    "trygghet": "Trygghet",
+    "tillvaxt": "Lokal tillväxt",
+}
+#: Which of the plan's areas each agency works in (its ordinary remit).
+AGENCY_AREAS = {
+    "Arbetsförmedlingen": ("arbete", "utbildning"),
+    "Försäkringskassan": ("arbete",),
+    "Polismyndigheten": ("trygghet",),
+}
+MISSING = "[att fylla i]"
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return ""
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return text.replace(".", ",")
+
+
+def _measure(point: dict[str, Any] | None) -> str:
+    point = point or {}
+    value, year = _number(point.get("value")), point.get("year")
+    return f"{value} ({year})" if value and year else value or (str(year) if year else "")
+
+
+def agreement_context(fields: dict[str, Any], agency: str) -> dict[str, Any]:
+    """The template's variables; gaps become visible placeholders rather than blank text."""
+    if agency not in AGENCIES:
+        raise GenerationError(f"Okänd myndighet {agency!r}; välj en av {', '.join(AGENCIES)}.")
+    if not isinstance(fields, dict):
+        raise GenerationError("Fälten måste vara ett JSON-objekt med stadsdelsplanens fält.")
+    districts = [d for d in fields.get("districts") or [] if isinstance(d, str) and d.strip()]
+    period = fields.get("period") or {}
+    start, end = period.get("start"), period.get("end")
+    contact = fields.get("contact") or {}
+    contact_parts = [contact.get(k) for k in ("name", "title", "email", "phone") if contact.get(k)]
+    areas = AGENCY_AREAS[agency]
+    goals = fields.get("goals") or {}
+    return {
+        "agency": agency,
+        "municipality": fields.get("municipality") or MISSING,
+        "districts": districts,
+        "districts_text": _join(districts) if districts else MISSING,
+        "period_text": f"{start}–{end}" if start and end else "under perioden " + MISSING,
+        "reference": fields.get("reference"),
+        "adopted": fields.get("adopted"),
+        "goal_areas": [
+            {"heading": AREA_HEADINGS[a], "goals": list(goals[a])} for a in areas if goals.get(a)
+        ],
+        "indicators": [
+            {
+                "name": i.get("name") or "",
+                "unit": i.get("unit") or "",
+                "baseline": _measure(i.get("baseline")),
+                "target": _measure(i.get("target")),
+                "area": AREA_HEADINGS.get(i.get("area") or "", ""),
+            }
+            for i in fields.get("indicators") or []
+            if isinstance(i, dict)
+        ],
+        "contact_text": ", ".join(contact_parts) if contact_parts else MISSING,
+    }
+
+
+def render_agreement(fields: dict[str, Any], agency: str, templates_dir: Path) -> bytes:
+    return render_docx(templates_dir / "agreement.docx", agreement_context(fields, agency))

@@ -1,0 +1,32 @@
+"""Filling a Word template safely: values are literal text, never markup or template code."""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+
+# Characters XML 1.0 forbids; PDFs' text layers carry them and Word refuses such a file.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def scrub(value: Any) -> Any:
+    """Strip forbidden characters from every string in a (nested) context."""
+    if isinstance(value, str):
+        return _XML_FORBIDDEN.sub("", value)
+    if isinstance(value, dict):
+        return {k: scrub(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [scrub(v) for v in value]
+    return value
+
+
+def render_docx(template: Path, context: dict[str, Any]) -> bytes:
+    doc = DocxTemplate(str(template))
+    doc.render(scrub(context), jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

@@ -1,0 +1,60 @@
+"""Generated outputs: what a drafter may ask for, and from which fields."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kansli.models import AGENCIES, Document, Output
+
+
+class OutputRejected(ValueError):
+    """A request for an output that cannot be made; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def request_output(session: Session, body: Any, user_id: int | None) -> Output:
+    """Validate a request (the API's ``POST /api/outputs`` body) and create the queued output."""
+    if not isinstance(body, dict):
+        raise OutputRejected(400, "bad_request", "Skicka ett JSON-objekt med kind och document_id.")
+    kind = body.get("kind")
+    if kind == "decision":
+        raise OutputRejected(
+            422, "unsupported",
+            "Beslutsbrev kan ännu inte skapas i Kansli; skapa en samverkansöverenskommelse i stället.",
+        )
+    if kind != "agreement":
+        raise OutputRejected(400, "bad_request", "Okänd typ av utkast; ange kind \"agreement\".")
+    agency = body.get("agency")
+    if agency not in AGENCIES:
+        raise OutputRejected(400, "bad_request", f"Välj myndighet: {', '.join(AGENCIES)}.")
+    doc_id = body.get("document_id")
+    doc = session.get(Document, doc_id) if isinstance(doc_id, int) and not isinstance(doc_id, bool) else None
+    if doc is None:
+        raise OutputRejected(404, "not_found", f"Dokument {doc_id} finns inte.")
+    if doc.status != "extracted":
+        raise OutputRejected(409, "not_ready", "Dokumentet är inte färdigläst ännu; vänta tills det är extraherat.")
+    if doc.kind != "district_plan":
+        raise OutputRejected(
+            409, "wrong_kind", "En samverkansöverenskommelse skapas från en strategisk stadsdelsplan, "
+            "och det här dokumentet är ingen sådan.",
+        )
+    output = Output(kind="agreement", document_id=doc.id, agency=agency, fields=doc.current_fields(),
+                    created_by=user_id, status="queued")
+    session.add(output)
+    session.commit()
+    return output
+
+
+def file_name(output: Output) -> str:
+    """A download name that says what the file is, e.g. ``samverkansoverenskommelse-…-botkyrka.docx``."""
+    municipality = (output.fields or {}).get("municipality") or "kommun"
+    slug = "-".join(
+        "".join(c for c in part if c.isalnum()).lower()
+        for part in (output.agency or "", municipality.removesuffix(" kommun"))
+    )
+    table = str.maketrans("åäöéü", "aaoeu")
+    return f"samverkansoverenskommelse-{slug.translate(table)}.docx"

@@ -1,0 +1,75 @@
+"""Redis connections and the two RQ queues: extraction and rendering.
+
+Jobs are enqueued by dotted name, so the web process never imports the job code, and keyed by the
+row id, so the same work is never queued twice.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from redis import Redis
+from rq import Queue, Retry
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job, JobStatus
+
+from kansli.config import Settings
+
+EXTRACT = "kansli-extract"
+RENDER = "kansli-render"
+QUEUES = (EXTRACT, RENDER)
+#: Seconds before the 1st, 2nd, 3rd retry of a job that raised.
+BACKOFF = [5, 30, 120]
+
+
+@lru_cache(maxsize=None)
+def connection(url: str) -> Redis:
+    return Redis.from_url(url)
+
+
+def document_job_id(document_id: int) -> str:
+    return f"document-{document_id}"
+
+
+def output_job_id(output_id: int) -> str:
+    return f"output-{output_id}"
+
+
+def _enqueue(settings: Settings, queue: str, func: str, row_id: int, job_id: str) -> None:
+    assert settings.redis_url, "REDIS_URL must be set in processes that enqueue"
+    q = Queue(queue, connection=connection(settings.redis_url))
+    try:
+        q.enqueue_call(
+            func, args=(row_id,), job_id=job_id, unique=True,
+            timeout=settings.job_timeout, result_ttl=3600, failure_ttl=7 * 24 * 3600,
+            retry=Retry(max=max(settings.max_attempts - 1, 0), interval=BACKOFF),
+        )
+    except DuplicateJobError:
+        pass  # already queued: enqueueing is idempotent
+
+
+def enqueue_extraction(settings: Settings, document_id: int) -> None:
+    _enqueue(settings, EXTRACT, "workers.jobs.extract_document", document_id, document_job_id(document_id))
+
+
+def enqueue_render(settings: Settings, output_id: int) -> None:
+    _enqueue(settings, RENDER, "workers.jobs.render_output", output_id, output_job_id(output_id))
+
+
+def live_job(redis: Redis, job_id: str) -> Job | None:
+    """The job if Redis still holds it in a state that will run; None if lost or dead."""
+    try:
+        job = Job.fetch(job_id, connection=redis)
+    except NoSuchJobError:
+        return None
+    status = job.get_status(refresh=False)
+    if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED, JobStatus.FINISHED, None):
+        return None
+    return job
+
+
+def forget(redis: Redis, job_id: str) -> None:
+    """Remove a job and its registry entries, so RQ's own clean-up can't act on a stale copy later."""
+    try:
+        Job.fetch(job_id, connection=redis).delete(remove_from_queue=True)
+    except NoSuchJobError:
+        pass

@@ -1,0 +1,154 @@
+"""``kansli serve`` and ``kansli worker``: a small process supervisor.
+
+It starts the children (web server, workers), restarts any that exit — workers exit on purpose after
+a number of jobs — runs the recovery pass on a timer, and on Ctrl-C or SIGTERM stops all of them.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+from kansli import db, recovery
+from kansli.config import Settings
+from kansli.queues import connection
+
+log = logging.getLogger("kansli.supervisor")
+
+#: A child that dies sooner than this after starting is restarted with a growing delay.
+QUICK_EXIT = 5.0
+STOP_GRACE = 20.0
+
+
+@dataclass
+class Child:
+    name: str
+    argv: list[str]
+    proc: subprocess.Popen | None = None
+    started: float = 0.0
+    quick_exits: int = 0
+    not_before: float = 0.0
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+
+class Supervisor:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.children: list[Child] = []
+        self.stopping = False
+
+    def add(self, name: str, argv: list[str]) -> None:
+        self.children.append(Child(name, argv))
+
+    def _start(self, child: Child) -> None:
+        # Own session per child: a signal meant for one (or its work horse) never hits the others.
+        child.proc = subprocess.Popen(child.argv, env=self.env, start_new_session=True)
+        child.started = time.monotonic()
+        log.info("started %s (pid %d)", child.name, child.proc.pid)
+
+    def poll(self) -> None:
+        now = time.monotonic()
+        for child in self.children:
+            if child.proc is None:
+                if now >= child.not_before:
+                    self._start(child)
+                continue
+            code = child.proc.poll()
+            if code is None:
+                continue
+            quick = now - child.started < QUICK_EXIT
+            child.quick_exits = child.quick_exits + 1 if quick else 0
+            delay = min(2 ** child.quick_exits, 30) if quick else 0
+            log.log(logging.WARNING if code else logging.INFO,
+                    "%s exited with status %s; restarting in %d s", child.name, code, delay)
+            child.proc, child.not_before = None, now + delay
+
+    def stop(self) -> None:
+        self.stopping = True
+        running = [c.proc for c in self.children if c.proc and c.proc.poll() is None]
+        for proc in running:
+            proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE
+        for proc in running:
+            try:
+                proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+    def run(self, tick: "callable[[], None] | None" = None, tick_every: float = 10.0) -> None:  # type: ignore[valid-type]
+        def on_signal(signum: int, _frame: object) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, on_signal)
+        last_tick = time.monotonic()
+        try:
+            while True:
+                self.poll()
+                if tick and time.monotonic() - last_tick >= tick_every:
+                    last_tick = time.monotonic()
+                    tick()
+                time.sleep(0.2)
+        except KeyboardInterrupt:
+            log.info("stopping")
+        finally:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            self.stop()
+
+
+def worker_argv() -> list[str]:
+    return [sys.executable, "-m", "workers"]
+
+
+def web_argv(settings: Settings) -> list[str]:
+    return [sys.executable, "-m", "gunicorn", "--bind", f"{settings.host}:{settings.port}",
+            "--workers", "2", "--threads", "4", "--timeout", "120", "--access-logfile", "-",
+            "service.wsgi:app"]
+
+
+def recover_safely(settings: Settings) -> None:
+    try:
+        for line in recovery.recover(settings, connection(settings.redis_url or "")):
+            log.info("recovery: %s", line)
+    except Exception:  # Redis or the database briefly away: the next pass tries again
+        log.exception("recovery pass failed")
+
+
+def serve(settings: Settings) -> None:
+    """Everything on one host: embedded Redis if needed, migrations, recovery, web and workers."""
+    from kansli.embedded_redis import EmbeddedRedis
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    embedded = None
+    if not settings.redis_url:
+        embedded = EmbeddedRedis(settings.data_dir / "redis")
+        settings = settings.__class__(**{**settings.__dict__, "redis_url": embedded.url})
+        log.info("embedded Redis at %s", embedded.url)
+    try:
+        db.upgrade(settings.database_url)
+        env = {**os.environ, "REDIS_URL": settings.redis_url or "", "DATABASE_URL": settings.database_url,
+               "KANSLI_DATA_DIR": str(settings.data_dir)}
+        recover_safely(settings)  # work left queued or running when Redis or a worker was lost
+        supervisor = Supervisor(env)
+        supervisor.add("web", web_argv(settings))
+        for n in range(settings.workers):
+            supervisor.add(f"worker-{n + 1}", worker_argv())
+        print(f"Kansli körs på http://{settings.host}:{settings.port} — avsluta med Ctrl-C.", flush=True)
+        supervisor.run(tick=lambda: recover_safely(settings), tick_every=settings.recovery_interval)
+    finally:
+        if embedded:
+            embedded.shutdown()
+
+
+def run_workers(settings: Settings, count: int) -> None:
+    """``kansli worker``: worker processes only, for scaling out on more hosts."""
+    if not settings.redis_url:
+        raise SystemExit("REDIS_URL saknas: ange samma Redis som webbservern använder.")
+    supervisor = Supervisor(dict(os.environ))
+    for n in range(count):
+        supervisor.add(f"worker-{n + 1}", worker_argv())
+    supervisor.run()

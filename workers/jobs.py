@@ -1,0 +1,118 @@
+"""RQ jobs: thin edges that load a row's input, call the pure pipeline, and store the result.
+
+Each job holds its row through :mod:`kansli.jobstate` (claim, heartbeat, settle), so a job that runs
+twice — after a lost worker, or a duplicate in Redis — does its work at most once.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from rq.timeouts import JobTimeoutException
+from sqlalchemy.orm import Session
+
+from kansli import config, jobstate
+from kansli.db import session_scope
+from kansli.extraction import Refusal, extract
+from kansli.extraction.refusal import MESSAGES
+from kansli.generation import GenerationError, render_agreement
+from kansli.models import Document, Output, OutputFile, Revision
+from kansli.outputs import file_name
+from kansli.storage import Store
+
+log = logging.getLogger("kansli.jobs")
+
+UNEXPECTED = "Ett oväntat fel uppstod ({detail}); försök igen, och kontakta förvaltningen om det upprepas."
+
+Model = type[Document] | type[Output]
+Work = Callable[[Session, Any, Callable[[int], None]], dict[str, Any]]
+
+
+def _run(model: Model, row_id: int, label: str, work: Work) -> None:
+    settings = config.load()
+    url = settings.database_url
+    with session_scope(url) as session:
+        token = jobstate.claim(session, model, row_id, settings.lease_seconds)
+    if token is None:
+        log.info("%s %s: nothing to do (finished, or held by another attempt)", label, row_id)
+        return
+    log.info("%s %s: started by %s", label, row_id, jobstate.worker_name())
+    last = {"at": 0.0, "progress": -1}
+
+    def progress(percent: int) -> None:
+        now = time.monotonic()
+        if percent != last["progress"] and now - last["at"] >= 0.3:
+            last.update(at=now, progress=percent)
+            with session_scope(url) as s:
+                jobstate.renew(s, model, row_id, token, settings.lease_seconds, progress=percent)
+
+    def beat() -> bool:
+        with session_scope(url) as s:
+            return jobstate.renew(s, model, row_id, token, settings.lease_seconds)
+
+    try:
+        with jobstate.Heartbeat(beat, settings.lease_seconds / 3):
+            with session_scope(url) as session:
+                row = session.get(model, row_id)
+                values = work(session, row, progress)
+                if not jobstate.settle(session, model, row_id, token, model.DONE, progress=100, **values):
+                    session.rollback()
+                    log.warning("%s %s: lost the lease before finishing; result discarded", label, row_id)
+                    return
+        log.info("%s %s: %s", label, row_id, model.DONE)
+    except (Refusal, GenerationError) as exc:
+        code = exc.code if isinstance(exc, Refusal) else "invalid_fields"
+        with session_scope(url) as session:
+            jobstate.settle(session, model, row_id, token, "failed", error=str(exc), error_code=code)
+        log.info("%s %s: failed (%s): %s", label, row_id, code, exc)
+    except JobTimeoutException:
+        # Final: a file that hangs the parser once will hang it again.
+        with session_scope(url) as session:
+            jobstate.settle(session, model, row_id, token, "failed", error=MESSAGES["timeout"], error_code="timeout")
+        log.warning("%s %s: timed out after %d s", label, row_id, settings.job_timeout)
+    except Exception as exc:
+        with session_scope(url) as session:
+            attempts = session.get(model, row_id).attempts
+            final = attempts >= settings.max_attempts
+            jobstate.settle(
+                session, model, row_id, token, "failed" if final else "queued",
+                error=UNEXPECTED.format(detail=type(exc).__name__), error_code="internal" if final else None,
+            )
+        log.exception("%s %s: attempt %d raised%s", label, row_id, attempts, "; giving up" if final else "; will retry")
+        if not final:
+            raise  # RQ schedules the retry with backoff
+
+
+def extract_document(document_id: int) -> None:
+    """Read an uploaded PDF and store its fields as the document's first revision."""
+    settings = config.load()
+
+    def work(session: Session, doc: Document, progress: Callable[[int], None]) -> dict[str, Any]:
+        data = Store(settings.files_dir).get(doc.sha256)
+        result = extract(data, max_pages=settings.max_pages,
+                         on_progress=lambda page, total: progress(int(page * 95 / total)))
+        if not doc.revisions:
+            session.add(Revision(document_id=doc.id, number=1, source="extraction", fields=result["fields"]))
+        log.info("document %s: %s, %d pages, %d warnings", doc.id, result["kind"], result["pages"],
+                 len(result["warnings"]))
+        return {"kind": result["kind"], "pages": result["pages"], "warnings": result["warnings"]}
+
+    _run(Document, document_id, "document", work)
+
+
+def render_output(output_id: int) -> None:
+    """Fill the output's template from its frozen fields and store the .docx."""
+    settings = config.load()
+
+    def work(session: Session, output: Output, progress: Callable[[int], None]) -> dict[str, Any]:
+        progress(10)
+        data = render_agreement(output.fields, output.agency or "", settings.templates_dir)
+        digest = Store(settings.files_dir).put(data)
+        name = file_name(output)
+        if not any(f.name == name for f in output.files):
+            session.add(OutputFile(output_id=output.id, name=name, format="docx", sha256=digest, size=len(data)))
+        return {}
+
+    _run(Output, output_id, "output", work)
