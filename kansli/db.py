@@ -52,14 +52,14 @@ def _create(url: str) -> Engine:
 
 
 @lru_cache(maxsize=None)
-def _sessionmaker(url: str) -> sessionmaker[Session]:
+def sessionmaker_for(url: str) -> sessionmaker[Session]:
     return sessionmaker(engine_for(url), expire_on_commit=False)
 
 
 @contextmanager
 def session_scope(url: str) -> Iterator[Session]:
     """A session that commits on success and rolls back on error: the one commit point of a step."""
-    session = _sessionmaker(url)()
+    session = sessionmaker_for(url)()
     try:
         yield session
         session.commit()

@@ -63,6 +63,8 @@ def correct(session: Session, doc: Document, changes: Any, user_id: int | None) 
     current = doc.revisions[-1]
     fields = {**current.fields, **checked}
     changed = sorted(k for k, v in checked.items() if current.fields.get(k) != v)
+    if not changed:
+        return current  # nothing new: no empty revision in the history
     revision = Revision(document_id=doc.id, number=current.number + 1, source="correction",
                         fields=fields, changed=changed, user_id=user_id)
     session.add(revision)

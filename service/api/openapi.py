@@ -1,0 +1,127 @@
+"""``GET /api/openapi.json``: the whole API, described for its users (tests keep it complete)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from kansli.models import AGENCIES
+from service.api import bp
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _json(description: str, ref: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+
+ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+AUTH = {"401": _error("Ingen eller ogiltig API-nyckel"), "403": _error("Rollen saknar behörighet")}
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Kansli", "version": "1",
+             "description": "Dokument och blanketter för urbant utvecklingsarbete (förordningen 2008:348)."},
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                       "description": "Från `kansli user add NAMN --role ROLL`."}},
+        "schemas": {
+            "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                "type": "object", "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
+            "Queued": {"type": "object", "required": ["id", "status"],
+                       "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}},
+            "Extraction": {"type": "object", "description": "Se shared/contracts/extraction.md.",
+                           "properties": {"kind": {"type": "string",
+                                                   "enum": ["district_plan", "report", "decision", "unknown"]},
+                                          "pages": {"type": "integer"}, "fields": {"type": "object"},
+                                          "warnings": {"type": "array", "items": {"type": "string"}}}},
+            "Document": {"type": "object", "required": ["id", "filename", "sha256", "status", "progress",
+                                                         "extraction", "error"],
+                         "properties": {
+                             "id": {"type": "integer"}, "filename": {"type": "string"},
+                             "sha256": {"type": "string"},
+                             "status": {"type": "string", "enum": ["queued", "processing", "extracted", "failed"]},
+                             "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+                             "extraction": {"nullable": True, "allOf": [{"$ref": "#/components/schemas/Extraction"}]},
+                             "revision": {"type": "integer", "nullable": True},
+                             "error": {"type": "string", "nullable": True},
+                             "error_code": {"type": "string", "nullable": True}}},
+            "Output": {"type": "object", "required": ["id", "kind", "status", "files"],
+                       "properties": {
+                           "id": {"type": "integer"}, "kind": {"type": "string"},
+                           "status": {"type": "string", "enum": ["queued", "rendering", "ready", "failed"]},
+                           "files": {"type": "array", "items": {"type": "object", "properties": {
+                               "name": {"type": "string"}, "format": {"type": "string"},
+                               "sha256": {"type": "string"}, "url": {"type": "string"}}}}}},
+        },
+    },
+    "security": [{"bearer": []}],
+    "paths": {
+        "/api/health": {"get": {"summary": "Redis, databas och antal workers", "security": [],
+                                "responses": {"200": {"description": "Tjänsten fungerar (status ok eller degraded)"},
+                                              "503": {"description": "Redis eller databasen svarar inte"}}}},
+        "/api/openapi.json": {"get": {"summary": "Den här beskrivningen", "security": [],
+                                      "responses": {"200": {"description": "OpenAPI 3"}}}},
+        "/api/documents": {
+            "get": {"summary": "Senaste dokumenten (högst 200)",
+                    "parameters": [{"name": "ids", "in": "query", "schema": {"type": "string"},
+                                    "description": "Kommaseparerade id:n"}],
+                    "responses": {"200": {"description": "{\"documents\": [Document]}"}, **AUTH}},
+            "post": {"summary": "Ladda upp en PDF (roll clerk, drafter eller admin)",
+                     "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                         "type": "object", "required": ["file"],
+                         "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+                     "responses": {"202": _json("Mottagen och köad", "Queued"),
+                                   "200": _json("Samma fil fanns redan; det befintliga dokumentet", "Queued"),
+                                   "400": _error("Fältet file saknas"), **AUTH,
+                                   "413": _error("Filen är för stor"), "415": _error("Filen är ingen PDF")}}},
+        "/api/documents/{id}": {"get": {"summary": "Ett dokument med status och extraktion", "parameters": [ID],
+                                        "responses": {"200": _json("Dokumentet", "Document"), **AUTH,
+                                                      "404": _error("Finns inte")}}},
+        "/api/documents/{id}/history": {"get": {"summary": "Fältens versioner: extraktionen och rättelserna",
+                                                "parameters": [ID],
+                                                "responses": {"200": {"description": "{\"revisions\": [...]}"},
+                                                              **AUTH, "404": _error("Finns inte")}}},
+        "/api/documents/{id}/fields": {"patch": {
+            "summary": "Rätta fält (roll drafter eller admin); originalet finns kvar i historiken",
+            "parameters": [ID],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+            "responses": {"200": _json("Dokumentet med rättade fält", "Document"), **AUTH,
+                          "404": _error("Finns inte"), "409": _error("Inte extraherat ännu"),
+                          "422": _error("Fält som inte passar dokumenttypen")}}},
+        "/api/documents/{id}/file": {"get": {"summary": "Den uppladdade PDF-filen", "parameters": [ID],
+                                             "responses": {"200": {"description": "application/pdf"}, **AUTH}}},
+        "/api/outputs": {
+            "get": {"summary": "Senaste utkasten", "parameters": [
+                {"name": "document_id", "in": "query", "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "{\"outputs\": [Output]}"}, **AUTH}},
+            "post": {"summary": "Skapa ett utkast (roll drafter eller admin)",
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                         "type": "object", "required": ["kind"], "properties": {
+                             "kind": {"type": "string", "enum": ["agreement", "decision"]},
+                             "document_id": {"type": "integer"},
+                             "agency": {"type": "string", "enum": list(AGENCIES)},
+                             "fields": {"type": "object"}}}}}},
+                     "responses": {"202": _json("Köad", "Queued"), "400": _error("Ogiltig begäran"), **AUTH,
+                                   "404": _error("Dokumentet finns inte"),
+                                   "409": _error("Dokumentet är inte färdigläst eller av fel typ"),
+                                   "422": _error("Utkasttypen stöds inte ännu")}}},
+        "/api/outputs/{id}": {"get": {"summary": "Ett utkast med status och filer", "parameters": [ID],
+                                      "responses": {"200": _json("Utkastet", "Output"), **AUTH,
+                                                    "404": _error("Finns inte")}}},
+        "/api/outputs/{id}/files/{name}": {"get": {
+            "summary": "Ladda ner en fil", "parameters": [ID, {"name": "name", "in": "path", "required": True,
+                                                             "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "Filen (.docx)"}, **AUTH, "404": _error("Finns inte")}}},
+    },
+}
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    return jsonify(SPEC)

@@ -1,0 +1,58 @@
+"""How documents and outputs look in JSON: one place, used by the API and by the pages' scripts."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+from kansli.models import Document, Output
+
+DOCUMENT_STATUS = {"queued": "I kö", "processing": "Läses", "extracted": "Extraherad", "failed": "Misslyckades"}
+OUTPUT_STATUS = {"queued": "I kö", "rendering": "Skapas", "ready": "Klar", "failed": "Misslyckades"}
+KIND_NAMES = {"district_plan": "Strategisk stadsdelsplan", "report": "Myndighetsrapport",
+              "decision": "Regeringsbeslut", "unknown": "Okänd dokumenttyp", None: "–"}
+
+
+def document_json(doc: Document) -> dict[str, Any]:
+    extraction = None
+    if doc.status == "extracted" and doc.revisions:
+        extraction = {"kind": doc.kind, "pages": doc.pages, "fields": doc.current_fields(),
+                      "warnings": doc.warnings or []}
+    return {
+        "id": doc.id,
+        "filename": doc.filename,
+        "sha256": doc.sha256,
+        "size": doc.size,
+        "status": doc.status,
+        "status_text": DOCUMENT_STATUS[doc.status],
+        "progress": doc.progress,
+        "kind": doc.kind,
+        "extraction": extraction,
+        "revision": doc.revisions[-1].number if doc.revisions else None,
+        "error": doc.error,
+        "error_code": doc.error_code,
+        "attempts": doc.attempts,
+        "created_at": doc.created_at.isoformat(),
+        "url": url_for("api.document_file", doc_id=doc.id),
+        "page": url_for("documents.show", doc_id=doc.id),
+    }
+
+
+def output_json(output: Output) -> dict[str, Any]:
+    return {
+        "id": output.id,
+        "kind": output.kind,
+        "document_id": output.document_id,
+        "agency": output.agency,
+        "status": output.status,
+        "status_text": OUTPUT_STATUS[output.status],
+        "progress": output.progress,
+        "error": output.error,
+        "error_code": output.error_code,
+        "created_at": output.created_at.isoformat(),
+        "files": [
+            {"name": f.name, "format": f.format, "sha256": f.sha256, "size": f.size,
+             "url": url_for("api.output_file", output_id=output.id, name=f.name)}
+            for f in output.files
+        ],
+    }

@@ -1,0 +1,110 @@
+"""Signing in: login sessions (Flask-Login, CSRF by Flask-WTF) for pages, Bearer tokens for the API."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import CSRFProtect
+
+from kansli.models import User
+from kansli.users import ROLE_NAMES, authenticate, user_for_token
+from service.database import get_session
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+
+@dataclass
+class SignedIn(UserMixin):
+    """The signed-in user as the web layer sees it: detached from any database session."""
+
+    id: int
+    name: str
+    role: str
+
+    @classmethod
+    def of(cls, user: User) -> "SignedIn":
+        return cls(user.id, user.name, user.role)
+
+    @property
+    def role_name(self) -> str:
+        return ROLE_NAMES[self.role]
+
+    def may(self, *roles: str) -> bool:
+        return self.role in roles
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> SignedIn | None:
+    user = get_session().get(User, int(user_id))
+    return SignedIn.of(user) if user else None
+
+
+@login_manager.request_loader
+def load_user_from_token(req: Any) -> SignedIn | None:
+    header = req.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    user = user_for_token(get_session(), header[7:].strip())
+    return SignedIn.of(user) if user else None
+
+
+def bearer_request() -> bool:
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+
+
+def page_role(*roles: str) -> Callable:
+    """For pages: sign-in required, and one of ``roles``; others get the 403 page."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: a login link must not send the user to another site."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("documents.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    if request.method == "POST":
+        user = authenticate(get_session(), request.form.get("name", ""), request.form.get("password", ""))
+        if user:
+            login_user(SignedIn.of(user))
+            return redirect(_safe_next(request.args.get("next")))
+        flash("Fel användarnamn eller lösenord; försök igen.", "error")
+        return render_template("login.html", name=request.form.get("name", "")), 401
+    return render_template("login.html", name="")
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    logout_user()
+    flash("Du är utloggad.", "info")
+    return redirect(url_for("auth.login"))
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Logga in för att fortsätta."
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    app.context_processor(lambda: {"ROLE_NAMES": ROLE_NAMES})

@@ -1,0 +1,110 @@
+"""Pages for clerks (upload, follow progress) and drafters (check fields, correct, generate)."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from kansli.documents import UploadRejected, correct
+from kansli.fields import AREA_LABELS, AREAS, SCHEMAS, FieldError
+from kansli.generation import AREA_HEADINGS
+from kansli.models import AGENCIES, Document, Output
+from kansli.outputs import OutputRejected
+from kansli.users import CLERK_PLUS, DRAFTER_PLUS
+from service.api.documents import get_document_or_404, receive_upload
+from service.api.outputs import start_output
+from service.api.representation import KIND_NAMES, document_json, output_json
+from service.auth import page_role
+from service.database import get_session
+from service.pages.forms import SPARE_ROWS, fields_from_form
+
+bp = Blueprint("documents", __name__)
+
+
+@bp.app_context_processor
+def names() -> dict[str, Any]:
+    return {"KIND_NAMES": KIND_NAMES}
+
+
+@bp.get("/")
+@login_required
+def index() -> Any:
+    docs = get_session().scalars(select(Document).order_by(Document.id.desc()).limit(200)).all()
+    return render_template("documents.html", documents=[document_json(d) for d in docs],
+                           may_upload=current_user.role in CLERK_PLUS)
+
+
+@bp.post("/documents")
+@page_role(*CLERK_PLUS)
+def upload() -> Any:
+    files = [f for f in request.files.getlist("file") if f.filename]
+    if not files:
+        flash("Välj minst en PDF-fil att ladda upp.", "error")
+    for file in files:
+        try:
+            doc, created = receive_upload(file)
+        except UploadRejected as exc:
+            flash(exc.message, "error")
+            continue
+        flash(f"{doc.filename} är uppladdad och köad." if created
+              else f"{file.filename} finns redan som dokument {doc.id}.", "info")
+    return redirect(url_for("documents.index"))
+
+
+@bp.get("/documents/<int:doc_id>")
+@login_required
+def show(doc_id: int) -> Any:
+    doc = get_document_or_404(doc_id)
+    outputs = get_session().scalars(
+        select(Output).where(Output.document_id == doc.id).order_by(Output.id.desc())).all()
+    fields = doc.current_fields() or {}
+    return render_template(
+        "document.html", doc=doc, data=document_json(doc), fields=fields,
+        schema=SCHEMAS.get(doc.kind or "unknown", SCHEMAS["unknown"]),
+        outputs=[output_json(o) for o in outputs], agencies=AGENCIES, areas=AREAS,
+        area_labels=AREA_LABELS, area_headings=AREA_HEADINGS,
+        indicator_rows=len(fields.get("indicators") or []) + SPARE_ROWS,
+        may_edit=current_user.role in DRAFTER_PLUS,
+    )
+
+
+@bp.post("/documents/<int:doc_id>/fields")
+@page_role(*DRAFTER_PLUS)
+def save_fields(doc_id: int) -> Any:
+    doc = get_document_or_404(doc_id)
+    before = doc.revisions[-1].number if doc.revisions else 0
+    try:
+        revision = correct(get_session(), doc, fields_from_form(doc.kind or "unknown", request.form), current_user.id)
+    except FieldError as exc:
+        flash(f"Fälten sparades inte: {exc}", "error")
+    else:
+        flash(f"Rättelserna är sparade som version {revision.number} ({', '.join(revision.changed)})."
+              if revision.number != before else "Inga ändringar att spara.", "info")
+    return redirect(url_for("documents.show", doc_id=doc.id) + "#falt")
+
+
+@bp.post("/documents/<int:doc_id>/outputs")
+@page_role(*DRAFTER_PLUS)
+def generate(doc_id: int) -> Any:
+    doc = get_document_or_404(doc_id)
+    try:
+        output = start_output({"kind": "agreement", "document_id": doc.id, "agency": request.form.get("agency")})
+    except OutputRejected as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Utkast {output.id} för {output.agency} skapas.", "info")
+    return redirect(url_for("documents.show", doc_id=doc.id) + "#utkast")
+
+
+@bp.get("/documents/<int:doc_id>/history")
+@login_required
+def history(doc_id: int) -> Any:
+    doc = get_document_or_404(doc_id)
+    if not doc.revisions:
+        abort(404)
+    pretty = {r.number: json.dumps(r.fields, ensure_ascii=False, indent=2) for r in doc.revisions}
+    return render_template("history.html", doc=doc, pretty=pretty,
+                           schema=SCHEMAS.get(doc.kind or "unknown", SCHEMAS["unknown"]))

@@ -1,0 +1,184 @@
+// Live status for uploads and drafts. The pages work without this script (plain forms and reloads);
+// with it, uploads go through the JSON API and statuses update in place and are announced to screen readers.
+(function () {
+  "use strict";
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const announcer = document.getElementById("announcer");
+  const RUNNING = ["queued", "processing", "rendering"];
+
+  function announce(text) {
+    announcer.textContent = "";
+    window.setTimeout(() => { announcer.textContent = text; }, 50);
+  }
+
+  function showError(text) {
+    const p = document.createElement("p");
+    p.className = "flash error";
+    p.setAttribute("role", "alert");
+    p.textContent = text;
+    document.getElementById("innehall").prepend(p);
+  }
+
+  // ---- document list: rows, uploads, polling ----
+  const table = document.getElementById("documents");
+  const rowTemplate = document.getElementById("document-row");
+
+  function rowFor(doc) {
+    let row = table.querySelector(`tr[data-document="${doc.id}"]`);
+    if (!row) {
+      row = rowTemplate.content.firstElementChild.cloneNode(true);
+      row.dataset.document = doc.id;
+      table.tBodies[0].prepend(row);
+      table.hidden = false;
+      const empty = document.getElementById("no-documents");
+      if (empty) empty.remove();
+    }
+    return row;
+  }
+
+  function updateRow(doc) {
+    const row = rowFor(doc);
+    const before = row.dataset.status;
+    row.dataset.status = doc.status;
+    const link = row.querySelector(".doc-link");
+    link.textContent = doc.filename;
+    link.href = doc.page;
+    row.querySelector(".doc-kind").textContent = doc.kind ? kindName(doc.kind) : "–";
+    const status = row.querySelector(".status");
+    status.textContent = doc.status_text;
+    status.className = "status status-" + doc.status;
+    row.querySelector(".doc-error").textContent = doc.error || "";
+    const bar = row.querySelector("progress");
+    bar.value = doc.progress;
+    bar.textContent = doc.progress + " %";
+    bar.setAttribute("aria-label", "Förlopp för " + doc.filename);
+    if (before !== doc.status && (doc.status === "extracted" || doc.status === "failed")) {
+      announce(doc.filename + ": " + doc.status_text.toLowerCase() + (doc.error ? ". " + doc.error : ""));
+    }
+  }
+
+  const KINDS = {district_plan: "Strategisk stadsdelsplan", report: "Myndighetsrapport",
+                 decision: "Regeringsbeslut", unknown: "Okänd dokumenttyp"};
+  function kindName(kind) { return KINDS[kind] || kind; }
+
+  async function upload(file) {
+    const body = new FormData();
+    body.append("file", file);
+    announce("Laddar upp " + file.name);
+    let response;
+    try {
+      response = await fetch("/api/documents", {method: "POST", body, headers: {"X-CSRFToken": csrf}});
+    } catch (err) {
+      showError(file.name + " kunde inte laddas upp; kontrollera nätverket och försök igen.");
+      return;
+    }
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      showError((data.error && data.error.message) || (file.name + " kunde inte laddas upp."));
+      return;
+    }
+    const doc = await (await fetch("/api/documents/" + data.id)).json();
+    updateRow(doc);
+    announce(data.duplicate ? file.name + " fanns redan och visas i listan." : file.name + " är uppladdad och köad.");
+    schedule();
+  }
+
+  function uploadAll(files) {
+    Array.from(files).forEach(upload);
+  }
+
+  const form = document.getElementById("upload-form");
+  if (form) {
+    const input = document.getElementById("file");
+    const zone = document.getElementById("dropzone");
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (!input.files.length) { showError("Välj minst en PDF-fil att ladda upp."); return; }
+      uploadAll(input.files);
+      form.reset();
+    });
+    input.addEventListener("change", () => { if (input.files.length) { uploadAll(input.files); form.reset(); } });
+    ["dragenter", "dragover"].forEach((name) => zone.addEventListener(name, (event) => {
+      event.preventDefault();
+      zone.classList.add("over");
+    }));
+    ["dragleave", "drop"].forEach((name) => zone.addEventListener(name, () => zone.classList.remove("over")));
+    zone.addEventListener("drop", (event) => {
+      event.preventDefault();
+      uploadAll(event.dataTransfer.files);
+    });
+  }
+
+  async function pollList() {
+    const ids = Array.from(table.querySelectorAll("tr[data-document]"))
+      .filter((row) => RUNNING.includes(row.dataset.status)).map((row) => row.dataset.document);
+    if (!ids.length) return false;
+    const data = await (await fetch("/api/documents?ids=" + ids.join(","))).json();
+    data.documents.forEach(updateRow);
+    return true;
+  }
+
+  // ---- one document: its status, then its drafts ----
+  const docStatus = document.getElementById("document-status");
+  const outputs = document.getElementById("outputs");
+
+  async function pollDocument() {
+    if (!RUNNING.includes(docStatus.dataset.status)) return false;
+    const doc = await (await fetch("/api/documents/" + docStatus.dataset.document)).json();
+    docStatus.querySelector("progress").value = doc.progress;
+    const text = document.getElementById("status-text");
+    text.textContent = doc.status_text;
+    text.className = "status status-" + doc.status;
+    if (doc.status !== docStatus.dataset.status) {
+      docStatus.dataset.status = doc.status;
+      if (!RUNNING.includes(doc.status)) {
+        announce(doc.filename + ": " + doc.status_text.toLowerCase());
+        window.location.reload();  // the fields form appears once extraction is done
+      }
+    }
+    return true;
+  }
+
+  async function pollOutputs() {
+    const rows = Array.from(outputs.querySelectorAll("tr[data-output]"))
+      .filter((row) => RUNNING.includes(row.dataset.status));
+    if (!rows.length) return false;
+    const data = await (await fetch("/api/outputs?document_id=" + docStatus.dataset.document)).json();
+    for (const out of data.outputs) {
+      const row = outputs.querySelector(`tr[data-output="${out.id}"]`);
+      if (!row || row.dataset.status === out.status) continue;
+      row.dataset.status = out.status;
+      const status = row.querySelector(".status");
+      status.textContent = out.status_text;
+      status.className = "status status-" + out.status;
+      row.querySelector(".error-text").textContent = out.error || "";
+      const cell = row.querySelector(".files");
+      cell.textContent = "";
+      for (const f of out.files) {
+        const a = document.createElement("a");
+        a.href = f.url;
+        a.download = f.name;
+        a.textContent = "Ladda ner " + f.name;
+        cell.append(a);
+      }
+      announce("Utkast " + out.id + ": " + out.status_text.toLowerCase() + (out.error ? ". " + out.error : ""));
+    }
+    return true;
+  }
+
+  let timer = null;
+  async function tick() {
+    timer = null;
+    let busy = false;
+    try {
+      if (table) busy = (await pollList()) || busy;
+      if (docStatus) busy = (await pollDocument()) || busy;
+      if (outputs) busy = (await pollOutputs()) || busy;
+    } catch (err) {
+      busy = true;  // a missed poll: try again
+    }
+    if (busy) schedule();
+  }
+  function schedule() { if (!timer) timer = window.setTimeout(tick, 1000); }
+  schedule();
+})();
