@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import textwrap
 from typing import Any
 
 from reportlab.lib import colors
@@ -75,4 +76,52 @@ def plan_pdf(fields: dict[str, Any] = PLAN, *, filler_pages: int = 0) -> bytes:
                   for _ in range(6)]
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4, title="Strategisk stadsdelsplan").build(story)
+    return out.getvalue()
+
+
+def prose_plan_pdf() -> bytes:
+    """A plan whose key facts are only in running prose, with no label lines."""
+    styles = getSampleStyleSheet()
+    body = styles["BodyText"]
+    story = [
+        Paragraph("Strategisk stadsdelsplan", styles["Title"]),
+        Paragraph("Huddinge kommun", styles["Heading2"]),
+        Paragraph("Planen avser stadsdelarna Flemingsberg och Vårby för perioden 2008 till 2010 och antogs "
+                  "av kommunstyrelsen den 12 mars 2008 (dnr KS 2008/123). I det lokala partnerskapet deltar "
+                  "Polismyndigheten.", body),
+    ]
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4).build(story)
+    return out.getvalue()
+
+
+def text_pdf(text: str) -> bytes:
+    """One line per line of ``text``, blank lines kept as space: the layout of a plain letter."""
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    width, height = A4
+    y = height - 60
+    for line in text.splitlines():
+        chunks = textwrap.wrap(line, 95) or [""]
+        for chunk in chunks:
+            if y < 60:
+                pdf.showPage()
+                y = height - 60
+            pdf.setFont("Helvetica", 10)
+            pdf.drawString(50, y, chunk)
+            y -= 14
+    pdf.save()
+    return out.getvalue()
+
+
+def image_only_pdf() -> bytes:
+    """A page with drawing but no text layer, like a scan."""
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf.rect(100, 100, 300, 300, fill=1)
+    pdf.save()
     return out.getvalue()

@@ -62,7 +62,7 @@ def period(text: str) -> dict[str, int] | None:
 def adopted(text: str) -> str | None:
     if value := _label(text, "Beslutad", "Antagen", "Antagen av [a-zåäö]+", "Fastställd", "Beslutsdatum"):
         return parse_date(value)
-    m = re.search(r"(?:antagen|antogs|beslutad|fastställd)[^.\n]{0,80}?(\d{4}-\d\d-\d\d|\d{1,2} \w+ \d{4})",
+    m = re.search(r"(?:antagen|antogs|beslutad|fastställd)[^.]{0,80}?(\d{4}-\d\d-\d\d|\d{1,2}\s+\w+\s+\d{4})",
                   text, re.IGNORECASE)
     return parse_date(m.group(1)) if m else None
 

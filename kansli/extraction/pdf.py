@@ -29,6 +29,21 @@ def _tidy(text: str) -> str:
     return _CID.sub("", _CID_BULLET.sub("• ", text))
 
 
+def page_text(page: pdfplumber.page.Page) -> str:
+    """The page's lines, with a blank line where the vertical gap shows a new paragraph."""
+    lines = page.extract_text_lines(return_chars=False)
+    if not lines:
+        return ""
+    steps = sorted(b["top"] - a["top"] for a, b in zip(lines, lines[1:]) if b["top"] > a["top"])
+    usual = steps[len(steps) // 2] if steps else 0
+    out = [lines[0]["text"]]
+    for before, line in zip(lines, lines[1:]):
+        if usual and line["top"] - before["top"] > usual * 1.6:
+            out.append("")
+        out.append(line["text"])
+    return _tidy("\n".join(out))
+
+
 @dataclass
 class PdfText:
     pages: int
@@ -93,7 +108,7 @@ def read(
         tables: list[list[list[list[str | None]]]] = []
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                texts.append(_tidy(page.extract_text() or ""))
+                texts.append(page_text(page))
                 tables.append(page.extract_tables() if with_tables else [])
             except Exception as exc:
                 log.info("page %d unreadable: %r", number, exc)

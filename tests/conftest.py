@@ -1,0 +1,196 @@
+"""Fixtures: a real Redis, a real database (SQLite and PostgreSQL), the app, users, real workers.
+
+Database tests run once per backend through the ``database_url`` fixture; where no PostgreSQL answers,
+its runs are skipped with the reason printed (``-rs``), never silently.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from sqlalchemy import create_engine, text
+
+from kansli import config, db
+from kansli.config import Settings
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+REDIS_URL = os.environ.get("KANSLI_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+PG_ADMIN_URL = os.environ.get("KANSLI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+TABLES = ("output_files", "outputs", "revisions", "documents", "api_tokens", "users")
+REPO = Path(__file__).resolve().parent.parent
+KANSLI = str(Path(sys.executable).with_name("kansli"))
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.2, what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := check():
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The machine's Redis where it answers, else an embedded real one (never a fake)."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+        yield REDIS_URL
+        return
+    except redis.RedisError:
+        pass
+    from kansli.embedded_redis import EmbeddedRedis
+
+    server = EmbeddedRedis(tmp_path_factory.mktemp("redis"))
+    yield server.url
+    server.shutdown()
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    redis.Redis.from_url(redis_server).flushdb()
+    return redis_server
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this run, migrated once, dropped at the end."""
+    try:
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL} ({type(exc).__name__}); PostgreSQL runs skipped")
+    name = f"kansli_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    db.upgrade(url)
+    yield url
+    db.engine_for(url).dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'kansli.db'}"
+        db.upgrade(url)
+        yield url
+        db.engine_for(url).dispose()
+        return
+    url = request.getfixturevalue("postgres_url")
+    yield url
+    with db.engine_for(url).begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """For the tests that start whole processes: SQLite only, to keep the suite's time in bounds."""
+    url = f"sqlite:///{tmp_path / 'kansli.db'}"
+    db.upgrade(url)
+    return url
+
+
+def _settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str, redis_url: str,
+              **env: str) -> Settings:
+    """Settings through the environment, so worker processes started by the test see the same."""
+    values = {"KANSLI_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+              "KANSLI_LEASE_SECONDS": "3", "KANSLI_RECOVERY_INTERVAL": "1", **env}
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    return config.load()
+
+
+@pytest.fixture
+def make_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, redis_url: str) -> Callable[..., Settings]:
+    return lambda database_url, **env: _settings(monkeypatch, tmp_path, database_url, redis_url, **env)
+
+
+@pytest.fixture
+def settings(make_settings: Callable[..., Settings], database_url: str) -> Settings:
+    return make_settings(database_url)
+
+
+@pytest.fixture
+def app(settings: Settings):  # noqa: ANN201
+    from service import create_app
+
+    return create_app(settings, {"TESTING": True})
+
+
+@pytest.fixture
+def client(app):  # noqa: ANN001, ANN201
+    return app.test_client()
+
+
+@pytest.fixture
+def tokens(settings: Settings) -> dict[str, str]:
+    """One user per role, named after it, password ``losenord-ROLE``; returns role → API token."""
+    from kansli.users import create_user
+
+    result = {}
+    with db.session_scope(settings.database_url) as session:
+        for role in ("clerk", "drafter", "registrar", "admin"):
+            _user, result[role] = create_user(session, role, role, f"losenord-{role}")
+    return result
+
+
+@pytest.fixture
+def auth(tokens: dict[str, str]) -> Callable[[str], dict[str, str]]:
+    return lambda role: {"Authorization": f"Bearer {tokens[role]}"}
+
+
+class Processes:
+    """Real ``kansli`` processes started by a test, stopped (and reaped) when it ends."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.log_dir = log_dir
+        self.procs: list[tuple[subprocess.Popen, Path]] = []
+
+    def start(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+        log = self.log_dir / f"{args[0]}-{len(self.procs)}.log"
+        proc = subprocess.Popen([KANSLI, *args], stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                                env={**os.environ, **(env or {})}, cwd=REPO)
+        self.procs.append((proc, log))
+        return proc
+
+    def log(self, proc: subprocess.Popen) -> str:
+        return next(path for p, path in self.procs if p is proc).read_text(errors="replace")
+
+    def stop_all(self) -> None:
+        for proc, _ in self.procs:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc, _ in self.procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture
+def processes(tmp_path: Path) -> Iterator[Processes]:
+    procs = Processes(tmp_path)
+    yield procs
+    procs.stop_all()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

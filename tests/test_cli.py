@@ -1,0 +1,91 @@
+"""The ``kansli`` command, run as a user runs it: a real process, the installed console script."""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import KANSLI
+from pdfs import PLAN, plan_pdf
+from test_generation import libreoffice_text
+
+
+def run(*args: str, env_dir: Path, check: bool = False) -> subprocess.CompletedProcess[str]:
+    import os
+
+    env = {**os.environ, "KANSLI_DATA_DIR": str(env_dir)}
+    env.pop("DATABASE_URL", None)
+    return subprocess.run([KANSLI, *args], capture_output=True, text=True, env=env, timeout=120, check=check)
+
+
+def test_extract_prints_the_contract_json(tmp_path: Path) -> None:
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(plan_pdf())
+    result = run("extract", str(pdf), env_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"kind": "district_plan", "pages": 1, "fields": PLAN, "warnings": []}
+
+
+def test_extract_refusal_exits_3_with_an_error_object(tmp_path: Path) -> None:
+    bad = tmp_path / "letter.pdf"
+    bad.write_text("Det här är ett brev, ingen PDF.")
+    result = run("extract", str(bad), env_dir=tmp_path)
+    assert result.returncode == 3
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "not_pdf" and "PDF" in error["message"]
+
+
+def test_generate_agreement_from_extract_output(tmp_path: Path) -> None:
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(plan_pdf())
+    fields = tmp_path / "plan.json"
+    fields.write_text(run("extract", str(pdf), env_dir=tmp_path, check=True).stdout)
+    out = tmp_path / "avtal.docx"
+    result = run("generate", "agreement", "--fields", str(fields), "--agency", "Försäkringskassan",
+                 "-o", str(out), env_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = libreoffice_text(out.read_bytes(), tmp_path)
+    assert "mellan Försäkringskassan och Botkyrka kommun" in text
+
+
+def test_generate_with_broken_json_says_what_to_fix(tmp_path: Path) -> None:
+    fields = tmp_path / "plan.json"
+    fields.write_text("{not json")
+    result = run("generate", "agreement", "--fields", str(fields), "--agency", "Polismyndigheten",
+                 "-o", str(tmp_path / "x.docx"), env_dir=tmp_path)
+    assert result.returncode == 1
+    assert "ingen giltig JSON" in result.stderr
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_user_add_prints_a_working_token_last(tmp_path: Path) -> None:
+    result = run("user", "add", "karin", "--role", "drafter", "--password", "langtlosen", env_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip().splitlines()[-1]
+    from kansli import config
+    from kansli.db import session_scope
+    from kansli.users import user_for_token
+
+    url = f"sqlite:///{tmp_path / 'kansli.db'}"
+    with session_scope(url) as session:
+        user = user_for_token(session, token)
+        assert (user.name, user.role) == ("karin", "drafter")
+    assert config  # the same package the CLI used
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("user", "add", "x", "--role", "boss", "--password", "langtlosen"), "Invalid value for '--role'"),
+    (("user", "add", "x", "--role", "clerk", "--password", "kort"), "minst 8 tecken"),
+])
+def test_user_add_refuses_bad_input(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    result = run(*args, env_dir=tmp_path)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_user_add_refuses_a_second_user_of_the_same_name(tmp_path: Path) -> None:
+    run("user", "add", "ola", "--role", "clerk", "--password", "langtlosen", env_dir=tmp_path, check=True)
+    result = run("user", "add", "ola", "--role", "admin", "--password", "langtlosen", env_dir=tmp_path)
+    assert result.returncode == 1 and "finns redan" in result.stderr

@@ -1,0 +1,127 @@
+"""Extraction as a pure function: bytes in, the contract's object out (shared/contracts/extraction.md)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kansli.extraction import Refusal, extract
+from kansli.extraction.normalize import clean, parse_date, parse_number
+from pdfs import PLAN, image_only_pdf, plan_pdf, prose_plan_pdf, text_pdf
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+REALWORLD = sorted((SHARED / "corpus" / "realworld").glob("*.pdf"))
+SEED = next((SHARED / "seed").glob("000_*.txt"))
+
+
+def test_district_plan_fields_match_the_plan_they_were_made_from() -> None:
+    result = extract(plan_pdf())
+    assert result["kind"] == "district_plan"
+    assert result["pages"] == 1
+    assert result["fields"] == PLAN
+    assert result["warnings"] == []
+
+
+def test_plan_facts_written_only_in_prose_are_found() -> None:
+    fields = extract(prose_plan_pdf())["fields"]
+    assert fields["municipality"] == "Huddinge kommun"
+    assert fields["districts"] == ["Flemingsberg", "Vårby"]
+    assert fields["period"] == {"start": 2008, "end": 2010}
+    assert fields["adopted"] == "2008-03-12"
+    assert fields["reference"] == "KS 2008/123"
+    assert fields["agencies"] == ["Polismyndigheten"]
+
+
+def test_missing_plan_fields_are_empty_never_absent_and_warned_about() -> None:
+    result = extract(prose_plan_pdf())
+    assert set(result["fields"]) == set(PLAN)
+    assert result["fields"]["goals"] == {} and result["fields"]["indicators"] == []
+    assert result["fields"]["contact"] == {"name": None, "title": None, "email": None, "phone": None}
+
+
+def test_seed_decision_is_read_in_the_government_offices_layout() -> None:
+    fields = extract(text_pdf(SEED.read_text()))["fields"]
+    assert fields["department"] == "Integrations- och jämställdhetsdepartementet"
+    assert fields["addressee"] == "Arbetsförmedlingen"
+    assert fields["addressee_address"] == "113 99 Stockholm"
+    assert fields["title"] == "Uppdrag att samverka med kommuner som har lokala utvecklingsavtal"
+    assert fields["identical_to"] == ["Rikspolisstyrelsen", "Försäkringskassan"]
+    assert fields["signatories"] == ["Nyamko Sabuni", "Evert Kroes"]
+    assert fields["copies_to"][:2] == ["Statsrådsberedningen", "Justitiedepartementet/KRIM"]
+    assert fields["copies_to"][-1] == "Mångkulturellt centrum"
+    assert len(fields["municipalities"]) == 21 and fields["municipalities"][0] == "Borås kommun"
+    assert fields["decision"].startswith("Polismyndigheterna, Försäkringskassan och Arbetsförmedlingen")
+    assert "\n\nMyndigheterna ska i samråd" in fields["decision"]
+    assert fields["background"].startswith("Av budgetproposition för 2008")
+
+
+def test_progress_is_reported_page_by_page() -> None:
+    seen: list[tuple[int, int]] = []
+    extract(plan_pdf(filler_pages=3), on_progress=lambda page, total: seen.append((page, total)))
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"", "empty"),
+        (b"   \n", "empty"),
+        (b"PK\x03\x04 a zip, not a pdf", "not_pdf"),
+        (plan_pdf()[:900], "corrupt"),
+        (image_only_pdf(), "no_text"),
+    ],
+    ids=["empty", "blank", "zip", "truncated", "scan"],
+)
+def test_bad_input_is_refused_with_the_contract_code_and_a_sentence(data: bytes, code: str) -> None:
+    with pytest.raises(Refusal) as caught:
+        extract(data)
+    assert caught.value.code == code
+    assert caught.value.message.endswith(".") and len(caught.value.message.split(".")) == 2
+
+
+def test_encrypted_pdf_is_refused_as_encrypted() -> None:
+    with pytest.raises(Refusal) as caught:
+        extract((SHARED / "corpus" / "realworld" / "password-example.pdf").read_bytes())
+    assert caught.value.code == "encrypted"
+
+
+def test_too_many_pages_names_the_limit() -> None:
+    with pytest.raises(Refusal) as caught:
+        extract(plan_pdf(filler_pages=2), max_pages=2)
+    assert caught.value.code == "too_many_pages"
+    assert "3 sidor" in caught.value.message and "högst 2" in caught.value.message
+
+
+@pytest.mark.parametrize("path", REALWORLD, ids=[p.name for p in REALWORLD])
+def test_real_world_pdfs_end_in_success_or_refusal(path: Path) -> None:
+    try:
+        result = extract(path.read_bytes())
+    except Refusal as refusal:
+        assert refusal.code in {"empty", "not_pdf", "corrupt", "encrypted", "too_large", "too_many_pages", "no_text"}
+        return
+    assert result["kind"] in {"district_plan", "report", "decision", "unknown"}
+    assert result["pages"] >= 1
+    if result["kind"] == "unknown":
+        assert "title" in result["fields"]
+
+
+def test_realworld_corpus_is_present() -> None:
+    assert len(REALWORLD) == 22
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("2008-04-24", "2008-04-24"), ("24 april 2008", "2008-04-24"), ("den 3 Mars 2009", "2009-03-03"),
+     ("Beslutad 1 december 2007, reviderad 2008-02-01", "2007-12-01"), ("inget datum", None)],
+)
+def test_dates_become_iso(text: str, iso: str | None) -> None:
+    assert parse_date(text) == iso
+
+
+def test_numbers_and_strings_are_normalised() -> None:
+    assert parse_number("61,7") == 61.7
+    assert parse_number("1 234") == 1234
+    assert parse_number("ca -3,5 %") == -3.5
+    assert parse_number("–") is None
+    assert clean("  •  Fler   ska arbeta. ") == "Fler ska arbeta"
+    assert clean("   ") is None
