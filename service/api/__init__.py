@@ -21,7 +21,9 @@ csrf.exempt(bp)
 
 @bp.before_request
 def protect_session_writes() -> None:
-    if request.method not in ("GET", "HEAD", "OPTIONS") and not bearer_request():
+    # Only a signed-in browser session can be forged across sites; a caller with neither session nor
+    # token gets the plain 401 from the view.
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not bearer_request() and current_user.is_authenticated:
         csrf.protect()
 
 

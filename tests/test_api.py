@@ -1,0 +1,191 @@
+"""The JSON API of shared/contracts/api.md, on SQLite and PostgreSQL, with a real Redis."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from sqlalchemy import func, select
+
+from kansli import db, queues
+from kansli.models import Document, Revision
+from pdfs import plan_pdf
+from workers.jobs import extract_document
+
+Auth = Callable[[str], dict[str, str]]
+
+
+def upload(client: Any, headers: dict[str, str], data: bytes | None = None, name: str = "plan.pdf") -> Any:
+    return client.post("/api/documents", headers=headers,
+                       data={"file": (io.BytesIO(plan_pdf() if data is None else data), name)})
+
+
+def extracted(client: Any, auth: Auth, settings: Any) -> int:
+    """An uploaded plan, extracted by calling the job function as a worker would."""
+    doc_id = upload(client, auth("clerk")).json["id"]
+    extract_document(doc_id)
+    assert client.get(f"/api/documents/{doc_id}", headers=auth("clerk")).json["status"] == "extracted"
+    return doc_id
+
+
+def test_health_reports_redis_database_and_workers(client: Any) -> None:
+    response = client.get("/api/health")
+    assert response.status_code == 200
+    assert response.json == {"status": "degraded", "redis": "ok", "database": "ok", "workers": 0}
+
+
+def test_upload_is_stored_queued_and_described(client: Any, auth: Auth, settings: Any) -> None:
+    response = upload(client, auth("clerk"))
+    assert response.status_code == 202
+    body = response.json
+    assert body["status"] == "queued"
+    doc = client.get(f"/api/documents/{body['id']}", headers=auth("registrar")).json
+    assert {"id", "filename", "sha256", "status", "progress", "extraction", "error"} <= set(doc)
+    assert (doc["filename"], doc["status"], doc["progress"], doc["extraction"]) == ("plan.pdf", "queued", 0, None)
+    redis = queues.connection(settings.redis_url)
+    assert queues.live_job(redis, queues.document_job_id(body["id"])) is not None
+    assert (settings.files_dir / doc["sha256"][:2] / doc["sha256"][2:]).read_bytes() == plan_pdf()
+
+
+@pytest.mark.parametrize(("role", "status"), [(None, 401), ("registrar", 403), ("drafter", 202), ("admin", 202)])
+def test_upload_roles(client: Any, auth: Auth, role: str | None, status: int) -> None:
+    response = upload(client, auth(role) if role else {})
+    assert response.status_code == status
+    if status >= 400:
+        assert set(response.json["error"]) == {"code", "message"}
+
+
+def test_bad_token_is_401(client: Any) -> None:
+    response = client.get("/api/documents", headers={"Authorization": "Bearer nope"})
+    assert response.status_code == 401 and response.json["error"]["code"] == "unauthorized"
+
+
+def test_not_a_pdf_is_415_with_a_clear_message(client: Any, auth: Auth, settings: Any) -> None:
+    response = upload(client, auth("clerk"), b"<html>not a pdf</html>", "rapport.pdf")
+    assert response.status_code == 415
+    assert response.json["error"]["code"] == "not_pdf"
+    assert response.json["error"]["message"].startswith("rapport.pdf: Filen är ingen PDF")
+    with db.session_scope(settings.database_url) as session:
+        assert session.scalar(select(func.count()).select_from(Document)) == 0
+
+
+def test_too_large_is_413(make_settings: Any, database_url: str, auth: Auth, tokens: Any) -> None:
+    from service import create_app
+
+    small = make_settings(database_url, KANSLI_MAX_UPLOAD_MB="1")
+    client = create_app(small, {"TESTING": True}).test_client()
+    response = upload(client, auth("clerk"), b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10))
+    assert response.status_code == 413
+    assert response.json["error"]["code"] == "too_large" and "1 MB" in response.json["error"]["message"]
+
+
+def test_missing_file_field_is_400(client: Any, auth: Auth) -> None:
+    response = client.post("/api/documents", headers=auth("clerk"), data={})
+    assert response.status_code == 400 and "file" in response.json["error"]["message"]
+
+
+def test_same_bytes_twice_are_recognised(client: Any, auth: Auth, settings: Any) -> None:
+    first = upload(client, auth("clerk"), name="a.pdf")
+    second = upload(client, auth("drafter"), name="b.pdf")
+    assert first.status_code == 202 and second.status_code == 200
+    assert second.json["id"] == first.json["id"] and second.json["duplicate"] is True
+    with db.session_scope(settings.database_url) as session:
+        assert session.scalar(select(func.count()).select_from(Document)) == 1
+
+
+def test_filenames_are_never_paths(client: Any, auth: Auth, settings: Any, tmp_path: Path) -> None:
+    response = upload(client, auth("clerk"), name="../../../../tmp/evil.pdf")
+    doc = client.get(f"/api/documents/{response.json['id']}", headers=auth("clerk")).json
+    assert doc["filename"] == "evil.pdf"
+    stored = [p for p in settings.files_dir.rglob("*") if p.is_file()]
+    assert [p.name for p in stored] == [doc["sha256"][2:]]
+    assert not Path("/tmp/evil.pdf").exists()
+
+
+def test_extraction_job_fills_the_document(client: Any, auth: Auth, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    doc = client.get(f"/api/documents/{doc_id}", headers=auth("clerk")).json
+    assert doc["progress"] == 100 and doc["error"] is None
+    assert doc["extraction"]["kind"] == "district_plan"
+    assert doc["extraction"]["fields"]["municipality"] == "Botkyrka kommun"
+
+
+def test_correction_keeps_the_original_in_the_history(client: Any, auth: Auth, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    response = client.patch(f"/api/documents/{doc_id}/fields", headers=auth("drafter"),
+                            json={"municipality": "Botkyrka  kommun ", "period": {"start": 2008, "end": 2011}})
+    assert response.status_code == 200
+    assert response.json["extraction"]["fields"]["period"] == {"start": 2008, "end": 2011}
+    assert response.json["revision"] == 2
+    history = client.get(f"/api/documents/{doc_id}/history", headers=auth("clerk")).json["revisions"]
+    assert [r["source"] for r in history] == ["extraction", "correction"]
+    assert history[0]["fields"]["period"] == {"start": 2008, "end": 2010}
+    assert history[1]["changed"] == ["period"] and history[1]["user"] == "drafter"
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ({"period": {"start": 2011, "end": 2008}}, "startåret"),
+    ({"adopted": "24 april 2008"}, "ÅÅÅÅ-MM-DD"),
+    ({"districts": "Alby"}, "lista"),
+    ({"salary": 1}, "Okänt fält"),
+    ([1, 2], "JSON-objekt"),
+])
+def test_invalid_corrections_are_422_and_change_nothing(client: Any, auth: Auth, settings: Any,
+                                                         body: Any, message: str) -> None:
+    doc_id = extracted(client, auth, settings)
+    response = client.patch(f"/api/documents/{doc_id}/fields", headers=auth("drafter"), json=body)
+    assert response.status_code == 422 and message in response.json["error"]["message"]
+    with db.session_scope(settings.database_url) as session:
+        assert session.scalar(select(func.count()).select_from(Revision)) == 1
+
+
+def test_corrections_need_a_drafter_and_an_extracted_document(client: Any, auth: Auth) -> None:
+    doc_id = upload(client, auth("clerk")).json["id"]
+    assert client.patch(f"/api/documents/{doc_id}/fields", headers=auth("clerk"), json={}).status_code == 403
+    response = client.patch(f"/api/documents/{doc_id}/fields", headers=auth("drafter"),
+                            json={"municipality": "X kommun"})
+    assert response.status_code == 409
+
+
+def test_output_requests_are_checked(client: Any, auth: Auth, settings: Any) -> None:
+    doc_id = upload(client, auth("clerk")).json["id"]
+    post = lambda role, body: client.post("/api/outputs", headers=auth(role), json=body)  # noqa: E731
+    agreement = {"kind": "agreement", "document_id": doc_id, "agency": "Arbetsförmedlingen"}
+    assert post("clerk", agreement).status_code == 403
+    assert post("drafter", agreement).status_code == 409  # not extracted yet
+    assert post("drafter", {**agreement, "document_id": 999}).status_code == 404
+    assert post("drafter", {**agreement, "agency": "Skatteverket"}).status_code == 400
+    assert post("drafter", {"kind": "poem"}).status_code == 400
+    decision = post("drafter", {"kind": "decision", "document_id": doc_id})
+    assert decision.status_code == 422 and decision.json["error"]["code"] == "unsupported"
+
+
+def test_agreement_output_is_rendered_and_downloadable(client: Any, auth: Auth, settings: Any) -> None:
+    from workers.jobs import render_output
+
+    doc_id = extracted(client, auth, settings)
+    response = client.post("/api/outputs", headers=auth("admin"),
+                           json={"kind": "agreement", "document_id": doc_id, "agency": "Polismyndigheten"})
+    assert response.status_code == 202 and response.json["status"] == "queued"
+    render_output(response.json["id"])
+    output = client.get(f"/api/outputs/{response.json['id']}", headers=auth("clerk")).json
+    assert output["status"] == "ready" and output["kind"] == "agreement"
+    [file] = output["files"]
+    assert file["format"] == "docx" and file["name"].endswith("polismyndigheten-botkyrka.docx")
+    download = client.get(file["url"], headers=auth("registrar"))
+    assert download.status_code == 200 and download.data[:2] == b"PK"
+    assert download.mimetype.endswith("wordprocessingml.document")
+
+
+def test_openapi_describes_every_api_route(app: Any, client: Any) -> None:
+    spec = client.get("/api/openapi.json").json
+    assert spec["openapi"].startswith("3.")
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/"):
+            continue
+        path = rule.rule.replace("<int:", "<").replace("<", "{").replace(">", "}")
+        path = path.replace("{doc_id}", "{id}").replace("{output_id}", "{id}")
+        assert path in spec["paths"], f"{rule.rule} is not in /api/openapi.json"
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert method.lower() in spec["paths"][path], f"{method} {rule.rule} is not described"
