@@ -1,0 +1,128 @@
+"""The browser pages without a browser: login, roles, CSRF, the review form (Flask's test client)."""
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from test_api import extracted, upload
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+
+
+def login(client: Any, role: str) -> str:
+    """Sign in as the fixture user of ``role``; returns a CSRF token for later posts."""
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login", data={"name": role, "password": f"losenord-{role}",
+                                           "csrf_token": csrf_of(page)})
+    assert response.status_code == 302
+    return csrf_of(client.get("/").get_data(as_text=True))
+
+
+def test_pages_need_a_login(client: Any) -> None:
+    response = client.get("/")
+    assert response.status_code == 302 and response.location.startswith("/login")
+
+
+def test_wrong_password_is_refused_in_swedish(client: Any, tokens: Any) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login", data={"name": "clerk", "password": "fel", "csrf_token": csrf_of(page)})
+    assert response.status_code == 401
+    assert "Fel användarnamn eller lösenord" in response.get_data(as_text=True)
+
+
+def test_login_without_csrf_token_is_refused(client: Any, tokens: Any) -> None:
+    response = client.post("/login", data={"name": "clerk", "password": "losenord-clerk"})
+    assert response.status_code == 400
+
+
+def test_login_never_redirects_off_site(client: Any, tokens: Any) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login?next=//evil.example/x", data={
+        "name": "clerk", "password": "losenord-clerk", "csrf_token": csrf_of(page)})
+    assert response.location == "/"
+
+
+def test_session_api_writes_need_the_csrf_header(client: Any, tokens: Any) -> None:
+    token = login(client, "clerk")
+    data = lambda: {"file": (io.BytesIO(b"%PDF-1.4 x"), "a.pdf")}  # noqa: E731
+    assert client.post("/api/documents", data=data()).status_code == 400
+    assert client.post("/api/documents", data=data(), headers={"X-CSRFToken": token}).status_code == 202
+
+
+def test_upload_form_works_without_javascript(client: Any, tokens: Any) -> None:
+    token = login(client, "clerk")
+    response = client.post("/documents", data={"csrf_token": token, "file": [
+        (io.BytesIO(b"%PDF-1.4 one"), "one.pdf"), (io.BytesIO(b"not a pdf"), "two.pdf")]},
+        follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "one.pdf är uppladdad och köad" in html
+    assert "two.pdf: Filen är ingen PDF" in html
+    assert 'data-status="queued"' in html
+
+
+def test_registrar_sees_documents_but_cannot_upload(client: Any, auth: Any) -> None:
+    upload(client, auth("clerk"))
+    token = login(client, "registrar")
+    html = client.get("/").get_data(as_text=True)
+    assert "plan.pdf" in html and 'id="upload-form"' not in html
+    assert client.post("/documents", data={"csrf_token": token}).status_code == 403
+
+
+def test_review_form_saves_corrections_as_a_new_revision(client: Any, auth: Any, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    token = login(client, "drafter")
+    html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert 'value="Botkyrka kommun"' in html and "Förvärvsfrekvens 20–64 år" in html
+    form = {"csrf_token": token, "f-municipality": "Botkyrka kommun", "f-districts": "Alby\nFittja\nHallunda",
+            "f-period-start": "2008", "f-period-end": "2010", "f-adopted": "2008-04-24",
+            "f-reference": "KS 2008/214", "f-goals-arbete": "Fler ska arbeta",
+            "f-contact-name": "Anna Berg", "f-agencies": "Arbetsförmedlingen", "indicator-rows": "2",
+            "f-indicators-0-name": "Förvärvsfrekvens", "f-indicators-0-unit": "%", "f-indicators-0-area": "arbete",
+            "f-indicators-0-by": "2006", "f-indicators-0-bv": "52,1", "f-indicators-0-ty": "2010",
+            "f-indicators-0-tv": "60", "f-indicators-1-name": ""}
+    response = client.post(f"/documents/{doc_id}/fields", data=form, follow_redirects=True)
+    assert "sparade som version 2" in response.get_data(as_text=True)
+    fields = client.get(f"/api/documents/{doc_id}", headers=auth("clerk")).json["extraction"]["fields"]
+    assert fields["districts"] == ["Alby", "Fittja", "Hallunda"]
+    assert fields["goals"] == {"arbete": ["Fler ska arbeta"]}
+    assert fields["indicators"] == [{"area": "arbete", "name": "Förvärvsfrekvens", "unit": "%",
+                                     "baseline": {"year": 2006, "value": 52.1},
+                                     "target": {"year": 2010, "value": 60}}]
+    history = client.get(f"/documents/{doc_id}/history").get_data(as_text=True)
+    assert "Version 1: extraktion" in history and "Version 2: rättelse" in history
+
+
+def test_review_form_reports_a_bad_number_and_saves_nothing(client: Any, auth: Any, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    token = login(client, "drafter")
+    response = client.post(f"/documents/{doc_id}/fields", follow_redirects=True, data={
+        "csrf_token": token, "f-period-start": "tjugohundraåtta", "f-period-end": "2010"})
+    assert "Startår ska vara ett heltal" in response.get_data(as_text=True)
+    assert client.get(f"/api/documents/{doc_id}", headers=auth("clerk")).json["revision"] == 1
+
+
+def test_clerk_cannot_correct_or_generate(client: Any, auth: Any, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    token = login(client, "clerk")
+    html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert "<fieldset disabled>" in html and "Skapa samverkansöverenskommelse" not in html
+    assert client.post(f"/documents/{doc_id}/fields", data={"csrf_token": token}).status_code == 403
+    assert client.post(f"/documents/{doc_id}/outputs", data={"csrf_token": token}).status_code == 403
+
+
+def test_generate_from_the_page_queues_an_output(client: Any, auth: Any, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    token = login(client, "drafter")
+    response = client.post(f"/documents/{doc_id}/outputs", data={"csrf_token": token, "agency": "Försäkringskassan"},
+                           follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "för Försäkringskassan skapas" in html and 'data-output="1" data-status="queued"' in html
+
+
+def test_unknown_pages_get_a_swedish_404(client: Any, tokens: Any) -> None:
+    login(client, "clerk")
+    response = client.get("/documents/999")
+    assert response.status_code == 404 and "finns inte" in response.get_data(as_text=True)
