@@ -1,0 +1,109 @@
+"""The service as processes: real ``kansli serve`` and ``kansli worker``, real Redis, killed workers.
+
+These are the slow tests; they start whole process trees and wait for real work.
+"""
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+import redis
+import requests
+from sqlalchemy import func, select, update
+
+from conftest import Processes, free_port, wait_for
+from servers import Api, serve
+from kansli import db
+from kansli.models import Document, Revision, utcnow
+from pdfs import plan_pdf
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def settings(make_settings: Any, sqlite_url: str) -> Any:
+    """Whole-process tests run on SQLite; the end-to-end test (test_end_to_end.py) runs on both."""
+    return make_settings(sqlite_url)
+
+
+def test_a_worker_killed_mid_job_still_ends_extracted(
+        settings: Any, tokens: dict[str, str], processes: Processes) -> None:
+    port = free_port()
+    server, base = serve(processes, port, KANSLI_WORKERS="1")
+    api = Api(base, tokens["clerk"])
+    doc_id = api.upload(plan_pdf(filler_pages=250))
+    busy = api.wait(f"/api/documents/{doc_id}", ("processing",), 30)
+    wait_for(lambda: api.get(f"/api/documents/{doc_id}")["progress"] >= 5, 30, 0.2, "progress")
+
+    with db.session_scope(settings.database_url) as session:
+        horse_pid = int(session.get(Document, doc_id).worker.rsplit(":", 1)[1])
+    horse = psutil.Process(horse_pid)
+    worker = horse.parent()  # RQ runs each job in a forked "work horse" of its own session
+    assert "workers" in " ".join(worker.cmdline())
+    for process in (worker, horse):  # the whole worker, mid-page, as a crash or the OOM killer would
+        process.send_signal(signal.SIGKILL)
+    assert busy["status"] == "processing"
+
+    doc = api.wait(f"/api/documents/{doc_id}", ("extracted", "failed"), 120)
+    assert doc["status"] == "extracted", doc["error"]
+    assert doc["attempts"] == 2 and doc["extraction"]["pages"] == 251
+    with db.session_scope(settings.database_url) as session:
+        assert session.scalar(select(func.count()).select_from(Revision)) == 1
+    log = processes.log(server)
+    assert "worker-1 exited with status -9" in log and "requeued after lost worker" in log
+
+
+def test_serve_start_up_requeues_work_that_redis_lost(
+        settings: Any, tokens: dict[str, str], processes: Processes) -> None:
+    from service import create_app
+
+    client = create_app(settings, {"TESTING": True}).test_client()
+    headers = {"Authorization": f"Bearer {tokens['clerk']}"}
+    import io
+
+    ids = [client.post("/api/documents", headers=headers,
+                       data={"file": (io.BytesIO(plan_pdf(filler_pages=n)), "p.pdf")}).json["id"] for n in range(3)]
+    with db.session_scope(settings.database_url) as session:  # one was mid-job when all went down
+        session.execute(update(Document).where(Document.id == ids[0]).values(
+            status="processing", claim="dead", attempts=1, lease_until=utcnow()))
+    redis.Redis.from_url(settings.redis_url).flushdb()  # Redis restarted without its data
+
+    _server, base = serve(processes, free_port(), KANSLI_WORKERS="1")
+    api = Api(base, tokens["clerk"])
+    for doc_id in ids:
+        assert api.wait(f"/api/documents/{doc_id}", ("extracted", "failed"))["status"] == "extracted"
+
+
+def test_workers_are_restarted_after_their_job_limit(
+        settings: Any, tokens: dict[str, str], processes: Processes) -> None:
+    server, base = serve(processes, free_port(), KANSLI_WORKERS="1", KANSLI_WORKER_MAX_JOBS="1")
+    api = Api(base, tokens["clerk"])
+    ids = [api.upload(plan_pdf(filler_pages=n)) for n in range(3)]
+    for doc_id in ids:
+        assert api.wait(f"/api/documents/{doc_id}", ("extracted", "failed"))["status"] == "extracted"
+    assert processes.log(server).count("worker-1 exited with status 0; restarting") >= 2
+
+
+def test_serve_without_redis_url_runs_embedded_redis_and_stops_cleanly(
+        settings: Any, tokens: dict[str, str], processes: Processes, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REDIS_URL")
+    server, base = serve(processes, free_port())
+    health = wait_for(lambda: (h := requests.get(base + "/api/health", timeout=5).json())["workers"] == 2 and h,
+                      30, 0.3, "two workers")
+    assert health == {"status": "ok", "redis": "ok", "database": "ok", "workers": 2}
+    assert (settings.data_dir / "redis" / "redis.rdb").parent.is_dir()
+
+    api = Api(base, tokens["clerk"])
+    doc_id = api.upload(plan_pdf())
+    assert api.wait(f"/api/documents/{doc_id}", ("extracted", "failed"))["status"] == "extracted"
+
+    tree = psutil.Process(server.pid).children(recursive=True)
+    assert any("redis-server" in p.name() for p in tree) or any(
+        "redis-server" in " ".join(p.cmdline()) for p in psutil.process_iter() if p.is_running())
+    server.send_signal(signal.SIGTERM)
+    assert server.wait(timeout=60) == 0
+    gone, alive = psutil.wait_procs(tree, timeout=10)
+    assert alive == [], f"still running after stop: {[p.cmdline() for p in alive]}"
