@@ -1,0 +1,115 @@
+"""A person's path through the pages, in Debian's Chromium driven by Playwright.
+
+Chromium comes from the Debian package (``make test`` installs it); Playwright's own browser download
+does not work on these machines. Screenshots land in ``test-artifacts/`` for a human look.
+"""
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from conftest import REPO, Processes, free_port
+from pdfs import plan_pdf
+from servers import serve
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = REPO / "test-artifacts"
+
+
+@pytest.fixture
+def settings(make_settings: Any, sqlite_url: str) -> Any:
+    return make_settings(sqlite_url)
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def log_in(page: Page, base: str, name: str) -> None:
+    page.goto(base + "/")
+    expect(page).to_have_url(re.compile(r"/login"))
+    page.get_by_label("Användarnamn").fill(name)
+    page.get_by_label("Lösenord").fill(f"losenord-{name}")
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_role("heading", name="Dokument", exact=True)).to_be_visible()
+
+
+def unlabelled_controls(page: Page) -> list[str]:
+    """Form controls a screen reader could not name (WCAG 1.3.1, 4.1.2)."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll('input, select, textarea'))
+        .filter(el => el.type !== 'hidden' && !el.labels.length && !el.getAttribute('aria-label'))
+        .map(el => el.outerHTML)""")
+
+
+def test_upload_extract_generate_and_download_in_a_browser(
+        settings: Any, tokens: dict[str, str], processes: Processes, browser: Browser, tmp_path: Path) -> None:
+    _server, base = serve(processes, free_port(), KANSLI_WORKERS="1")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(accept_downloads=True)
+    log_in(page, base, "admin")
+
+    plan = tmp_path / "botkyrka-plan.pdf"
+    plan.write_bytes(plan_pdf(filler_pages=40))
+    page.get_by_label(re.compile("Välj en eller flera PDF-filer")).set_input_files(plan)
+    row = page.locator("tr[data-document]").first
+    expect(row.locator(".doc-link")).to_have_text("botkyrka-plan.pdf")
+    expect(row.locator(".status")).to_have_text("Extraherad", timeout=60_000)
+    expect(row.locator("progress")).to_have_js_property("value", 100)
+    expect(page.locator("#announcer")).to_contain_text("botkyrka-plan.pdf: extraherad")
+    assert unlabelled_controls(page) == []
+    page.screenshot(path=str(ARTIFACTS / "documents.png"), full_page=True)
+
+    row.locator(".doc-link").click()
+    expect(page.get_by_label("Kommun")).to_have_value("Botkyrka kommun")
+    assert unlabelled_controls(page) == []
+    page.get_by_label("Stadsdelar").fill("Alby\nFittja\nHallunda")
+    page.get_by_role("button", name="Spara rättelser").click()
+    expect(page.get_by_role("status").filter(has_text="version 2")).to_be_visible()
+
+    page.get_by_label("Myndighet", exact=True).select_option("Polismyndigheten")
+    page.get_by_role("button", name="Skapa samverkansöverenskommelse").click()
+    link = page.get_by_role("link", name=re.compile(r"Ladda ner .*polismyndigheten-botkyrka\.docx"))
+    expect(link).to_be_visible(timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "document.png"), full_page=True)
+    with page.expect_download() as download:
+        link.click()
+    data = Path(download.value.path()).read_bytes()
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    assert "mellan Polismyndigheten och Botkyrka kommun" in text
+    assert "stadsdelarna Alby, Fittja och Hallunda" in text
+
+
+def test_a_failed_upload_is_announced_with_its_reason(
+        settings: Any, tokens: dict[str, str], processes: Processes, browser: Browser, tmp_path: Path) -> None:
+    _server, base = serve(processes, free_port(), KANSLI_WORKERS="1")
+    page = browser.new_page()
+    log_in(page, base, "clerk")
+    broken = tmp_path / "trasig.pdf"
+    broken.write_bytes(plan_pdf()[:1500])
+    not_pdf = tmp_path / "brev.pdf"
+    not_pdf.write_text("Hej, här kommer planen.")
+    page.get_by_label(re.compile("Välj en eller flera PDF-filer")).set_input_files([broken, not_pdf])
+    expect(page.get_by_role("alert").filter(has_text="brev.pdf: Filen är ingen PDF")).to_be_visible()
+    row = page.locator("tr[data-document]").first
+    expect(row.locator(".status")).to_have_text("Misslyckades", timeout=60_000)
+    expect(row.locator(".doc-error")).to_contain_text("trasig eller ofullständig")
+    expect(page.locator("#announcer")).to_contain_text("trasig.pdf: misslyckades")
+    page.keyboard.press("Tab")  # the skip link comes first for keyboard users
+    expect(page.get_by_role("link", name="Hoppa till innehållet")).to_be_focused()
