@@ -1,0 +1,80 @@
+"""``make bench``: Kansli's pipeline against the bare libraries, in one run, as ratios.
+
+Each measurement runs in a fresh child process, so its peak RSS is its own. Numbers are printed,
+never asserted: the machine's load varies, the ratios are what to compare between commits.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+CHILD = r'''
+import io, json, resource, sys, time
+kind, path = sys.argv[1], sys.argv[2]
+data = open(path, "rb").read()
+start = time.perf_counter()
+if kind == "kansli-extract":
+    from kansli.extraction import extract
+    extract(data)
+elif kind == "bare-pdfplumber":
+    import pdfplumber
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+            page.extract_tables()
+            page.close()
+elif kind == "kansli-render":
+    from pathlib import Path
+    from kansli.generation import render_agreement
+    fields = json.loads(open(path + ".json").read())
+    for _ in range(50):
+        render_agreement(fields, "Arbetsförmedlingen", Path(sys.argv[3]))
+elif kind == "bare-docxtpl":
+    from docxtpl import DocxTemplate
+    from kansli.generation import agreement_context
+    fields = json.loads(open(path + ".json").read())
+    for _ in range(50):
+        doc = DocxTemplate(sys.argv[3] + "/agreement.docx")
+        doc.render(agreement_context(fields, "Arbetsförmedlingen"))
+        doc.save(io.BytesIO())
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+'''
+
+
+def measure(kind: str, path: Path, *extra: str) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", CHILD, kind, str(path), *extra], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    from pdfs import PLAN, plan_pdf
+
+    pages = int(sys.argv[1]) if len(sys.argv) > 1 else 400
+    with tempfile.TemporaryDirectory() as tmp:
+        plan = Path(tmp) / "plan.pdf"
+        t = time.perf_counter()
+        plan.write_bytes(plan_pdf(filler_pages=pages - 1))
+        Path(str(plan) + ".json").write_text(json.dumps(PLAN))
+        print(f"generated a {pages}-page plan in {time.perf_counter() - t:.1f} s")
+        ours, bare = measure("kansli-extract", plan), measure("bare-pdfplumber", plan)
+        print(f"extract   kansli {ours['seconds']:6.2f} s  peak RSS {ours['rss_mb']:5.0f} MB")
+        print(f"          bare pdfplumber (text+tables) {bare['seconds']:6.2f} s  peak RSS {bare['rss_mb']:5.0f} MB")
+        print(f"          ratio kansli/bare {ours['seconds'] / bare['seconds']:.2f}x "
+              f"({pages / ours['seconds']:.0f} vs {pages / bare['seconds']:.0f} pages/s)")
+        templates = str(ROOT / "templates" / "docx")
+        ours, bare = measure("kansli-render", plan, templates), measure("bare-docxtpl", plan, templates)
+        print(f"render    kansli {50 / ours['seconds']:6.1f} agreements/s, bare docxtpl {50 / bare['seconds']:6.1f}/s, "
+              f"ratio {ours['seconds'] / bare['seconds']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
