@@ -29,6 +29,10 @@ PG_ADMIN_URL = os.environ.get("KANSLI_TEST_POSTGRES_URL", "postgresql://postgres
 TABLES = ("output_files", "outputs", "revisions", "documents", "api_tokens", "users")
 REPO = Path(__file__).resolve().parent.parent
 KANSLI = str(Path(sys.executable).with_name("kansli"))
+#: The project's shared folder (seed, corpus, contracts) lies beside the checkout, as in CI.
+SHARED = Path(os.environ.get("KANSLI_SHARED_DIR") or REPO.parent / "shared")
+if not (SHARED / "seed").is_dir():
+    raise pytest.UsageError(f"{SHARED} has no seed/: check out beside shared/ or set KANSLI_SHARED_DIR")
 
 
 def wait_for(check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.2, what: str = "condition") -> Any:

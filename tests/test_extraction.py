@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SHARED
 from kansli.extraction import Refusal, extract
 from kansli.extraction.normalize import clean, parse_date, parse_number
 from pdfs import PLAN, image_only_pdf, plan_pdf, prose_plan_pdf, text_pdf
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 REALWORLD = sorted((SHARED / "corpus" / "realworld").glob("*.pdf"))
 SEED = next((SHARED / "seed").glob("000_*.txt"))
 
