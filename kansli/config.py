@@ -13,24 +13,23 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _int(name: str, default: int) -> int:
+def _number(name: str, default: int | float, cast: type) -> int | float:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        return cast(raw)
     except ValueError:
-        raise SystemExit(f"{name} måste vara ett heltal, inte {raw!r}.") from None
+        kind = "ett heltal" if cast is int else "ett tal"
+        raise SystemExit(f"{name} måste vara {kind}, inte {raw!r}.") from None
+
+
+def _int(name: str, default: int) -> int:
+    return int(_number(name, default, int))
 
 
 def _float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise SystemExit(f"{name} måste vara ett tal, inte {raw!r}.") from None
+    return float(_number(name, default, float))
 
 
 @dataclass(frozen=True)

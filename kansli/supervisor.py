@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kansli import db, recovery
 from kansli.config import Settings
@@ -32,7 +32,6 @@ class Child:
     started: float = 0.0
     quick_exits: int = 0
     not_before: float = 0.0
-    extra_env: dict[str, str] = field(default_factory=dict)
 
 
 class Supervisor:

@@ -32,13 +32,6 @@ class SignedIn(UserMixin):
     def of(cls, user: User) -> "SignedIn":
         return cls(user.id, user.name, user.role)
 
-    @property
-    def role_name(self) -> str:
-        return ROLE_NAMES[self.role]
-
-    def may(self, *roles: str) -> bool:
-        return self.role in roles
-
 
 @login_manager.user_loader
 def load_user(user_id: str) -> SignedIn | None:

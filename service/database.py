@@ -1,7 +1,9 @@
 """One database session per request, closed when the request ends (as ``flaskr/db.py`` does)."""
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from typing import TypeVar
+
+from flask import Flask, abort, current_app, g
 from sqlalchemy.orm import Session
 
 from kansli.config import Settings
@@ -17,6 +19,16 @@ def get_session() -> Session:
     if "db" not in g:
         g.db = sessionmaker_for(settings().database_url)()
     return g.db
+
+
+T = TypeVar("T")
+
+
+def get_or_404(model: type[T], row_id: int) -> T:
+    row = get_session().get(model, row_id)
+    if row is None:
+        abort(404)
+    return row
 
 
 def get_store() -> Store:

@@ -5,7 +5,6 @@ These are the slow tests; they start whole process trees and wait for real work.
 from __future__ import annotations
 
 import signal
-from pathlib import Path
 from typing import Any
 
 import psutil
@@ -107,3 +106,28 @@ def test_serve_without_redis_url_runs_embedded_redis_and_stops_cleanly(
     assert server.wait(timeout=60) == 0
     gone, alive = psutil.wait_procs(tree, timeout=10)
     assert alive == [], f"still running after stop: {[p.cmdline() for p in alive]}"
+
+
+def test_a_document_that_outlasts_the_job_timeout_fails_with_a_reason(
+        settings: Any, make_settings: Any, tokens: dict[str, str], processes: Processes) -> None:
+    """``kansli worker`` on its own, as on a scaled-out host; the timeout travels with the job."""
+    from service import create_app
+
+    impatient = make_settings(settings.database_url, KANSLI_JOB_TIMEOUT="2")
+    worker = processes.start("worker")
+    client = create_app(impatient, {"TESTING": True}).test_client()
+    import io
+
+    response = client.post("/api/documents", headers={"Authorization": f"Bearer {tokens['clerk']}"},
+                           data={"file": (io.BytesIO(plan_pdf(filler_pages=250)), "lang.pdf")})
+    doc_id = response.json["id"]
+
+    def settled() -> Any:
+        with db.session_scope(settings.database_url) as session:
+            doc = session.get(Document, doc_id)
+            return doc.status in ("extracted", "failed") and (doc.status, doc.error_code, doc.error, doc.attempts)
+
+    status, code, error, attempts = wait_for(settled, 60, 0.3, "the timeout")
+    assert (status, code, attempts) == ("failed", "timeout", 1), processes.log(worker)
+    assert error.startswith("Det tog för lång tid att läsa PDF-filen")
+    assert worker.poll() is None  # the worker itself lives on

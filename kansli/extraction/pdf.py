@@ -8,11 +8,15 @@ from __future__ import annotations
 import io
 import logging
 import re
+import struct
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFException
+from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from .refusal import Refusal
@@ -20,6 +24,12 @@ from .refusal import Refusal
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int], None]
+#: What broken PDFs make pdfminer raise. Deliberately not ``Exception``: a job's time limit arrives as an
+#: exception too, and must stop the read rather than be taken for a bad page.
+PARSE_ERRORS = (PSException, PDFException, PdfminerException, ValueError, KeyError, TypeError, AttributeError,
+                IndexError, ZeroDivisionError, AssertionError, RecursionError, OverflowError, struct.error,
+                zlib.error)
+
 # Glyphs without a Unicode mapping come out as "(cid:N)"; at a line start they are almost always bullets.
 _CID_BULLET = re.compile(r"^\(cid:\d+\)\s*", re.MULTILINE)
 _CID = re.compile(r"\(cid:\d+\)")
@@ -88,13 +98,13 @@ def read(
         if _is_password_error(exc) or b"/Encrypt" in data:
             raise Refusal("encrypted") from exc
         raise Refusal("corrupt") from exc
-    except Exception as exc:  # pdfminer raises many unrelated types on broken files
+    except PARSE_ERRORS as exc:  # pdfminer raises many unrelated types on broken files
         log.info("unreadable PDF: %r", exc)
         raise Refusal("corrupt") from exc
     with pdf:
         try:
             count = len(pdf.pages)
-        except Exception as exc:
+        except PARSE_ERRORS as exc:
             raise Refusal("corrupt") from exc
         if count == 0:
             raise Refusal("empty")
@@ -110,7 +120,7 @@ def read(
             try:
                 texts.append(page_text(page))
                 tables.append(page.extract_tables() if with_tables else [])
-            except Exception as exc:
+            except PARSE_ERRORS as exc:
                 log.info("page %d unreadable: %r", number, exc)
                 texts.append("")
                 tables.append([])

@@ -1,6 +1,5 @@
 """Alembic environment: the URL comes from the caller (``kansli.db.upgrade``), never from a file."""
 from alembic import context
-from sqlalchemy import pool
 
 from kansli.db import engine_for
 from kansli.models import Base

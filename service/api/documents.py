@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import abort, jsonify, request, send_file
+from flask import jsonify, request, send_file
 from flask_login import current_user
 from redis.exceptions import RedisError
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from kansli.models import Document
 from kansli.users import CLERK_PLUS, DRAFTER_PLUS
 from service.api import bp, role
 from service.api.representation import document_json
-from service.database import get_session, get_store, settings
+from service.database import get_or_404, get_session, get_store, settings
 from service.errors import api_error
 
 log = logging.getLogger("kansli.web")
@@ -40,13 +40,6 @@ def receive_upload(file: Any) -> tuple[Document, bool]:
         log.info("document %s: %r uploaded again by %s; same bytes, kept once", doc.id, file.filename,
                  current_user.name)
     return doc, created
-
-
-def get_document_or_404(doc_id: int) -> Document:
-    doc = get_session().get(Document, doc_id)
-    if doc is None:
-        abort(404)
-    return doc
 
 
 @bp.post("/documents")
@@ -79,13 +72,13 @@ def list_documents() -> Any:
 @bp.get("/documents/<int:doc_id>")
 @role()
 def get_document(doc_id: int) -> Any:
-    return jsonify(document_json(get_document_or_404(doc_id)))
+    return jsonify(document_json(get_or_404(Document, doc_id)))
 
 
 @bp.get("/documents/<int:doc_id>/history")
 @role()
 def document_history(doc_id: int) -> Any:
-    doc = get_document_or_404(doc_id)
+    doc = get_or_404(Document, doc_id)
     return jsonify({"revisions": [
         {"number": r.number, "source": r.source, "fields": r.fields, "changed": r.changed,
          "user": r.user.name if r.user else None, "created_at": r.created_at.isoformat()}
@@ -96,7 +89,7 @@ def document_history(doc_id: int) -> Any:
 @bp.patch("/documents/<int:doc_id>/fields")
 @role(*DRAFTER_PLUS)
 def correct_fields(doc_id: int) -> Any:
-    doc = get_document_or_404(doc_id)
+    doc = get_or_404(Document, doc_id)
     changes = request.get_json(silent=True)
     try:
         revision = correct(get_session(), doc, changes, current_user.id)
@@ -111,6 +104,6 @@ def correct_fields(doc_id: int) -> Any:
 @bp.get("/documents/<int:doc_id>/file")
 @role()
 def document_file(doc_id: int) -> Any:
-    doc = get_document_or_404(doc_id)
+    doc = get_or_404(Document, doc_id)
     return send_file(get_store().path(doc.sha256), mimetype="application/pdf",
                      download_name=safe_download_name(doc.filename), as_attachment=False)

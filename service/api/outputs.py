@@ -15,7 +15,7 @@ from kansli.outputs import OutputRejected, request_output
 from kansli.users import DRAFTER_PLUS
 from service.api import bp, role
 from service.api.representation import output_json
-from service.database import get_session, get_store, settings
+from service.database import get_or_404, get_session, get_store, settings
 from service.errors import api_error
 
 log = logging.getLogger("kansli.web")
@@ -54,23 +54,16 @@ def list_outputs() -> Any:
     return jsonify({"outputs": [output_json(o) for o in get_session().scalars(query)]})
 
 
-def get_output_or_404(output_id: int) -> Output:
-    output = get_session().get(Output, output_id)
-    if output is None:
-        abort(404)
-    return output
-
-
 @bp.get("/outputs/<int:output_id>")
 @role()
 def get_output(output_id: int) -> Any:
-    return jsonify(output_json(get_output_or_404(output_id)))
+    return jsonify(output_json(get_or_404(Output, output_id)))
 
 
 @bp.get("/outputs/<int:output_id>/files/<name>")
 @role()
 def output_file(output_id: int, name: str) -> Any:
-    output = get_output_or_404(output_id)
+    output = get_or_404(Output, output_id)
     file = next((f for f in output.files if f.name == name), None)
     if file is None:
         abort(404)

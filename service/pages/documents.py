@@ -14,11 +14,11 @@ from kansli.generation import AREA_HEADINGS
 from kansli.models import AGENCIES, Document, Output
 from kansli.outputs import OutputRejected
 from kansli.users import CLERK_PLUS, DRAFTER_PLUS
-from service.api.documents import get_document_or_404, receive_upload
+from service.api.documents import receive_upload
 from service.api.outputs import start_output
 from service.api.representation import KIND_NAMES, document_json, output_json
 from service.auth import page_role
-from service.database import get_session
+from service.database import get_or_404, get_session
 from service.pages.forms import SPARE_ROWS, fields_from_form
 
 bp = Blueprint("documents", __name__)
@@ -57,7 +57,7 @@ def upload() -> Any:
 @bp.get("/documents/<int:doc_id>")
 @login_required
 def show(doc_id: int) -> Any:
-    doc = get_document_or_404(doc_id)
+    doc = get_or_404(Document, doc_id)
     outputs = get_session().scalars(
         select(Output).where(Output.document_id == doc.id).order_by(Output.id.desc())).all()
     fields = doc.current_fields() or {}
@@ -74,7 +74,7 @@ def show(doc_id: int) -> Any:
 @bp.post("/documents/<int:doc_id>/fields")
 @page_role(*DRAFTER_PLUS)
 def save_fields(doc_id: int) -> Any:
-    doc = get_document_or_404(doc_id)
+    doc = get_or_404(Document, doc_id)
     before = doc.revisions[-1].number if doc.revisions else 0
     try:
         revision = correct(get_session(), doc, fields_from_form(doc.kind or "unknown", request.form), current_user.id)
@@ -89,7 +89,7 @@ def save_fields(doc_id: int) -> Any:
 @bp.post("/documents/<int:doc_id>/outputs")
 @page_role(*DRAFTER_PLUS)
 def generate(doc_id: int) -> Any:
-    doc = get_document_or_404(doc_id)
+    doc = get_or_404(Document, doc_id)
     try:
         output = start_output({"kind": "agreement", "document_id": doc.id, "agency": request.form.get("agency")})
     except OutputRejected as exc:
@@ -102,7 +102,7 @@ def generate(doc_id: int) -> Any:
 @bp.get("/documents/<int:doc_id>/history")
 @login_required
 def history(doc_id: int) -> Any:
-    doc = get_document_or_404(doc_id)
+    doc = get_or_404(Document, doc_id)
     if not doc.revisions:
         abort(404)
     pretty = {r.number: json.dumps(r.fields, ensure_ascii=False, indent=2) for r in doc.revisions}
