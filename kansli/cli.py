@@ -4,6 +4,7 @@ from __future__ import annotations
 import getpass
 import json
 import logging
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 
 from kansli import config, db
 from kansli.extraction import Refusal, extract
-from kansli.generation import GenerationError, render_agreement
+from kansli.generation import GenerationError, render_agreement, render_decision
 from kansli.models import AGENCIES, ROLES, User
 from kansli.users import UserError, create_user
 
@@ -82,19 +83,65 @@ def generate() -> None:
               help="Stadsdelsplanens fält som JSON (utdata från kansli extract går bra).")
 @click.option("--agency", required=True, type=click.Choice(AGENCIES))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
-def agreement(fields_file: click.utils.LazyFile, agency: str, output: Path) -> None:
+@click.option("--pdf", is_flag=True, help="Skriv även en PDF/A-2b bredvid (kräver LibreOffice).")
+def agreement(fields_file: click.utils.LazyFile, agency: str, output: Path, pdf: bool) -> None:
     """En samverkansöverenskommelse från en stadsdelsplans fält."""
     try:
-        data = json.load(fields_file)
-    except json.JSONDecodeError as exc:
-        raise click.ClickException(f"Fältfilen är ingen giltig JSON (rad {exc.lineno}); rätta filen.") from None
-    fields = data.get("fields", data) if isinstance(data, dict) else data
-    try:
-        document = render_agreement(fields, agency, config.load().templates_dir)
+        document = render_agreement(_load_fields(fields_file), agency, config.load().templates_dir)
     except GenerationError as exc:
         raise click.ClickException(str(exc)) from None
     output.write_bytes(document)
     click.echo(str(output))
+    if pdf:
+        for path in _write_pdfs({output.name: document}, output.parent):
+            click.echo(str(path))
+
+
+def _load_fields(fields_file: click.utils.LazyFile) -> dict:
+    """A fields file: the bare fields, or the whole output of ``kansli extract``."""
+    try:
+        data = json.load(fields_file)
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"Fältfilen är ingen giltig JSON (rad {exc.lineno}); rätta filen.") from None
+    if not isinstance(data, dict):
+        raise click.ClickException("Fältfilen ska innehålla ett JSON-objekt.")
+    return data.get("fields", data) if "fields" in data and "kind" in data else data
+
+
+def _write_pdfs(documents: dict[str, bytes], folder: Path) -> list[Path]:
+    from kansli.convert import ConversionError, to_pdf
+
+    settings = config.load()
+    try:
+        pdfs = to_pdf(documents, settings.data_dir / "libreoffice" / f"cli-{os.getpid()}")
+    except ConversionError as exc:
+        raise click.ClickException(str(exc)) from None
+    written = []
+    for name, data in pdfs.items():
+        path = folder / (Path(name).stem + ".pdf")
+        path.write_bytes(data)
+        written.append(path)
+    return written
+
+
+@generate.command()
+@click.option("--fields", "fields_file", required=True, type=click.File("r", encoding="utf-8"),
+              help="Beslutets fält som JSON (utdata från kansli extract går bra).")
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--pdf", is_flag=True, help="Skriv även PDF/A-2b av varje brev (kräver LibreOffice).")
+def decision(fields_file: click.utils.LazyFile, outdir: Path, pdf: bool) -> None:
+    """Ett beslutsbrev, plus ett likalydande brev per mottagare i "Likalydande till"."""
+    try:
+        letters = render_decision(_load_fields(fields_file), config.load().templates_dir)
+    except GenerationError as exc:
+        raise click.ClickException(str(exc)) from None
+    outdir.mkdir(parents=True, exist_ok=True)
+    for name, data in letters:
+        (outdir / name).write_bytes(data)
+        click.echo(str(outdir / name))
+    if pdf:
+        for path in _write_pdfs(dict(letters), outdir):
+            click.echo(str(path))
 
 
 @main.group()

@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kansli.fields import FieldError, validate
 from kansli.models import AGENCIES, Document, Output
 
 
@@ -16,40 +17,61 @@ class OutputRejected(ValueError):
         self.status, self.code, self.message = status, code, message
 
 
-def request_output(session: Session, body: Any, user_id: int | None) -> Output:
-    """Validate a request (the API's ``POST /api/outputs`` body) and create the queued output."""
-    if not isinstance(body, dict):
-        raise OutputRejected(400, "bad_request", "Skicka ett JSON-objekt med kind och document_id.")
-    kind = body.get("kind")
-    if kind == "decision":
-        raise OutputRejected(
-            422, "unsupported",
-            "Beslutsbrev kan ännu inte skapas i Kansli; skapa en samverkansöverenskommelse i stället.",
-        )
-    if kind != "agreement":
-        raise OutputRejected(400, "bad_request", "Okänd typ av utkast; ange kind \"agreement\".")
-    agency = body.get("agency")
-    if agency not in AGENCIES:
-        raise OutputRejected(400, "bad_request", f"Välj myndighet: {', '.join(AGENCIES)}.")
+def _extracted_document(session: Session, body: dict[str, Any], kind: str, what: str) -> Document:
     doc_id = body.get("document_id")
     doc = session.get(Document, doc_id) if isinstance(doc_id, int) and not isinstance(doc_id, bool) else None
     if doc is None:
         raise OutputRejected(404, "not_found", f"Dokument {doc_id} finns inte.")
     if doc.status != "extracted":
         raise OutputRejected(409, "not_ready", "Dokumentet är inte färdigläst ännu; vänta tills det är extraherat.")
-    if doc.kind != "district_plan":
-        raise OutputRejected(
-            409, "wrong_kind", "En samverkansöverenskommelse skapas från en strategisk stadsdelsplan, "
-            "och det här dokumentet är ingen sådan.",
-        )
-    output = Output(kind="agreement", document_id=doc.id, agency=agency, fields=doc.current_fields(),
-                    created_by=user_id, status="queued")
+    if doc.kind != kind:
+        raise OutputRejected(409, "wrong_kind", f"{what}, och det här dokumentet är ingen sådan.")
+    return doc
+
+
+def _decision_fields(body: dict[str, Any], session: Session) -> tuple[int | None, dict[str, Any]]:
+    if "fields" in body:
+        given = body["fields"]
+        if not isinstance(given, dict):
+            raise OutputRejected(400, "bad_request", "fields ska vara ett JSON-objekt med beslutets fält.")
+        item = given.get("item")
+        try:
+            fields = validate("decision", {k: v for k, v in given.items() if k != "item"})
+        except FieldError as exc:
+            raise OutputRejected(422, "invalid_fields", str(exc)) from None
+        if item is not None:
+            fields["item"] = str(item).strip()
+        return None, fields
+    doc = _extracted_document(session, body, "decision", "Ett beslutsbrev skapas från ett regeringsbeslut")
+    return doc.id, dict(doc.current_fields() or {})
+
+
+def request_output(session: Session, body: Any, user_id: int | None) -> Output:
+    """Validate a request (the API's ``POST /api/outputs`` body) and create the queued output."""
+    if not isinstance(body, dict):
+        raise OutputRejected(400, "bad_request", "Skicka ett JSON-objekt med kind och document_id.")
+    kind = body.get("kind")
+    if kind == "decision":
+        doc_id, fields = _decision_fields(body, session)
+        if not (fields.get("addressee") and fields.get("title")):
+            raise OutputRejected(422, "invalid_fields", "Beslutet behöver minst mottagare (addressee) och rubrik (title).")
+        output = Output(kind="decision", document_id=doc_id, fields=fields, created_by=user_id, status="queued")
+    elif kind == "agreement":
+        agency = body.get("agency")
+        if agency not in AGENCIES:
+            raise OutputRejected(400, "bad_request", f"Välj myndighet: {', '.join(AGENCIES)}.")
+        doc = _extracted_document(session, body, "district_plan",
+                                  "En samverkansöverenskommelse skapas från en strategisk stadsdelsplan")
+        output = Output(kind="agreement", document_id=doc.id, agency=agency, fields=doc.current_fields(),
+                        created_by=user_id, status="queued")
+    else:
+        raise OutputRejected(400, "bad_request", "Okänd typ av utkast; ange kind \"agreement\" eller \"decision\".")
     session.add(output)
     session.commit()
     return output
 
 
-def file_name(output: Output) -> str:
+def agreement_name(output: Output) -> str:
     """A download name that says what the file is, e.g. ``samverkansoverenskommelse-…-botkyrka.docx``."""
     municipality = (output.fields or {}).get("municipality") or "kommun"
     slug = "-".join(

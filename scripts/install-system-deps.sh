@@ -13,6 +13,7 @@ need soffice libreoffice-writer-nogui
 need /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf fonts-liberation2
 need chromium chromium
 need chromedriver chromium-driver
+need pdftoppm poppler-utils
 
 [ -z "$missing" ] && exit 0
 

@@ -157,8 +157,12 @@ def test_output_requests_are_checked(client: Any, auth: Auth, settings: Any) -> 
     assert post("drafter", {**agreement, "document_id": 999}).status_code == 404
     assert post("drafter", {**agreement, "agency": "Skatteverket"}).status_code == 400
     assert post("drafter", {"kind": "poem"}).status_code == 400
-    decision = post("drafter", {"kind": "decision", "document_id": doc_id})
-    assert decision.status_code == 422 and decision.json["error"]["code"] == "unsupported"
+    extract_document(doc_id)
+    decision = post("drafter", {"kind": "decision", "document_id": doc_id})  # a plan is no decision
+    assert decision.status_code == 409 and decision.json["error"]["code"] == "wrong_kind"
+    assert post("drafter", {"kind": "decision", "fields": {"title": "Uppdrag"}}).status_code == 422
+    bad = post("drafter", {"kind": "decision", "fields": {"addressee": "AF", "title": "T", "copies_to": "x"}})
+    assert bad.status_code == 422 and "lista" in bad.json["error"]["message"]
 
 
 def test_agreement_output_is_rendered_and_downloadable(client: Any, auth: Auth, settings: Any) -> None:
@@ -171,11 +175,37 @@ def test_agreement_output_is_rendered_and_downloadable(client: Any, auth: Auth, 
     render_output(response.json["id"])
     output = client.get(f"/api/outputs/{response.json['id']}", headers=auth("clerk")).json
     assert output["status"] == "ready" and output["kind"] == "agreement"
-    [file] = output["files"]
-    assert file["format"] == "docx" and file["name"].endswith("polismyndigheten-botkyrka.docx")
-    download = client.get(file["url"], headers=auth("registrar"))
+    assert output["error"] is None
+    assert [f["format"] for f in output["files"]] == ["docx", "pdf", "png"]
+    word, pdf, preview = output["files"]
+    assert word["name"] == "samverkansoverenskommelse-polismyndigheten-botkyrka.docx"
+    assert pdf["name"] == "samverkansoverenskommelse-polismyndigheten-botkyrka.pdf"
+    download = client.get(word["url"], headers=auth("registrar"))
     assert download.status_code == 200 and download.data[:2] == b"PK"
     assert download.mimetype.endswith("wordprocessingml.document")
+    assert b"pdfaid:part>2<" in client.get(pdf["url"], headers=auth("clerk")).data
+    image = client.get(preview["url"], headers=auth("clerk"))
+    assert image.mimetype == "image/png" and image.data[:4] == b"\x89PNG"
+
+
+def test_decision_from_fields_gives_one_letter_per_recipient(client: Any, auth: Auth, settings: Any) -> None:
+    from workers.jobs import render_output
+
+    fields = {"department": "Integrations- och jämställdhetsdepartementet", "date": "2008-05-08",
+              "reference": "IJ2008/1215/IU", "item": "5", "addressee": "Arbetsförmedlingen",
+              "addressee_address": "Hälsingegatan 38, 113 99 Stockholm", "title": "Uppdrag att samverka",
+              "decision": "Myndigheterna får i uppdrag.", "background": "Av budgetpropositionen framgår.",
+              "identical_to": ["Rikspolisstyrelsen", "Försäkringskassan"], "signatories": ["Nyamko Sabuni", "Evert Kroes"],
+              "copies_to": ["Statsrådsberedningen"], "municipalities": []}
+    response = client.post("/api/outputs", headers=auth("drafter"), json={"kind": "decision", "fields": fields})
+    assert response.status_code == 202
+    render_output(response.json["id"])
+    output = client.get(f"/api/outputs/{response.json['id']}", headers=auth("clerk")).json
+    assert output["status"] == "ready" and output["document_id"] is None
+    names = [f["name"] for f in output["files"] if f["format"] == "docx"]
+    assert names == ["beslut-ij2008-1215-iu-arbetsformedlingen.docx", "beslut-ij2008-1215-iu-rikspolisstyrelsen.docx",
+                     "beslut-ij2008-1215-iu-forsakringskassan.docx"]
+    assert sum(f["format"] == "pdf" for f in output["files"]) == 3
 
 
 def test_openapi_describes_every_api_route(app: Any, client: Any) -> None:

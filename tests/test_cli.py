@@ -87,3 +87,28 @@ def test_user_add_refuses_a_second_user_of_the_same_name(tmp_path: Path) -> None
     run("user", "add", "ola", "--role", "clerk", "--password", "langtlosen", env_dir=tmp_path, check=True)
     result = run("user", "add", "ola", "--role", "admin", "--password", "langtlosen", env_dir=tmp_path)
     assert result.returncode == 1 and "finns redan" in result.stderr
+
+
+def test_generate_decision_writes_one_letter_per_recipient(tmp_path: Path) -> None:
+    from test_generation import SEED
+    from pdfs import text_pdf
+
+    pdf = tmp_path / "beslut.pdf"
+    pdf.write_bytes(text_pdf(SEED.read_text()))
+    fields = tmp_path / "beslut.json"
+    fields.write_text(run("extract", str(pdf), env_dir=tmp_path, check=True).stdout)
+    result = run("generate", "decision", "--fields", str(fields), "-o", str(tmp_path / "brev"), "--pdf",
+                 env_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in (tmp_path / "brev").iterdir())
+    assert written == sorted(f"beslut-utan-dnr-{r}.{ext}" for r in
+                             ("arbetsformedlingen", "rikspolisstyrelsen", "forsakringskassan") for ext in ("docx", "pdf"))
+    assert result.stdout.splitlines()[0].endswith("beslut-utan-dnr-arbetsformedlingen.docx")
+
+
+def test_generate_decision_without_addressee_says_what_is_missing(tmp_path: Path) -> None:
+    fields = tmp_path / "beslut.json"
+    fields.write_text(json.dumps({"title": "Uppdrag"}))
+    result = run("generate", "decision", "--fields", str(fields), "-o", str(tmp_path / "brev"), env_dir=tmp_path)
+    assert result.returncode == 1 and "saknar mottagare" in result.stderr
+    assert not (tmp_path / "brev").exists()

@@ -9,9 +9,12 @@ from pathlib import Path
 import docx
 import pytest
 
+from conftest import SHARED
 from kansli.config import REPO_ROOT
-from kansli.generation import GenerationError, agreement_context, render_agreement
-from pdfs import PLAN
+from kansli.convert import ConversionError, preview_png, to_pdf
+from kansli.extraction import extract
+from kansli.generation import GenerationError, agreement_context, render_agreement, render_decision
+from pdfs import PLAN, text_pdf
 
 TEMPLATES = REPO_ROOT / "templates" / "docx"
 
@@ -75,3 +78,72 @@ def test_template_is_a4_with_page_numbers_in_the_header() -> None:
     assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
     header_xml = section.header._element.xml
     assert "PAGE" in header_xml and "NUMPAGES" in header_xml
+
+
+SEED = next((SHARED / "seed").glob("000_*.txt"))
+#: What the letter adds to the seed's text: the letterhead's words and the formula of signing.
+LETTER_FURNITURE = ["Regeringen", "Regeringsbeslut", "På", "regeringens", "vägnar"]
+
+
+def seed_fields() -> dict:
+    return extract(text_pdf(SEED.read_text()))["fields"]
+
+
+def test_seed_round_trip_gives_the_seed_text_back_word_for_word(tmp_path: Path) -> None:
+    letters = render_decision(seed_fields(), TEMPLATES)
+    text = libreoffice_text(letters[0][1], tmp_path)
+    words = text.split()
+    for word in LETTER_FURNITURE:
+        words.remove(word)
+    assert [w.casefold() for w in words] == [w.casefold() for w in SEED.read_text().split()]
+    assert "113 99 STOCKHOLM" in text  # the town in capitals, as the Government Offices write it
+
+
+def test_each_recipient_gets_an_identical_letter(tmp_path: Path) -> None:
+    letters = render_decision(seed_fields(), TEMPLATES)
+    assert [name for name, _ in letters] == ["beslut-utan-dnr-arbetsformedlingen.docx",
+                                             "beslut-utan-dnr-rikspolisstyrelsen.docx",
+                                             "beslut-utan-dnr-forsakringskassan.docx"]
+    texts = []
+    for number, (_name, data) in enumerate(letters):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        texts.append(libreoffice_text(data, folder))
+    assert texts[1].split("Uppdrag att samverka")[0].strip().endswith("Rikspolisstyrelsen")
+    bodies = {t.split("Uppdrag att samverka", 1)[1] for t in texts}
+    assert len(bodies) == 1  # the same text below the recipient in every letter
+
+
+def test_letterhead_carries_item_date_and_reference(tmp_path: Path) -> None:
+    fields = {**seed_fields(), "item": "II 7", "date": "2008-05-08", "reference": "IJ2008/1215/IU",
+              "addressee_address": "Box 633, 601 14 Norrköping"}
+    name, data = render_decision(fields, TEMPLATES)[0]
+    text = libreoffice_text(data, tmp_path)
+    assert name == "beslut-ij2008-1215-iu-arbetsformedlingen.docx"
+    assert "Regeringsbeslut II 7 2008-05-08 IJ2008/1215/IU Arbetsförmedlingen Box 633 601 14 NORRKÖPING" in text
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"title": "T"}, "saknar mottagare"),
+    ({"addressee": "AF"}, "saknar rubrik"),
+    ({"addressee": "AF", "title": "T", "identical_to": "Rikspolisstyrelsen"}, "lista med text"),
+])
+def test_decisions_missing_what_a_letter_needs_are_refused(fields: dict, message: str) -> None:
+    with pytest.raises(GenerationError, match=message):
+        render_decision(fields, TEMPLATES)
+
+
+def test_conversion_gives_pdfa_2_and_a_png_preview(tmp_path: Path) -> None:
+    docs = {"avtal.docx": render_agreement(PLAN, "Försäkringskassan", TEMPLATES),
+            "brev.docx": render_decision(seed_fields(), TEMPLATES)[0][1]}
+    pdfs = to_pdf(docs, tmp_path / "profile")
+    assert list(pdfs) == ["avtal.docx", "brev.docx"]
+    for pdf in pdfs.values():
+        assert pdf.startswith(b"%PDF-") and b"pdfaid:part>2<" in pdf
+    png = preview_png(pdfs["brev.docx"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_broken_document_is_a_clear_conversion_error(tmp_path: Path) -> None:
+    with pytest.raises(ConversionError, match="kunde inte göra PDF av trasig.docx"):
+        to_pdf({"trasig.docx": b"PK\x03\x04 not really a docx"}, tmp_path / "profile")

@@ -119,7 +119,8 @@ def test_generate_from_the_page_queues_an_output(client: Any, auth: Any, setting
     response = client.post(f"/documents/{doc_id}/outputs", data={"csrf_token": token, "agency": "Försäkringskassan"},
                            follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert "för Försäkringskassan skapas" in html and 'data-output="1" data-status="queued"' in html
+    assert "(samverkansöverenskommelse för Försäkringskassan) skapas" in html
+    assert 'data-output="1" data-status="queued"' in html
 
 
 def test_unknown_pages_get_a_swedish_404(client: Any, tokens: Any) -> None:

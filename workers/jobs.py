@@ -6,8 +6,11 @@ twice — after a lost worker, or a duplicate in Redis — does its work at most
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from rq.timeouts import JobTimeoutException
@@ -17,9 +20,10 @@ from kansli import config, jobstate
 from kansli.db import session_scope
 from kansli.extraction import Refusal, extract
 from kansli.extraction.refusal import MESSAGES
-from kansli.generation import GenerationError, render_agreement
+from kansli.convert import ConversionError, preview_png, to_pdf
+from kansli.generation import GenerationError, render_agreement, render_decision
 from kansli.models import Document, Output, OutputFile, Revision
-from kansli.outputs import file_name
+from kansli.outputs import agreement_name
 from kansli.storage import Store
 
 log = logging.getLogger("kansli.jobs")
@@ -102,17 +106,42 @@ def extract_document(document_id: int) -> None:
     _run(Document, document_id, "document", work)
 
 
+def documents_for(output: Output, templates_dir: Path) -> list[tuple[str, bytes]]:
+    """The Word files an output consists of: one agreement, or a decision's letters."""
+    if output.kind == "decision":
+        return render_decision(output.fields, templates_dir)
+    return [(agreement_name(output), render_agreement(output.fields, output.agency or "", templates_dir))]
+
+
+def libreoffice_profile(settings: config.Settings) -> Path:
+    """One LibreOffice profile per worker process (the work horse's parent): shared ones block."""
+    return settings.data_dir / "libreoffice" / f"{socket.gethostname()}-{os.getppid()}"
+
+
 def render_output(output_id: int) -> None:
-    """Fill the output's template from its frozen fields and store the .docx."""
+    """Fill the output's templates from its frozen fields; store each .docx, its PDF/A and a preview."""
     settings = config.load()
 
     def work(session: Session, output: Output, progress: Callable[[int], None]) -> dict[str, Any]:
-        progress(10)
-        data = render_agreement(output.fields, output.agency or "", settings.templates_dir)
-        digest = Store(settings.files_dir).put(data)
-        name = file_name(output)
-        if not any(f.name == name for f in output.files):
-            session.add(OutputFile(output_id=output.id, name=name, format="docx", sha256=digest, size=len(data)))
-        return {}
+        progress(5)
+        store = Store(settings.files_dir)
+        documents = dict(documents_for(output, settings.templates_dir))
+        files = [(name, "docx", data) for name, data in documents.items()]
+        progress(30)
+        error = None
+        try:
+            pdfs = to_pdf(documents, libreoffice_profile(settings))
+            files += [(name.removesuffix(".docx") + ".pdf", "pdf", pdf) for name, pdf in pdfs.items()]
+            first = next(iter(pdfs))
+            files.append((first.removesuffix(".docx") + "-forhandsvisning.png", "png", preview_png(pdfs[first])))
+        except ConversionError as exc:  # the Word files are still delivered; say what is missing
+            error = f"Word-filerna är klara, men PDF kunde inte skapas: {exc}"
+            log.warning("output %s: %s", output.id, error)
+        known = {f.name for f in output.files}
+        for name, fmt, data in files:
+            if name not in known:
+                session.add(OutputFile(output_id=output.id, name=name, format=fmt, sha256=store.put(data),
+                                       size=len(data)))
+        return {"error": error}
 
     _run(Output, output_id, "output", work)

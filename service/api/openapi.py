@@ -100,7 +100,9 @@ SPEC: dict[str, Any] = {
             "get": {"summary": "Senaste utkasten", "parameters": [
                 {"name": "document_id", "in": "query", "schema": {"type": "integer"}}],
                 "responses": {"200": {"description": "{\"outputs\": [Output]}"}, **AUTH}},
-            "post": {"summary": "Skapa ett utkast (roll drafter eller admin)",
+            "post": {"summary": "Skapa ett utkast (roll drafter eller admin): en samverkansöverenskommelse från en "
+                                "stadsdelsplan (agency krävs), eller beslutsbrev från ett regeringsbeslut "
+                                "(document_id eller fields) — ett brev per mottagare, varje .docx med PDF/A-2b",
                      "requestBody": {"required": True, "content": {"application/json": {"schema": {
                          "type": "object", "required": ["kind"], "properties": {
                              "kind": {"type": "string", "enum": ["agreement", "decision"]},
@@ -110,7 +112,7 @@ SPEC: dict[str, Any] = {
                      "responses": {"202": _json("Köad", "Queued"), "400": _error("Ogiltig begäran"), **AUTH,
                                    "404": _error("Dokumentet finns inte"),
                                    "409": _error("Dokumentet är inte färdigläst eller av fel typ"),
-                                   "422": _error("Utkasttypen stöds inte ännu")}}},
+                                   "422": _error("Fälten räcker inte för utkastet")}}},
         "/api/outputs/{id}": {"get": {"summary": "Ett utkast med status och filer", "parameters": [ID],
                                       "responses": {"200": _json("Utkastet", "Output"), **AUTH,
                                                     "404": _error("Finns inte")}}},

@@ -20,7 +20,7 @@ from service.errors import api_error
 
 log = logging.getLogger("kansli.web")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-MIMETYPES = {"docx": DOCX, "pdf": "application/pdf"}
+MIMETYPES = {"docx": DOCX, "pdf": "application/pdf", "png": "image/png"}
 
 
 def start_output(body: Any) -> Output:
@@ -69,4 +69,4 @@ def output_file(output_id: int, name: str) -> Any:
         abort(404)
     log.info("output %s: %s downloaded by %s", output.id, file.name, current_user.name)
     return send_file(get_store().path(file.sha256), mimetype=MIMETYPES.get(file.format, "application/octet-stream"),
-                     download_name=file.name, as_attachment=True)
+                     download_name=file.name, as_attachment=file.format != "png")

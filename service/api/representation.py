@@ -9,6 +9,7 @@ from kansli.models import Document, Output
 
 DOCUMENT_STATUS = {"queued": "I kö", "processing": "Läses", "extracted": "Extraherad", "failed": "Misslyckades"}
 OUTPUT_STATUS = {"queued": "I kö", "rendering": "Skapas", "ready": "Klar", "failed": "Misslyckades"}
+OUTPUT_KINDS = {"agreement": "Samverkansöverenskommelse", "decision": "Beslutsbrev"}
 KIND_NAMES = {"district_plan": "Strategisk stadsdelsplan", "report": "Myndighetsrapport",
               "decision": "Regeringsbeslut", "unknown": "Okänd dokumenttyp", None: "–"}
 
@@ -42,6 +43,7 @@ def output_json(output: Output) -> dict[str, Any]:
     return {
         "id": output.id,
         "kind": output.kind,
+        "kind_text": OUTPUT_KINDS[output.kind],
         "document_id": output.document_id,
         "agency": output.agency,
         "status": output.status,

@@ -16,7 +16,7 @@ from kansli.outputs import OutputRejected
 from kansli.users import CLERK_PLUS, DRAFTER_PLUS
 from service.api.documents import receive_upload
 from service.api.outputs import start_output
-from service.api.representation import KIND_NAMES, document_json, output_json
+from service.api.representation import KIND_NAMES, OUTPUT_KINDS, document_json, output_json
 from service.auth import page_role
 from service.database import get_or_404, get_session
 from service.pages.forms import SPARE_ROWS, fields_from_form
@@ -26,7 +26,7 @@ bp = Blueprint("documents", __name__)
 
 @bp.app_context_processor
 def names() -> dict[str, Any]:
-    return {"KIND_NAMES": KIND_NAMES}
+    return {"KIND_NAMES": KIND_NAMES, "OUTPUT_KINDS": OUTPUT_KINDS}
 
 
 @bp.get("/")
@@ -90,12 +90,15 @@ def save_fields(doc_id: int) -> Any:
 @page_role(*DRAFTER_PLUS)
 def generate(doc_id: int) -> Any:
     doc = get_or_404(Document, doc_id)
+    body = {"kind": "decision", "document_id": doc.id} if doc.kind == "decision" else \
+        {"kind": "agreement", "document_id": doc.id, "agency": request.form.get("agency")}
     try:
-        output = start_output({"kind": "agreement", "document_id": doc.id, "agency": request.form.get("agency")})
+        output = start_output(body)
     except OutputRejected as exc:
         flash(exc.message, "error")
     else:
-        flash(f"Utkast {output.id} för {output.agency} skapas.", "info")
+        flash(f"Utkast {output.id} ({OUTPUT_KINDS[output.kind].lower()}"
+              f"{' för ' + output.agency if output.agency else ''}) skapas.", "info")
     return redirect(url_for("documents.show", doc_id=doc.id) + "#utkast")
 
 

@@ -155,6 +155,14 @@
       const cell = row.querySelector(".files");
       cell.textContent = "";
       for (const f of out.files) {
+        if (f.format === "png") {
+          const img = document.createElement("img");
+          img.src = f.url;
+          img.alt = "Förhandsvisning av första sidan";
+          img.className = "preview";
+          cell.append(img);
+          continue;
+        }
         const a = document.createElement("a");
         a.href = f.url;
         a.download = f.name;

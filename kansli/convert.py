@@ -1,0 +1,74 @@
+"""Word → PDF/A-2b through headless LibreOffice, and a PNG preview of page one through pdftoppm.
+
+LibreOffice instances sharing a user profile block each other, so each caller passes its own profile
+folder. A conversion runs in its own process group and is killed whole when it overruns, because a
+hung soffice otherwise keeps its children (and the profile lock) alive.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+#: PDF/A-2 ("SelectPdfVersion" 2): the archival format of RA-FS 2009:2, and a normal PDF to read.
+PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+
+
+class ConversionError(RuntimeError):
+    """LibreOffice or pdftoppm did not produce the file; the message is for the drafter."""
+
+
+def _run(argv: list[str], timeout: float) -> None:
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise ConversionError(f"{Path(argv[0]).name} svarade inte inom {timeout:.0f} s.") from None
+
+
+def soffice() -> str:
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    if not path:
+        raise ConversionError("LibreOffice saknas på servern; installera paketet libreoffice-writer-nogui.")
+    return path
+
+
+def to_pdf(documents: dict[str, bytes], profile: Path, timeout: float = 180) -> dict[str, bytes]:
+    """Convert every .docx in ``documents`` (name → bytes) in one LibreOffice start; returns name → PDF."""
+    with tempfile.TemporaryDirectory(prefix="kansli-convert-") as tmp:
+        folder = Path(tmp)
+        sources = []
+        for number, data in enumerate(documents.values()):
+            source = folder / f"{number}.docx"  # our names, never the user's
+            source.write_bytes(data)
+            sources.append(source)
+        profile.mkdir(parents=True, exist_ok=True)
+        _run([soffice(), f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
+              "--convert-to", PDFA_FILTER, "--outdir", str(folder), *map(str, sources)], timeout)
+        result = {}
+        for name, source in zip(documents, sources):
+            pdf = source.with_suffix(".pdf")
+            if not pdf.exists():  # LibreOffice can exit 0 without writing anything
+                raise ConversionError(f"LibreOffice kunde inte göra PDF av {name}.")
+            result[name] = pdf.read_bytes()
+        return result
+
+
+def preview_png(pdf: bytes, timeout: float = 60, dpi: int = 50) -> bytes:
+    """The first page as a small PNG, for lists and review pages."""
+    tool = shutil.which("pdftoppm")
+    if not tool:
+        raise ConversionError("pdftoppm saknas på servern; installera paketet poppler-utils.")
+    with tempfile.TemporaryDirectory(prefix="kansli-preview-") as tmp:
+        source, target = Path(tmp) / "in.pdf", Path(tmp) / "page"
+        source.write_bytes(pdf)
+        _run([tool, "-png", "-f", "1", "-l", "1", "-r", str(dpi), "-singlefile", str(source), str(target)], timeout)
+        png = target.with_suffix(".png")
+        if not png.exists():
+            raise ConversionError("Förhandsbilden kunde inte skapas.")
+        return png.read_bytes()
