@@ -35,7 +35,7 @@ elif kind == "kansli-render":
     from kansli.generation import render_agreement
     fields = json.loads(open(path + ".json").read())
     for _ in range(50):
-        render_agreement(fields, "Arbetsförmedlingen", Path(sys.argv[3]))
+        render_agreement(fields, "Arbetsförmedlingen", Path(sys.argv[3]) / "agreement.docx")
 elif kind == "bare-docxtpl":
     from docxtpl import DocxTemplate
     from kansli.generation import agreement_context

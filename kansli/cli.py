@@ -87,7 +87,7 @@ def generate() -> None:
 def agreement(fields_file: click.utils.LazyFile, agency: str, output: Path, pdf: bool) -> None:
     """En samverkansöverenskommelse från en stadsdelsplans fält."""
     try:
-        document = render_agreement(_load_fields(fields_file), agency, config.load().templates_dir)
+        document = render_agreement(_load_fields(fields_file), agency, config.load().templates_dir / "agreement.docx")
     except GenerationError as exc:
         raise click.ClickException(str(exc)) from None
     output.write_bytes(document)
@@ -132,7 +132,7 @@ def _write_pdfs(documents: dict[str, bytes], folder: Path) -> list[Path]:
 def decision(fields_file: click.utils.LazyFile, outdir: Path, pdf: bool) -> None:
     """Ett beslutsbrev, plus ett likalydande brev per mottagare i "Likalydande till"."""
     try:
-        letters = render_decision(_load_fields(fields_file), config.load().templates_dir)
+        letters = render_decision(_load_fields(fields_file), config.load().templates_dir / "decision.docx")
     except GenerationError as exc:
         raise click.ClickException(str(exc)) from None
     outdir.mkdir(parents=True, exist_ok=True)

@@ -110,6 +110,8 @@ class Output(JobStateMixin, Base):
     #: The fields the output is made from, frozen at request time: later corrections don't change it.
     fields: Mapped[dict[str, Any]] = mapped_column()
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Which template version made each file: template file name → SHA-256.
+    templates: Mapped[dict[str, Any] | None] = mapped_column()
     files: Mapped[list[OutputFile]] = relationship(
         order_by="OutputFile.id", back_populates="output", cascade="all, delete-orphan"
     )
@@ -125,3 +127,17 @@ class OutputFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
     output: Mapped[Output] = relationship(back_populates="files")
+
+
+class Template(Base):
+    """An admin's version of a Word template; the newest of a name is used, older ones are kept."""
+
+    __tablename__ = "templates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), index=True)  # "agreement.docx", "decision.docx"
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(255))
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user: Mapped[User | None] = relationship()

@@ -24,12 +24,13 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
 
     from service import auth, database, errors
     from service.api import bp as api_bp
-    from service.pages import documents
+    from service.pages import documents, templates
 
     database.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(documents.bp)
+    app.register_blueprint(templates.bp)
     app.register_blueprint(api_bp)
     return app

@@ -17,6 +17,7 @@ from kansli.generation import GenerationError, agreement_context, render_agreeme
 from pdfs import PLAN, text_pdf
 
 TEMPLATES = REPO_ROOT / "templates" / "docx"
+AGREEMENT, DECISION = TEMPLATES / "agreement.docx", TEMPLATES / "decision.docx"
 
 
 def libreoffice_text(data: bytes, tmp_path: Path) -> str:
@@ -34,7 +35,7 @@ def libreoffice_text(data: bytes, tmp_path: Path) -> str:
 
 
 def test_agreement_names_municipality_districts_period_and_agency(tmp_path: Path) -> None:
-    text = libreoffice_text(render_agreement(PLAN, "Arbetsförmedlingen", TEMPLATES), tmp_path)
+    text = libreoffice_text(render_agreement(PLAN, "Arbetsförmedlingen", AGREEMENT), tmp_path)
     assert "mellan Arbetsförmedlingen och Botkyrka kommun" in text
     assert "stadsdelarna Alby och Fittja och gäller 2008–2010" in text
     assert "förordningen (2008:348)" in text and "13 §" in text
@@ -54,14 +55,14 @@ def test_hostile_values_come_out_literally(tmp_path: Path) -> None:
     fields = copy.deepcopy(PLAN)
     fields["municipality"] = "Ö & <b>{{ 7*7 }}</b> ]]> kommun\x0b\x01"
     fields["districts"] = ["{% for x in range(3) %}X{% endfor %}"]
-    text = libreoffice_text(render_agreement(fields, "Försäkringskassan", TEMPLATES), tmp_path)
+    text = libreoffice_text(render_agreement(fields, "Försäkringskassan", AGREEMENT), tmp_path)
     assert "Ö & <b>{{ 7*7 }}</b> ]]> kommun" in text
     assert "{% for x in range(3) %}X{% endfor %}" in text
     assert "49" not in text and "XXX" not in text
 
 
 def test_missing_fields_become_visible_placeholders(tmp_path: Path) -> None:
-    text = libreoffice_text(render_agreement({"municipality": "Nacka kommun"}, "Polismyndigheten", TEMPLATES),
+    text = libreoffice_text(render_agreement({"municipality": "Nacka kommun"}, "Polismyndigheten", AGREEMENT),
                             tmp_path)
     assert "stadsdelen [att fylla i]" in text or "[att fylla i]" in text
     assert "inga indikatorer" in text
@@ -69,7 +70,7 @@ def test_missing_fields_become_visible_placeholders(tmp_path: Path) -> None:
 
 def test_unknown_agency_is_refused() -> None:
     with pytest.raises(GenerationError, match="Okänd myndighet"):
-        render_agreement(PLAN, "Skatteverket", TEMPLATES)
+        render_agreement(PLAN, "Skatteverket", AGREEMENT)
 
 
 def test_template_is_a4_with_page_numbers_in_the_header() -> None:
@@ -90,7 +91,7 @@ def seed_fields() -> dict:
 
 
 def test_seed_round_trip_gives_the_seed_text_back_word_for_word(tmp_path: Path) -> None:
-    letters = render_decision(seed_fields(), TEMPLATES)
+    letters = render_decision(seed_fields(), DECISION)
     text = libreoffice_text(letters[0][1], tmp_path)
     words = text.split()
     for word in LETTER_FURNITURE:
@@ -100,7 +101,7 @@ def test_seed_round_trip_gives_the_seed_text_back_word_for_word(tmp_path: Path) 
 
 
 def test_each_recipient_gets_an_identical_letter(tmp_path: Path) -> None:
-    letters = render_decision(seed_fields(), TEMPLATES)
+    letters = render_decision(seed_fields(), DECISION)
     assert [name for name, _ in letters] == ["beslut-utan-dnr-arbetsformedlingen.docx",
                                              "beslut-utan-dnr-rikspolisstyrelsen.docx",
                                              "beslut-utan-dnr-forsakringskassan.docx"]
@@ -117,7 +118,7 @@ def test_each_recipient_gets_an_identical_letter(tmp_path: Path) -> None:
 def test_letterhead_carries_item_date_and_reference(tmp_path: Path) -> None:
     fields = {**seed_fields(), "item": "II 7", "date": "2008-05-08", "reference": "IJ2008/1215/IU",
               "addressee_address": "Box 633, 601 14 Norrköping"}
-    name, data = render_decision(fields, TEMPLATES)[0]
+    name, data = render_decision(fields, DECISION)[0]
     text = libreoffice_text(data, tmp_path)
     assert name == "beslut-ij2008-1215-iu-arbetsformedlingen.docx"
     assert "Regeringsbeslut II 7 2008-05-08 IJ2008/1215/IU Arbetsförmedlingen Box 633 601 14 NORRKÖPING" in text
@@ -130,12 +131,12 @@ def test_letterhead_carries_item_date_and_reference(tmp_path: Path) -> None:
 ])
 def test_decisions_missing_what_a_letter_needs_are_refused(fields: dict, message: str) -> None:
     with pytest.raises(GenerationError, match=message):
-        render_decision(fields, TEMPLATES)
+        render_decision(fields, DECISION)
 
 
 def test_conversion_gives_pdfa_2_and_a_png_preview(tmp_path: Path) -> None:
-    docs = {"avtal.docx": render_agreement(PLAN, "Försäkringskassan", TEMPLATES),
-            "brev.docx": render_decision(seed_fields(), TEMPLATES)[0][1]}
+    docs = {"avtal.docx": render_agreement(PLAN, "Försäkringskassan", AGREEMENT),
+            "brev.docx": render_decision(seed_fields(), DECISION)[0][1]}
     pdfs = to_pdf(docs, tmp_path / "profile")
     assert list(pdfs) == ["avtal.docx", "brev.docx"]
     for pdf in pdfs.values():

@@ -127,3 +127,23 @@ def test_unknown_pages_get_a_swedish_404(client: Any, tokens: Any) -> None:
     login(client, "clerk")
     response = client.get("/documents/999")
     assert response.status_code == 404 and "finns inte" in response.get_data(as_text=True)
+
+
+def test_admins_upload_templates_from_their_page(client: Any, tokens: Any) -> None:
+    from test_templates import variant
+
+    token = login(client, "admin")
+    assert 'href="/templates"' in client.get("/").get_data(as_text=True)
+    response = client.post("/templates", follow_redirects=True, data={
+        "csrf_token": token, "name": "agreement.docx", "file": (io.BytesIO(variant("Ny text.")), "ny.docx")})
+    html = response.get_data(as_text=True)
+    assert "Ny version av agreement.docx är sparad" in html and "ny.docx" in html
+    response = client.post("/templates", follow_redirects=True, data={
+        "csrf_token": token, "name": "agreement.docx", "file": (io.BytesIO(variant("{{ lön }}")), "fel.docx")})
+    assert "Mallen togs inte emot" in response.get_data(as_text=True)
+
+
+def test_the_template_page_is_for_admins_only(client: Any, tokens: Any) -> None:
+    login(client, "drafter")
+    assert client.get("/templates").status_code == 403
+    assert 'href="/templates"' not in client.get("/").get_data(as_text=True)

@@ -16,7 +16,7 @@ from typing import Any
 from rq.timeouts import JobTimeoutException
 from sqlalchemy.orm import Session
 
-from kansli import config, jobstate
+from kansli import config, jobstate, templates
 from kansli.db import session_scope
 from kansli.extraction import Refusal, extract
 from kansli.extraction.refusal import MESSAGES
@@ -106,11 +106,11 @@ def extract_document(document_id: int) -> None:
     _run(Document, document_id, "document", work)
 
 
-def documents_for(output: Output, templates_dir: Path) -> list[tuple[str, bytes]]:
+def documents_for(output: Output, template: Path) -> list[tuple[str, bytes]]:
     """The Word files an output consists of: one agreement, or a decision's letters."""
     if output.kind == "decision":
-        return render_decision(output.fields, templates_dir)
-    return [(agreement_name(output), render_agreement(output.fields, output.agency or "", templates_dir))]
+        return render_decision(output.fields, template)
+    return [(agreement_name(output), render_agreement(output.fields, output.agency or "", template))]
 
 
 def libreoffice_profile(settings: config.Settings) -> Path:
@@ -125,7 +125,9 @@ def render_output(output_id: int) -> None:
     def work(session: Session, output: Output, progress: Callable[[int], None]) -> dict[str, Any]:
         progress(5)
         store = Store(settings.files_dir)
-        documents = dict(documents_for(output, settings.templates_dir))
+        template_name = f"{output.kind}.docx"
+        template, version = templates.current(session, store, settings.templates_dir, template_name)
+        documents = dict(documents_for(output, template))
         files = [(name, "docx", data) for name, data in documents.items()]
         progress(30)
         error = None
@@ -142,6 +144,6 @@ def render_output(output_id: int) -> None:
             if name not in known:
                 session.add(OutputFile(output_id=output.id, name=name, format=fmt, sha256=store.put(data),
                                        size=len(data)))
-        return {"error": error}
+        return {"error": error, "templates": {template_name: version}}
 
     _run(Output, output_id, "output", work)

@@ -84,5 +84,8 @@ def agreement_context(fields: dict[str, Any], agency: str) -> dict[str, Any]:
     }
 
 
-def render_agreement(fields: dict[str, Any], agency: str, templates_dir: Path) -> bytes:
-    return render_docx(templates_dir / "agreement.docx", agreement_context(fields, agency))
+TEMPLATE = "agreement.docx"
+
+
+def render_agreement(fields: dict[str, Any], agency: str, template: Path) -> bytes:
+    return render_docx(template, agreement_context(fields, agency))

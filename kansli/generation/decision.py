@@ -77,9 +77,9 @@ def letter_name(fields: dict[str, Any], recipient: str) -> str:
     return f"beslut-{_slug(reference)}-{_slug(recipient)}.docx"
 
 
-def render_decision(fields: dict[str, Any], templates_dir: Path) -> list[tuple[str, bytes]]:
+TEMPLATE = "decision.docx"
+
+
+def render_decision(fields: dict[str, Any], template: Path) -> list[tuple[str, bytes]]:
     """All letters of a decision, as (file name, .docx bytes), the addressee's first."""
-    return [
-        (letter_name(fields, r), render_docx(templates_dir / "decision.docx", decision_context(fields, r)))
-        for r in recipients(fields)
-    ]
+    return [(letter_name(fields, r), render_docx(template, decision_context(fields, r))) for r in recipients(fields)]

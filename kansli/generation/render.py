@@ -7,7 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate
+from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
+
+from .errors import GenerationError
 
 # Characters XML 1.0 forbids; PDFs' text layers carry them and Word refuses such a file.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -26,7 +29,10 @@ def scrub(value: Any) -> Any:
 
 def render_docx(template: Path, context: dict[str, Any]) -> bytes:
     doc = DocxTemplate(str(template))
-    doc.render(scrub(context), jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
+    try:
+        doc.render(scrub(context), jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
+    except TemplateError as exc:  # includes the sandbox's SecurityError: a template reaching outside its data
+        raise GenerationError(f"Mallen kunde inte fyllas i ({type(exc).__name__}: {exc}); rätta mallen.") from None
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -113,6 +113,17 @@ SPEC: dict[str, Any] = {
                                    "404": _error("Dokumentet finns inte"),
                                    "409": _error("Dokumentet är inte färdigläst eller av fel typ"),
                                    "422": _error("Fälten räcker inte för utkastet")}}},
+        "/api/templates": {
+            "get": {"summary": "Mallversioner som administratörer laddat upp, nyast först",
+                    "responses": {"200": {"description": "{\"templates\": [...]}"}, **AUTH}},
+            "post": {"summary": "Ladda upp en ny version av en mall (roll admin); kontrolleras innan den används",
+                     "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                         "type": "object", "required": ["file", "name"], "properties": {
+                             "file": {"type": "string", "format": "binary"},
+                             "name": {"type": "string", "enum": ["agreement.docx", "decision.docx"]}}}}}},
+                     "responses": {"201": {"description": "Mallversionen"}, "400": _error("Fil saknas"), **AUTH,
+                                   "422": _error("Mallen går inte att använda: Jinja-fel, okända variabler, "
+                                                 "inte .docx eller för stor")}}},
         "/api/outputs/{id}": {"get": {"summary": "Ett utkast med status och filer", "parameters": [ID],
                                       "responses": {"200": _json("Utkastet", "Output"), **AUTH,
                                                     "404": _error("Finns inte")}}},

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import url_for
 
-from kansli.models import Document, Output
+from kansli.models import Document, Output, Template
 
 DOCUMENT_STATUS = {"queued": "I kö", "processing": "Läses", "extracted": "Extraherad", "failed": "Misslyckades"}
 OUTPUT_STATUS = {"queued": "I kö", "rendering": "Skapas", "ready": "Klar", "failed": "Misslyckades"}
@@ -52,9 +52,16 @@ def output_json(output: Output) -> dict[str, Any]:
         "error": output.error,
         "error_code": output.error_code,
         "created_at": output.created_at.isoformat(),
+        "templates": output.templates or {},
         "files": [
             {"name": f.name, "format": f.format, "sha256": f.sha256, "size": f.size,
              "url": url_for("api.output_file", output_id=output.id, name=f.name)}
             for f in output.files
         ],
     }
+
+
+def template_json(template: Template) -> dict[str, Any]:
+    return {"id": template.id, "name": template.name, "sha256": template.sha256, "size": template.size,
+            "filename": template.filename, "uploaded_by": template.user.name if template.user else None,
+            "created_at": template.created_at.isoformat()}
