@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from kansli.generation import municipality_key
 
 from kansli.fields import FieldError, validate
 from kansli.models import AGENCIES, Document, Output
@@ -27,6 +30,27 @@ def _extracted_document(session: Session, body: dict[str, Any], kind: str, what:
     if doc.kind != kind:
         raise OutputRejected(409, "wrong_kind", f"{what}, och det här dokumentet är ingen sådan.")
     return doc
+
+
+def _agency(body: dict[str, Any]) -> str:
+    agency = body.get("agency")
+    if agency not in AGENCIES:
+        raise OutputRejected(400, "bad_request", f"Välj myndighet: {', '.join(AGENCIES)}.")
+    return agency
+
+
+def plans_for(session: Session, municipalities: list[str]) -> dict[str, dict[str, Any] | None]:
+    """Each municipality's newest extracted plan's current fields, or None where none is uploaded."""
+    plans = session.scalars(
+        select(Document).where(Document.kind == "district_plan", Document.status == "extracted")
+        .order_by(Document.id.desc())
+    ).all()
+    by_key: dict[str, dict[str, Any]] = {}
+    for doc in plans:
+        fields = doc.current_fields() or {}
+        if fields.get("municipality"):
+            by_key.setdefault(municipality_key(fields["municipality"]), fields)
+    return {m: by_key.get(municipality_key(m)) for m in municipalities}
 
 
 def _decision_fields(body: dict[str, Any], session: Session) -> tuple[int | None, dict[str, Any]]:
@@ -56,16 +80,23 @@ def request_output(session: Session, body: Any, user_id: int | None) -> Output:
         if not (fields.get("addressee") and fields.get("title")):
             raise OutputRejected(422, "invalid_fields", "Beslutet behöver minst mottagare (addressee) och rubrik (title).")
         output = Output(kind="decision", document_id=doc_id, fields=fields, created_by=user_id, status="queued")
+    elif kind == "batch":
+        agency = _agency(body)
+        decision = _extracted_document(session, body, "decision", "Överenskommelser i omgång skapas från ett regeringsbeslut")
+        fields = dict(decision.current_fields() or {})
+        if not fields.get("municipalities"):
+            raise OutputRejected(422, "invalid_fields", "Beslutet nämner inga kommuner; rätta fältet municipalities först.")
+        output = Output(kind="batch", document_id=decision.id, agency=agency, created_by=user_id, status="queued",
+                        fields={"decision": fields, "plans": plans_for(session, fields["municipalities"])})
     elif kind == "agreement":
-        agency = body.get("agency")
-        if agency not in AGENCIES:
-            raise OutputRejected(400, "bad_request", f"Välj myndighet: {', '.join(AGENCIES)}.")
+        agency = _agency(body)
         doc = _extracted_document(session, body, "district_plan",
                                   "En samverkansöverenskommelse skapas från en strategisk stadsdelsplan")
         output = Output(kind="agreement", document_id=doc.id, agency=agency, fields=doc.current_fields(),
                         created_by=user_id, status="queued")
     else:
-        raise OutputRejected(400, "bad_request", "Okänd typ av utkast; ange kind \"agreement\" eller \"decision\".")
+        raise OutputRejected(400, "bad_request",
+                             "Okänd typ av utkast; ange kind \"agreement\", \"decision\" eller \"batch\".")
     session.add(output)
     session.commit()
     return output

@@ -219,3 +219,39 @@ def test_openapi_describes_every_api_route(app: Any, client: Any) -> None:
         assert path in spec["paths"], f"{rule.rule} is not in /api/openapi.json"
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert method.lower() in spec["paths"][path], f"{method} {rule.rule} is not described"
+
+
+def test_batch_drafts_one_agreement_per_municipality_of_a_decision(client: Any, auth: Auth, settings: Any) -> None:
+    import zipfile
+
+    from pdfs import text_pdf
+    from test_generation import SEED
+    from workers.jobs import render_output
+
+    plan_id = extracted(client, auth, settings)  # Botkyrka's plan
+    decision_id = upload(client, auth("clerk"), text_pdf(SEED.read_text()), "beslut.pdf").json["id"]
+    extract_document(decision_id)
+    response = client.post("/api/outputs", headers=auth("drafter"),
+                           json={"kind": "batch", "document_id": decision_id, "agency": "Polismyndigheten"})
+    assert response.status_code == 202
+    render_output(response.json["id"])
+    output = client.get(f"/api/outputs/{response.json['id']}", headers=auth("clerk")).json
+    assert output["status"] == "ready" and output["kind_text"].startswith("Överenskommelser")
+    [file] = output["files"]
+    assert (file["name"], file["format"]) == ("samverkansoverenskommelser-polismyndigheten.zip", "zip")
+    archive = zipfile.ZipFile(io.BytesIO(client.get(file["url"], headers=auth("clerk")).data))
+    names = archive.namelist()
+    assert len(names) == 22 and "sammanfattning.txt" in names
+    assert "samverkansoverenskommelse-polismyndigheten-botkyrka.docx" in names  # filled from the plan
+    assert "samverkansoverenskommelse-polismyndigheten-vaxjo-ofullstandig.docx" in names
+    summary = archive.read("sammanfattning.txt").decode()
+    assert "Botkyrka kommun: ifylld från stadsdelsplanen" in summary
+    assert summary.count("ofullständig") == 20
+    assert plan_id != decision_id
+
+
+def test_batch_needs_a_decision_document(client: Any, auth: Auth, settings: Any) -> None:
+    plan_id = extracted(client, auth, settings)
+    response = client.post("/api/outputs", headers=auth("drafter"),
+                           json={"kind": "batch", "document_id": plan_id, "agency": "Polismyndigheten"})
+    assert response.status_code == 409 and "regeringsbeslut" in response.json["error"]["message"]

@@ -148,3 +148,11 @@ def test_conversion_gives_pdfa_2_and_a_png_preview(tmp_path: Path) -> None:
 def test_a_broken_document_is_a_clear_conversion_error(tmp_path: Path) -> None:
     with pytest.raises(ConversionError, match="kunde inte göra PDF av trasig.docx"):
         to_pdf({"trasig.docx": b"PK\x03\x04 not really a docx"}, tmp_path / "profile")
+
+
+def test_municipality_names_match_across_spellings() -> None:
+    from kansli.generation import municipality_key
+
+    assert municipality_key("Göteborgs kommun") == municipality_key("Göteborg kommun") == municipality_key("göteborg")
+    assert municipality_key("Borås kommun") == municipality_key("Borås")
+    assert municipality_key("Malmö kommun") != municipality_key("Luleå kommun")

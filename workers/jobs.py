@@ -21,7 +21,7 @@ from kansli.db import session_scope
 from kansli.extraction import Refusal, extract
 from kansli.extraction.refusal import MESSAGES
 from kansli.convert import ConversionError, preview_png, to_pdf
-from kansli.generation import GenerationError, render_agreement, render_decision
+from kansli.generation import GenerationError, batch_name, render_agreement, render_batch, render_decision
 from kansli.models import Document, Output, OutputFile, Revision
 from kansli.outputs import agreement_name
 from kansli.storage import Store
@@ -113,6 +113,16 @@ def documents_for(output: Output, template: Path) -> list[tuple[str, bytes]]:
     return [(agreement_name(output), render_agreement(output.fields, output.agency or "", template))]
 
 
+def render_batch_output(session: Session, output: Output, template: Path, store: Store,
+                        progress: Callable[[int], None]) -> None:
+    """A batch is one zip of Word drafts; it is not converted page by page to PDF."""
+    data = render_batch(output.fields["decision"], output.fields["plans"], output.agency or "", template,
+                        progress=lambda done, total: progress(5 + int(done * 90 / total)))
+    name = batch_name(output.agency or "")
+    if not output.files:
+        session.add(OutputFile(output_id=output.id, name=name, format="zip", sha256=store.put(data), size=len(data)))
+
+
 def libreoffice_profile(settings: config.Settings) -> Path:
     """One LibreOffice profile per worker process (the work horse's parent): shared ones block."""
     return settings.data_dir / "libreoffice" / f"{socket.gethostname()}-{os.getppid()}"
@@ -125,8 +135,11 @@ def render_output(output_id: int) -> None:
     def work(session: Session, output: Output, progress: Callable[[int], None]) -> dict[str, Any]:
         progress(5)
         store = Store(settings.files_dir)
-        template_name = f"{output.kind}.docx"
+        template_name = "decision.docx" if output.kind == "decision" else "agreement.docx"
         template, version = templates.current(session, store, settings.templates_dir, template_name)
+        if output.kind == "batch":
+            render_batch_output(session, output, template, store, progress)
+            return {"templates": {template_name: version}}
         documents = dict(documents_for(output, template))
         files = [(name, "docx", data) for name, data in documents.items()]
         progress(30)

@@ -105,7 +105,10 @@ SPEC: dict[str, Any] = {
                                 "(document_id eller fields) — ett brev per mottagare, varje .docx med PDF/A-2b",
                      "requestBody": {"required": True, "content": {"application/json": {"schema": {
                          "type": "object", "required": ["kind"], "properties": {
-                             "kind": {"type": "string", "enum": ["agreement", "decision"]},
+                             "kind": {"type": "string", "enum": ["agreement", "decision", "batch"],
+                                      "description": "batch: från ett regeringsbeslut (document_id) och en "
+                                                     "myndighet, en överenskommelse per kommun i beslutet, "
+                                                     "ifylld från kommunens stadsdelsplan där en finns; en zip"},
                              "document_id": {"type": "integer"},
                              "agency": {"type": "string", "enum": list(AGENCIES)},
                              "fields": {"type": "object"}}}}}},

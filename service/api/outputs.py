@@ -20,7 +20,7 @@ from service.errors import api_error
 
 log = logging.getLogger("kansli.web")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-MIMETYPES = {"docx": DOCX, "pdf": "application/pdf", "png": "image/png"}
+MIMETYPES = {"docx": DOCX, "pdf": "application/pdf", "png": "image/png", "zip": "application/zip"}
 
 
 def start_output(body: Any) -> Output:

@@ -90,8 +90,8 @@ def save_fields(doc_id: int) -> Any:
 @page_role(*DRAFTER_PLUS)
 def generate(doc_id: int) -> Any:
     doc = get_or_404(Document, doc_id)
-    body = {"kind": "decision", "document_id": doc.id} if doc.kind == "decision" else \
-        {"kind": "agreement", "document_id": doc.id, "agency": request.form.get("agency")}
+    kind = request.form.get("kind") or ("decision" if doc.kind == "decision" else "agreement")
+    body = {"kind": kind, "document_id": doc.id, "agency": request.form.get("agency")}
     try:
         output = start_output(body)
     except OutputRejected as exc:
