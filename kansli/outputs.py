@@ -88,6 +88,14 @@ def request_output(session: Session, body: Any, user_id: int | None) -> Output:
             raise OutputRejected(422, "invalid_fields", "Beslutet nämner inga kommuner; rätta fältet municipalities först.")
         output = Output(kind="batch", document_id=decision.id, agency=agency, created_by=user_id, status="queued",
                         fields={"decision": fields, "plans": plans_for(session, fields["municipalities"])})
+    elif kind == "report":
+        ids = body.get("document_ids")
+        if not isinstance(ids, list) or not ids:
+            raise OutputRejected(400, "bad_request", "Ange document_ids: de myndighetsrapporter som ska sammanställas.")
+        docs = [_extracted_document(session, {"document_id": i}, "report",
+                                    "En sammanställning görs av myndighetsrapporter") for i in dict.fromkeys(ids)]
+        output = Output(kind="report", document_id=docs[0].id, created_by=user_id, status="queued",
+                        fields={"reports": [d.current_fields() for d in docs], "document_ids": [d.id for d in docs]})
     elif kind == "agreement":
         agency = _agency(body)
         doc = _extracted_document(session, body, "district_plan",
@@ -96,7 +104,7 @@ def request_output(session: Session, body: Any, user_id: int | None) -> Output:
                         created_by=user_id, status="queued")
     else:
         raise OutputRejected(400, "bad_request",
-                             "Okänd typ av utkast; ange kind \"agreement\", \"decision\" eller \"batch\".")
+                             "Okänd typ av utkast; ange kind \"agreement\", \"decision\", \"batch\" eller \"report\".")
     session.add(output)
     session.commit()
     return output

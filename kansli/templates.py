@@ -17,7 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kansli.generation import agreement_context, decision_context
+from kansli.generation import agreement_context, decision_context, report_context
 from kansli.models import Template
 from kansli.storage import Store
 
@@ -25,6 +25,7 @@ from kansli.storage import Store
 VARIABLES = {
     "agreement.docx": set(agreement_context({}, "Arbetsförmedlingen")),
     "decision.docx": set(decision_context({"addressee": "x", "title": "x"}, "x")),
+    "report.docx": set(report_context([{}])),
 }
 MAX_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED = 100 * 1024 * 1024

@@ -128,3 +128,16 @@ def image_only_pdf() -> bytes:
     pdf.rect(100, 100, 300, 300, fill=1)
     pdf.save()
     return out.getvalue()
+
+
+def report_pdf(agency: str, year: int, municipalities: list[str], reference: str, date: str,
+               proposals: list[str]) -> bytes:
+    """An agency's yearly report under 13 §: letterhead, reference, one section per municipality, proposals."""
+    lines = [agency, "", f"Diarienummer: {reference}", f"Datum: {date}", "",
+             f"Redovisning av uppdraget om urbant utvecklingsarbete för verksamhetsåret {year}", "",
+             "Redovisningen lämnas enligt 13 § förordningen (2008:348) om urbant utvecklingsarbete.", ""]
+    for municipality in municipalities:
+        lines += [municipality, f"{agency} har deltagit i det lokala partnerskapet i {municipality}.", ""]
+    lines += ["Förslag till åtgärder och förändringar", ""]
+    lines += [f"{n}. {p}." for n, p in enumerate(proposals, start=1)]
+    return text_pdf("\n".join(lines))

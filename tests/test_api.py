@@ -255,3 +255,39 @@ def test_batch_needs_a_decision_document(client: Any, auth: Auth, settings: Any)
     response = client.post("/api/outputs", headers=auth("drafter"),
                            json={"kind": "batch", "document_id": plan_id, "agency": "Polismyndigheten"})
     assert response.status_code == 409 and "regeringsbeslut" in response.json["error"]["message"]
+
+
+def test_consolidated_report_merges_reports_and_deduplicates_proposals(
+        client: Any, auth: Auth, settings: Any, tmp_path: Path) -> None:
+    from pdfs import report_pdf
+    from test_generation import libreoffice_text
+    from workers.jobs import render_output
+
+    shared = "En nationell samordnare för urbant utvecklingsarbete bör utses"
+    ids = []
+    for agency, reference, municipalities, proposals in (
+        ("Polismyndigheten", "PM-2010/17", ["Malmö kommun"], [shared, "Fler poliser i Rosengård"]),
+        ("Försäkringskassan", "FK-2010/4411", ["Malmö kommun", "Uppsala kommun"], [shared.upper()]),
+    ):
+        doc_id = upload(client, auth("clerk"), report_pdf(agency, 2009, municipalities, reference, "2010-02-15",
+                                                          proposals), f"{agency}.pdf").json["id"]
+        extract_document(doc_id)
+        ids.append(doc_id)
+    response = client.post("/api/outputs", headers=auth("drafter"), json={"kind": "report", "document_ids": ids})
+    assert response.status_code == 202
+    render_output(response.json["id"])
+    output = client.get(f"/api/outputs/{response.json['id']}", headers=auth("clerk")).json
+    assert output["status"] == "ready" and output["files"][0]["name"] == "sammanstalld-redovisning-2009.docx"
+    text = libreoffice_text(client.get(output["files"][0]["url"], headers=auth("clerk")).data, tmp_path)
+    assert "Malmö kommun Försäkringskassan FK-2010/4411 2010-02-15 Malmö kommun Polismyndigheten PM-2010/17" in text
+    assert text.count(shared) == 1
+    assert f"{shared} (Källa: Polismyndigheten, PM-2010/17; Försäkringskassan, FK-2010/4411)" in text
+    assert "Fler poliser i Rosengård (Källa: Polismyndigheten, PM-2010/17)" in text
+
+
+def test_report_needs_report_documents(client: Any, auth: Auth, settings: Any) -> None:
+    plan_id = extracted(client, auth, settings)
+    post = lambda body: client.post("/api/outputs", headers=auth("drafter"), json=body)  # noqa: E731
+    assert post({"kind": "report", "document_ids": []}).status_code == 400
+    wrong = post({"kind": "report", "document_ids": [plan_id]})
+    assert wrong.status_code == 409 and "myndighetsrapporter" in wrong.json["error"]["message"]

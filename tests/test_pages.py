@@ -147,3 +147,21 @@ def test_the_template_page_is_for_admins_only(client: Any, tokens: Any) -> None:
     login(client, "drafter")
     assert client.get("/templates").status_code == 403
     assert 'href="/templates"' not in client.get("/").get_data(as_text=True)
+
+
+def test_a_report_page_offers_to_consolidate_the_reports(client: Any, auth: Any, settings: Any) -> None:
+    from pdfs import report_pdf
+    from workers.jobs import extract_document
+
+    ids = []
+    for agency in ("Polismyndigheten", "Försäkringskassan"):
+        doc_id = upload(client, auth("clerk"), report_pdf(agency, 2009, ["Malmö kommun"], "X-1", "2010-01-01",
+                                                          ["Ett förslag"]), f"{agency}.pdf").json["id"]
+        extract_document(doc_id)
+        ids.append(doc_id)
+    token = login(client, "drafter")
+    html = client.get(f"/documents/{ids[0]}").get_data(as_text=True)
+    assert "Försäkringskassan 2009" in html and "Skapa sammanställd redovisning" in html
+    response = client.post(f"/documents/{ids[0]}/outputs", follow_redirects=True, data={
+        "csrf_token": token, "kind": "report", "document_ids": [str(i) for i in ids]})
+    assert "(sammanställd redovisning) skapas" in response.get_data(as_text=True)

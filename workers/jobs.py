@@ -21,7 +21,9 @@ from kansli.db import session_scope
 from kansli.extraction import Refusal, extract
 from kansli.extraction.refusal import MESSAGES
 from kansli.convert import ConversionError, preview_png, to_pdf
-from kansli.generation import GenerationError, batch_name, render_agreement, render_batch, render_decision
+from kansli.generation import (
+    GenerationError, batch_name, render_agreement, render_batch, render_decision, render_report, report_name,
+)
 from kansli.models import Document, Output, OutputFile, Revision
 from kansli.outputs import agreement_name
 from kansli.storage import Store
@@ -110,7 +112,15 @@ def documents_for(output: Output, template: Path) -> list[tuple[str, bytes]]:
     """The Word files an output consists of: one agreement, or a decision's letters."""
     if output.kind == "decision":
         return render_decision(output.fields, template)
+    if output.kind == "report":
+        reports = output.fields["reports"]
+        return [(report_name(reports), render_report(reports, template))]
     return [(agreement_name(output), render_agreement(output.fields, output.agency or "", template))]
+
+
+#: The template each kind of output is made with.
+TEMPLATES = {"agreement": "agreement.docx", "batch": "agreement.docx", "decision": "decision.docx",
+             "report": "report.docx"}
 
 
 def render_batch_output(session: Session, output: Output, template: Path, store: Store,
@@ -135,7 +145,7 @@ def render_output(output_id: int) -> None:
     def work(session: Session, output: Output, progress: Callable[[int], None]) -> dict[str, Any]:
         progress(5)
         store = Store(settings.files_dir)
-        template_name = "decision.docx" if output.kind == "decision" else "agreement.docx"
+        template_name = TEMPLATES[output.kind]
         template, version = templates.current(session, store, settings.templates_dir, template_name)
         if output.kind == "batch":
             render_batch_output(session, output, template, store, progress)

@@ -105,7 +105,9 @@ SPEC: dict[str, Any] = {
                                 "(document_id eller fields) — ett brev per mottagare, varje .docx med PDF/A-2b",
                      "requestBody": {"required": True, "content": {"application/json": {"schema": {
                          "type": "object", "required": ["kind"], "properties": {
-                             "kind": {"type": "string", "enum": ["agreement", "decision", "batch"],
+                             "document_ids": {"type": "array", "items": {"type": "integer"},
+                                              "description": "report: de myndighetsrapporter som sammanställs"},
+                             "kind": {"type": "string", "enum": ["agreement", "decision", "batch", "report"],
                                       "description": "batch: från ett regeringsbeslut (document_id) och en "
                                                      "myndighet, en överenskommelse per kommun i beslutet, "
                                                      "ifylld från kommunens stadsdelsplan där en finns; en zip"},

@@ -10,7 +10,7 @@ from kansli.models import Document, Output, Template
 DOCUMENT_STATUS = {"queued": "I kö", "processing": "Läses", "extracted": "Extraherad", "failed": "Misslyckades"}
 OUTPUT_STATUS = {"queued": "I kö", "rendering": "Skapas", "ready": "Klar", "failed": "Misslyckades"}
 OUTPUT_KINDS = {"agreement": "Samverkansöverenskommelse", "decision": "Beslutsbrev",
-                "batch": "Överenskommelser för beslutets kommuner"}
+                "batch": "Överenskommelser för beslutets kommuner", "report": "Sammanställd redovisning"}
 KIND_NAMES = {"district_plan": "Strategisk stadsdelsplan", "report": "Myndighetsrapport",
               "decision": "Regeringsbeslut", "unknown": "Okänd dokumenttyp", None: "–"}
 

@@ -61,13 +61,16 @@ def show(doc_id: int) -> Any:
     outputs = get_session().scalars(
         select(Output).where(Output.document_id == doc.id).order_by(Output.id.desc())).all()
     fields = doc.current_fields() or {}
+    reports = get_session().scalars(
+        select(Document).where(Document.kind == "report", Document.status == "extracted").order_by(Document.id)
+    ).all() if doc.kind == "report" else []
     return render_template(
         "document.html", doc=doc, data=document_json(doc), fields=fields,
         schema=SCHEMAS.get(doc.kind or "unknown", SCHEMAS["unknown"]),
         outputs=[output_json(o) for o in outputs], agencies=AGENCIES, areas=AREAS,
         area_labels=AREA_LABELS, area_headings=AREA_HEADINGS,
         indicator_rows=len(fields.get("indicators") or []) + SPARE_ROWS,
-        may_edit=current_user.role in DRAFTER_PLUS,
+        may_edit=current_user.role in DRAFTER_PLUS, reports=reports,
     )
 
 
@@ -91,7 +94,8 @@ def save_fields(doc_id: int) -> Any:
 def generate(doc_id: int) -> Any:
     doc = get_or_404(Document, doc_id)
     kind = request.form.get("kind") or ("decision" if doc.kind == "decision" else "agreement")
-    body = {"kind": kind, "document_id": doc.id, "agency": request.form.get("agency")}
+    body = {"kind": kind, "document_id": doc.id, "agency": request.form.get("agency"),
+            "document_ids": [int(i) for i in request.form.getlist("document_ids") if i.isdigit()]}
     try:
         output = start_output(body)
     except OutputRejected as exc:
