@@ -87,7 +87,9 @@ def generate() -> None:
 def agreement(fields_file: click.utils.LazyFile, agency: str, output: Path, pdf: bool) -> None:
     """En samverkansöverenskommelse från en stadsdelsplans fält."""
     try:
-        document = render_agreement(_load_fields(fields_file), agency, config.load().templates_dir / "agreement.docx")
+        settings = config.load()
+        document = render_agreement(_load_fields(fields_file), agency, settings.templates_dir / "agreement.docx",
+                                    settings.agency_areas)
     except GenerationError as exc:
         raise click.ClickException(str(exc)) from None
     output.write_bytes(document)

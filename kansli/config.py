@@ -5,6 +5,7 @@ and the CLI agree on them (the contract's variables are in ``shared/contracts/ap
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -32,6 +33,20 @@ def _float(name: str, default: float) -> float:
     return float(_number(name, default, float))
 
 
+def _agency_areas(raw: str) -> dict[str, tuple[str, ...]]:
+    """``{"Polismyndigheten": ["trygghet", "utbildning"]}`` — which goals each agency's agreement cites."""
+    areas = ("arbete", "utbildning", "trygghet", "tillvaxt")
+    try:
+        mapping = json.loads(raw)
+    except json.JSONDecodeError:
+        raise SystemExit("KANSLI_AGENCY_AREAS måste vara JSON, t.ex. {\"Polismyndigheten\": [\"trygghet\"]}.") from None
+    if not isinstance(mapping, dict) or not all(
+        isinstance(v, list) and all(a in areas for a in v) for v in mapping.values()
+    ):
+        raise SystemExit(f"KANSLI_AGENCY_AREAS: varje myndighet ska ha en lista av {', '.join(areas)}.")
+    return {agency: tuple(v) for agency, v in mapping.items()}
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -57,6 +72,8 @@ class Settings:
     #: A worker process exits after this many jobs and is restarted, which bounds its memory.
     worker_max_jobs: int = 50
     templates_dir: Path = field(default_factory=lambda: REPO_ROOT / "templates" / "docx")
+    #: Agency → the plan's areas its agreement cites; None means the built-in mapping.
+    agency_areas: dict[str, tuple[str, ...]] | None = None
 
     @property
     def files_dir(self) -> Path:
@@ -96,6 +113,8 @@ def load(**overrides: object) -> Settings:
         recovery_interval=_float("KANSLI_RECOVERY_INTERVAL", 10.0),
         worker_max_jobs=_int("KANSLI_WORKER_MAX_JOBS", 50),
     )
+    if raw := os.environ.get("KANSLI_AGENCY_AREAS"):
+        values["agency_areas"] = _agency_areas(raw)
     if os.environ.get("KANSLI_TEMPLATES_DIR"):
         values["templates_dir"] = Path(os.environ["KANSLI_TEMPLATES_DIR"])
     values.update(overrides)

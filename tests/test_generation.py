@@ -156,3 +156,23 @@ def test_municipality_names_match_across_spellings() -> None:
     assert municipality_key("Göteborgs kommun") == municipality_key("Göteborg kommun") == municipality_key("göteborg")
     assert municipality_key("Borås kommun") == municipality_key("Borås")
     assert municipality_key("Malmö kommun") != municipality_key("Luleå kommun")
+
+
+def test_the_agency_to_area_mapping_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kansli import config
+
+    monkeypatch.setenv("KANSLI_AGENCY_AREAS", '{"Polismyndigheten": ["trygghet", "utbildning"]}')
+    settings = config.load()
+    areas = agreement_context(PLAN, "Polismyndigheten", settings.agency_areas)["goal_areas"]
+    assert [a["heading"] for a in areas] == ["Trygghet", "Utbildning"]
+    monkeypatch.setenv("KANSLI_AGENCY_AREAS", '{"Polismyndigheten": ["polisiär"]}')
+    with pytest.raises(SystemExit, match="varje myndighet ska ha en lista"):
+        config.load()
+
+
+def test_hostile_values_in_a_decision_come_out_literally(tmp_path: Path) -> None:
+    fields = {"addressee": "Myndigheten <&>", "title": "{{ 7*7 }} & ]]>", "decision": "Ett\x07 beslut {% raw %}.",
+              "identical_to": ["<w:p/>"]}
+    text = libreoffice_text(render_decision(fields, DECISION)[0][1], tmp_path)
+    assert "Myndigheten <&>" in text and "{{ 7*7 }} & ]]>" in text and "Ett beslut {% raw %}." in text
+    assert "<w:p/>" in text

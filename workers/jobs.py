@@ -108,14 +108,15 @@ def extract_document(document_id: int) -> None:
     _run(Document, document_id, "document", work)
 
 
-def documents_for(output: Output, template: Path) -> list[tuple[str, bytes]]:
+def documents_for(output: Output, template: Path, settings: config.Settings) -> list[tuple[str, bytes]]:
     """The Word files an output consists of: one agreement, or a decision's letters."""
     if output.kind == "decision":
         return render_decision(output.fields, template)
     if output.kind == "report":
         reports = output.fields["reports"]
         return [(report_name(reports), render_report(reports, template))]
-    return [(agreement_name(output), render_agreement(output.fields, output.agency or "", template))]
+    return [(agreement_name(output),
+             render_agreement(output.fields, output.agency or "", template, settings.agency_areas))]
 
 
 #: The template each kind of output is made with.
@@ -123,11 +124,13 @@ TEMPLATES = {"agreement": "agreement.docx", "batch": "agreement.docx", "decision
              "report": "report.docx"}
 
 
-def render_batch_output(session: Session, output: Output, template: Path, store: Store,
+def render_batch_output(session: Session, output: Output, template: Path, settings: config.Settings,
                         progress: Callable[[int], None]) -> None:
     """A batch is one zip of Word drafts; it is not converted page by page to PDF."""
     data = render_batch(output.fields["decision"], output.fields["plans"], output.agency or "", template,
-                        progress=lambda done, total: progress(5 + int(done * 90 / total)))
+                        progress=lambda done, total: progress(5 + int(done * 90 / total)),
+                        agency_areas=settings.agency_areas)
+    store = Store(settings.files_dir)
     name = batch_name(output.agency or "")
     if not output.files:
         session.add(OutputFile(output_id=output.id, name=name, format="zip", sha256=store.put(data), size=len(data)))
@@ -148,9 +151,9 @@ def render_output(output_id: int) -> None:
         template_name = TEMPLATES[output.kind]
         template, version = templates.current(session, store, settings.templates_dir, template_name)
         if output.kind == "batch":
-            render_batch_output(session, output, template, store, progress)
+            render_batch_output(session, output, template, settings, progress)
             return {"templates": {template_name: version}}
-        documents = dict(documents_for(output, template))
+        documents = dict(documents_for(output, template, settings))
         files = [(name, "docx", data) for name, data in documents.items()]
         progress(30)
         error = None

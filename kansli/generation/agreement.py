@@ -19,8 +19,8 @@ AREA_HEADINGS = {
     "trygghet": "Trygghet",
     "tillvaxt": "Lokal tillväxt",
 }
-#: Which of the plan's areas each agency works in (its ordinary remit).
-AGENCY_AREAS = {
+#: Which of the plan's areas each agency works in (its ordinary remit); ``KANSLI_AGENCY_AREAS`` overrides.
+AGENCY_AREAS: dict[str, tuple[str, ...]] = {
     "Arbetsförmedlingen": ("arbete", "utbildning"),
     "Försäkringskassan": ("arbete",),
     "Polismyndigheten": ("trygghet",),
@@ -45,7 +45,8 @@ def _measure(point: dict[str, Any] | None) -> str:
     return f"{value} ({year})" if value and year else value or (str(year) if year else "")
 
 
-def agreement_context(fields: dict[str, Any], agency: str) -> dict[str, Any]:
+def agreement_context(fields: dict[str, Any], agency: str,
+                      agency_areas: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
     """The template's variables; gaps become visible placeholders rather than blank text."""
     if agency not in AGENCIES:
         raise GenerationError(f"Okänd myndighet {agency!r}; välj en av {', '.join(AGENCIES)}.")
@@ -56,7 +57,7 @@ def agreement_context(fields: dict[str, Any], agency: str) -> dict[str, Any]:
     start, end = period.get("start"), period.get("end")
     contact = fields.get("contact") or {}
     contact_parts = [contact.get(k) for k in ("name", "title", "email", "phone") if contact.get(k)]
-    areas = AGENCY_AREAS[agency]
+    areas = (agency_areas or AGENCY_AREAS).get(agency, ())
     goals = fields.get("goals") or {}
     return {
         "agency": agency,
@@ -87,5 +88,6 @@ def agreement_context(fields: dict[str, Any], agency: str) -> dict[str, Any]:
 TEMPLATE = "agreement.docx"
 
 
-def render_agreement(fields: dict[str, Any], agency: str, template: Path) -> bytes:
-    return render_docx(template, agreement_context(fields, agency))
+def render_agreement(fields: dict[str, Any], agency: str, template: Path,
+                     agency_areas: dict[str, tuple[str, ...]] | None = None) -> bytes:
+    return render_docx(template, agreement_context(fields, agency, agency_areas))

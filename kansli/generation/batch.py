@@ -32,7 +32,8 @@ def batch_name(agency: str) -> str:
 
 
 def render_batch(decision: dict[str, Any], plans: dict[str, dict[str, Any] | None], agency: str,
-                 template: Path, progress: Callable[[int, int], None] | None = None) -> bytes:
+                 template: Path, progress: Callable[[int, int], None] | None = None,
+                 agency_areas: dict[str, tuple[str, ...]] | None = None) -> bytes:
     """A zip of one agreement per municipality in ``decision``, plus a summary of what was missing.
 
     ``plans`` maps each municipality (as the decision names it) to its plan's fields, or None.
@@ -49,7 +50,7 @@ def render_batch(decision: dict[str, Any], plans: dict[str, dict[str, Any] | Non
                 {"municipality": municipality}
             suffix = "" if plan else "-ofullstandig"
             name = f"samverkansoverenskommelse-{_slug(agency)}-{_slug(municipality.removesuffix(' kommun'))}{suffix}.docx"
-            archive.writestr(name, render_agreement(fields, agency, template))
+            archive.writestr(name, render_agreement(fields, agency, template, agency_areas))
             lines.append(f"{municipality}: {'ifylld från stadsdelsplanen' if plan else 'ofullständig – ingen stadsdelsplan uppladdad'}")
             if progress:
                 progress(number, len(municipalities))
