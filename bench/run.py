@@ -36,6 +36,23 @@ elif kind == "kansli-render":
     fields = json.loads(open(path + ".json").read())
     for _ in range(50):
         render_agreement(fields, "Arbetsförmedlingen", Path(sys.argv[3]) / "agreement.docx")
+elif kind == "convert":
+    from pathlib import Path
+    from kansli.convert import to_pdf
+    from kansli.generation import render_agreement
+    fields = json.loads(open(path + ".json").read())
+    docx = render_agreement(fields, "Arbetsförmedlingen", Path(sys.argv[3]) / "agreement.docx")
+    profile = Path(path).parent / "lo-profile"
+    times = []
+    for _ in range(4):
+        t = time.perf_counter()
+        to_pdf({"a.docx": docx}, profile)
+        times.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    to_pdf({f"{n}.docx": docx for n in range(10)}, profile)
+    times.append((time.perf_counter() - t) / 10)
+    print(json.dumps({"cold": times[0], "warm": sorted(times[1:4])[1], "batched": times[4]}))
+    sys.exit(0)
 elif kind == "bare-docxtpl":
     from docxtpl import DocxTemplate
     from kansli.generation import agreement_context
@@ -74,6 +91,9 @@ def main() -> None:
         ours, bare = measure("kansli-render", plan, templates), measure("bare-docxtpl", plan, templates)
         print(f"render    kansli {50 / ours['seconds']:6.1f} agreements/s, bare docxtpl {50 / bare['seconds']:6.1f}/s, "
               f"ratio {ours['seconds'] / bare['seconds']:.2f}x")
+        pdf = measure("convert", plan, templates)
+        print(f"PDF/A     cold (new LibreOffice profile) {pdf['cold']:.2f} s, warm profile {pdf['warm']:.2f} s, "
+              f"batched 10 per start {pdf['batched']:.2f} s per document")
 
 
 if __name__ == "__main__":
