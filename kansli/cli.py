@@ -178,6 +178,40 @@ def user_add(name: str, role: str, password: str | None) -> None:
     click.echo(token)
 
 
+@main.command("fixity")
+def fixity_cmd() -> None:
+    """Räkna om kontrollsummorna för allt arkiverat; status 1 och en lista om något skiljer sig."""
+    from kansli import fixity
+    from kansli.storage import Store
+
+    settings = config.load()
+    db.upgrade(settings.database_url)
+    run = fixity.check(settings.database_url, Store(settings.files_dir))
+    for failure in run.failures:
+        click.echo(failure)
+    click.echo(f"{run.checked} filer kontrollerade, {len(run.failures)} avvikelser.")
+    sys.exit(1 if run.failures else 0)
+
+
+@main.group()
+def audit() -> None:
+    """Granskningsloggen."""
+
+
+@audit.command()
+def verify() -> None:
+    """Kontrollera att ingen post i granskningsloggen är ändrad eller borttagen; status 1 annars."""
+    from kansli import audit as trail
+
+    settings = config.load()
+    db.upgrade(settings.database_url)
+    problems = trail.verify(settings.database_url)
+    for problem in problems:
+        click.echo(problem)
+    click.echo("Granskningsloggen är oförändrad." if not problems else f"{len(problems)} fel i granskningsloggen.")
+    sys.exit(1 if problems else 0)
+
+
 @main.group("db")
 def db_group() -> None:
     """Databasen."""

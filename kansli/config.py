@@ -72,6 +72,8 @@ class Settings:
     #: A worker process exits after this many jobs and is restarted, which bounds its memory.
     worker_max_jobs: int = 50
     templates_dir: Path = field(default_factory=lambda: REPO_ROOT / "templates" / "docx")
+    #: Registration numbers read "PREFIX YEAR/NNNNN".
+    dnr_prefix: str = "KAN"
     #: Agency → the plan's areas its agreement cites; None means the built-in mapping.
     agency_areas: dict[str, tuple[str, ...]] | None = None
 
@@ -113,6 +115,8 @@ def load(**overrides: object) -> Settings:
         recovery_interval=_float("KANSLI_RECOVERY_INTERVAL", 10.0),
         worker_max_jobs=_int("KANSLI_WORKER_MAX_JOBS", 50),
     )
+    if prefix := os.environ.get("KANSLI_DNR_PREFIX"):
+        values["dnr_prefix"] = prefix.strip()
     if raw := os.environ.get("KANSLI_AGENCY_AREAS"):
         values["agency_areas"] = _agency_areas(raw)
     if os.environ.get("KANSLI_TEMPLATES_DIR"):

@@ -16,6 +16,10 @@ from kansli.models import Document, Revision
 from kansli.storage import Store
 
 
+class ArchivedError(ValueError):
+    """A change to archived material: refused with 409, always."""
+
+
 class UploadRejected(ValueError):
     """An upload refused at the door; ``status`` is the HTTP status the API answers with."""
 
@@ -59,6 +63,10 @@ def correct(session: Session, doc: Document, changes: Any, user_id: int | None) 
     """Apply a drafter's corrections as a new revision; earlier revisions stay untouched."""
     if doc.status != "extracted" or not doc.revisions:
         raise FieldError("Dokumentet har inga extraherade fält att rätta ännu.")
+    from kansli.registry import archived_registration_of_document
+
+    if archived := archived_registration_of_document(session, doc.id):
+        raise ArchivedError(f"Dokumentet är arkiverat som {archived.dnr} och kan inte ändras.")
     checked = validate(doc.kind or "unknown", changes)
     current = doc.revisions[-1]
     fields = {**current.fields, **checked}

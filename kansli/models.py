@@ -141,3 +141,72 @@ class Template(Base):
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     user: Mapped[User | None] = relationship()
+
+
+class RegistryCounter(Base):
+    """The last registration number of each year; bumped in the same transaction as the registration."""
+
+    __tablename__ = "registry_counters"
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class Registration(Base):
+    """An entry in the registry (diarium): what arrived or was drawn up, when, from or to whom."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (UniqueConstraint("year", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dnr: Mapped[str] = mapped_column(String(40), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    #: "incoming" (an uploaded document) or "outgoing" (a generated output).
+    direction: Mapped[str] = mapped_column(String(10))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    output_id: Mapped[int | None] = mapped_column(ForeignKey("outputs.id"))
+    #: The date the document arrived or was drawn up (offentlighets- och sekretesslagen 5 kap. 2 §).
+    date: Mapped[str] = mapped_column(String(10))
+    party: Mapped[str | None] = mapped_column(String(255))  # sender or recipient
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="registered")  # registered, archived
+    registered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column()
+    #: The archive package (zip) in the file store, once archived.
+    package_sha256: Mapped[str | None] = mapped_column(String(64))
+    user: Mapped[User | None] = relationship()
+    files: Mapped[list[ArchivedFile]] = relationship(order_by="ArchivedFile.id", cascade="all, delete-orphan")
+
+
+class ArchivedFile(Base):
+    """A file frozen into an archive package, with the digest ``kansli fixity`` checks it against."""
+
+    __tablename__ = "archived_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"))
+    path: Mapped[str] = mapped_column(String(500))  # inside the package
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+
+
+class AuditEntry(Base):
+    """Append-only: who did what, when; each entry's hash covers the previous one's."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[str] = mapped_column(String(40))  # ISO timestamp as hashed, so it reads back identically
+    actor: Mapped[str | None] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(100))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: Unique: two writers appending after the same entry cannot both succeed, so the chain never forks.
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class FixityRun(Base):
+    __tablename__ = "fixity_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    checked: Mapped[int] = mapped_column(Integer)
+    failures: Mapped[list[Any]] = mapped_column(default=list)

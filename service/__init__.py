@@ -24,7 +24,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
 
     from service import auth, database, errors
     from service.api import bp as api_bp
-    from service.pages import documents, templates
+    from service.pages import documents, registry, templates
 
     database.init_app(app)
     auth.init_app(app)
@@ -32,5 +32,6 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.register_blueprint(auth.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(templates.bp)
+    app.register_blueprint(registry.bp)
     app.register_blueprint(api_bp)
     return app

@@ -32,7 +32,7 @@ def extracted(client: Any, auth: Auth, settings: Any) -> int:
 def test_health_reports_redis_database_and_workers(client: Any) -> None:
     response = client.get("/api/health")
     assert response.status_code == 200
-    assert response.json == {"status": "degraded", "redis": "ok", "database": "ok", "workers": 0}
+    assert response.json == {"status": "degraded", "redis": "ok", "database": "ok", "workers": 0, "fixity": None}
 
 
 def test_upload_is_stored_queued_and_described(client: Any, auth: Auth, settings: Any) -> None:
@@ -214,7 +214,7 @@ def test_openapi_describes_every_api_route(app: Any, client: Any) -> None:
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):
             continue
-        path = rule.rule.replace("<int:", "<").replace("<", "{").replace(">", "}")
+        path = rule.rule.replace("<int:", "<").replace("<path:", "<").replace("<", "{").replace(">", "}")
         path = path.replace("{doc_id}", "{id}").replace("{output_id}", "{id}")
         assert path in spec["paths"], f"{rule.rule} is not in /api/openapi.json"
         for method in rule.methods - {"HEAD", "OPTIONS"}:

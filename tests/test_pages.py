@@ -165,3 +165,28 @@ def test_a_report_page_offers_to_consolidate_the_reports(client: Any, auth: Any,
     response = client.post(f"/documents/{ids[0]}/outputs", follow_redirects=True, data={
         "csrf_token": token, "kind": "report", "document_ids": [str(i) for i in ids]})
     assert "(sammanställd redovisning) skapas" in response.get_data(as_text=True)
+
+
+def test_registrars_register_and_archive_from_the_registry_page(client: Any, auth: Any, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    token = login(client, "registrar")
+    html = client.get("/registry").get_data(as_text=True)
+    assert f'value="document-{doc_id}"' in html and "ingen ännu" in html
+    response = client.post("/registry", data={"csrf_token": token, "item": f"document-{doc_id}"}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    dnr = re.search(r"Registrerat som (KAN \d{4}/\d{5})", html).group(1)
+    assert "Botkyrka kommun" in html and f'aria-label="Arkivera {dnr}"' in html
+    response = client.post("/registry/archive", data={"csrf_token": token, "dnr": dnr}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert f"{dnr} är arkiverat" in html and "Ladda ner paket" in html
+    assert client.get("/registry?q=botkyrka").get_data(as_text=True).count('data-dnr="') == 1
+    assert client.get("/registry?q=finnsinte").get_data(as_text=True).count('data-dnr="') == 0
+
+
+def test_clerks_search_the_registry_but_cannot_register(client: Any, auth: Any, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    token = login(client, "clerk")
+    html = client.get("/registry").get_data(as_text=True)
+    assert "Registrera</button>" not in html
+    assert client.post("/registry", data={"csrf_token": token, "item": f"document-{doc_id}"}).status_code == 403
+    assert client.post("/registry/archive", data={"csrf_token": token, "dnr": "KAN 2026/00001"}).status_code == 403

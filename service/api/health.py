@@ -6,7 +6,7 @@ from typing import Any
 from flask import jsonify
 from rq import Worker
 
-from kansli import db, queues
+from kansli import db, fixity, queues
 from service.api import bp
 from service.database import settings
 
@@ -24,6 +24,10 @@ def health() -> Any:
         db.ping(settings().database_url)
     except Exception as exc:
         body["database"] = f"error: {type(exc).__name__}"
+    if body["database"] == "ok":
+        run = fixity.last_run(settings().database_url)
+        body["fixity"] = None if run is None else {
+            "at": run.at.isoformat(), "checked": run.checked, "failures": len(run.failures)}
     if body["redis"] != "ok" or body["database"] != "ok":
         body["status"] = "error"
     elif body["workers"] == 0:

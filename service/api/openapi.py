@@ -129,6 +129,32 @@ SPEC: dict[str, Any] = {
                      "responses": {"201": {"description": "Mallversionen"}, "400": _error("Fil saknas"), **AUTH,
                                    "422": _error("Mallen går inte att använda: Jinja-fel, okända variabler, "
                                                  "inte .docx eller för stor")}}},
+        "/api/registry": {
+            "get": {"summary": "Registreringar som matchar q (diarienummer, part, beskrivning), nyast först",
+                    "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "{\"registrations\": [...]}"}, **AUTH}},
+            "post": {"summary": "Registrera ett dokument (inkommet) eller ett klart utkast (upprättat); roll registrar",
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                         "type": "object", "properties": {"document_id": {"type": "integer"},
+                                                          "output_id": {"type": "integer"},
+                                                          "party": {"type": "string"},
+                                                          "description": {"type": "string"}}}}}},
+                     "responses": {"201": {"description": "Registreringen med diarienummer (dnr)"},
+                                   "400": _error("Varken eller båda id:n"), **AUTH, "404": _error("Finns inte"),
+                                   "409": _error("Utkastet är inte klart")}}},
+        "/api/registry/{dnr}": {"get": {"summary": "En registrering", "parameters": [
+            {"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"},
+             "description": "Diarienumret; snedstrecket får stå som det är"}],
+            "responses": {"200": {"description": "Registreringen"}, **AUTH, "404": _error("Finns inte")}}},
+        "/api/registry/{dnr}/archive": {"post": {
+            "summary": "Arkivera: fryser registreringen i ett paket (FGS Paketstruktur 2.0 / E-ARK SIP); roll registrar",
+            "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"202": {"description": "Arkiverad"}, **AUTH, "404": _error("Finns inte"),
+                          "409": _error("Redan arkiverad")}}},
+        "/api/registry/{dnr}/package": {"get": {
+            "summary": "Arkivpaketet som zip",
+            "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "application/zip"}, **AUTH, "409": _error("Inte arkiverad")}}},
         "/api/outputs/{id}": {"get": {"summary": "Ett utkast med status och filer", "parameters": [ID],
                                       "responses": {"200": _json("Utkastet", "Output"), **AUTH,
                                                     "404": _error("Finns inte")}}},

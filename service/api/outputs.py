@@ -9,7 +9,7 @@ from flask_login import current_user
 from redis.exceptions import RedisError
 from sqlalchemy import select
 
-from kansli import queues
+from kansli import audit, queues
 from kansli.models import Output
 from kansli.outputs import OutputRejected, request_output
 from kansli.users import DRAFTER_PLUS
@@ -28,6 +28,8 @@ def start_output(body: Any) -> Output:
     output = request_output(get_session(), body, current_user.id)
     log.info("output %s: %s for document %s (%s) requested by %s", output.id, output.kind,
              output.document_id, output.agency, current_user.name)
+    audit.record(settings().database_url, current_user.name, "generate", f"output {output.id}", kind=output.kind,
+                 document_id=output.document_id, agency=output.agency)
     try:
         queues.enqueue_render(settings(), output.id)
     except RedisError:
@@ -68,5 +70,6 @@ def output_file(output_id: int, name: str) -> Any:
     if file is None:
         abort(404)
     log.info("output %s: %s downloaded by %s", output.id, file.name, current_user.name)
+    audit.record(settings().database_url, current_user.name, "download", f"output {output.id}", what=file.name)
     return send_file(get_store().path(file.sha256), mimetype=MIMETYPES.get(file.format, "application/octet-stream"),
                      download_name=file.name, as_attachment=file.format != "png")

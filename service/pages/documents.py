@@ -8,13 +8,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from kansli.documents import UploadRejected, correct
+from kansli.documents import ArchivedError, UploadRejected
 from kansli.fields import AREA_LABELS, AREAS, SCHEMAS, FieldError
 from kansli.generation import AREA_HEADINGS
 from kansli.models import AGENCIES, Document, Output
 from kansli.outputs import OutputRejected
 from kansli.users import CLERK_PLUS, DRAFTER_PLUS
-from service.api.documents import receive_upload
+from service.api.documents import apply_correction, receive_upload
 from service.api.outputs import start_output
 from service.api.representation import KIND_NAMES, OUTPUT_KINDS, document_json, output_json
 from service.auth import page_role
@@ -80,8 +80,8 @@ def save_fields(doc_id: int) -> Any:
     doc = get_or_404(Document, doc_id)
     before = doc.revisions[-1].number if doc.revisions else 0
     try:
-        revision = correct(get_session(), doc, fields_from_form(doc.kind or "unknown", request.form), current_user.id)
-    except FieldError as exc:
+        revision = apply_correction(doc, fields_from_form(doc.kind or "unknown", request.form))
+    except (FieldError, ArchivedError) as exc:
         flash(f"Fälten sparades inte: {exc}", "error")
     else:
         flash(f"Rättelserna är sparade som version {revision.number} ({', '.join(revision.changed)})."

@@ -1,0 +1,60 @@
+"""Fixity: re-hash every archived package and every file in it against the digests the registry holds.
+
+A mismatch means the archived copy is no longer the one that was registered; ``kansli fixity`` lists
+each and exits 1, and the result of the last run shows on the registry page and in ``/api/health``.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+
+from sqlalchemy import select
+
+from kansli.archive import package_id
+from kansli.db import session_scope
+from kansli.models import FixityRun, Registration
+from kansli.storage import Store
+
+
+def check(database_url: str, store: Store) -> FixityRun:
+    failures: list[str] = []
+    checked = 0
+    with session_scope(database_url) as session:
+        for registration in session.scalars(select(Registration).where(Registration.status == "archived")):
+            path = store.path(registration.package_sha256)
+            try:
+                data = path.read_bytes()
+            except OSError:
+                failures.append(f"{registration.dnr}: paketet saknas ({path.name})")
+                continue
+            checked += 1
+            if hashlib.sha256(data).hexdigest() != registration.package_sha256:
+                failures.append(f"{registration.dnr}: paketet är ändrat")
+            try:
+                archive = zipfile.ZipFile(io.BytesIO(data))
+                root = package_id(registration.dnr)
+                for file in registration.files:
+                    checked += 1
+                    try:
+                        member = archive.read(f"{root}/{file.path}")
+                    except KeyError:
+                        failures.append(f"{registration.dnr}: {file.path} saknas i paketet")
+                        continue
+                    if hashlib.sha256(member).hexdigest() != file.sha256:
+                        failures.append(f"{registration.dnr}: {file.path} är ändrad")
+            except zipfile.BadZipFile:
+                failures.append(f"{registration.dnr}: paketet går inte att läsa")
+        run = FixityRun(checked=checked, failures=failures)
+        session.add(run)
+        session.flush()
+        session.expunge(run)
+    return run
+
+
+def last_run(database_url: str) -> FixityRun | None:
+    with session_scope(database_url) as session:
+        run = session.scalar(select(FixityRun).order_by(FixityRun.id.desc()).limit(1))
+        if run:
+            session.expunge(run)
+        return run

@@ -1,0 +1,161 @@
+"""The registry (diarium): registration numbers and what a registration records.
+
+Numbers are ``PREFIX YEAR/NNNNN``, gap-free within a year and never reused: the year's counter is
+bumped by an atomic upsert in the same transaction that inserts the registration, so a failed
+registration rolls its number back and concurrent ones queue on the counter row.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from kansli.archive import build_package
+from kansli.models import ArchivedFile, Document, Output, Registration, RegistryCounter, utcnow
+from kansli.storage import Store
+
+KIND_NAMES = {"district_plan": "Strategisk stadsdelsplan", "report": "Myndighetsrapport",
+              "decision": "Regeringsbeslut", "unknown": "Dokument", None: "Dokument"}
+OUTPUT_NAMES = {"agreement": "Samverkansöverenskommelse", "decision": "Beslutsbrev",
+                "batch": "Samverkansöverenskommelser", "report": "Sammanställd redovisning"}
+
+
+class RegistryError(ValueError):
+    """A registration that cannot be made or changed; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def next_number(session: Session, year: int) -> int:
+    """Take the year's next number, inside the caller's transaction."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(RegistryCounter).values(year=year, last=1)
+    stmt = stmt.on_conflict_do_update(index_elements=["year"], set_={"last": RegistryCounter.last + 1})
+    return session.execute(stmt.returning(RegistryCounter.last)).scalar_one()
+
+
+def _describe_document(doc: Document) -> tuple[str | None, str]:
+    fields = doc.current_fields() or {}
+    party = fields.get("municipality") or fields.get("agency") or fields.get("department")
+    subject = fields.get("title") or (f"{fields['municipality']}, {', '.join(fields.get('districts') or [])}"
+                                      if fields.get("municipality") else None)
+    return party, f"{KIND_NAMES.get(doc.kind, 'Dokument')}: {subject or doc.filename}"
+
+
+def _describe_output(output: Output) -> tuple[str | None, str]:
+    fields = output.fields or {}
+    if output.kind == "decision":
+        recipients = [fields.get("addressee"), *(fields.get("identical_to") or [])]
+        return ", ".join(r for r in recipients if r), f"Beslutsbrev: {fields.get('title') or 'utan rubrik'}"
+    if output.kind == "agreement":
+        return fields.get("municipality"), f"Samverkansöverenskommelse {output.agency} – {fields.get('municipality')}"
+    return output.agency, OUTPUT_NAMES.get(output.kind, "Utkast")
+
+
+def register(session: Session, prefix: str, *, document_id: int | None = None, output_id: int | None = None,
+             user_id: int | None = None, party: str | None = None, description: str | None = None) -> Registration:
+    """Register an uploaded document (incoming) or a ready output (outgoing) under a new number."""
+    if (document_id is None) == (output_id is None):
+        raise RegistryError(400, "Ange antingen document_id eller output_id.")
+    year = date.today().year
+    number = next_number(session, year)  # first: the transaction writes before it reads
+    if earlier := session.scalar(select(Registration).where(
+            Registration.document_id == document_id if document_id is not None else Registration.output_id == output_id)):
+        raise RegistryError(409, f"Det är redan registrerat som {earlier.dnr}.")
+    if document_id is not None:
+        doc = session.get(Document, document_id)
+        if doc is None:
+            raise RegistryError(404, f"Dokument {document_id} finns inte.")
+        guess_party, guess_description = _describe_document(doc)
+        direction, when = "incoming", doc.created_at
+    else:
+        output = session.get(Output, output_id)
+        if output is None:
+            raise RegistryError(404, f"Utkast {output_id} finns inte.")
+        if output.status != "ready":
+            raise RegistryError(409, "Utkastet är inte klart ännu; registrera det när filerna finns.")
+        guess_party, guess_description = _describe_output(output)
+        direction, when = "outgoing", output.created_at
+    registration = Registration(
+        dnr=f"{prefix} {year}/{number:05d}", year=year, number=number, direction=direction,
+        document_id=document_id, output_id=output_id, date=when.date().isoformat(),
+        party=(party or guess_party or None), description=description or guess_description,
+        registered_by=user_id, status="registered",
+    )
+    session.add(registration)
+    session.flush()
+    return registration
+
+
+def search(session: Session, text: str | None = None, limit: int = 200) -> list[Registration]:
+    """Registrations whose number, party or description contain ``text``, newest first."""
+    query = select(Registration).order_by(Registration.id.desc()).limit(limit)
+    if text and text.strip():
+        like = f"%{text.strip().lower()}%"
+        query = query.where(or_(func.lower(Registration.dnr).like(like), func.lower(Registration.party).like(like),
+                                func.lower(Registration.description).like(like)))
+    return list(session.scalars(query))
+
+
+def as_dict(registration: Registration) -> dict[str, Any]:
+    return {
+        "id": registration.id, "dnr": registration.dnr, "direction": registration.direction,
+        "date": registration.date, "party": registration.party, "description": registration.description,
+        "document_id": registration.document_id, "output_id": registration.output_id,
+        "status": registration.status, "registered_by": registration.user.name if registration.user else None,
+        "created_at": registration.created_at.isoformat(),
+        "archived_at": registration.archived_at.isoformat() if registration.archived_at else None,
+        "package_sha256": registration.package_sha256,
+    }
+
+
+def archived_registration_of_document(session: Session, document_id: int) -> Registration | None:
+    return session.scalar(select(Registration).where(Registration.document_id == document_id,
+                                                     Registration.status == "archived").limit(1))
+
+
+def _software() -> dict[str, str]:
+    from importlib.metadata import version
+
+    return {name: version(name) for name in ("kansli", "docxtpl", "python-docx", "pdfplumber")}
+
+
+def archive(session: Session, store: Store, registration: Registration) -> Registration:
+    """Freeze a registration into an archive package; archived material is read-only from then on."""
+    if registration.status == "archived":
+        raise RegistryError(409, f"{registration.dnr} är redan arkiverat och kan inte ändras.")
+    events = []
+    if registration.document_id is not None:
+        doc = session.get(Document, registration.document_id)
+        data_files = [(safe_name(doc.filename), store.get(doc.sha256))]
+        fields, templates = doc.current_fields(), None
+        events.append({"type": "ingestion", "at": doc.created_at.isoformat(), "detail": f"Uppladdad: {doc.filename}"})
+    else:
+        output = session.get(Output, registration.output_id)
+        data_files = [(f.name, store.get(f.sha256)) for f in output.files if f.format in ("docx", "pdf", "zip")]
+        fields, templates = output.fields, output.templates
+        events.append({"type": "creation", "at": output.created_at.isoformat(),
+                       "detail": f"Skapad av Kansli ur mall {json.dumps(templates or {}, ensure_ascii=False)}"})
+    now = utcnow()
+    events += [{"type": "registration", "at": registration.created_at.isoformat(), "detail": f"Registrerad som {registration.dnr}"},
+               {"type": "transfer", "at": now.isoformat(), "detail": "Arkiverad i paket enligt FGS Paketstruktur 2.0"}]
+    record = {**as_dict(registration), "fields": fields, "templates": templates, "software": _software()}
+    package, listing = build_package(record, data_files, events)
+    registration.package_sha256 = store.put(package)
+    registration.status, registration.archived_at = "archived", now
+    registration.files = [ArchivedFile(path=path, sha256=sha, size=size) for path, sha, size in listing]
+    session.flush()
+    return registration
+
+
+def safe_name(filename: str) -> str:
+    name = re.sub(r"[^\w.\-]+", "_", filename, flags=re.UNICODE).strip("._")
+    return name or "dokument.pdf"

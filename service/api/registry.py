@@ -1,0 +1,105 @@
+"""The registry: register documents and outputs, archive them, find them again, download packages."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import abort, jsonify, request, send_file
+from flask_login import current_user
+from sqlalchemy import select
+
+from kansli import audit, registry
+from kansli.archive import package_id
+from kansli.models import Registration
+from kansli.users import REGISTRAR
+from service.api import bp, role
+from service.database import get_session, get_store, settings
+from service.errors import api_error
+
+log = logging.getLogger("kansli.web")
+
+
+def register_from(body: Any) -> Registration:
+    """Register what ``body`` names; shared by the API and the registry page."""
+    if not isinstance(body, dict):
+        raise registry.RegistryError(400, "Skicka ett JSON-objekt med document_id eller output_id.")
+    ids = {k: body.get(k) for k in ("document_id", "output_id")}
+    if any(v is not None and (not isinstance(v, int) or isinstance(v, bool)) for v in ids.values()):
+        raise registry.RegistryError(400, "document_id och output_id ska vara heltal.")
+    session = get_session()
+    try:
+        registration = registry.register(session, settings().dnr_prefix, user_id=current_user.id,
+                                         party=body.get("party"), description=body.get("description"), **ids)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    audit.record(settings().database_url, current_user.name, "register", registration.dnr, **ids)
+    log.info("registry: %s registered by %s", registration.dnr, current_user.name)
+    return registration
+
+
+def archive_dnr(dnr: str) -> Registration:
+    session = get_session()
+    registration = get_registration(dnr)
+    try:
+        registry.archive(session, get_store(), registration)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    audit.record(settings().database_url, current_user.name, "archive", registration.dnr,
+                 package_sha256=registration.package_sha256)
+    log.info("registry: %s archived by %s", registration.dnr, current_user.name)
+    return registration
+
+
+def get_registration(dnr: str) -> Registration:
+    registration = get_session().scalar(select(Registration).where(Registration.dnr == dnr))
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.post("/registry")
+@role(*REGISTRAR)
+def create_registration() -> Any:
+    try:
+        registration = register_from(request.get_json(silent=True))
+    except registry.RegistryError as exc:
+        return api_error(exc.status, exc.message)
+    return jsonify(registry.as_dict(registration)), 201
+
+
+@bp.get("/registry")
+@role()
+def search_registry() -> Any:
+    found = registry.search(get_session(), request.args.get("q"))
+    return jsonify({"registrations": [registry.as_dict(r) for r in found]})
+
+
+@bp.get("/registry/<path:dnr>")
+@role()
+def get_registration_json(dnr: str) -> Any:
+    return jsonify(registry.as_dict(get_registration(dnr)))
+
+
+@bp.post("/registry/<path:dnr>/archive")
+@role(*REGISTRAR)
+def archive_registration(dnr: str) -> Any:
+    try:
+        registration = archive_dnr(dnr)
+    except registry.RegistryError as exc:
+        return api_error(exc.status, exc.message, "archived" if exc.status == 409 else None)
+    return jsonify(registry.as_dict(registration)), 202
+
+
+@bp.get("/registry/<path:dnr>/package")
+@role()
+def download_package(dnr: str) -> Any:
+    registration = get_registration(dnr)
+    if not registration.package_sha256:
+        return api_error(409, f"{registration.dnr} är inte arkiverat ännu.", "not_archived")
+    audit.record(settings().database_url, current_user.name, "download", registration.dnr, what="package")
+    return send_file(get_store().path(registration.package_sha256), mimetype="application/zip",
+                     as_attachment=True, download_name=f"{package_id(registration.dnr)}.zip")

@@ -1,0 +1,62 @@
+"""The registry page for registrars: register, search, archive, download packages, fixity status."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from kansli import fixity, registry
+from kansli.models import Document, Output, Registration
+from kansli.users import REGISTRAR
+from service.api.registry import archive_dnr, register_from
+from service.auth import page_role
+from service.database import get_session, settings
+
+bp = Blueprint("registry", __name__)
+
+
+@bp.get("/registry")
+@login_required
+def index() -> Any:
+    session = get_session()
+    registered_docs = select(Registration.document_id).where(Registration.document_id.is_not(None))
+    registered_outputs = select(Registration.output_id).where(Registration.output_id.is_not(None))
+    return render_template(
+        "registry.html", q=request.args.get("q", ""),
+        registrations=registry.search(session, request.args.get("q")),
+        documents=session.scalars(select(Document).where(Document.id.not_in(registered_docs))
+                                  .order_by(Document.id.desc()).limit(100)).all(),
+        outputs=session.scalars(select(Output).where(Output.status == "ready", Output.id.not_in(registered_outputs))
+                                .order_by(Output.id.desc()).limit(100)).all(),
+        fixity=fixity.last_run(settings().database_url),
+        may_register=current_user.role in REGISTRAR,
+    )
+
+
+@bp.post("/registry")
+@page_role(*REGISTRAR)
+def register() -> Any:
+    value = request.form.get("item", "")
+    kind, _, number = value.partition("-")
+    body = {"document_id" if kind == "document" else "output_id": int(number)} if number.isdigit() else {}
+    try:
+        registration = register_from(body)
+    except registry.RegistryError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Registrerat som {registration.dnr}.", "info")
+    return redirect(url_for("registry.index"))
+
+
+@bp.post("/registry/archive")
+@page_role(*REGISTRAR)
+def archive() -> Any:
+    try:
+        registration = archive_dnr(request.form.get("dnr", ""))
+    except registry.RegistryError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"{registration.dnr} är arkiverat och kan inte längre ändras.", "info")
+    return redirect(url_for("registry.index"))

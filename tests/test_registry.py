@@ -1,0 +1,195 @@
+"""The registry and the archive: numbers, packages, fixity, the audit trail — on both databases."""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import subprocess
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+from lxml import etree
+from sqlalchemy import text
+
+from conftest import KANSLI
+from kansli import db, registry
+from kansli.archive import mets_schema
+from kansli.documents import add_upload
+from kansli.storage import Store
+from pdfs import plan_pdf
+from test_api import extracted, upload
+from workers.jobs import render_output
+
+Auth = Callable[[str], dict[str, str]]
+YEAR = date.today().year
+
+
+def test_concurrent_registrations_get_distinct_consecutive_numbers(settings: Any) -> None:
+    ids = []
+    with db.session_scope(settings.database_url) as session:
+        for n in range(100):
+            doc, _ = add_upload(session, Store(settings.files_dir), f"%PDF-1.4 doc {n}".encode(), f"{n}.pdf", None)
+            ids.append(doc.id)
+
+    def register(doc_id: int) -> str:
+        with db.session_scope(settings.database_url) as session:
+            return registry.register(session, "KAN", document_id=doc_id).dnr
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        numbers = list(pool.map(register, ids))
+    assert len(set(numbers)) == 100
+    assert sorted(numbers) == [f"KAN {YEAR}/{n:05d}" for n in range(1, 101)]
+
+
+def test_a_failed_registration_leaves_no_gap(settings: Any) -> None:
+    with db.session_scope(settings.database_url) as session:
+        doc, _ = add_upload(session, Store(settings.files_dir), b"%PDF-1.4 x", "x.pdf", None)
+    with db.session_scope(settings.database_url) as session:
+        assert registry.register(session, "KAN", document_id=doc.id).number == 1
+    for bad in ({"document_id": 999}, {"document_id": doc.id}):  # missing; already registered
+        try:
+            with db.session_scope(settings.database_url) as session:
+                registry.register(session, "KAN", **bad)
+        except registry.RegistryError:
+            pass
+    with db.session_scope(settings.database_url) as session:
+        doc2, _ = add_upload(session, Store(settings.files_dir), b"%PDF-1.4 y", "y.pdf", None)
+        assert registry.register(session, "KAN", document_id=doc2.id).number == 2
+
+
+def ready_output(client: Any, auth: Auth, settings: Any) -> int:
+    doc_id = extracted(client, auth, settings)
+    output_id = client.post("/api/outputs", headers=auth("drafter"), json={
+        "kind": "agreement", "document_id": doc_id, "agency": "Polismyndigheten"}).json["id"]
+    render_output(output_id)
+    return output_id
+
+
+def test_registering_through_the_api(client: Any, auth: Auth, settings: Any) -> None:
+    output_id = ready_output(client, auth, settings)
+    body = {"output_id": output_id}
+    assert client.post("/api/registry", headers=auth("clerk"), json=body).status_code == 403
+    assert client.post("/api/registry", headers=auth("drafter"), json=body).status_code == 403
+    response = client.post("/api/registry", headers=auth("registrar"), json=body)
+    assert response.status_code == 201
+    record = response.json
+    assert record["dnr"] == f"KAN {YEAR}/00001" and record["direction"] == "outgoing"
+    assert record["party"] == "Botkyrka kommun" and record["registered_by"] == "registrar"
+    assert record["description"] == "Samverkansöverenskommelse Polismyndigheten – Botkyrka kommun"
+    assert record["date"] == date.today().isoformat()
+    again = client.post("/api/registry", headers=auth("admin"), json=body)
+    assert again.status_code == 409 and record["dnr"] in again.json["error"]["message"]
+    assert client.post("/api/registry", headers=auth("registrar"), json={}).status_code == 400
+    assert client.post("/api/registry", headers=auth("registrar"), json={"output_id": 999}).status_code == 404
+    assert client.get(f"/api/registry/{record['dnr']}", headers=auth("clerk")).json["id"] == record["id"]
+
+
+def test_unfinished_outputs_cannot_be_registered(client: Any, auth: Auth, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    output_id = client.post("/api/outputs", headers=auth("drafter"), json={
+        "kind": "agreement", "document_id": doc_id, "agency": "Polismyndigheten"}).json["id"]
+    response = client.post("/api/registry", headers=auth("registrar"), json={"output_id": output_id})
+    assert response.status_code == 409 and "inte klart" in response.json["error"]["message"]
+
+
+def test_search_finds_by_number_party_and_description_newest_first(client: Any, auth: Auth, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    other = upload(client, auth("clerk"), plan_pdf(filler_pages=1), "annan.pdf").json["id"]
+    first = client.post("/api/registry", headers=auth("registrar"), json={"document_id": doc_id}).json
+    second = client.post("/api/registry", headers=auth("registrar"),
+                         json={"document_id": other, "party": "Malmö kommun", "description": "Rapport om Rosengård"}).json
+    search = lambda q: [r["dnr"] for r in client.get(f"/api/registry?q={q}", headers=auth("clerk")).json["registrations"]]  # noqa: E731
+    assert search("") == [second["dnr"], first["dnr"]]
+    assert search("botkyrka") == [first["dnr"]]
+    assert search("ROSENGÅRD") == [second["dnr"]]
+    assert search(f"{YEAR}/00002") == [second["dnr"]]
+
+
+def test_archiving_freezes_a_valid_package(client: Any, auth: Auth, settings: Any) -> None:
+    output_id = ready_output(client, auth, settings)
+    dnr = client.post("/api/registry", headers=auth("registrar"), json={"output_id": output_id}).json["dnr"]
+    assert client.post(f"/api/registry/{dnr}/archive", headers=auth("clerk")).status_code == 403
+    response = client.post(f"/api/registry/{dnr}/archive", headers=auth("registrar"))
+    assert response.status_code == 202 and response.json["status"] == "archived"
+    again = client.post(f"/api/registry/{dnr}/archive", headers=auth("admin"))
+    assert again.status_code == 409 and "redan arkiverat" in again.json["error"]["message"]
+
+    package = client.get(f"/api/registry/{dnr}/package", headers=auth("clerk"))
+    assert package.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(package.data))
+    root = f"kansli-kan-{YEAR}-00001/"
+    names = set(archive.namelist())
+    assert {root + p for p in ("METS.xml", "metadata/descriptive/registration.json", "metadata/preservation/premis.xml",
+                               "representations/rep1/METS.xml", "schemas/mets.xsd", "schemas/xlink.xsd")} <= names
+    data = sorted(n.removeprefix(root + "representations/rep1/data/") for n in names if "/data/" in n)
+    assert data == ["samverkansoverenskommelse-polismyndigheten-botkyrka.docx",
+                    "samverkansoverenskommelse-polismyndigheten-botkyrka.pdf"]
+    schema = mets_schema()
+    for mets_path, base in ((root + "METS.xml", root), (root + "representations/rep1/METS.xml", root + "representations/rep1/")):
+        mets = etree.fromstring(archive.read(mets_path))
+        assert schema.validate(etree.ElementTree(mets)), schema.error_log
+        for element in mets.iter("{http://www.loc.gov/METS/}file", "{http://www.loc.gov/METS/}mdRef"):
+            href = (element.find("{http://www.loc.gov/METS/}FLocat") if element.tag.endswith("file") else element) \
+                .get("{http://www.w3.org/1999/xlink}href")
+            assert element.get("CHECKSUMTYPE") == "SHA-256"
+            assert hashlib.sha256(archive.read(base + href)).hexdigest() == element.get("CHECKSUM"), href
+    assert dnr in archive.read(root + "metadata/descriptive/registration.json").decode()
+    assert b"<eventType>registration</eventType>" in archive.read(root + "metadata/preservation/premis.xml")
+
+
+def test_archived_documents_cannot_be_changed(client: Any, auth: Auth, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    dnr = client.post("/api/registry", headers=auth("registrar"), json={"document_id": doc_id}).json["dnr"]
+    client.post(f"/api/registry/{dnr}/archive", headers=auth("registrar"))
+    response = client.patch(f"/api/documents/{doc_id}/fields", headers=auth("drafter"), json={"reference": "X"})
+    assert response.status_code == 409 and f"arkiverat som {dnr}" in response.json["error"]["message"]
+
+
+def run(settings: Any, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([KANSLI, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_fixity_notices_a_changed_byte(client: Any, auth: Auth, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    dnr = client.post("/api/registry", headers=auth("registrar"), json={"document_id": doc_id}).json["dnr"]
+    package_sha = client.post(f"/api/registry/{dnr}/archive", headers=auth("registrar")).json["package_sha256"]
+    ok = run(settings, "fixity")
+    assert ok.returncode == 0, ok.stderr
+    assert "0 avvikelser" in ok.stdout
+
+    path = Store(settings.files_dir).path(package_sha)
+    path.chmod(0o644)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    bad = run(settings, "fixity")
+    assert bad.returncode == 1
+    assert f"{dnr}: paketet är ändrat" in bad.stdout
+    assert client.get("/api/health").json["fixity"]["failures"] >= 1
+
+
+def test_the_audit_trail_records_actions_and_detects_tampering(client: Any, auth: Auth, settings: Any) -> None:
+    output_id = ready_output(client, auth, settings)
+    download = client.get(f"/api/outputs/{output_id}", headers=auth("clerk")).json["files"][0]["url"]
+    client.get(download, headers=auth("clerk"))
+    dnr = client.post("/api/registry", headers=auth("registrar"), json={"output_id": output_id}).json["dnr"]
+    client.post(f"/api/registry/{dnr}/archive", headers=auth("registrar"))
+    with db.engine_for(settings.database_url).connect() as conn:
+        actions = [tuple(r) for r in conn.execute(text("SELECT actor, action FROM audit_log ORDER BY id"))]
+    assert actions == [("clerk", "upload"), ("drafter", "generate"), ("clerk", "download"),
+                       ("registrar", "register"), ("registrar", "archive")]
+    assert run(settings, "audit", "verify").returncode == 0
+
+    with db.engine_for(settings.database_url).begin() as conn:
+        conn.execute(text("UPDATE audit_log SET actor = 'someone' WHERE action = 'download'"))
+    changed = run(settings, "audit", "verify")
+    assert changed.returncode == 1 and "innehållet är ändrat (download" in changed.stdout
+
+    with db.engine_for(settings.database_url).begin() as conn:
+        conn.execute(text("UPDATE audit_log SET actor = 'clerk' WHERE action = 'download'"))
+        conn.execute(text("DELETE FROM audit_log WHERE action = 'register'"))
+    removed = run(settings, "audit", "verify")
+    assert removed.returncode == 1 and re.search(r"post \d+: kedjan bruten", removed.stdout)
