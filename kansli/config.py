@@ -72,6 +72,8 @@ class Settings:
     #: A worker process exits after this many jobs and is restarted, which bounds its memory.
     worker_max_jobs: int = 50
     templates_dir: Path = field(default_factory=lambda: REPO_ROOT / "templates" / "docx")
+    #: Seconds between scheduled fixity checks of the archive (0: none).
+    fixity_interval: int = 24 * 3600
     #: Registration numbers read "PREFIX YEAR/NNNNN".
     dnr_prefix: str = "KAN"
     #: Agency → the plan's areas its agreement cites; None means the built-in mapping.
@@ -114,6 +116,7 @@ def load(**overrides: object) -> Settings:
         lease_seconds=_float("KANSLI_LEASE_SECONDS", 30.0),
         recovery_interval=_float("KANSLI_RECOVERY_INTERVAL", 10.0),
         worker_max_jobs=_int("KANSLI_WORKER_MAX_JOBS", 50),
+        fixity_interval=_int("KANSLI_FIXITY_INTERVAL", 24 * 3600),
     )
     if prefix := os.environ.get("KANSLI_DNR_PREFIX"):
         values["dnr_prefix"] = prefix.strip()

@@ -16,7 +16,8 @@ from kansli.config import Settings
 
 EXTRACT = "kansli-extract"
 RENDER = "kansli-render"
-QUEUES = (EXTRACT, RENDER)
+MAINTENANCE = "kansli-maintenance"
+QUEUES = (EXTRACT, RENDER, MAINTENANCE)
 #: Seconds before the 1st, 2nd, 3rd retry of a job that raised.
 BACKOFF = [5, 30, 120]
 

@@ -136,6 +136,8 @@ def serve(settings: Settings) -> None:
         supervisor.add("web", web_argv(settings))
         for n in range(settings.workers):
             supervisor.add(f"worker-{n + 1}", worker_argv())
+        if settings.fixity_interval > 0:
+            supervisor.add("cron", [sys.executable, "-m", "workers.cron"])
         print(f"Kansli körs på http://{settings.host}:{settings.port} — avsluta med Ctrl-C.", flush=True)
         supervisor.run(tick=lambda: recover_safely(settings), tick_every=settings.recovery_interval)
     finally:

@@ -132,3 +132,10 @@ def test_a_document_that_outlasts_the_job_timeout_fails_with_a_reason(
     assert (status, code, attempts) == ("failed", "timeout", 1), processes.log(worker)
     assert error.startswith("Det tog för lång tid att läsa PDF-filen")
     assert worker.poll() is None  # the worker itself lives on
+
+
+def test_serve_schedules_the_fixity_check(settings: Any, tokens: dict[str, str], processes: Processes) -> None:
+    _server, base = serve(processes, free_port(), KANSLI_WORKERS="1", KANSLI_FIXITY_INTERVAL="3600")
+    fixity = wait_for(lambda: requests.get(base + "/api/health", timeout=5).json().get("fixity"), 30, 0.5,
+                      "the first scheduled fixity run")
+    assert fixity["failures"] == 0

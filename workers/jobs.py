@@ -16,7 +16,7 @@ from typing import Any
 from rq.timeouts import JobTimeoutException
 from sqlalchemy.orm import Session
 
-from kansli import config, jobstate, templates
+from kansli import config, fixity, jobstate, templates
 from kansli.db import session_scope
 from kansli.extraction import Refusal, extract
 from kansli.extraction.refusal import MESSAGES
@@ -173,3 +173,12 @@ def render_output(output_id: int) -> None:
         return {"error": error, "templates": {template_name: version}}
 
     _run(Output, output_id, "output", work)
+
+
+def check_fixity() -> None:
+    """The scheduled fixity check (``workers/cron.py``): the same check as ``kansli fixity``."""
+    settings = config.load()
+    run = fixity.check(settings.database_url, Store(settings.files_dir))
+    level = logging.WARNING if run.failures else logging.INFO
+    log.log(level, "fixity: %d files checked, %d differ%s", run.checked, len(run.failures),
+            "".join(f"\n  {f}" for f in run.failures))

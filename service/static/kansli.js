@@ -146,7 +146,9 @@
     const data = await (await fetch("/api/outputs?document_id=" + docStatus.dataset.document)).json();
     for (const out of data.outputs) {
       const row = outputs.querySelector(`tr[data-output="${out.id}"]`);
-      if (!row || row.dataset.status === out.status) continue;
+      if (!row) continue;
+      row.querySelector("progress").value = out.progress;
+      if (row.dataset.status === out.status) continue;
       row.dataset.status = out.status;
       const status = row.querySelector(".status");
       status.textContent = out.status_text;
