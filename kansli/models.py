@@ -73,6 +73,8 @@ class Document(JobStateMixin, Base):
     kind: Mapped[str | None] = mapped_column(String(20))
     pages: Mapped[int | None] = mapped_column(Integer)
     warnings: Mapped[list[Any]] = mapped_column(default=list)
+    #: The text layer, kept for full-text search.
+    text: Mapped[str | None] = mapped_column(Text)
     revisions: Mapped[list[Revision]] = relationship(
         order_by="Revision.number", back_populates="document", cascade="all, delete-orphan"
     )
@@ -210,3 +212,17 @@ class FixityRun(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     checked: Mapped[int] = mapped_column(Integer)
     failures: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class SearchEntry(Base):
+    """What a registration is found by: its fields and its document's text, with the filterable facts.
+
+    SQLite indexes ``body`` with FTS5 (table ``registry_fts``), PostgreSQL with a Swedish tsvector.
+    """
+
+    __tablename__ = "registry_search"
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"), primary_key=True,
+                                                 autoincrement=False)
+    body: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(20), index=True)
+    municipality: Mapped[str | None] = mapped_column(String(100), index=True)

@@ -11,12 +11,13 @@ import re
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Integer, column, func, literal_column, or_, select
+from sqlalchemy import text as sql
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from kansli.archive import build_package
-from kansli.models import ArchivedFile, Document, Output, Registration, RegistryCounter, utcnow
+from kansli.models import ArchivedFile, Document, Output, Registration, RegistryCounter, SearchEntry, utcnow
 from kansli.storage import Store
 
 KIND_NAMES = {"district_plan": "Strategisk stadsdelsplan", "report": "Myndighetsrapport",
@@ -92,16 +93,57 @@ def register(session: Session, prefix: str, *, document_id: int | None = None, o
     )
     session.add(registration)
     session.flush()
+    index(session, registration)
     return registration
 
 
-def search(session: Session, text: str | None = None, limit: int = 200) -> list[Registration]:
-    """Registrations whose number, party or description contain ``text``, newest first."""
-    query = select(Registration).order_by(Registration.id.desc()).limit(limit)
+def index(session: Session, registration: Registration) -> None:
+    """Make a registration findable by its fields and its document's text (idempotent)."""
+    kind, fields, body = None, {}, ""
+    if registration.document_id is not None:
+        doc = session.get(Document, registration.document_id)
+        kind, fields, body = doc.kind, doc.current_fields() or {}, doc.text or ""
+    elif registration.output_id is not None:
+        output = session.get(Output, registration.output_id)
+        kind, fields = output.kind, output.fields or {}
+    parts = [registration.dnr, registration.party or "", registration.description,
+             json.dumps(fields, ensure_ascii=False), body]
+    entry = SearchEntry(registration_id=registration.id, body="\n".join(parts), kind=kind,
+                        municipality=fields.get("municipality") if isinstance(fields.get("municipality"), str) else None)
+    session.merge(entry)
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(sql("DELETE FROM registry_fts WHERE rowid = :id"), {"id": registration.id})
+        session.execute(sql("INSERT INTO registry_fts (rowid, body) VALUES (:id, :body)"),
+                        {"id": registration.id, "body": entry.body})
+
+
+def _full_text(session: Session, text: str):  # noqa: ANN202 - an SQL expression
+    if session.get_bind().dialect.name == "sqlite":
+        terms = " ".join('"' + t.replace('"', '""') + '"*' for t in text.split())
+        ids = sql("SELECT rowid FROM registry_fts WHERE registry_fts MATCH :q").bindparams(q=terms)
+        return Registration.id.in_(ids.columns(column("rowid", Integer)))
+    swedish = literal_column("'swedish'")
+    matches = func.to_tsvector(swedish, SearchEntry.body).op("@@")(func.plainto_tsquery(swedish, text))
+    return Registration.id.in_(select(SearchEntry.registration_id).where(matches))
+
+
+def search(session: Session, text: str | None = None, *, kind: str | None = None, municipality: str | None = None,
+           year: int | None = None, status: str | None = None, limit: int = 200) -> list[Registration]:
+    """Registrations matching ``text`` (full text of fields and documents) and the filters, newest first."""
+    query = select(Registration).outerjoin(SearchEntry).order_by(Registration.id.desc()).limit(limit)
     if text and text.strip():
         like = f"%{text.strip().lower()}%"
-        query = query.where(or_(func.lower(Registration.dnr).like(like), func.lower(Registration.party).like(like),
+        query = query.where(or_(_full_text(session, text.strip()), func.lower(Registration.dnr).like(like),
+                                func.lower(Registration.party).like(like),
                                 func.lower(Registration.description).like(like)))
+    if kind:
+        query = query.where(SearchEntry.kind == kind)
+    if municipality:
+        query = query.where(func.lower(SearchEntry.municipality) == municipality.strip().lower())
+    if year:
+        query = query.where(Registration.year == year)
+    if status:
+        query = query.where(Registration.status == status)
     return list(session.scalars(query))
 
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 REDIS_URL = os.environ.get("KANSLI_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 PG_ADMIN_URL = os.environ.get("KANSLI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-TABLES = ("audit_log", "fixity_runs", "archived_files", "registrations", "registry_counters", "templates", "output_files", "outputs", "revisions", "documents", "api_tokens", "users")
+TABLES = ("registry_search", "audit_log", "fixity_runs", "archived_files", "registrations", "registry_counters", "templates", "output_files", "outputs", "revisions", "documents", "api_tokens", "users")
 REPO = Path(__file__).resolve().parent.parent
 KANSLI = str(Path(sys.executable).with_name("kansli"))
 #: The project's shared folder (seed, corpus, contracts) lies beside the checkout, as in CI.

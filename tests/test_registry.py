@@ -193,3 +193,30 @@ def test_the_audit_trail_records_actions_and_detects_tampering(client: Any, auth
         conn.execute(text("DELETE FROM audit_log WHERE action = 'register'"))
     removed = run(settings, "audit", "verify")
     assert removed.returncode == 1 and re.search(r"post \d+: kedjan bruten", removed.stdout)
+
+
+def test_full_text_search_finds_words_inside_documents_with_filters(client: Any, auth: Auth, settings: Any) -> None:
+    from pdfs import report_pdf
+
+    plan = extracted(client, auth, settings)
+    report = upload(client, auth("clerk"), report_pdf("Försäkringskassan", 2009, ["Malmö kommun"], "FK-1", "2010-02-15",
+                                                      ["Samordnaren bör finansieras av staten"]), "fk.pdf").json["id"]
+    from workers.jobs import extract_document
+
+    extract_document(report)
+    plan_dnr = client.post("/api/registry", headers=auth("registrar"), json={"document_id": plan}).json["dnr"]
+    report_dnr = client.post("/api/registry", headers=auth("registrar"), json={"document_id": report}).json["dnr"]
+    client.post(f"/api/registry/{plan_dnr}/archive", headers=auth("registrar"))
+
+    def found(query: str) -> list[str]:
+        return [r["dnr"] for r in client.get(f"/api/registry?{query}", headers=auth("clerk")).json["registrations"]]
+
+    assert found("q=försörjningsstöd") == [plan_dnr]        # a word in an indicator of the plan
+    assert found("q=samordnaren finansieras") == [report_dnr]  # words of a proposal, in another order
+    assert found("q=Rosengård") == []
+    assert found("kind=report") == [report_dnr]
+    assert found("municipality=botkyrka kommun") == [plan_dnr]
+    assert found("status=archived") == [plan_dnr]
+    assert found(f"year={YEAR}") == [report_dnr, plan_dnr]
+    assert found(f"year={YEAR - 1}") == []
+    assert found('q="unbalanced') == []  # search syntax in user input is taken as text

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from kansli import config, fixity, jobstate, templates
 from kansli.db import session_scope
-from kansli.extraction import Refusal, extract
+from kansli.extraction import Refusal, extract_with_text
 from kansli.extraction.refusal import MESSAGES
 from kansli.convert import ConversionError, preview_png, to_pdf
 from kansli.generation import (
@@ -97,13 +97,14 @@ def extract_document(document_id: int) -> None:
 
     def work(session: Session, doc: Document, progress: Callable[[int], None]) -> dict[str, Any]:
         data = Store(settings.files_dir).get(doc.sha256)
-        result = extract(data, max_pages=settings.max_pages,
-                         on_progress=lambda page, total: progress(int(page * 95 / total)))
+        result, text = extract_with_text(data, max_pages=settings.max_pages,
+                                         on_progress=lambda page, total: progress(int(page * 95 / total)))
         if not doc.revisions:
             session.add(Revision(document_id=doc.id, number=1, source="extraction", fields=result["fields"]))
         log.info("document %s: %s, %d pages, %d warnings", doc.id, result["kind"], result["pages"],
                  len(result["warnings"]))
-        return {"kind": result["kind"], "pages": result["pages"], "warnings": result["warnings"]}
+        return {"kind": result["kind"], "pages": result["pages"], "warnings": result["warnings"],
+                "text": text.replace("\x00", "")}
 
     _run(Document, document_id, "document", work)
 

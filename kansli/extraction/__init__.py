@@ -13,7 +13,7 @@ from .normalize import clean
 from .pdf import ProgressCallback, read
 from .refusal import Refusal
 
-__all__ = ["extract", "Refusal", "EXTRACTORS"]
+__all__ = ["extract", "extract_with_text", "Refusal", "EXTRACTORS"]
 
 EXTRACTORS = {
     "district_plan": district_plan.extract,
@@ -32,10 +32,17 @@ def _title(text: str) -> str | None:
 def extract(
     data: bytes, *, max_pages: int = 2000, on_progress: ProgressCallback | None = None
 ) -> dict[str, Any]:
+    return extract_with_text(data, max_pages=max_pages, on_progress=on_progress)[0]
+
+
+def extract_with_text(
+    data: bytes, *, max_pages: int = 2000, on_progress: ProgressCallback | None = None
+) -> tuple[dict[str, Any], str]:
+    """The contract's object and the document's text layer (kept for search, not part of the contract)."""
     pdf = read(data, max_pages=max_pages, on_progress=on_progress)
     kind = classify(pdf.text)
     if kind in EXTRACTORS:
         fields, warnings = EXTRACTORS[kind](pdf)
     else:
         fields, warnings = {"title": _title(pdf.text)}, ["Dokumentet kändes inte igen som plan, rapport eller beslut."]
-    return {"kind": kind, "pages": pdf.pages, "fields": fields, "warnings": warnings}
+    return {"kind": kind, "pages": pdf.pages, "fields": fields, "warnings": warnings}, pdf.text

@@ -131,7 +131,13 @@ SPEC: dict[str, Any] = {
                                                  "inte .docx eller för stor")}}},
         "/api/registry": {
             "get": {"summary": "Registreringar som matchar q (diarienummer, part, beskrivning), nyast först",
-                    "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
+                    "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"},
+                                    "description": "Fritext i diarieuppgifter, fält och dokumentens text"},
+                                   {"name": "kind", "in": "query", "schema": {"type": "string"}},
+                                   {"name": "municipality", "in": "query", "schema": {"type": "string"}},
+                                   {"name": "year", "in": "query", "schema": {"type": "integer"}},
+                                   {"name": "status", "in": "query", "schema": {
+                                       "type": "string", "enum": ["registered", "archived"]}}],
                     "responses": {"200": {"description": "{\"registrations\": [...]}"}, **AUTH}},
             "post": {"summary": "Registrera ett dokument (inkommet) eller ett klart utkast (upprättat); roll registrar",
                      "requestBody": {"required": True, "content": {"application/json": {"schema": {

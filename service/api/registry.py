@@ -74,7 +74,9 @@ def create_registration() -> Any:
 @bp.get("/registry")
 @role()
 def search_registry() -> Any:
-    found = registry.search(get_session(), request.args.get("q"))
+    args = request.args
+    found = registry.search(get_session(), args.get("q"), kind=args.get("kind"), municipality=args.get("municipality"),
+                            year=args.get("year", type=int), status=args.get("status"))
     return jsonify({"registrations": [registry.as_dict(r) for r in found]})
 
 

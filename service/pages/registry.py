@@ -24,8 +24,10 @@ def index() -> Any:
     registered_docs = select(Registration.document_id).where(Registration.document_id.is_not(None))
     registered_outputs = select(Registration.output_id).where(Registration.output_id.is_not(None))
     return render_template(
-        "registry.html", q=request.args.get("q", ""),
-        registrations=registry.search(session, request.args.get("q")),
+        "registry.html", q=request.args.get("q", ""), args=request.args,
+        registrations=registry.search(session, request.args.get("q"), kind=request.args.get("kind") or None,
+                                      municipality=request.args.get("municipality") or None,
+                                      year=request.args.get("year", type=int), status=request.args.get("status") or None),
         documents=session.scalars(select(Document).where(Document.id.not_in(registered_docs))
                                   .order_by(Document.id.desc()).limit(100)).all(),
         outputs=session.scalars(select(Output).where(Output.status == "ready", Output.id.not_in(registered_outputs))
