@@ -33,6 +33,22 @@ def _float(name: str, default: float) -> float:
     return float(_number(name, default, float))
 
 
+#: A starting point for a retention schedule (gallringsbeslut); the agency's own decision goes in
+#: ``KANSLI_RETENTION``. Decisions are kept for good.
+RETENTION: dict[str, int | None] = {"district_plan": 10, "report": 10, "decision": None, "unknown": 2,
+                                    "agreement": 10, "batch": 10}
+
+
+def _retention(raw: str) -> dict[str, int | None]:
+    try:
+        mapping = json.loads(raw)
+    except json.JSONDecodeError:
+        raise SystemExit("KANSLI_RETENTION måste vara JSON, t.ex. {\"report\": 10, \"decision\": null}.") from None
+    if not isinstance(mapping, dict) or not all(v is None or (isinstance(v, int) and v >= 0) for v in mapping.values()):
+        raise SystemExit("KANSLI_RETENTION: varje typ ska ha ett antal år (eller null för att bevaras).")
+    return {**RETENTION, **mapping}
+
+
 def _agency_areas(raw: str) -> dict[str, tuple[str, ...]]:
     """``{"Polismyndigheten": ["trygghet", "utbildning"]}`` — which goals each agency's agreement cites."""
     areas = ("arbete", "utbildning", "trygghet", "tillvaxt")
@@ -74,6 +90,8 @@ class Settings:
     templates_dir: Path = field(default_factory=lambda: REPO_ROOT / "templates" / "docx")
     #: Seconds between scheduled fixity checks of the archive (0: none).
     fixity_interval: int = 24 * 3600
+    #: Years each kind is kept after registration before it may be disposed of; None: kept for good.
+    retention: dict[str, int | None] = field(default_factory=lambda: dict(RETENTION))
     #: Registration numbers read "PREFIX YEAR/NNNNN".
     dnr_prefix: str = "KAN"
     #: Agency → the plan's areas its agreement cites; None means the built-in mapping.
@@ -120,6 +138,8 @@ def load(**overrides: object) -> Settings:
     )
     if prefix := os.environ.get("KANSLI_DNR_PREFIX"):
         values["dnr_prefix"] = prefix.strip()
+    if raw := os.environ.get("KANSLI_RETENTION"):
+        values["retention"] = _retention(raw)
     if raw := os.environ.get("KANSLI_AGENCY_AREAS"):
         values["agency_areas"] = _agency_areas(raw)
     if os.environ.get("KANSLI_TEMPLATES_DIR"):

@@ -72,3 +72,18 @@ def preview_png(pdf: bytes, timeout: float = 60, dpi: int = 50) -> bytes:
         if not png.exists():
             raise ConversionError("Förhandsbilden kunde inte skapas.")
         return png.read_bytes()
+
+
+def pdf_to_pdfa(pdf: bytes, timeout: float = 180) -> bytes:
+    """An uploaded PDF re-written as PDF/A-2b by Ghostscript, for the archive package beside the original."""
+    tool = shutil.which("gs")
+    if not tool:
+        raise ConversionError("Ghostscript saknas på servern; installera paketet ghostscript.")
+    with tempfile.TemporaryDirectory(prefix="kansli-pdfa-") as tmp:
+        source, target = Path(tmp) / "in.pdf", Path(tmp) / "out.pdf"
+        source.write_bytes(pdf)
+        _run([tool, "-dPDFA=2", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-dQUIET", "-dPDFACompatibilityPolicy=1",
+              "-sColorConversionStrategy=RGB", "-sDEVICE=pdfwrite", f"-sOutputFile={target}", str(source)], timeout)
+        if not target.exists() or target.stat().st_size == 0:
+            raise ConversionError("Ghostscript kunde inte göra en PDF/A av filen.")
+        return target.read_bytes()

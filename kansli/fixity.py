@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+import zlib
 
 from sqlalchemy import select
 
@@ -33,18 +34,22 @@ def check(database_url: str, store: Store) -> FixityRun:
                 failures.append(f"{registration.dnr}: paketet är ändrat")
             try:
                 archive = zipfile.ZipFile(io.BytesIO(data))
-                root = package_id(registration.dnr)
-                for file in registration.files:
-                    checked += 1
-                    try:
-                        member = archive.read(f"{root}/{file.path}")
-                    except KeyError:
-                        failures.append(f"{registration.dnr}: {file.path} saknas i paketet")
-                        continue
-                    if hashlib.sha256(member).hexdigest() != file.sha256:
-                        failures.append(f"{registration.dnr}: {file.path} är ändrad")
             except zipfile.BadZipFile:
                 failures.append(f"{registration.dnr}: paketet går inte att läsa")
+                continue
+            root = package_id(registration.dnr)
+            for file in registration.files:
+                checked += 1
+                try:
+                    member = archive.read(f"{root}/{file.path}")
+                except KeyError:
+                    failures.append(f"{registration.dnr}: {file.path} saknas i paketet")
+                    continue
+                except (zipfile.BadZipFile, zlib.error, EOFError):  # a damaged member does not unpack at all
+                    failures.append(f"{registration.dnr}: {file.path} går inte att läsa")
+                    continue
+                if hashlib.sha256(member).hexdigest() != file.sha256:
+                    failures.append(f"{registration.dnr}: {file.path} är ändrad")
         run = FixityRun(checked=checked, failures=failures)
         session.add(run)
         session.flush()

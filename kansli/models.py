@@ -176,7 +176,16 @@ class Registration(Base):
     archived_at: Mapped[datetime | None] = mapped_column()
     #: The archive package (zip) in the file store, once archived.
     package_sha256: Mapped[str | None] = mapped_column(String(64))
-    user: Mapped[User | None] = relationship()
+    #: ISO date after which the item may be disposed of; None: kept for good (bevaras).
+    retain_until: Mapped[str | None] = mapped_column(String(10))
+    legal_hold: Mapped[bool] = mapped_column(default=False)
+    hold_reason: Mapped[str | None] = mapped_column(Text)
+    #: Disposal (gallring) takes two registrars: one requests, another approves.
+    disposal_requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    disposal_reason: Mapped[str | None] = mapped_column(Text)
+    disposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    disposed_at: Mapped[datetime | None] = mapped_column()
+    user: Mapped[User | None] = relationship(foreign_keys=[registered_by])
     files: Mapped[list[ArchivedFile]] = relationship(order_by="ArchivedFile.id", cascade="all, delete-orphan")
 
 

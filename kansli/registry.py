@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Integer, column, func, literal_column, or_, select
@@ -17,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from kansli.archive import build_package
+from kansli.convert import ConversionError, pdf_to_pdfa
 from kansli.models import ArchivedFile, Document, Output, Registration, RegistryCounter, SearchEntry, utcnow
 from kansli.storage import Store
 
@@ -62,7 +64,8 @@ def _describe_output(output: Output) -> tuple[str | None, str]:
 
 
 def register(session: Session, prefix: str, *, document_id: int | None = None, output_id: int | None = None,
-             user_id: int | None = None, party: str | None = None, description: str | None = None) -> Registration:
+             user_id: int | None = None, party: str | None = None, description: str | None = None,
+             retention: dict[str, int | None] | None = None) -> Registration:
     """Register an uploaded document (incoming) or a ready output (outgoing) under a new number."""
     if (document_id is None) == (output_id is None):
         raise RegistryError(400, "Ange antingen document_id eller output_id.")
@@ -76,7 +79,7 @@ def register(session: Session, prefix: str, *, document_id: int | None = None, o
         if doc is None:
             raise RegistryError(404, f"Dokument {document_id} finns inte.")
         guess_party, guess_description = _describe_document(doc)
-        direction, when = "incoming", doc.created_at
+        direction, when, kind = "incoming", doc.created_at, doc.kind or "unknown"
     else:
         output = session.get(Output, output_id)
         if output is None:
@@ -84,12 +87,13 @@ def register(session: Session, prefix: str, *, document_id: int | None = None, o
         if output.status != "ready":
             raise RegistryError(409, "Utkastet är inte klart ännu; registrera det när filerna finns.")
         guess_party, guess_description = _describe_output(output)
-        direction, when = "outgoing", output.created_at
+        direction, when, kind = "outgoing", output.created_at, output.kind
     registration = Registration(
         dnr=f"{prefix} {year}/{number:05d}", year=year, number=number, direction=direction,
         document_id=document_id, output_id=output_id, date=when.date().isoformat(),
         party=(party or guess_party or None), description=description or guess_description,
         registered_by=user_id, status="registered",
+        retain_until=_retain_until(when.date(), (retention or {}).get(kind)),
     )
     session.add(registration)
     session.flush()
@@ -127,6 +131,80 @@ def _full_text(session: Session, text: str):  # noqa: ANN202 - an SQL expression
     return Registration.id.in_(select(SearchEntry.registration_id).where(matches))
 
 
+def _retain_until(day: date, years: int | None) -> str | None:
+    if years is None:
+        return None
+    try:
+        return day.replace(year=day.year + years).isoformat()
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28).isoformat()
+
+
+def set_hold(registration: Registration, hold: bool, reason: str | None) -> None:
+    """A legal hold stops disposal whatever the retention period says."""
+    if registration.status == "disposed":
+        raise RegistryError(409, f"{registration.dnr} är redan gallrat.")
+    if hold and not (reason or "").strip():
+        raise RegistryError(400, "Ange skälet till den rättsliga spärren.")
+    registration.legal_hold, registration.hold_reason = hold, (reason or "").strip() or None
+
+
+def _may_dispose(registration: Registration) -> None:
+    if registration.status == "disposed":
+        raise RegistryError(409, f"{registration.dnr} är redan gallrat.")
+    if registration.legal_hold:
+        raise RegistryError(409, f"{registration.dnr} har en rättslig spärr ({registration.hold_reason}) och får inte gallras.")
+    if registration.retain_until is None:
+        raise RegistryError(409, f"{registration.dnr} ska bevaras och får inte gallras.")
+    if registration.retain_until > date.today().isoformat():
+        raise RegistryError(409, f"{registration.dnr} får gallras tidigast {registration.retain_until}.")
+
+
+def request_disposal(registration: Registration, user_id: int, reason: str | None) -> None:
+    _may_dispose(registration)
+    if not (reason or "").strip():
+        raise RegistryError(400, "Ange gallringsbeslutet eller skälet till gallringen.")
+    registration.disposal_requested_by, registration.disposal_reason = user_id, reason.strip()
+
+
+def approve_disposal(session: Session, store: Store, registration: Registration, user_id: int) -> None:
+    """Dispose of the registered material; the registration stays as the record that it existed."""
+    _may_dispose(registration)
+    if registration.disposal_requested_by is None:
+        raise RegistryError(409, f"Ingen har begärt gallring av {registration.dnr} ännu.")
+    if registration.disposal_requested_by == user_id:
+        raise RegistryError(409, "Gallringen måste godkännas av en annan registrator än den som begärde den.")
+    digests = [registration.package_sha256] if registration.package_sha256 else []
+    if registration.document_id is not None:
+        doc = session.get(Document, registration.document_id)
+        store.remove(doc.sha256)  # uploads are unique by digest: nothing else holds these bytes
+        doc.text, doc.status, doc.revisions = None, "disposed", []
+        doc.error = f"Gallrat enligt {registration.dnr}."
+    else:
+        output = session.get(Output, registration.output_id)
+        digests += [f.sha256 for f in output.files]
+        output.files, output.fields, output.status = [], {}, "disposed"
+    registration.files = []
+    registration.package_sha256 = None
+    registration.status, registration.disposed_by, registration.disposed_at = "disposed", user_id, utcnow()
+    session.execute(sql("DELETE FROM registry_search WHERE registration_id = :id"), {"id": registration.id})
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(sql("DELETE FROM registry_fts WHERE rowid = :id"), {"id": registration.id})
+    session.flush()
+    for digest in digests:
+        if not _still_referenced(session, digest):
+            store.remove(digest)
+
+
+def _still_referenced(session: Session, digest: str) -> bool:
+    """Identical bytes are stored once: another output, template or package may still need them."""
+    from kansli.models import OutputFile, Template
+
+    return any(session.scalar(select(func.count()).select_from(model).where(column == digest))
+               for model, column in ((OutputFile, OutputFile.sha256), (Template, Template.sha256),
+                                     (Registration, Registration.package_sha256)))
+
+
 def search(session: Session, text: str | None = None, *, kind: str | None = None, municipality: str | None = None,
            year: int | None = None, status: str | None = None, limit: int = 200) -> list[Registration]:
     """Registrations matching ``text`` (full text of fields and documents) and the filters, newest first."""
@@ -156,6 +234,10 @@ def as_dict(registration: Registration) -> dict[str, Any]:
         "created_at": registration.created_at.isoformat(),
         "archived_at": registration.archived_at.isoformat() if registration.archived_at else None,
         "package_sha256": registration.package_sha256,
+        "retain_until": registration.retain_until, "legal_hold": registration.legal_hold,
+        "hold_reason": registration.hold_reason, "disposal_reason": registration.disposal_reason,
+        "disposal_requested": registration.disposal_requested_by is not None,
+        "disposed_at": registration.disposed_at.isoformat() if registration.disposed_at else None,
     }
 
 
@@ -174,12 +256,21 @@ def archive(session: Session, store: Store, registration: Registration) -> Regis
     """Freeze a registration into an archive package; archived material is read-only from then on."""
     if registration.status == "archived":
         raise RegistryError(409, f"{registration.dnr} är redan arkiverat och kan inte ändras.")
+    if registration.status == "disposed":
+        raise RegistryError(409, f"{registration.dnr} är gallrat; det finns inget kvar att arkivera.")
     events = []
     if registration.document_id is not None:
         doc = session.get(Document, registration.document_id)
-        data_files = [(safe_name(doc.filename), store.get(doc.sha256))]
+        original = store.get(doc.sha256)
+        data_files = [(safe_name(doc.filename), original)]
         fields, templates = doc.current_fields(), None
         events.append({"type": "ingestion", "at": doc.created_at.isoformat(), "detail": f"Uppladdad: {doc.filename}"})
+        try:
+            data_files.append((Path(data_files[0][0]).stem + "-pdfa.pdf", pdf_to_pdfa(original)))
+            events.append({"type": "migration", "at": utcnow().isoformat(),
+                           "detail": "PDF/A-2b framställd ur originalet med Ghostscript"})
+        except ConversionError as exc:  # the original is archived regardless; the package says what is missing
+            events.append({"type": "migration", "at": utcnow().isoformat(), "detail": f"Ingen PDF/A: {exc}"})
     else:
         output = session.get(Output, registration.output_id)
         data_files = [(f.name, store.get(f.sha256)) for f in output.files if f.format in ("docx", "pdf", "zip")]

@@ -47,3 +47,10 @@ class Store:
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).exists()
+
+    def remove(self, sha256: str) -> None:
+        """Delete a stored file: only disposal (gallring) approved by two registrars does this."""
+        path = self.path(sha256)
+        if path.exists():
+            path.chmod(0o600)
+            path.unlink()

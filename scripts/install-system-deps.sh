@@ -14,6 +14,7 @@ need /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf fonts-lib
 need chromium chromium
 need chromedriver chromium-driver
 need pdftoppm poppler-utils
+need gs ghostscript
 
 [ -z "$missing" ] && exit 0
 

@@ -220,3 +220,73 @@ def test_full_text_search_finds_words_inside_documents_with_filters(client: Any,
     assert found(f"year={YEAR}") == [report_dnr, plan_dnr]
     assert found(f"year={YEAR - 1}") == []
     assert found('q="unbalanced') == []  # search syntax in user input is taken as text
+
+
+def second_registrar(settings: Any) -> dict[str, str]:
+    from kansli.users import create_user
+
+    with db.session_scope(settings.database_url) as session:
+        _user, token = create_user(session, "registrar2", "registrar", "losenord-registrar2")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_disposal_needs_expired_retention_no_hold_and_two_registrars(client: Any, auth: Auth, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    record = client.post("/api/registry", headers=auth("registrar"), json={"document_id": doc_id}).json
+    dnr = record["dnr"]
+    assert record["retain_until"] == date.today().replace(year=YEAR + 10).isoformat()  # plans: 10 years
+    client.post(f"/api/registry/{dnr}/archive", headers=auth("registrar"))
+    post = lambda path, headers, body=None: client.post(f"/api/registry/{dnr}/{path}", headers=headers, json=body or {})  # noqa: E731
+
+    early = post("disposal", auth("registrar"), {"reason": "Gallringsbeslut 2026:1"})
+    assert early.status_code == 409 and "tidigast" in early.json["error"]["message"]
+    with db.engine_for(settings.database_url).begin() as conn:
+        conn.execute(text("UPDATE registrations SET retain_until = '2000-01-01'"))
+
+    assert post("hold", auth("registrar"), {"hold": True}).status_code == 400  # a hold needs its reason
+    assert post("hold", auth("registrar"), {"hold": True, "reason": "Begäran från JO"}).json["legal_hold"] is True
+    held = post("disposal", auth("registrar"), {"reason": "Gallringsbeslut 2026:1"})
+    assert held.status_code == 409 and "rättslig spärr (Begäran från JO)" in held.json["error"]["message"]
+    post("hold", auth("registrar"), {"hold": False})
+
+    assert post("disposal", auth("clerk"), {"reason": "x"}).status_code == 403
+    assert post("disposal", auth("registrar"), {"reason": "Gallringsbeslut 2026:1"}).status_code == 202
+    same = post("disposal/approve", auth("registrar"))
+    assert same.status_code == 409 and "en annan registrator" in same.json["error"]["message"]
+    approved = post("disposal/approve", second_registrar(settings))
+    assert approved.status_code == 200 and approved.json["status"] == "disposed"
+
+    stored = [p for p in settings.files_dir.rglob("*") if p.is_file()]
+    assert stored == []  # the upload and the package are gone
+    still = client.get(f"/api/registry/{dnr}", headers=auth("clerk")).json  # the record that it existed
+    assert still["description"] == record["description"] and still["disposal_reason"] == "Gallringsbeslut 2026:1"
+    doc = client.get(f"/api/documents/{doc_id}", headers=auth("clerk")).json
+    assert doc["status"] == "disposed" and doc["extraction"] is None
+    assert client.get(f"/api/registry/{dnr}/package", headers=auth("clerk")).status_code == 409
+    assert run(settings, "fixity").returncode == 0
+    assert run(settings, "audit", "verify").returncode == 0
+
+
+def test_decisions_are_kept_for_good(client: Any, auth: Auth, settings: Any) -> None:
+    from pdfs import text_pdf
+    from test_generation import SEED
+    from workers.jobs import extract_document
+
+    doc_id = upload(client, auth("clerk"), text_pdf(SEED.read_text()), "beslut.pdf").json["id"]
+    extract_document(doc_id)
+    dnr = client.post("/api/registry", headers=auth("registrar"), json={"document_id": doc_id}).json["dnr"]
+    response = client.post(f"/api/registry/{dnr}/disposal", headers=auth("registrar"), json={"reason": "x"})
+    assert response.status_code == 409 and "ska bevaras" in response.json["error"]["message"]
+
+
+def test_an_archived_upload_carries_a_pdfa_rendering(client: Any, auth: Auth, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    dnr = client.post("/api/registry", headers=auth("registrar"), json={"document_id": doc_id}).json["dnr"]
+    client.post(f"/api/registry/{dnr}/archive", headers=auth("registrar"))
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/api/registry/{dnr}/package", headers=auth("clerk")).data))
+    data = {n.rsplit("/", 1)[1]: archive.read(n) for n in archive.namelist() if "/data/" in n}
+    assert sorted(data) == ["plan-pdfa.pdf", "plan.pdf"]
+    assert data["plan.pdf"] == plan_pdf()
+    assert re.search(rb"pdfaid:part='?>?2", data["plan-pdfa.pdf"])
+    premis = archive.read(f"kansli-kan-{YEAR}-00001/metadata/preservation/premis.xml").decode()
+    assert "PDF/A-2b framställd ur originalet" in premis

@@ -157,6 +157,21 @@ SPEC: dict[str, Any] = {
             "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": {"202": {"description": "Arkiverad"}, **AUTH, "404": _error("Finns inte"),
                           "409": _error("Redan arkiverad")}}},
+        "/api/registry/{dnr}/hold": {"post": {
+            "summary": "Rättslig spärr: {\"hold\": true, \"reason\": \"...\"} hindrar gallring; hold false hävs den",
+            "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "Registreringen"}, "400": _error("Skäl saknas"), **AUTH,
+                          "409": _error("Redan gallrad")}}},
+        "/api/registry/{dnr}/disposal": {"post": {
+            "summary": "Begär gallring ({\"reason\": \"...\"}); en annan registrator måste godkänna",
+            "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"202": {"description": "Begärd"}, "400": _error("Skäl saknas"), **AUTH,
+                          "409": _error("Spärrad, ska bevaras eller gallringsfristen har inte gått ut")}}},
+        "/api/registry/{dnr}/disposal/approve": {"post": {
+            "summary": "Godkänn gallring (en annan registrator än den som begärde); registreringen finns kvar som "
+                       "spår av att handlingen funnits, filerna tas bort",
+            "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "Gallrad"}, **AUTH, "409": _error("Samma registrator eller inte begärd")}}},
         "/api/registry/{dnr}/package": {"get": {
             "summary": "Arkivpaketet som zip",
             "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],

@@ -29,7 +29,8 @@ def register_from(body: Any) -> Registration:
     session = get_session()
     try:
         registration = registry.register(session, settings().dnr_prefix, user_id=current_user.id,
-                                         party=body.get("party"), description=body.get("description"), **ids)
+                                         party=body.get("party"), description=body.get("description"),
+                                         retention=settings().retention, **ids)
         session.commit()
     except BaseException:
         session.rollback()
@@ -94,6 +95,60 @@ def archive_registration(dnr: str) -> Any:
     except registry.RegistryError as exc:
         return api_error(exc.status, exc.message, "archived" if exc.status == 409 else None)
     return jsonify(registry.as_dict(registration)), 202
+
+
+def change(dnr: str, action: str, apply: Any, **details: Any) -> Registration:
+    """Apply a registrar's change to a registration in one transaction, then audit it."""
+    session = get_session()
+    registration = get_registration(dnr)
+    try:
+        apply(registration)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    audit.record(settings().database_url, current_user.name, action, registration.dnr, **details)
+    return registration
+
+
+def _body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else {}
+
+
+@bp.post("/registry/<path:dnr>/hold")
+@role(*REGISTRAR)
+def hold(dnr: str) -> Any:
+    body = _body()
+    on, reason = bool(body.get("hold", True)), body.get("reason")
+    try:
+        registration = change(dnr, "hold" if on else "release", lambda r: registry.set_hold(r, on, reason), reason=reason)
+    except registry.RegistryError as exc:
+        return api_error(exc.status, exc.message)
+    return jsonify(registry.as_dict(registration))
+
+
+@bp.post("/registry/<path:dnr>/disposal")
+@role(*REGISTRAR)
+def request_disposal(dnr: str) -> Any:
+    reason = _body().get("reason")
+    try:
+        registration = change(dnr, "request_disposal",
+                              lambda r: registry.request_disposal(r, current_user.id, reason), reason=reason)
+    except registry.RegistryError as exc:
+        return api_error(exc.status, exc.message)
+    return jsonify(registry.as_dict(registration)), 202
+
+
+@bp.post("/registry/<path:dnr>/disposal/approve")
+@role(*REGISTRAR)
+def approve_disposal(dnr: str) -> Any:
+    try:
+        registration = change(dnr, "dispose",
+                              lambda r: registry.approve_disposal(get_session(), get_store(), r, current_user.id))
+    except registry.RegistryError as exc:
+        return api_error(exc.status, exc.message)
+    return jsonify(registry.as_dict(registration))
 
 
 @bp.get("/registry/<path:dnr>/package")

@@ -7,8 +7,10 @@ from flask import url_for
 
 from kansli.models import Document, Output, Template
 
-DOCUMENT_STATUS = {"queued": "I kö", "processing": "Läses", "extracted": "Extraherad", "failed": "Misslyckades"}
-OUTPUT_STATUS = {"queued": "I kö", "rendering": "Skapas", "ready": "Klar", "failed": "Misslyckades"}
+DOCUMENT_STATUS = {"queued": "I kö", "processing": "Läses", "extracted": "Extraherad", "failed": "Misslyckades",
+                   "disposed": "Gallrad"}
+OUTPUT_STATUS = {"queued": "I kö", "rendering": "Skapas", "ready": "Klar", "failed": "Misslyckades",
+                 "disposed": "Gallrad"}
 OUTPUT_KINDS = {"agreement": "Samverkansöverenskommelse", "decision": "Beslutsbrev",
                 "batch": "Överenskommelser för beslutets kommuner", "report": "Sammanställd redovisning"}
 KIND_NAMES = {"district_plan": "Strategisk stadsdelsplan", "report": "Myndighetsrapport",
