@@ -186,6 +186,8 @@ class Registration(Base):
     disposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     disposed_at: Mapped[datetime | None] = mapped_column()
     user: Mapped[User | None] = relationship(foreign_keys=[registered_by])
+    output: Mapped[Output | None] = relationship()
+    search_entry: Mapped[SearchEntry | None] = relationship(viewonly=True)
     files: Mapped[list[ArchivedFile]] = relationship(order_by="ArchivedFile.id", cascade="all, delete-orphan")
 
 

@@ -226,8 +226,14 @@ def search(session: Session, text: str | None = None, *, kind: str | None = None
 
 
 def as_dict(registration: Registration) -> dict[str, Any]:
+    search_entry = registration.search_entry
+    related = []
+    if registration.output_id is not None:
+        output = registration.output
+        related = [{"document_id": i} for i in (output.fields or {}).get("document_ids") or [output.document_id] if i]
     return {
         "id": registration.id, "dnr": registration.dnr, "direction": registration.direction,
+        "kind": search_entry.kind if search_entry else None, "related": related,
         "date": registration.date, "party": registration.party, "description": registration.description,
         "document_id": registration.document_id, "output_id": registration.output_id,
         "status": registration.status, "registered_by": registration.user.name if registration.user else None,

@@ -77,6 +77,7 @@ def test_registering_through_the_api(client: Any, auth: Auth, settings: Any) -> 
     assert response.status_code == 201
     record = response.json
     assert record["dnr"] == f"KAN {YEAR}/00001" and record["direction"] == "outgoing"
+    assert record["kind"] == "agreement" and record["related"] == [{"document_id": 1}]
     assert record["party"] == "Botkyrka kommun" and record["registered_by"] == "registrar"
     assert record["description"] == "Samverkansöverenskommelse Polismyndigheten – Botkyrka kommun"
     assert record["date"] == date.today().isoformat()
