@@ -9,8 +9,9 @@ from .pdf import PdfText
 
 REFERENCE = re.compile(r"\b[A-ZÅÄÖ][A-Za-zåäö]?\d{4}/\d+/[A-ZÅÄÖ]+(?:\s*\(delvis\))?")
 _ADDRESS_LINE = re.compile(r"^(?:Box \d+|\d{3} ?\d{2}\s+\S+|.+\s\d+[A-Z]?)$")
-_LETTERHEAD = re.compile(r"^(Regeringen|Regeringsbeslut.*|\d{4}-\d\d-\d\d|.*departementet)$", re.IGNORECASE)
-_MUNICIPALITY = re.compile(r"\b[A-ZÅÄÖ][a-zåäö]+ kommun\b")
+_LETTERHEAD = re.compile(
+    r"^(Regeringen|Regeringsbeslut.*|\d{4}-\d\d-\d\d|(?:den )?\d{1,2} [a-zåäö]+ \d{4}|.*departementet)$", re.IGNORECASE)
+_MUNICIPALITY = re.compile(r"\b([A-ZÅÄÖ][a-zåäö]+)\s+kommun\b")
 
 
 def _index(lines: list[str], *names: str) -> int | None:
@@ -78,7 +79,7 @@ def extract(pdf: PdfText) -> tuple[dict[str, Any], list[str]]:
         "title": title,
         "decision": _paragraphs(lines[i_decision + 1: i_background]) if i_decision is not None and i_background else None,
         "background": _paragraphs(lines[i_background + 1: end_background]) if i_background is not None else None,
-        "municipalities": sorted(set(_MUNICIPALITY.findall(text))),
+        "municipalities": sorted({f"{name} kommun" for name in _MUNICIPALITY.findall(text)}),
         "signatories": signatories,
         "copies_to": listed(i_copies, None),
     }

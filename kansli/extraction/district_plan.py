@@ -26,9 +26,15 @@ _YEAR = r"((?:19|20)\d\d)"
 
 
 def _label(text: str, *labels: str) -> str | None:
-    """The rest of the first line that starts with one of ``labels`` followed by ':' or a tab."""
+    """The rest of the first line that starts with one of ``labels`` followed by ':' or a tab.
+
+    In the document's head (a cover table's rows read as text) the label may stand without a colon.
+    """
     pattern = r"^\s*(?:" + "|".join(labels) + r")\s*[:\t]\s*(.+)$"
-    m = re.search(pattern, text, re.IGNORECASE | re.MULTILINE)
+    if m := re.search(pattern, text, re.IGNORECASE | re.MULTILINE):
+        return m.group(1).strip()
+    head = "\n".join(text.splitlines()[:40])
+    m = re.search(r"^\s*(?:" + "|".join(labels) + r") (\S.{0,80})$", head, re.MULTILINE)
     return m.group(1).strip() if m else None
 
 
@@ -40,7 +46,7 @@ def municipality(text: str) -> str | None:
 
 
 def districts(text: str) -> list[str]:
-    if value := _label(text, r"Stadsdel(?:ar|en|arna)?", r"Stadsdel\(ar\)", "Område"):
+    if value := _label(text, r"Stadsdel\(ar\)", r"Stadsdel(?:ar|en|arna)?", "Område"):
         return split_list(value)
     m = re.search(
         r"stadsdel(?:arna|en)\s+((?:[A-ZÅÄÖ][\wåäö-]+)(?:(?:,\s*|\s+och\s+)[A-ZÅÄÖ][\wåäö-]+)*)", text
@@ -140,7 +146,7 @@ def _year(text: str | None) -> int | None:
 def _indicator_columns(header: list[str]) -> dict[str, int] | None:
     cols: dict[str, int] = {}
     for i, cell in enumerate(header):
-        h = cell.lower()
+        h = re.sub(r"\s+(?=[a-zåäö])", "", cell.lower())  # narrow cells break words: "Utgångsl äge"
         if "indikator" in h or "nyckeltal" in h or h in ("mått", "namn"):
             cols.setdefault("name", i)
         elif "enhet" in h:
@@ -160,9 +166,30 @@ def _indicator_columns(header: list[str]) -> dict[str, int] | None:
     return cols if "baseline" in cols and "target" in cols else None
 
 
+_PROSE_INDICATOR = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?P<name>[A-ZÅÄÖ][^.!?]{2,80}?)\s+var\s+(?P<bv>\d+(?:,\d+)?)\s+(?P<unit>procent|%|st|kronor)"
+    r"\s+(?:år\s+)?(?P<by>(?:19|20)\d\d)\s+och\s+målet\s+är\s+(?P<tv>\d+(?:,\d+)?)\s+(?:procent|%|st|kronor)"
+    r"\s+(?:år\s+)?(?P<ty>(?:19|20)\d\d)", re.MULTILINE)
+UNITS = {"procent": "%"}
+
+
+def prose_indicators(text: str) -> list[tuple[int, dict[str, Any]]]:
+    """Indicators written as sentences: "X var 52,1 procent år 2006 och målet är 60 procent år 2010"."""
+    found = []
+    for m in _PROSE_INDICATOR.finditer(text):
+        found.append((m.start(), {
+            "area": _area_before(text, None, m.start()),
+            "name": clean(m["name"]), "unit": UNITS.get(m["unit"], m["unit"]),
+            "baseline": {"year": int(m["by"]), "value": parse_number(m["bv"])},
+            "target": {"year": int(m["ty"]), "value": parse_number(m["tv"])},
+        }))
+    return found
+
+
 def indicators(pdf: PdfText) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
+    found: list[tuple[int, dict[str, Any]]] = []
     full = pdf.text
+    seen: dict[str, int] = {}
     for page_tables in pdf.tables:
         for table in page_tables:
             if len(table) < 2:
@@ -171,6 +198,11 @@ def indicators(pdf: PdfText) -> list[dict[str, Any]]:
             cols = _indicator_columns(header)
             if not cols:
                 continue
+            # Where the table stands in the text: the n-th time its header line occurs.
+            # The text layer puts each cell's first line on one line.
+            header_line = " ".join(first for c in table[0] if (first := (c or "").split("\n")[0].strip()))
+            seen[header_line] = seen.get(header_line, 0) + 1
+            table_at = _nth(full, header_line, seen[header_line])
             for row in table[1:]:
                 cells = [" ".join((c or "").split()) for c in row]
                 if len(cells) < len(header) or not cells[cols["name"]]:
@@ -180,18 +212,31 @@ def indicators(pdf: PdfText) -> list[dict[str, Any]]:
                     unit = cells[cols["unit"]]
                 by = _year(cells[cols["baseline_year"]]) if "baseline_year" in cols else _year(header[cols["baseline"]])
                 ty = _year(cells[cols["target_year"]]) if "target_year" in cols else _year(header[cols["target"]])
-                found.append({
-                    "area": _area_before(full, name),
+                found.append((table_at, {
+                    "area": _area_before(full, name if table_at < 0 else None, table_at),
                     "name": name,
                     "unit": unit,
                     "baseline": {"year": by, "value": parse_number(cells[cols["baseline"]])},
                     "target": {"year": ty, "value": parse_number(cells[cols["target"]])},
-                })
-    return found
+                }))
+    # Document order: tables by where their header stands, sentences by where they stand.
+    ordered = [(p if p >= 0 else len(full), i) for p, i in found] + prose_indicators(full)
+    return [i for _, i in sorted(ordered, key=lambda pair: pair[0])]
 
 
-def _area_before(text: str, name: str) -> str | None:
-    position = text.find(name)
+def _nth(text: str, needle: str, n: int) -> int:
+    position = -1
+    for _ in range(n):
+        position = text.find(needle, position + 1)
+        if position < 0:
+            return -1
+    return position
+
+
+def _area_before(text: str, name: str | None, position: int = -1) -> str | None:
+    """The area of the last heading before ``position`` (or before ``name``'s first occurrence)."""
+    if name is not None:
+        position = text.find(name)
     area = None
     for line_match in re.finditer(r"^.*$", text[: position if position >= 0 else 0], re.MULTILINE):
         if heading_area := _area_of_heading(line_match.group()):
@@ -212,8 +257,8 @@ def contact(text: str) -> dict[str, str | None]:
     window = text[max(start, 0): max(start, 0) + 400] if block else text
     if m := re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", window):
         result["email"] = m.group(0).rstrip(".")
-    if m := re.search(r"\b0\d{1,3}[- ]\d{2,3}(?: ?\d{2,3}){1,3}\b", window):
-        result["phone"] = m.group(0)
+    if m := re.search(r"\b0\d{1,3}(?:-\s?|\s)\d{2,3}(?:\s?\d{2,3}){1,3}\b", window):  # may wrap, even after "-"
+        result["phone"] = re.sub(r"-\s+", "-", " ".join(m.group(0).split()))
     return result
 
 

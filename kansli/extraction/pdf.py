@@ -12,6 +12,7 @@ import struct
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -30,8 +31,9 @@ PARSE_ERRORS = (PSException, PDFException, PdfminerException, ValueError, KeyErr
                 IndexError, ZeroDivisionError, AssertionError, RecursionError, OverflowError, struct.error,
                 zlib.error)
 
-# Glyphs without a Unicode mapping come out as "(cid:N)"; at a line start they are almost always bullets.
-_CID_BULLET = re.compile(r"^\(cid:\d+\)\s*", re.MULTILINE)
+# Glyphs without a Unicode mapping come out as "(cid:N)", and Word's Symbol-font bullets as private-use
+# characters; at a line start they are almost always bullets.
+_CID_BULLET = re.compile(r"^(?:\(cid:\d+\)|[\ue000-\uf8ff])\s*", re.MULTILINE)
 _CID = re.compile(r"\(cid:\d+\)")
 
 
@@ -45,7 +47,8 @@ def page_text(page: pdfplumber.page.Page) -> str:
     if not lines:
         return ""
     steps = sorted(b["top"] - a["top"] for a, b in zip(lines, lines[1:]) if b["top"] > a["top"])
-    usual = steps[len(steps) // 2] if steps else 0
+    # The lower quartile, not the median: in letters with many short paragraphs the gaps are the majority.
+    usual = steps[len(steps) // 4] if steps else 0
     out = [lines[0]["text"]]
     for before, line in zip(lines, lines[1:]):
         if usual and line["top"] - before["top"] > usual * 1.6:
@@ -62,9 +65,16 @@ class PdfText:
     #: Tables of each page: rows of cell strings (None for empty cells).
     tables: list[list[list[list[str | None]]]] = field(default_factory=list)
 
-    @property
+    @cached_property
     def text(self) -> str:
-        return "\n".join(self.texts)
+        """All pages; a page that ends a sentence before one that starts anew is taken as a paragraph end."""
+        out = ""
+        for page in self.texts:
+            if out:
+                new_paragraph = out.rstrip().endswith((".", "!", "?", ":")) and page.lstrip()[:1].isupper()
+                out += "\n\n" if new_paragraph else "\n"
+            out += page
+        return out
 
 
 def preflight(data: bytes) -> None:

@@ -8,7 +8,7 @@ from .district_plan import KNOWN_AGENCIES, _label
 from .normalize import clean, parse_date
 from .pdf import PdfText
 
-_MUNICIPALITY = re.compile(r"\b[A-ZÅÄÖ][a-zåäö]+ kommun\b")
+_MUNICIPALITY = re.compile(r"\b([A-ZÅÄÖ][a-zåäö]+)\s+kommun\b")
 _ITEM = re.compile(r"^\s*(?:\d+[.)]|[•\-–*])\s+(.+)$")
 
 
@@ -35,12 +35,13 @@ def extract(pdf: PdfText) -> tuple[dict[str, Any], list[str]]:
     agency = next((a for a in KNOWN_AGENCIES + ("Rikspolisstyrelsen",) if a in head), None) or next(
         (a for a in KNOWN_AGENCIES + ("Rikspolisstyrelsen",) if a in text), None
     )
-    year = re.search(r"(?:verksamhetsåret|år|för)\s+((?:19|20)\d\d)\b", text, re.IGNORECASE)
+    year = re.search(r"(?:verksamhetsåret|år|för)\s+((?:19|20)\d\d)\b", text, re.IGNORECASE) or re.search(
+        r"^.*(?:rapport|redovisning).*\b((?:19|20)\d\d)\s*$", head, re.IGNORECASE | re.MULTILINE)
     date_label = _label(text, "Datum")
     fields: dict[str, Any] = {
         "agency": agency,
         "year": int(year.group(1)) if year else None,
-        "municipalities": list(dict.fromkeys(_MUNICIPALITY.findall(text))),
+        "municipalities": list(dict.fromkeys(f"{name} kommun" for name in _MUNICIPALITY.findall(text))),
         "reference": clean(_label(text, "Diarienummer", "Dnr", "Diarienr")),
         "date": parse_date(date_label) if date_label else parse_date(head),
         "proposals": proposals(text),
