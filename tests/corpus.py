@@ -125,6 +125,8 @@ def plan_reportlab(truth: dict[str, Any], rng: random.Random, layout: str) -> by
                  Paragraph(f"Antagen av kommunfullmäktige: {truth['adopted']}", body),
                  Paragraph(f"Dnr: {truth['reference']}", body)]
     flow: list[Any] = [Paragraph("I det lokala partnerskapet ingår " + " och ".join(truth["agencies"]) + ".", body)]
+    if layout == "columns":  # enough text before the goals that they run over into the second column
+        flow += [Paragraph("Stadsdelen präglas av en ung befolkning och ett rikt föreningsliv. " * 6, body)] * 3
     # Prose plans also give their indicators in sentences, after the goals, instead of in tables.
     prose_indicators = [i for i in truth["indicators"] if i["unit"] == "%"] if layout == "prose" else []
     goal_style, numbered, table_style = rng.randrange(3), rng.random() < 0.5, rng.randrange(3)
@@ -139,7 +141,12 @@ def plan_reportlab(truth: dict[str, Any], rng: random.Random, layout: str) -> by
                 f"{_num(i['target']['value'])} procent år {i['target']['year']}.", body))
         rows = [i for i in truth["indicators"] if i["area"] == area and i not in prose_indicators]
         if rows:
-            table = Table(_indicator_table(rows, table_style))
+            cells = _indicator_table(rows, table_style)
+            narrow = layout == "columns"  # a table set inside its column, its name cells wrapping
+            table = Table([[Paragraph(c, body) if narrow and k == 0 else c for k, c in enumerate(r)] for r in cells],
+                          colWidths=[85] + [160 / (len(cells[0]) - 1)] * (len(cells[0]) - 1) if narrow else None)
+            if narrow:
+                table.setStyle([("FONTSIZE", (1, 0), (-1, -1), 6)])
             table.setStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)])
             flow += [Spacer(1, 6), table, Spacer(1, 6)]
     c = truth["contact"]

@@ -41,8 +41,49 @@ def _tidy(text: str) -> str:
     return _CID.sub("", _CID_BULLET.sub("• ", text))
 
 
-def page_text(page: pdfplumber.page.Page) -> str:
-    """The page's lines, with a blank line where the vertical gap shows a new paragraph."""
+def _columns(page: pdfplumber.page.Page) -> tuple[float, float] | None:
+    """(header bottom, gutter x) when the page is set in two columns under a full-width head, else None."""
+    words = page.extract_words()
+    if len(words) < 60:
+        return None
+    mid = float(page.width) / 2
+    gutter, crossing = min(
+        ((x, [w for w in words if w["x0"] < x < w["x1"]]) for x in (mid + d for d in range(-40, 41, 4))),
+        key=lambda pair: len(pair[1]),
+    )
+    # One-column text crosses the middle on nearly every line; two columns leave a gutter only the head crosses.
+    left = sum(w["x1"] <= gutter for w in words)
+    right = len(words) - left - len(crossing)
+    if len(crossing) > len(words) * 0.02 or min(left, right) < max(10, len(words) * 0.05):
+        return None
+    header = max((w["bottom"] for w in crossing), default=0.0)
+    if header > float(page.height) * 0.35:  # full-width text further down: not a simple two-column page
+        return None
+    return header, gutter
+
+
+def page_tables(page: pdfplumber.page.Page, columns: tuple[float, float] | None) -> list[list[list[str | None]]]:
+    """The page's tables in reading order (on a two-column page, the left column's before the right's)."""
+    found = page.find_tables()
+    if columns:
+        header, gutter = columns
+        found.sort(key=lambda t: (t.bbox[1] >= header and t.bbox[0] >= gutter, t.bbox[1]))
+    return [t.extract() for t in found]
+
+
+def page_text(page: pdfplumber.page.Page, columns: tuple[float, float] | None) -> str:
+    """The page's text in reading order: a two-column page's head, then its left, then its right column."""
+    if columns:
+        header, gutter = columns
+        width, height = float(page.width), float(page.height)
+        parts = [page.within_bbox((0, 0, width, header)) if header else None,
+                 page.within_bbox((0, header, gutter, height)), page.within_bbox((gutter, header, width, height))]
+        return "\n\n".join(text for part in parts if part is not None and (text := _region_text(part)))
+    return _region_text(page)
+
+
+def _region_text(page: pdfplumber.page.Page) -> str:
+    """The region's lines, with a blank line where the vertical gap shows a new paragraph."""
     lines = page.extract_text_lines(return_chars=False)
     if not lines:
         return ""
@@ -128,8 +169,9 @@ def read(
         tables: list[list[list[list[str | None]]]] = []
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                texts.append(page_text(page))
-                tables.append(page.extract_tables() if with_tables else [])
+                columns = _columns(page)
+                texts.append(page_text(page, columns))
+                tables.append(page_tables(page, columns) if with_tables else [])
             except PARSE_ERRORS as exc:
                 log.info("page %d unreadable: %r", number, exc)
                 texts.append("")
