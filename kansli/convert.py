@@ -21,7 +21,7 @@ class ConversionError(RuntimeError):
     """LibreOffice or pdftoppm did not produce the file; the message is for the drafter."""
 
 
-def _run(argv: list[str], timeout: float) -> None:
+def run_killable(argv: list[str], timeout: float) -> None:
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         proc.communicate(timeout=timeout)
@@ -48,7 +48,7 @@ def to_pdf(documents: dict[str, bytes], profile: Path, timeout: float = 180) -> 
             source.write_bytes(data)
             sources.append(source)
         profile.mkdir(parents=True, exist_ok=True)
-        _run([soffice(), f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
+        run_killable([soffice(), f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
               "--convert-to", PDFA_FILTER, "--outdir", str(folder), *map(str, sources)], timeout)
         result = {}
         for name, source in zip(documents, sources):
@@ -67,7 +67,7 @@ def preview_png(pdf: bytes, timeout: float = 60, dpi: int = 50) -> bytes:
     with tempfile.TemporaryDirectory(prefix="kansli-preview-") as tmp:
         source, target = Path(tmp) / "in.pdf", Path(tmp) / "page"
         source.write_bytes(pdf)
-        _run([tool, "-png", "-f", "1", "-l", "1", "-r", str(dpi), "-singlefile", str(source), str(target)], timeout)
+        run_killable([tool, "-png", "-f", "1", "-l", "1", "-r", str(dpi), "-singlefile", str(source), str(target)], timeout)
         png = target.with_suffix(".png")
         if not png.exists():
             raise ConversionError("Förhandsbilden kunde inte skapas.")
@@ -82,7 +82,7 @@ def pdf_to_pdfa(pdf: bytes, timeout: float = 180) -> bytes:
     with tempfile.TemporaryDirectory(prefix="kansli-pdfa-") as tmp:
         source, target = Path(tmp) / "in.pdf", Path(tmp) / "out.pdf"
         source.write_bytes(pdf)
-        _run([tool, "-dPDFA=2", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-dQUIET", "-dPDFACompatibilityPolicy=1",
+        run_killable([tool, "-dPDFA=2", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-dQUIET", "-dPDFACompatibilityPolicy=1",
               "-sColorConversionStrategy=RGB", "-sDEVICE=pdfwrite", f"-sOutputFile={target}", str(source)], timeout)
         if not target.exists() or target.stat().st_size == 0:
             raise ConversionError("Ghostscript kunde inte göra en PDF/A av filen.")

@@ -15,6 +15,8 @@ need chromium chromium
 need chromedriver chromium-driver
 need pdftoppm poppler-utils
 need gs ghostscript
+need ocrmypdf ocrmypdf
+need /usr/share/tesseract-ocr/5/tessdata/swe.traineddata tesseract-ocr-swe
 
 [ -z "$missing" ] && exit 0
 

@@ -141,3 +141,24 @@ def report_pdf(agency: str, year: int, municipalities: list[str], reference: str
     lines += ["Förslag till åtgärder och förändringar", ""]
     lines += [f"{n}. {p}." for n, p in enumerate(proposals, start=1)]
     return text_pdf("\n".join(lines))
+
+
+def scanned(pdf: bytes, dpi: int = 200) -> bytes:
+    """The same pages as images only, as a scanner would deliver them: no text layer at all."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from reportlab.pdfgen import canvas
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "in.pdf").write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(Path(tmp) / "in.pdf"), str(Path(tmp) / "page")],
+                       check=True, timeout=120)
+        out = io.BytesIO()
+        page = canvas.Canvas(out, pagesize=A4)
+        for image in sorted(Path(tmp).glob("page*.png")):
+            page.drawImage(str(image), 0, 0, width=A4[0], height=A4[1])
+            page.showPage()
+        page.save()
+        return out.getvalue()

@@ -38,8 +38,8 @@ def serve(processes: Processes, port: int, **env: str) -> Any:
     def healthy() -> bool:
         assert proc.poll() is None, processes.log(proc)
         try:
-            return requests.get(base + "/api/health", timeout=2).status_code == 200
-        except requests.ConnectionError:
+            return requests.get(base + "/api/health", timeout=10).status_code == 200
+        except requests.RequestException:  # not listening yet, or still importing the app under load
             return False
 
     wait_for(healthy, 60, 0.3, "kansli serve to answer")

@@ -125,3 +125,14 @@ def test_numbers_and_strings_are_normalised() -> None:
     assert parse_number("–") is None
     assert clean("  •  Fler   ska arbeta. ") == "Fler ska arbeta"
     assert clean("   ") is None
+
+
+def test_a_scanned_plan_is_read_with_ocr() -> None:
+    from pdfs import scanned
+
+    result = extract(scanned(plan_pdf()))
+    assert result["kind"] == "district_plan"
+    assert result["warnings"][0].startswith("Texten är tolkad med OCR")
+    fields = result["fields"]
+    assert (fields["municipality"], fields["districts"], fields["period"], fields["reference"]) == (
+        PLAN["municipality"], PLAN["districts"], PLAN["period"], PLAN["reference"])

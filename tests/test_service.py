@@ -90,7 +90,7 @@ def test_serve_without_redis_url_runs_embedded_redis_and_stops_cleanly(
         settings: Any, tokens: dict[str, str], processes: Processes, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("REDIS_URL")
     server, base = serve(processes, free_port())
-    health = wait_for(lambda: (h := requests.get(base + "/api/health", timeout=5).json())["workers"] == 2 and h,
+    health = wait_for(lambda: (h := requests.get(base + "/api/health", timeout=30).json())["workers"] == 2 and h,
                       30, 0.3, "two workers")
     assert {k: health[k] for k in ("status", "redis", "database", "workers")} == {
         "status": "ok", "redis": "ok", "database": "ok", "workers": 2}
@@ -136,6 +136,6 @@ def test_a_document_that_outlasts_the_job_timeout_fails_with_a_reason(
 
 def test_serve_schedules_the_fixity_check(settings: Any, tokens: dict[str, str], processes: Processes) -> None:
     _server, base = serve(processes, free_port(), KANSLI_WORKERS="1", KANSLI_FIXITY_INTERVAL="3600")
-    fixity = wait_for(lambda: requests.get(base + "/api/health", timeout=5).json().get("fixity"), 30, 0.5,
+    fixity = wait_for(lambda: requests.get(base + "/api/health", timeout=30).json().get("fixity"), 30, 0.5,
                       "the first scheduled fixity run")
     assert fixity["failures"] == 0

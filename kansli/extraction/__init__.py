@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import decision, district_plan, report
+from . import decision, district_plan, ocr, report
 from .classify import classify
 from .normalize import clean
 from .pdf import ProgressCallback, read
@@ -39,10 +39,17 @@ def extract_with_text(
     data: bytes, *, max_pages: int = 2000, on_progress: ProgressCallback | None = None
 ) -> tuple[dict[str, Any], str]:
     """The contract's object and the document's text layer (kept for search, not part of the contract)."""
-    pdf = read(data, max_pages=max_pages, on_progress=on_progress)
+    notes = []
+    try:
+        pdf = read(data, max_pages=max_pages, on_progress=on_progress)
+    except Refusal as refusal:
+        if refusal.code != "no_text" or not ocr.available():
+            raise
+        pdf = read(ocr.add_text_layer(data), max_pages=max_pages, on_progress=on_progress)
+        notes.append(ocr.WARNING)
     kind = classify(pdf.text)
     if kind in EXTRACTORS:
         fields, warnings = EXTRACTORS[kind](pdf)
     else:
         fields, warnings = {"title": _title(pdf.text)}, ["Dokumentet kändes inte igen som plan, rapport eller beslut."]
-    return {"kind": kind, "pages": pdf.pages, "fields": fields, "warnings": warnings}, pdf.text
+    return {"kind": kind, "pages": pdf.pages, "fields": fields, "warnings": notes + warnings}, pdf.text
