@@ -3,8 +3,10 @@ VENV   ?= .venv
 PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# unoserver (a resident LibreOffice) must run under Debian's python3, which has the uno module.
+OFFICE := .venv-office/bin/unoserver
 
-.PHONY: run test bench install system-deps clean
+.PHONY: run test bench install system-deps office clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,14 +19,23 @@ install: $(STAMP)
 system-deps:
 	sh scripts/install-system-deps.sh
 
+$(OFFICE):
+	/usr/bin/python3 -m venv --system-site-packages .venv-office
+	.venv-office/bin/python -m pip install -q 'unoserver>=3.7,<4'
+
+office: system-deps $(OFFICE)
+
+# LibreOffice, Ghostscript and OCR are needed for PDFs and scans; without root the service still
+# starts, and says what is missing when a document needs it.
 run: install
+	-$(MAKE) office
 	$(BIN)/kansli serve
 
-test: install system-deps
+test: install office
 	$(BIN)/python -m pytest
 
-bench: install system-deps
+bench: install office
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) .venv-office .pytest_cache test-artifacts

@@ -88,6 +88,8 @@ class Settings:
     #: A worker process exits after this many jobs and is restarted, which bounds its memory.
     worker_max_jobs: int = 50
     templates_dir: Path = field(default_factory=lambda: REPO_ROOT / "templates" / "docx")
+    #: The XML-RPC port of this worker's resident LibreOffice (set by ``kansli serve``); None: convert cold.
+    unoserver_port: int | None = None
     #: Seconds between scheduled fixity checks of the archive (0: none).
     fixity_interval: int = 24 * 3600
     #: Years each kind is kept after registration before it may be disposed of; None: kept for good.
@@ -135,6 +137,7 @@ def load(**overrides: object) -> Settings:
         recovery_interval=_float("KANSLI_RECOVERY_INTERVAL", 10.0),
         worker_max_jobs=_int("KANSLI_WORKER_MAX_JOBS", 50),
         fixity_interval=_int("KANSLI_FIXITY_INTERVAL", 24 * 3600),
+        unoserver_port=_int("KANSLI_UNOSERVER_PORT", 0) or None,
     )
     if prefix := os.environ.get("KANSLI_DNR_PREFIX"):
         values["dnr_prefix"] = prefix.strip()

@@ -6,14 +6,17 @@ hung soffice otherwise keeps its children (and the profile lock) alive.
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+import xmlrpc.client
 from pathlib import Path
 
 #: PDF/A-2 ("SelectPdfVersion" 2): the archival format of RA-FS 2009:2, and a normal PDF to read.
+log = logging.getLogger(__name__)
 PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 
 
@@ -38,8 +41,35 @@ def soffice() -> str:
     return path
 
 
-def to_pdf(documents: dict[str, bytes], profile: Path, timeout: float = 180) -> dict[str, bytes]:
-    """Convert every .docx in ``documents`` (name → bytes) in one LibreOffice start; returns name → PDF."""
+def warm_pdf(documents: dict[str, bytes], port: int) -> dict[str, bytes]:
+    """Convert through a resident LibreOffice (unoserver on ``port``); ConversionError if it is not there."""
+    from unoserver.client import UnoClient
+
+    client = UnoClient(server="127.0.0.1", port=str(port))
+    result = {}
+    for name, data in documents.items():
+        try:
+            pdf = client.convert(indata=data, convert_to="pdf", filtername="writer_pdf_Export",
+                                 filter_options=["SelectPdfVersion=2"])
+        except (OSError, xmlrpc.client.Error, RuntimeError) as exc:
+            raise ConversionError(f"Den varma LibreOffice-tjänsten svarade inte ({type(exc).__name__}).") from exc
+        if not pdf or not pdf.startswith(b"%PDF"):
+            raise ConversionError(f"LibreOffice kunde inte göra PDF av {name}.")
+        result[name] = pdf
+    return result
+
+
+def to_pdf(documents: dict[str, bytes], profile: Path, timeout: float = 180, port: int | None = None) -> dict[str, bytes]:
+    """Convert every .docx in ``documents`` (name → bytes); returns name → PDF/A-2b.
+
+    Through the worker's resident LibreOffice where ``port`` names one, else (or if it fails) in one
+    cold LibreOffice start for all of them.
+    """
+    if port:
+        try:
+            return warm_pdf(documents, port)
+        except ConversionError as exc:
+            log.warning("warm conversion failed, converting cold: %s", exc)
     with tempfile.TemporaryDirectory(prefix="kansli-convert-") as tmp:
         folder = Path(tmp)
         sources = []

@@ -8,12 +8,13 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 
-from kansli import db, recovery
+from kansli import db, office, recovery
 from kansli.config import Settings
 from kansli.queues import connection
 
@@ -28,6 +29,7 @@ STOP_GRACE = 20.0
 class Child:
     name: str
     argv: list[str]
+    env: dict[str, str] | None = None
     proc: subprocess.Popen | None = None
     started: float = 0.0
     quick_exits: int = 0
@@ -40,12 +42,12 @@ class Supervisor:
         self.children: list[Child] = []
         self.stopping = False
 
-    def add(self, name: str, argv: list[str]) -> None:
-        self.children.append(Child(name, argv))
+    def add(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
+        self.children.append(Child(name, argv, env))
 
     def _start(self, child: Child) -> None:
         # Own session per child: a signal meant for one (or its work horse) never hits the others.
-        child.proc = subprocess.Popen(child.argv, env=self.env, start_new_session=True)
+        child.proc = subprocess.Popen(child.argv, env={**self.env, **(child.env or {})}, start_new_session=True)
         child.started = time.monotonic()
         log.info("started %s (pid %d)", child.name, child.proc.pid)
 
@@ -69,8 +71,8 @@ class Supervisor:
     def stop(self) -> None:
         self.stopping = True
         running = [c.proc for c in self.children if c.proc and c.proc.poll() is None]
-        for proc in running:
-            proc.send_signal(signal.SIGTERM)
+        for proc in running:  # the whole group: a child's own children (soffice, gunicorn's) stop with it
+            os.killpg(proc.pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_GRACE
         for proc in running:
             try:
@@ -134,8 +136,7 @@ def serve(settings: Settings) -> None:
         recover_safely(settings)  # work left queued or running when Redis or a worker was lost
         supervisor = Supervisor(env)
         supervisor.add("web", web_argv(settings))
-        for n in range(settings.workers):
-            supervisor.add(f"worker-{n + 1}", worker_argv())
+        add_workers(supervisor, settings, settings.workers)
         if settings.fixity_interval > 0:
             supervisor.add("cron", [sys.executable, "-m", "workers.cron"])
         print(f"Kansli körs på http://{settings.host}:{settings.port} — avsluta med Ctrl-C.", flush=True)
@@ -150,6 +151,26 @@ def run_workers(settings: Settings, count: int) -> None:
     if not settings.redis_url:
         raise SystemExit("REDIS_URL saknas: ange samma Redis som webbservern använder.")
     supervisor = Supervisor(dict(os.environ))
-    for n in range(count):
-        supervisor.add(f"worker-{n + 1}", worker_argv())
+    add_workers(supervisor, settings, count)
     supervisor.run()
+
+
+def add_workers(supervisor: Supervisor, settings: Settings, count: int) -> None:
+    """Workers, each with a resident LibreOffice of its own where unoserver is installed."""
+    unoserver = office.executable()
+    if count and not unoserver:
+        log.info("unoserver not installed (.venv-office): documents are converted with a cold LibreOffice")
+    for n in range(1, count + 1):
+        env = None
+        if unoserver:
+            port, uno_port = free_port(), free_port()
+            profile = settings.data_dir / "libreoffice" / f"{socket.gethostname()}-office-{n}"
+            supervisor.add(f"office-{n}", office.argv(unoserver, port, uno_port, profile))
+            env = {"KANSLI_UNOSERVER_PORT": str(port)}
+        supervisor.add(f"worker-{n}", worker_argv(), env)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

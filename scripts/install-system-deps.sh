@@ -17,6 +17,7 @@ need pdftoppm poppler-utils
 need gs ghostscript
 need ocrmypdf ocrmypdf
 need /usr/share/tesseract-ocr/5/tessdata/swe.traineddata tesseract-ocr-swe
+need /usr/lib/python3/dist-packages/uno.py python3-uno
 
 [ -z "$missing" ] && exit 0
 

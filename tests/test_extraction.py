@@ -136,3 +136,11 @@ def test_a_scanned_plan_is_read_with_ocr() -> None:
     fields = result["fields"]
     assert (fields["municipality"], fields["districts"], fields["period"], fields["reference"]) == (
         PLAN["municipality"], PLAN["districts"], PLAN["period"], PLAN["reference"])
+
+
+def test_a_read_past_its_deadline_is_refused_as_timeout() -> None:
+    import time
+
+    with pytest.raises(Refusal) as caught:
+        extract(plan_pdf(filler_pages=5), deadline=time.monotonic())
+    assert caught.value.code == "timeout" and "för lång tid" in caught.value.message

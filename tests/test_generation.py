@@ -176,3 +176,53 @@ def test_hostile_values_in_a_decision_come_out_literally(tmp_path: Path) -> None
     text = libreoffice_text(render_decision(fields, DECISION)[0][1], tmp_path)
     assert "Myndigheten <&>" in text and "{{ 7*7 }} & ]]>" in text and "Ett beslut {% raw %}." in text
     assert "<w:p/>" in text
+
+
+@pytest.fixture
+def resident_office(tmp_path: Path):  # noqa: ANN201 - yields the XML-RPC port
+    """A real unoserver with its own profile, as ``kansli serve`` starts one per worker."""
+    import os
+    import signal
+    import xmlrpc.client
+
+    from conftest import free_port, wait_for
+    from kansli import office
+
+    executable = office.executable()
+    if not executable:
+        pytest.fail(".venv-office/bin/unoserver is missing: `make test` builds it (needs Debian's python3-uno)")
+    port = free_port()
+    proc = subprocess.Popen(office.argv(executable, port, free_port(), tmp_path / "office"), start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def answers() -> bool:
+        try:
+            return bool(xmlrpc.client.ServerProxy(f"http://127.0.0.1:{port}").info())
+        except OSError:
+            return False
+
+    try:
+        wait_for(answers, 60, 0.3, "unoserver")
+        yield port
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_a_resident_libreoffice_converts_warm(resident_office: int, tmp_path: Path) -> None:
+    docs = {"avtal.docx": render_agreement(PLAN, "Försäkringskassan", AGREEMENT),
+            "brev.docx": render_decision(seed_fields(), DECISION)[0][1]}
+    pdfs = to_pdf(docs, tmp_path / "cold-profile", port=resident_office)
+    assert all(b"pdfaid:part>2<" in pdf for pdf in pdfs.values())
+    assert not (tmp_path / "cold-profile").exists()  # no cold LibreOffice was started
+
+
+def test_conversion_falls_back_to_a_cold_start_when_the_resident_one_is_gone(tmp_path: Path) -> None:
+    from conftest import free_port
+
+    pdfs = to_pdf({"avtal.docx": render_agreement(PLAN, "Försäkringskassan", AGREEMENT)}, tmp_path / "cold",
+                  port=free_port())
+    assert b"pdfaid:part>2<" in pdfs["avtal.docx"] and (tmp_path / "cold").exists()

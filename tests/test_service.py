@@ -4,6 +4,7 @@ These are the slow tests; they start whole process trees and wait for real work.
 """
 from __future__ import annotations
 
+import re
 import signal
 from typing import Any
 
@@ -100,13 +101,18 @@ def test_serve_without_redis_url_runs_embedded_redis_and_stops_cleanly(
     doc_id = api.upload(plan_pdf())
     assert api.wait(f"/api/documents/{doc_id}", ("extracted", "failed"))["status"] == "extracted"
 
+    embedded = redis.Redis.from_url(re.search(r"embedded Redis at (unix://\S+)", processes.log(server)).group(1))
+    assert embedded.ping()
     tree = psutil.Process(server.pid).children(recursive=True)
-    assert any("redis-server" in p.name() for p in tree) or any(
-        "redis-server" in " ".join(p.cmdline()) for p in psutil.process_iter() if p.is_running())
+    names = " ".join(" ".join(p.cmdline()) for p in tree)
+    assert "gunicorn" in names and "workers.cron" in names and names.count("-m workers") >= 2
+    assert names.count("unoserver") == 2  # a resident LibreOffice per worker
     server.send_signal(signal.SIGTERM)
     assert server.wait(timeout=60) == 0
     gone, alive = psutil.wait_procs(tree, timeout=10)
     assert alive == [], f"still running after stop: {[p.cmdline() for p in alive]}"
+    with pytest.raises(redis.ConnectionError):
+        embedded.ping()  # the embedded Redis stopped too
 
 
 def test_a_document_that_outlasts_the_job_timeout_fails_with_a_reason(

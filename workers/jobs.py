@@ -97,7 +97,10 @@ def extract_document(document_id: int) -> None:
 
     def work(session: Session, doc: Document, progress: Callable[[int], None]) -> dict[str, Any]:
         data = Store(settings.files_dir).get(doc.sha256)
-        result, text = extract_with_text(data, max_pages=settings.max_pages,
+        # Our own limit, checked between pages, ends a long read cleanly before RQ's signal (which a
+        # library may swallow) or its hard kill 60 s later (which stops a hang inside one page).
+        deadline = time.monotonic() + settings.job_timeout * 0.9
+        result, text = extract_with_text(data, max_pages=settings.max_pages, deadline=deadline,
                                          on_progress=lambda page, total: progress(int(page * 95 / total)))
         if not doc.revisions:
             session.add(Revision(document_id=doc.id, number=1, source="extraction", fields=result["fields"]))
@@ -159,7 +162,7 @@ def render_output(output_id: int) -> None:
         progress(30)
         error = None
         try:
-            pdfs = to_pdf(documents, libreoffice_profile(settings))
+            pdfs = to_pdf(documents, libreoffice_profile(settings), port=settings.unoserver_port)
             files += [(name.removesuffix(".docx") + ".pdf", "pdf", pdf) for name, pdf in pdfs.items()]
             first = next(iter(pdfs))
             files.append((first.removesuffix(".docx") + "-forhandsvisning.png", "png", preview_png(pdfs[first])))

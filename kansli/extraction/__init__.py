@@ -30,22 +30,24 @@ def _title(text: str) -> str | None:
 
 
 def extract(
-    data: bytes, *, max_pages: int = 2000, on_progress: ProgressCallback | None = None
+    data: bytes, *, max_pages: int = 2000, on_progress: ProgressCallback | None = None,
+    deadline: float | None = None,
 ) -> dict[str, Any]:
-    return extract_with_text(data, max_pages=max_pages, on_progress=on_progress)[0]
+    return extract_with_text(data, max_pages=max_pages, on_progress=on_progress, deadline=deadline)[0]
 
 
 def extract_with_text(
-    data: bytes, *, max_pages: int = 2000, on_progress: ProgressCallback | None = None
+    data: bytes, *, max_pages: int = 2000, on_progress: ProgressCallback | None = None,
+    deadline: float | None = None,
 ) -> tuple[dict[str, Any], str]:
     """The contract's object and the document's text layer (kept for search, not part of the contract)."""
     notes = []
     try:
-        pdf = read(data, max_pages=max_pages, on_progress=on_progress)
+        pdf = read(data, max_pages=max_pages, on_progress=on_progress, deadline=deadline)
     except Refusal as refusal:
         if refusal.code != "no_text" or not ocr.available():
             raise
-        pdf = read(ocr.add_text_layer(data), max_pages=max_pages, on_progress=on_progress)
+        pdf = read(ocr.add_text_layer(data), max_pages=max_pages, on_progress=on_progress, deadline=deadline)
         notes.append(ocr.WARNING)
     kind = classify(pdf.text)
     if kind in EXTRACTORS:

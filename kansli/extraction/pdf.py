@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import time
 import struct
 import zlib
 from collections.abc import Callable
@@ -141,7 +142,9 @@ def read(
     max_pages: int,
     with_tables: bool = True,
     on_progress: ProgressCallback | None = None,
+    deadline: float | None = None,
 ) -> PdfText:
+    """The pages' text and tables; ``deadline`` (a ``time.monotonic()`` value) stops a long read between pages."""
     preflight(data)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
@@ -180,6 +183,8 @@ def read(
                 page.close()
             if on_progress:
                 on_progress(number, count)
+            if deadline is not None and time.monotonic() > deadline and number < count:
+                raise Refusal("timeout")
     if not any(t.strip() for t in texts):
         raise Refusal("no_text")
     return PdfText(pages=count, texts=texts, tables=tables)
