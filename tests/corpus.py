@@ -19,7 +19,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, SimpleDocTemplate, Spacer, Table
 
-from pdfs import HEADINGS, text_pdf
+from pdfs import text_pdf
 
 MUNICIPALITIES = {
     "Borås kommun": ["Hässleholmen"], "Botkyrka kommun": ["Alby", "Fittja"], "Göteborgs kommun":

@@ -8,7 +8,6 @@ import subprocess
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from pathlib import Path
 from typing import Any, Callable
 
 from lxml import etree
