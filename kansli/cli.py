@@ -66,7 +66,7 @@ def extract_cmd(file: Path) -> None:
     """Läs fälten ur en PDF och skriv dem som JSON."""
     settings = config.load()
     try:
-        result = extract(file.read_bytes(), max_pages=settings.max_pages)
+        result = extract(file.read_bytes(), max_pages=settings.max_pages, max_bytes=settings.max_upload_bytes)
     except Refusal as refusal:
         click.echo(json.dumps(refusal.as_dict(), ensure_ascii=False))
         sys.exit(REFUSED)

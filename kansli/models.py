@@ -75,6 +75,8 @@ class Document(JobStateMixin, Base):
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     #: The text layer, kept for full-text search.
     text: Mapped[str | None] = mapped_column(Text)
+    #: Where each extracted value stands: page and bounding box, shaped like the fields.
+    provenance: Mapped[dict[str, Any] | None] = mapped_column()
     revisions: Mapped[list[Revision]] = relationship(
         order_by="Revision.number", back_populates="document", cascade="all, delete-orphan"
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -318,4 +319,14 @@ def build(seed: int = 2008) -> list[tuple[str, str, bytes, dict[str, Any]]]:
     for n in range(8):
         truth = decision_truth(rng)
         corpus.append((f"decision-{n}", "decision", decision_pdf(truth, rng), truth))
+    # Decisions as Kansli's own template lays them out (letterhead table, "1 (2)" page numbers), via LibreOffice.
+    from kansli.config import REPO_ROOT
+    from kansli.generation import render_decision
+
+    letters = {f"decision-letter-{n}.docx": decision_truth(rng) for n in range(4)}
+    template = REPO_ROOT / "templates" / "docx" / "decision.docx"
+    pdfs = _lo_pdf({name: render_decision(t, template)[0][1] for name, t in letters.items()})
+    for name, truth in letters.items():
+        printed = re.sub(r"(\d{3} ?\d{2}) (\S+)$", lambda m: f"{m[1]} {m[2].upper()}", truth["addressee_address"])
+        corpus.append((name.removesuffix(".docx"), "decision", pdfs[name], {**truth, "addressee_address": printed}))
     return corpus

@@ -291,3 +291,17 @@ def test_report_needs_report_documents(client: Any, auth: Auth, settings: Any) -
     assert post({"kind": "report", "document_ids": []}).status_code == 400
     wrong = post({"kind": "report", "document_ids": [plan_id]})
     assert wrong.status_code == 409 and "myndighetsrapporter" in wrong.json["error"]["message"]
+
+
+def test_extracted_values_record_their_page_and_box(client: Any, auth: Auth, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    doc = client.get(f"/api/documents/{doc_id}", headers=auth("clerk")).json
+    where = doc["provenance"]
+    assert set(where) == set(doc["extraction"]["fields"])
+    assert where["reference"]["page"] == 1
+    x0, top, x1, bottom = where["reference"]["bbox"]
+    assert 0 < x0 < x1 < 595 and 0 < top < bottom < 842  # on an A4 page, in points
+    assert [w["page"] for w in where["districts"]] == [1, 1]
+    assert where["adopted"]["page"] == 1 and where["contact"]["email"]["page"] == 1
+    assert where["municipality"]["page"] == 1  # "Botkyrka kommun" assembled from "Kommun: Botkyrka"
+    assert len(where["indicators"]) == 2 and where["goals"]["arbete"][0]["page"] == 1

@@ -85,6 +85,12 @@ def test_encrypted_pdf_is_refused_as_encrypted() -> None:
     assert caught.value.code == "encrypted"
 
 
+def test_too_large_names_the_limit() -> None:
+    with pytest.raises(Refusal) as caught:
+        extract(b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024), max_bytes=2 * 1024 * 1024)
+    assert caught.value.code == "too_large" and "större än 2 MB" in caught.value.message
+
+
 def test_too_many_pages_names_the_limit() -> None:
     with pytest.raises(Refusal) as caught:
         extract(plan_pdf(filler_pages=2), max_pages=2)
@@ -94,8 +100,10 @@ def test_too_many_pages_names_the_limit() -> None:
 
 @pytest.mark.parametrize("path", REALWORLD, ids=[p.name for p in REALWORLD])
 def test_real_world_pdfs_end_in_success_or_refusal(path: Path) -> None:
-    try:
-        result = extract(path.read_bytes())
+    import time
+
+    try:  # within 60 s: past that the read is stopped, and "timeout" is not among the accepted codes
+        result = extract(path.read_bytes(), deadline=time.monotonic() + 60)
     except Refusal as refusal:
         assert refusal.code in {"empty", "not_pdf", "corrupt", "encrypted", "too_large", "too_many_pages", "no_text"}
         return

@@ -76,6 +76,7 @@ def test_review_form_saves_corrections_as_a_new_revision(client: Any, auth: Any,
     token = login(client, "drafter")
     html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert 'value="Botkyrka kommun"' in html and "Förvärvsfrekvens 20–64 år" in html
+    assert re.search(r'Diarienummer <a class="source" href="/api/documents/\d+/file#page=1"', html)  # provenance
     form = {"csrf_token": token, "f-municipality": "Botkyrka kommun", "f-districts": "Alby\nFittja\nHallunda",
             "f-period-start": "2008", "f-period-end": "2010", "f-adopted": "2008-04-24",
             "f-reference": "KS 2008/214", "f-goals-arbete": "Fler ska arbeta",

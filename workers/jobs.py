@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from kansli import config, fixity, jobstate, templates
 from kansli.db import session_scope
-from kansli.extraction import Refusal, extract_with_text
+from kansli.extraction import Refusal, extract_with_text, provenance
 from kansli.extraction.refusal import MESSAGES
 from kansli.convert import ConversionError, preview_png, to_pdf
 from kansli.generation import (
@@ -100,14 +100,15 @@ def extract_document(document_id: int) -> None:
         # Our own limit, checked between pages, ends a long read cleanly before RQ's signal (which a
         # library may swallow) or its hard kill 60 s later (which stops a hang inside one page).
         deadline = time.monotonic() + settings.job_timeout * 0.9
-        result, text = extract_with_text(data, max_pages=settings.max_pages, deadline=deadline,
-                                         on_progress=lambda page, total: progress(int(page * 95 / total)))
+        result, pdf = extract_with_text(data, max_pages=settings.max_pages, deadline=deadline,
+                                        on_progress=lambda page, total: progress(int(page * 95 / total)))
+        where = provenance(data, pdf, result["fields"])
         if not doc.revisions:
             session.add(Revision(document_id=doc.id, number=1, source="extraction", fields=result["fields"]))
         log.info("document %s: %s, %d pages, %d warnings", doc.id, result["kind"], result["pages"],
                  len(result["warnings"]))
         return {"kind": result["kind"], "pages": result["pages"], "warnings": result["warnings"],
-                "text": text.replace("\x00", "")}
+                "text": pdf.text.replace("\x00", ""), "provenance": where}
 
     _run(Document, document_id, "document", work)
 

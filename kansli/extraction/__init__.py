@@ -10,10 +10,10 @@ from typing import Any
 from . import decision, district_plan, ocr, report
 from .classify import classify
 from .normalize import clean
-from .pdf import ProgressCallback, read
+from .pdf import PdfText, ProgressCallback, read
 from .refusal import Refusal
 
-__all__ = ["extract", "extract_with_text", "Refusal", "EXTRACTORS"]
+__all__ = ["extract", "extract_with_text", "provenance", "Refusal", "EXTRACTORS"]
 
 EXTRACTORS = {
     "district_plan": district_plan.extract,
@@ -31,19 +31,27 @@ def _title(text: str) -> str | None:
 
 def extract(
     data: bytes, *, max_pages: int = 2000, on_progress: ProgressCallback | None = None,
-    deadline: float | None = None,
+    deadline: float | None = None, max_bytes: int | None = None,
 ) -> dict[str, Any]:
-    return extract_with_text(data, max_pages=max_pages, on_progress=on_progress, deadline=deadline)[0]
+    return extract_with_text(data, max_pages=max_pages, on_progress=on_progress, deadline=deadline,
+                             max_bytes=max_bytes)[0]
+
+
+def provenance(data: bytes, pdf: PdfText, fields: dict[str, Any]) -> dict[str, Any]:
+    """Page and bounding box of each value in ``fields`` (shaped like them), for the review page."""
+    from .provenance import locate
+
+    return locate(data, pdf.texts, fields)
 
 
 def extract_with_text(
     data: bytes, *, max_pages: int = 2000, on_progress: ProgressCallback | None = None,
-    deadline: float | None = None,
-) -> tuple[dict[str, Any], str]:
-    """The contract's object and the document's text layer (kept for search, not part of the contract)."""
+    deadline: float | None = None, max_bytes: int | None = None,
+) -> tuple[dict[str, Any], PdfText]:
+    """The contract's object and the pages' text (kept for search and provenance, not in the contract)."""
     notes = []
     try:
-        pdf = read(data, max_pages=max_pages, on_progress=on_progress, deadline=deadline)
+        pdf = read(data, max_pages=max_pages, on_progress=on_progress, deadline=deadline, max_bytes=max_bytes)
     except Refusal as refusal:
         if refusal.code != "no_text" or not ocr.available():
             raise
@@ -54,4 +62,4 @@ def extract_with_text(
         fields, warnings = EXTRACTORS[kind](pdf)
     else:
         fields, warnings = {"title": _title(pdf.text)}, ["Dokumentet kändes inte igen som plan, rapport eller beslut."]
-    return {"kind": kind, "pages": pdf.pages, "fields": fields, "warnings": notes + warnings}, pdf.text
+    return {"kind": kind, "pages": pdf.pages, "fields": fields, "warnings": notes + warnings}, pdf

@@ -9,8 +9,10 @@ from .pdf import PdfText
 
 REFERENCE = re.compile(r"\b[A-ZÅÄÖ][A-Za-zåäö]?\d{4}/\d+/[A-ZÅÄÖ]+(?:\s*\(delvis\))?")
 _ADDRESS_LINE = re.compile(r"^(?:Box \d+|\d{3} ?\d{2}\s+\S+|.+\s\d+[A-Z]?)$")
+# Letterhead lines, alone or side by side as a letterhead table's rows come out: "Regeringen Regeringsbeslut 5".
 _LETTERHEAD = re.compile(
-    r"^(Regeringen|Regeringsbeslut.*|\d{4}-\d\d-\d\d|(?:den )?\d{1,2} [a-zåäö]+ \d{4}|.*departementet)$", re.IGNORECASE)
+    r"^Regeringen\b|Regeringsbeslut|departementet\b|^\d{4}-\d\d-\d\d$|^(?:den )?\d{1,2} [a-zåäö]+ \d{4}$", re.IGNORECASE)
+_DEPARTMENT = re.compile(r"\b([A-ZÅÄÖ][\w\- ]*?departementet)\b")
 _MUNICIPALITY = re.compile(r"\b([A-ZÅÄÖ][a-zåäö]+)\s+kommun\b")
 
 
@@ -32,7 +34,7 @@ def extract(pdf: PdfText) -> tuple[dict[str, Any], list[str]]:
     lines = [line.rstrip() for line in text.splitlines()]
     nonblank = [line.strip() for line in lines if line.strip()]
     head = "\n".join(nonblank[:12])
-    department = next((l for l in nonblank[:6] if l.lower().endswith("departementet")), None)
+    department = next((m.group(1) for l in nonblank[:8] if (m := _DEPARTMENT.search(l))), None)
     reference = REFERENCE.search(head) or REFERENCE.search(text)
 
     i_decision = _index(lines, "Regeringens beslut")
@@ -43,7 +45,7 @@ def extract(pdf: PdfText) -> tuple[dict[str, Any], list[str]]:
 
     addressee = address = title = None
     if i_decision is not None:
-        block = [l.strip() for l in lines[:i_decision] if l.strip() and not _LETTERHEAD.match(l.strip())]
+        block = [l.strip() for l in lines[:i_decision] if l.strip() and not _LETTERHEAD.search(l.strip())]
         block = [l for l in block if not REFERENCE.fullmatch(l)]
         if block:
             addressee = block[0]

@@ -38,8 +38,12 @@ _CID_BULLET = re.compile(r"^(?:\(cid:\d+\)|[\ue000-\uf8ff])\s*", re.MULTILINE)
 _CID = re.compile(r"\(cid:\d+\)")
 
 
+# Swedish page numbering in headers and footers, "1 (3)": furniture, not text.
+_PAGE_NUMBER = re.compile(r"^\s*\d+\s*\(\d+\)\s*$\n?", re.MULTILINE)
+
+
 def _tidy(text: str) -> str:
-    return _CID.sub("", _CID_BULLET.sub("• ", text))
+    return _PAGE_NUMBER.sub("", _CID.sub("", _CID_BULLET.sub("• ", text)))
 
 
 def _columns(page: pdfplumber.page.Page) -> tuple[float, float] | None:
@@ -89,11 +93,13 @@ def _region_text(page: pdfplumber.page.Page) -> str:
     if not lines:
         return ""
     steps = sorted(b["top"] - a["top"] for a, b in zip(lines, lines[1:]) if b["top"] > a["top"])
-    # The lower quartile, not the median: in letters with many short paragraphs the gaps are the majority.
-    usual = steps[len(steps) // 4] if steps else 0
+    # The line pitch inside a paragraph is the smallest regular step (not the median: in letters of short
+    # paragraphs the gaps are the majority); steps under half the median are sub- and superscripts.
+    regular = [s for s in steps if s >= steps[len(steps) // 2] / 2] if steps else []
+    usual = regular[0] if regular else 0
     out = [lines[0]["text"]]
     for before, line in zip(lines, lines[1:]):
-        if usual and line["top"] - before["top"] > usual * 1.6:
+        if usual and line["top"] - before["top"] > usual * 1.3:  # Word's 6 pt after a paragraph is enough
             out.append("")
         out.append(line["text"])
     return _tidy("\n".join(out))
@@ -119,8 +125,10 @@ class PdfText:
         return out
 
 
-def preflight(data: bytes) -> None:
-    """Refuse what is plainly not a PDF before any parser sees it."""
+def preflight(data: bytes, max_bytes: int | None = None) -> None:
+    """Refuse what is plainly not a PDF (or far too big) before any parser sees it."""
+    if max_bytes is not None and len(data) > max_bytes:
+        raise Refusal("too_large", f"Filen är större än {max_bytes // (1024 * 1024)} MB; dela upp den och försök igen.")
     if not data.strip():
         raise Refusal("empty")
     if b"%PDF-" not in data[:1024]:
@@ -143,9 +151,10 @@ def read(
     with_tables: bool = True,
     on_progress: ProgressCallback | None = None,
     deadline: float | None = None,
+    max_bytes: int | None = None,
 ) -> PdfText:
     """The pages' text and tables; ``deadline`` (a ``time.monotonic()`` value) stops a long read between pages."""
-    preflight(data)
+    preflight(data, max_bytes)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PdfminerException as exc:

@@ -49,6 +49,9 @@ SPEC: dict[str, Any] = {
                              "progress": {"type": "integer", "minimum": 0, "maximum": 100},
                              "extraction": {"nullable": True, "allOf": [{"$ref": "#/components/schemas/Extraction"}]},
                              "revision": {"type": "integer", "nullable": True},
+                             "provenance": {"type": "object", "nullable": True,
+                                            "description": "Var varje extraherat värde står: {page, bbox: "
+                                                           "[x0, top, x1, bottom]} i PDF-punkter, ordnat som fälten"},
                              "error": {"type": "string", "nullable": True},
                              "error_code": {"type": "string", "nullable": True}}},
             "Output": {"type": "object", "required": ["id", "kind", "status", "files"],

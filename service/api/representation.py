@@ -33,6 +33,9 @@ def document_json(doc: Document) -> dict[str, Any]:
         "kind": doc.kind,
         "extraction": extraction,
         "revision": doc.revisions[-1].number if doc.revisions else None,
+        # Where the extracted values stand (page, bbox in PDF points from the top left), shaped like the
+        # extraction's fields; kept beside the contract's object rather than inside it.
+        "provenance": doc.provenance if extraction else None,
         "error": doc.error,
         "error_code": doc.error_code,
         "attempts": doc.attempts,
