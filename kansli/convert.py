@@ -13,6 +13,7 @@ import signal
 import subprocess
 import tempfile
 import xmlrpc.client
+from collections.abc import Callable
 from pathlib import Path
 
 #: PDF/A-2 ("SelectPdfVersion" 2): the archival format of RA-FS 2009:2, and a normal PDF to read.
@@ -24,6 +25,10 @@ class ConversionError(RuntimeError):
     """LibreOffice or pdftoppm did not produce the file; the message is for the drafter."""
 
 
+class ConversionTimeout(ConversionError):
+    """The tool overran its time and was killed."""
+
+
 def run_killable(argv: list[str], timeout: float) -> None:
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -31,7 +36,7 @@ def run_killable(argv: list[str], timeout: float) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
-        raise ConversionError(f"{Path(argv[0]).name} svarade inte inom {timeout:.0f} s.") from None
+        raise ConversionTimeout(f"{Path(argv[0]).name} svarade inte inom {timeout:.0f} s.") from None
 
 
 def soffice() -> str:
@@ -89,31 +94,33 @@ def to_pdf(documents: dict[str, bytes], profile: Path, timeout: float = 180, por
         return result
 
 
+def transform(tool: str, package: str, data: bytes, args: Callable[[str, str], list[str]], output: str,
+              timeout: float, failure: str) -> bytes:
+    """Run a command-line tool from one temporary file to another; ConversionError when it makes nothing."""
+    path = shutil.which(tool)
+    if not path:
+        raise ConversionError(f"{tool} saknas på servern; installera paketet {package}.")
+    with tempfile.TemporaryDirectory(prefix=f"kansli-{tool}-") as tmp:
+        source, target = Path(tmp) / "in.pdf", Path(tmp) / output
+        source.write_bytes(data)
+        run_killable([path, *args(str(source), str(target))], timeout)
+        if not target.exists() or not target.stat().st_size:
+            raise ConversionError(failure)
+        return target.read_bytes()
+
+
 def preview_png(pdf: bytes, timeout: float = 60, dpi: int = 50) -> bytes:
     """The first page as a small PNG, for lists and review pages."""
-    tool = shutil.which("pdftoppm")
-    if not tool:
-        raise ConversionError("pdftoppm saknas på servern; installera paketet poppler-utils.")
-    with tempfile.TemporaryDirectory(prefix="kansli-preview-") as tmp:
-        source, target = Path(tmp) / "in.pdf", Path(tmp) / "page"
-        source.write_bytes(pdf)
-        run_killable([tool, "-png", "-f", "1", "-l", "1", "-r", str(dpi), "-singlefile", str(source), str(target)], timeout)
-        png = target.with_suffix(".png")
-        if not png.exists():
-            raise ConversionError("Förhandsbilden kunde inte skapas.")
-        return png.read_bytes()
+    return transform("pdftoppm", "poppler-utils", pdf,
+                     lambda source, target: ["-png", "-f", "1", "-l", "1", "-r", str(dpi), "-singlefile", source,
+                                             target.removesuffix(".png")],
+                     "page.png", timeout, "Förhandsbilden kunde inte skapas.")
 
 
 def pdf_to_pdfa(pdf: bytes, timeout: float = 180) -> bytes:
     """An uploaded PDF re-written as PDF/A-2b by Ghostscript, for the archive package beside the original."""
-    tool = shutil.which("gs")
-    if not tool:
-        raise ConversionError("Ghostscript saknas på servern; installera paketet ghostscript.")
-    with tempfile.TemporaryDirectory(prefix="kansli-pdfa-") as tmp:
-        source, target = Path(tmp) / "in.pdf", Path(tmp) / "out.pdf"
-        source.write_bytes(pdf)
-        run_killable([tool, "-dPDFA=2", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-dQUIET", "-dPDFACompatibilityPolicy=1",
-              "-sColorConversionStrategy=RGB", "-sDEVICE=pdfwrite", f"-sOutputFile={target}", str(source)], timeout)
-        if not target.exists() or target.stat().st_size == 0:
-            raise ConversionError("Ghostscript kunde inte göra en PDF/A av filen.")
-        return target.read_bytes()
+    return transform("gs", "ghostscript", pdf,
+                     lambda source, target: ["-dPDFA=2", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-dQUIET",
+                                             "-dPDFACompatibilityPolicy=1", "-sColorConversionStrategy=RGB",
+                                             "-sDEVICE=pdfwrite", f"-sOutputFile={target}", source],
+                     "out.pdf", timeout, "Ghostscript kunde inte göra en PDF/A av filen.")

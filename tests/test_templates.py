@@ -28,6 +28,19 @@ def variant(*paragraphs: str) -> bytes:
     return out.getvalue()
 
 
+def rendered_agreement(client: Any, auth: Auth) -> dict[str, Any]:
+    """A plan uploaded, extracted and made into an agreement by the job functions; the output's JSON."""
+    from pdfs import plan_pdf
+
+    doc_id = client.post("/api/documents", headers=auth("clerk"),
+                         data={"file": (io.BytesIO(plan_pdf()), "p.pdf")}).json["id"]
+    extract_document(doc_id)
+    output_id = client.post("/api/outputs", headers=auth("drafter"), json={
+        "kind": "agreement", "document_id": doc_id, "agency": "Polismyndigheten"}).json["id"]
+    render_output(output_id)
+    return client.get(f"/api/outputs/{output_id}", headers=auth("clerk")).json
+
+
 def upload(client: Any, headers: dict[str, str], data: bytes, name: str = "agreement.docx") -> Any:
     return client.post("/api/templates", headers=headers,
                        data={"name": name, "file": (io.BytesIO(data), "min-mall.docx")})
@@ -39,15 +52,7 @@ def test_a_new_version_is_used_and_recorded(client: Any, auth: Auth, tmp_path: P
     assert response.status_code == 201
     assert response.json["sha256"] == hashlib.sha256(data).hexdigest()
 
-    from pdfs import plan_pdf
-
-    doc_id = client.post("/api/documents", headers=auth("clerk"),
-                         data={"file": (io.BytesIO(plan_pdf()), "p.pdf")}).json["id"]
-    extract_document(doc_id)
-    output_id = client.post("/api/outputs", headers=auth("drafter"), json={
-        "kind": "agreement", "document_id": doc_id, "agency": "Polismyndigheten"}).json["id"]
-    render_output(output_id)
-    output = client.get(f"/api/outputs/{output_id}", headers=auth("clerk")).json
+    output = rendered_agreement(client, auth)
     assert output["templates"] == {"agreement.docx": hashlib.sha256(data).hexdigest()}
     word = client.get(output["files"][0]["url"], headers=auth("clerk")).data
     assert "Version B för Botkyrka kommun." in libreoffice_text(word, tmp_path)
@@ -56,15 +61,7 @@ def test_a_new_version_is_used_and_recorded(client: Any, auth: Auth, tmp_path: P
 
 
 def test_outputs_record_the_built_in_version_too(client: Any, auth: Auth) -> None:
-    from pdfs import plan_pdf
-
-    doc_id = client.post("/api/documents", headers=auth("clerk"),
-                         data={"file": (io.BytesIO(plan_pdf()), "p.pdf")}).json["id"]
-    extract_document(doc_id)
-    output_id = client.post("/api/outputs", headers=auth("drafter"), json={
-        "kind": "agreement", "document_id": doc_id, "agency": "Polismyndigheten"}).json["id"]
-    render_output(output_id)
-    output = client.get(f"/api/outputs/{output_id}", headers=auth("clerk")).json
+    output = rendered_agreement(client, auth)
     assert output["templates"] == {"agreement.docx": hashlib.sha256(AGREEMENT.read_bytes()).hexdigest()}
 
 

@@ -4,10 +4,8 @@ reads it as usual. Where OCRmyPDF is not installed, a scan is refused with ``no_
 from __future__ import annotations
 
 import shutil
-import tempfile
-from pathlib import Path
 
-from kansli.convert import ConversionError, run_killable
+from kansli.convert import ConversionError, ConversionTimeout, transform
 
 from .refusal import Refusal
 
@@ -20,17 +18,12 @@ def available() -> bool:
 
 def add_text_layer(data: bytes, timeout: float = 600) -> bytes:
     """The PDF with a text layer recognised from its page images."""
-    tool = shutil.which("ocrmypdf")
-    if not tool:
-        raise Refusal("no_text")
-    with tempfile.TemporaryDirectory(prefix="kansli-ocr-") as tmp:
-        source, target = Path(tmp) / "in.pdf", Path(tmp) / "out.pdf"
-        source.write_bytes(data)
-        try:
-            run_killable([tool, "-l", "swe", "--skip-text", "--output-type", "pdf", "--optimize", "0", "--quiet",
-                          str(source), str(target)], timeout)
-        except ConversionError:
-            raise Refusal("timeout") from None
-        if not target.exists():
-            raise Refusal("no_text")
-        return target.read_bytes()
+    try:
+        return transform("ocrmypdf", "ocrmypdf", data,
+                         lambda source, target: ["-l", "swe", "--skip-text", "--output-type", "pdf", "--optimize", "0",
+                                                 "--quiet", source, target],
+                         "out.pdf", timeout, "OCR gav ingen text.")
+    except ConversionTimeout:
+        raise Refusal("timeout") from None
+    except ConversionError:
+        raise Refusal("no_text") from None
