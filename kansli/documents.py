@@ -13,6 +13,7 @@ from kansli.extraction.pdf import preflight
 from kansli.extraction.refusal import Refusal
 from kansli.fields import FieldError, validate
 from kansli.models import Document, Revision
+from kansli.registry import archived_registration_of_document
 from kansli.storage import Store
 
 
@@ -63,8 +64,6 @@ def correct(session: Session, doc: Document, changes: Any, user_id: int | None) 
     """Apply a drafter's corrections as a new revision; earlier revisions stay untouched."""
     if doc.status != "extracted" or not doc.revisions:
         raise FieldError("Dokumentet har inga extraherade fält att rätta ännu.")
-    from kansli.registry import archived_registration_of_document
-
     if archived := archived_registration_of_document(session, doc.id):
         raise ArchivedError(f"Dokumentet är arkiverat som {archived.dnr} och kan inte ändras.")
     checked = validate(doc.kind or "unknown", changes)

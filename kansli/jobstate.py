@@ -11,6 +11,7 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -77,7 +78,7 @@ def settle(session: Session, model: Model, row_id: int, token: str, status: str,
 class Heartbeat:
     """Renews a lease from a background thread, so a long step inside a C library can't lose it."""
 
-    def __init__(self, renew_once: "callable[[], bool]", interval: float) -> None:  # type: ignore[valid-type]
+    def __init__(self, renew_once: Callable[[], bool], interval: float) -> None:
         self._renew = renew_once
         self._interval = interval
         self._stop = threading.Event()

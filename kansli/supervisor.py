@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kansli import db, office, recovery
@@ -81,7 +82,7 @@ class Supervisor:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
 
-    def run(self, tick: "callable[[], None] | None" = None, tick_every: float = 10.0) -> None:  # type: ignore[valid-type]
+    def run(self, tick: Callable[[], None] | None = None, tick_every: float = 10.0) -> None:
         def on_signal(signum: int, _frame: object) -> None:
             raise KeyboardInterrupt
 

@@ -304,8 +304,6 @@ def build(seed: int = 2008) -> list[tuple[str, str, bytes, dict[str, Any]]]:
     for n in range(16):
         layout = ["labels", "cover", "prose", "columns"][n % 4]
         truth = plan_truth(rng)
-        if layout == "prose":  # prose plans state the facts in the text; goals and tables as usual
-            pass
         corpus.append((f"plan-{layout}-{n}", "district_plan", plan_reportlab(truth, rng, layout), truth))
     word_plans = {f"plan-word-{n}.docx": plan_truth(rng) for n in range(8)}
     word_reports = {f"report-word-{n}.docx": report_truth(rng) for n in range(4)}

@@ -8,6 +8,7 @@ from flask import jsonify, request, send_file
 from flask_login import current_user
 from redis.exceptions import RedisError
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from kansli import audit, queues
 from kansli.documents import ArchivedError, UploadRejected, add_upload, correct, safe_download_name
@@ -73,7 +74,7 @@ def upload_document() -> Any:
 @bp.get("/documents")
 @role()
 def list_documents() -> Any:
-    query = select(Document).order_by(Document.id.desc()).limit(200)
+    query = select(Document).options(selectinload(Document.revisions)).order_by(Document.id.desc()).limit(200)
     if ids := request.args.get("ids"):
         try:
             wanted = [int(i) for i in ids.split(",") if i]

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from kansli.documents import ArchivedError, UploadRejected
 from kansli.fields import AREA_LABELS, AREAS, SCHEMAS, FieldError
@@ -32,7 +33,8 @@ def names() -> dict[str, Any]:
 @bp.get("/")
 @login_required
 def index() -> Any:
-    docs = get_session().scalars(select(Document).order_by(Document.id.desc()).limit(200)).all()
+    docs = get_session().scalars(select(Document).options(selectinload(Document.revisions))
+                                 .order_by(Document.id.desc()).limit(200)).all()
     return render_template("documents.html", documents=[document_json(d) for d in docs],
                            may_upload=current_user.role in CLERK_PLUS)
 
