@@ -2,14 +2,19 @@
 
 A package is a zip of one folder::
 
-    <id>/METS.xml                            the package's METS: metadata and the representation
+    <id>/METS.xml                            the package's METS: metadata, documentation, schemas, representation
+    <id>/documentation/om-paketet.txt        what the package holds, in Swedish, for whoever opens it later
     <id>/metadata/descriptive/registration.json
-    <id>/metadata/preservation/premis.xml    events: creation, registration, archiving
-    <id>/representations/rep1/METS.xml       the representation's METS: its data files
+    <id>/metadata/preservation/premis.xml    events: ingestion or creation, registration, transfer
+    <id>/representations/rep1/METS.xml       the representation's METS: its data and metadata files
     <id>/representations/rep1/data/...       the original file(s) and their PDF/A renderings
+    <id>/representations/rep1/metadata/preservation/premis.xml
+                                             each data file's checksum and format, the software versions
+                                             and, for a generated output, the template that made it
     <id>/schemas/mets.xsd, xlink.xsd
 
-Every file is listed with its SHA-256 in a METS file. Building a package is a pure function.
+Every file is listed with its SHA-256 in a METS file; tests check packages with eark-validator, the
+E-ARK reference validator. Building a package is a pure function.
 """
 from __future__ import annotations
 
@@ -30,50 +35,153 @@ XLINK = "http://www.w3.org/1999/xlink"
 CSIP = "https://DILCIS.eu/XML/METS/CSIPExtensionMETS"
 SIP = "https://DILCIS.eu/XML/METS/SIPExtensionMETS"
 PREMIS = "http://www.loc.gov/premis/v3"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
 NSMAP = {None: METS, "xlink": XLINK, "csip": CSIP, "sip": SIP}
 SCHEMAS = Path(__file__).with_name("schemas")
+SCHEMA_FILES = ("mets.xsd", "xlink.xsd")
+SIP_PROFILE = "https://earksip.dilcis.eu/profile/E-ARK-SIP.xml"
+# No content information type in the DILCIS vocabulary fits registry records, so CSIP asks for OTHER
+# and a name of our own.
+CONTENT_TYPE = "Kansli diarieförd handling 1.0"
 MIMETYPES = {".pdf": "application/pdf", ".json": "application/json", ".xml": "text/xml", ".xsd": "text/xml",
+             ".txt": "text/plain",
              ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
              ".zip": "application/zip", ".png": "image/png"}
+DOCUMENTATION = """\
+Arkivpaket från Kansli: {dnr}
+{line}
+
+Paketet följer FGS Paketstruktur 2.0 (E-ARK CSIP/SIP 2.1) och innehåller en diarieförd handling.
+
+METS.xml                                   paketets innehållsförteckning med SHA-256 för varje fil
+metadata/descriptive/registration.json     registreringen: diarienummer, datum, avsändare eller
+                                           mottagare, beskrivning, slag, status, gallringsfrist,
+                                           extraherade eller ifyllda uppgifter, mallar och programversioner
+metadata/preservation/premis.xml           händelser (PREMIS 3.0): inkommen eller skapad,
+                                           registrerad, överförd till arkiv
+representations/rep1/METS.xml              representationens innehållsförteckning
+representations/rep1/data/                 originalet och dess PDF/A-2b-version
+representations/rep1/metadata/preservation/premis.xml
+                                           varje datafils kontrollsumma och format, programversioner
+                                           och, för ett utkast från Kansli, mallen som användes
+schemas/                                   XML-scheman för METS och XLink
+
+Skapat {created} av Kansli {version}.
+"""
 
 
 def _m(tag: str) -> str:
     return f"{{{METS}}}{tag}"
 
 
-def _file_element(parent: etree._Element, file_id: str, href: str, data: bytes, created: str) -> None:
-    f = etree.SubElement(parent, _m("file"), ID=file_id, MIMETYPE=MIMETYPES.get(Path(href).suffix, "application/octet-stream"),
-                         SIZE=str(len(data)), CREATED=created, CHECKSUM=hashlib.sha256(data).hexdigest(),
-                         CHECKSUMTYPE="SHA-256")
-    etree.SubElement(f, _m("FLocat"), {f"{{{XLINK}}}type": "simple", f"{{{XLINK}}}href": href, "LOCTYPE": "URL"})
+def _p(tag: str) -> str:
+    return f"{{{PREMIS}}}{tag}"
 
 
-def _mets(objid: str, label: str, created: str, agent: str) -> etree._Element:
-    root = etree.Element(_m("mets"), nsmap=NSMAP, OBJID=objid, LABEL=label, TYPE="Mixed",
-                         PROFILE="https://earksip.dilcis.eu/profile/E-ARK-SIP.xml")
-    root.set(f"{{{CSIP}}}CONTENTINFORMATIONTYPE", "MIXED")
-    header = etree.SubElement(root, _m("metsHdr"), CREATEDATE=created, RECORDSTATUS="NEW")
-    header.set(f"{{{CSIP}}}OAISPACKAGETYPE", "SIP")
-    a = etree.SubElement(header, _m("agent"), ROLE="CREATOR", TYPE="OTHER", OTHERTYPE="SOFTWARE")
-    etree.SubElement(a, _m("name")).text = agent
-    return root
+def _mimetype(path: str) -> str:
+    return MIMETYPES.get(Path(path).suffix.lower(), "application/octet-stream")
 
 
 def _xml(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _premis(events: list[dict[str, str]], objid: str) -> bytes:
-    root = etree.Element(f"{{{PREMIS}}}premis", nsmap={None: PREMIS}, version="3.0")
+def _file_element(parent: etree._Element, file_id: str, href: str, data: bytes, created: str) -> None:
+    f = etree.SubElement(parent, _m("file"), ID=file_id, MIMETYPE=_mimetype(href), SIZE=str(len(data)),
+                         CREATED=created, CHECKSUM=hashlib.sha256(data).hexdigest(), CHECKSUMTYPE="SHA-256")
+    etree.SubElement(f, _m("FLocat"), {f"{{{XLINK}}}type": "simple", f"{{{XLINK}}}href": href, "LOCTYPE": "URL"})
+
+
+def _md_ref(parent: etree._Element, ref_id: str, href: str, data: bytes, created: str, mdtype: str,
+            **extra: str) -> None:
+    etree.SubElement(parent, _m("mdRef"), {"ID": ref_id, f"{{{XLINK}}}type": "simple", f"{{{XLINK}}}href": href,
+                                          "LOCTYPE": "URL", "MDTYPE": mdtype, "MIMETYPE": _mimetype(href),
+                                          "SIZE": str(len(data)), "CREATED": created,
+                                          "CHECKSUM": hashlib.sha256(data).hexdigest(), "CHECKSUMTYPE": "SHA-256",
+                                          **extra})
+
+
+def _file_group(parent: etree._Element, group_id: str, use: str) -> etree._Element:
+    group = etree.SubElement(parent, _m("fileGrp"), ID=group_id, USE=use)
+    group.set(f"{{{CSIP}}}CONTENTINFORMATIONTYPE", "OTHER")
+    group.set(f"{{{CSIP}}}OTHERCONTENTINFORMATIONTYPE", CONTENT_TYPE)
+    return group
+
+
+def _mets(objid: str, label: str, created: str, version: str, submitter: tuple[str, str | None] | None = None
+          ) -> etree._Element:
+    root = etree.Element(_m("mets"), nsmap=NSMAP, OBJID=objid, LABEL=label, TYPE="Mixed", PROFILE=SIP_PROFILE)
+    root.set(f"{{{CSIP}}}CONTENTINFORMATIONTYPE", "OTHER")
+    root.set(f"{{{CSIP}}}OTHERCONTENTINFORMATIONTYPE", CONTENT_TYPE)
+    header = etree.SubElement(root, _m("metsHdr"), CREATEDATE=created, LASTMODDATE=created, RECORDSTATUS="NEW")
+    header.set(f"{{{CSIP}}}OAISPACKAGETYPE", "SIP")
+    agent = etree.SubElement(header, _m("agent"), ROLE="CREATOR", TYPE="OTHER", OTHERTYPE="SOFTWARE")
+    etree.SubElement(agent, _m("name")).text = "Kansli"
+    note = etree.SubElement(agent, _m("note"))
+    note.set(f"{{{CSIP}}}NOTETYPE", "SOFTWARE VERSION")
+    note.text = version
+    if submitter:  # E-ARK SIP 15-20: who hands the package to the archive
+        name, code = submitter
+        agent = etree.SubElement(header, _m("agent"), ROLE="OTHER", OTHERROLE="SUBMITTER", TYPE="ORGANIZATION")
+        etree.SubElement(agent, _m("name")).text = name
+        if code:
+            note = etree.SubElement(agent, _m("note"))
+            note.set(f"{{{CSIP}}}NOTETYPE", "IDENTIFICATIONCODE")
+            note.text = code
+    return root
+
+
+def _premis_root() -> etree._Element:
+    root = etree.Element(_p("premis"), nsmap={None: PREMIS, "xsi": XSI}, version="3.0")
+    root.set(f"{{{XSI}}}schemaLocation", f"{PREMIS} https://www.loc.gov/standards/premis/v3/premis.xsd")
+    return root
+
+
+def _identifier(parent: etree._Element, kind: str, id_type: str, value: str) -> None:
+    ident = etree.SubElement(parent, _p(f"{kind}Identifier"))
+    etree.SubElement(ident, _p(f"{kind}IdentifierType")).text = id_type
+    etree.SubElement(ident, _p(f"{kind}IdentifierValue")).text = value
+
+
+def _events(events: list[dict[str, str]], objid: str) -> bytes:
+    root = _premis_root()
     for event in events:
-        e = etree.SubElement(root, f"{{{PREMIS}}}event")
-        ident = etree.SubElement(e, f"{{{PREMIS}}}eventIdentifier")
-        etree.SubElement(ident, f"{{{PREMIS}}}eventIdentifierType").text = "UUID"
-        etree.SubElement(ident, f"{{{PREMIS}}}eventIdentifierValue").text = str(uuid.uuid5(uuid.NAMESPACE_URL, objid + json.dumps(event, sort_keys=True)))
-        etree.SubElement(e, f"{{{PREMIS}}}eventType").text = event["type"]
-        etree.SubElement(e, f"{{{PREMIS}}}eventDateTime").text = event["at"]
-        detail = etree.SubElement(e, f"{{{PREMIS}}}eventDetailInformation")
-        etree.SubElement(detail, f"{{{PREMIS}}}eventDetail").text = event["detail"]
+        e = etree.SubElement(root, _p("event"))
+        _identifier(e, "event", "UUID", str(uuid.uuid5(uuid.NAMESPACE_URL, objid + json.dumps(event, sort_keys=True))))
+        etree.SubElement(e, _p("eventType")).text = event["type"]
+        etree.SubElement(e, _p("eventDateTime")).text = event["at"]
+        detail = etree.SubElement(e, _p("eventDetailInformation"))
+        etree.SubElement(detail, _p("eventDetail")).text = event["detail"]
+    return _xml(root)
+
+
+def _objects(data_files: list[tuple[str, bytes]], record: dict[str, Any]) -> bytes:
+    """What an archivist needs to trust and read each data file: fixity, format, what made it."""
+    root = _premis_root()
+    software = record.get("software") or {}
+    templates = record.get("templates") or {}
+    for name, data in data_files:
+        obj = etree.SubElement(root, _p("object"))
+        obj.set(f"{{{XSI}}}type", "file")
+        _identifier(obj, "object", "local", f"data/{name}")
+        characteristics = etree.SubElement(obj, _p("objectCharacteristics"))
+        fixity = etree.SubElement(characteristics, _p("fixity"))
+        etree.SubElement(fixity, _p("messageDigestAlgorithm")).text = "SHA-256"
+        etree.SubElement(fixity, _p("messageDigest")).text = hashlib.sha256(data).hexdigest()
+        etree.SubElement(characteristics, _p("size")).text = str(len(data))
+        designation = etree.SubElement(etree.SubElement(characteristics, _p("format")), _p("formatDesignation"))
+        etree.SubElement(designation, _p("formatName")).text = _mimetype(name)
+        for template, sha in templates.items():  # a generated output: the template that made it
+            application = etree.SubElement(characteristics, _p("creatingApplication"))
+            etree.SubElement(application, _p("creatingApplicationName")).text = f"Kansli, mall {template} (SHA-256 {sha})"
+            etree.SubElement(application, _p("creatingApplicationVersion")).text = software.get("kansli", "")
+        etree.SubElement(obj, _p("originalName")).text = name
+    for package, version in sorted(software.items()):
+        agent = etree.SubElement(root, _p("agent"))
+        _identifier(agent, "agent", "python-package", package)
+        etree.SubElement(agent, _p("agentName")).text = package
+        etree.SubElement(agent, _p("agentType")).text = "software"
+        etree.SubElement(agent, _p("agentVersion")).text = version
     return _xml(root)
 
 
@@ -81,55 +189,74 @@ def package_id(dnr: str) -> str:
     return "kansli-" + re.sub(r"[^A-Za-z0-9]+", "-", dnr).strip("-").lower()
 
 
-def build_package(record: dict[str, Any], data_files: list[tuple[str, bytes]], events: list[dict[str, str]],
-                  agent: str = "Kansli") -> tuple[bytes, list[tuple[str, str, int]]]:
-    """The package as zip bytes, and (path, SHA-256, size) of every file in it, for fixity checks."""
-    objid = package_id(record["dnr"])
-    created = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    files: dict[str, bytes] = {}
-
-    rep = _mets(f"{objid}-rep1", f"{record['dnr']}: representation 1", created, agent)
-    group = etree.SubElement(etree.SubElement(rep, _m("fileSec"), ID="fileSec-rep1"), _m("fileGrp"), ID="fg-data", USE="Data")
+def _representation(objid: str, record: dict[str, Any], data_files: list[tuple[str, bytes]], created: str,
+                    version: str) -> dict[str, bytes]:
+    """The files of representations/rep1, its METS.xml last."""
+    files = {f"data/{name}": data for name, data in data_files}
+    files["metadata/preservation/premis.xml"] = _objects(data_files, record)
+    rep = _mets(f"{objid}-rep1", f"{record['dnr']}: representation 1", created, version)
+    amd = etree.SubElement(rep, _m("amdSec"), ID="amd-rep1")
+    _md_ref(etree.SubElement(amd, _m("digiprovMD"), ID="digiprov-rep1", STATUS="CURRENT"), "premis-rep1",
+            "metadata/preservation/premis.xml", files["metadata/preservation/premis.xml"], created, "PREMIS")
+    group = _file_group(etree.SubElement(rep, _m("fileSec"), ID="fileSec-rep1"), "fg-data", "Data")
     struct = etree.SubElement(etree.SubElement(rep, _m("structMap"), ID="sm-rep1", TYPE="PHYSICAL", LABEL="CSIP"),
                               _m("div"), ID="div-rep1", LABEL=f"{objid}-rep1")
-    data_div = etree.SubElement(struct, _m("div"), ID="div-data", LABEL="Data")
+    etree.SubElement(struct, _m("div"), ID="div-rep1-metadata", LABEL="Metadata", ADMID="digiprov-rep1")
+    data_div = etree.SubElement(struct, _m("div"), ID="div-rep1-data", LABEL="Data")
     for number, (name, data) in enumerate(data_files, start=1):
-        href = f"data/{name}"
-        _file_element(group, f"file-{number}", href, data, created)
-        etree.SubElement(data_div, _m("fptr"), FILEID=f"file-{number}")
-        files[f"representations/rep1/{href}"] = data
-    files["representations/rep1/METS.xml"] = _xml(rep)
+        _file_element(group, f"file-{number}", f"data/{name}", data, created)
+    etree.SubElement(data_div, _m("fptr"), FILEID="fg-data")
+    files["METS.xml"] = _xml(rep)
+    return files
 
+
+def build_package(record: dict[str, Any], data_files: list[tuple[str, bytes]], events: list[dict[str, str]],
+                  submitter: tuple[str, str | None]) -> tuple[bytes, list[tuple[str, str, int]]]:
+    """The package as zip bytes, and (path, SHA-256, size) of every file in it, for fixity checks.
+
+    ``submitter`` is the organisation that hands the package to the archive: its name and, if known,
+    its identification code (organisationsnummer).
+    """
+    objid = package_id(record["dnr"])
+    created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    version = (record.get("software") or {}).get("kansli", "okänd")
+    files = {f"representations/rep1/{path}": data
+             for path, data in _representation(objid, record, data_files, created, version).items()}
+    title = f"Arkivpaket {record['dnr']}"
+    files["documentation/om-paketet.txt"] = DOCUMENTATION.format(
+        dnr=record["dnr"], line="=" * (len(title) + 8), created=created, version=version).encode()
     files["metadata/descriptive/registration.json"] = json.dumps(record, ensure_ascii=False, indent=2).encode()
-    files["metadata/preservation/premis.xml"] = _premis(events, objid)
-    for schema in ("mets.xsd", "xlink.xsd"):
+    files["metadata/preservation/premis.xml"] = _events(events, objid)
+    for schema in SCHEMA_FILES:
         files[f"schemas/{schema}"] = (SCHEMAS / schema).read_bytes()
 
-    root = _mets(objid, f"{record['dnr']}: {record.get('description') or ''}".strip(), created, agent)
+    root = _mets(objid, f"{record['dnr']}: {record.get('description') or ''}".strip(), created, version, submitter)
     dmd = etree.SubElement(root, _m("dmdSec"), ID="dmd-registration", CREATED=created, STATUS="CURRENT")
-    amd = etree.SubElement(root, _m("amdSec"), ID="amd")
-    digiprov = etree.SubElement(amd, _m("digiprovMD"), ID="digiprov-premis", STATUS="CURRENT")
-    for parent, path, mdtype, extra in ((dmd, "metadata/descriptive/registration.json", "OTHER", {"OTHERMDTYPE": "KANSLI-REGISTRATION"}),
-                                        (digiprov, "metadata/preservation/premis.xml", "PREMIS", {})):
-        data = files[path]
-        etree.SubElement(parent, _m("mdRef"), {f"{{{XLINK}}}type": "simple", f"{{{XLINK}}}href": path, "LOCTYPE": "URL",
-                                              "MDTYPE": mdtype, "MIMETYPE": MIMETYPES[Path(path).suffix],
-                                              "SIZE": str(len(data)), "CREATED": created,
-                                              "CHECKSUM": hashlib.sha256(data).hexdigest(), "CHECKSUMTYPE": "SHA-256",
-                                              **extra})
+    _md_ref(dmd, "registration", "metadata/descriptive/registration.json",
+            files["metadata/descriptive/registration.json"], created, "OTHER", OTHERMDTYPE="KANSLI-REGISTRATION")
+    digiprov = etree.SubElement(etree.SubElement(root, _m("amdSec"), ID="amd"), _m("digiprovMD"),
+                                ID="digiprov-premis", STATUS="CURRENT")
+    _md_ref(digiprov, "premis", "metadata/preservation/premis.xml", files["metadata/preservation/premis.xml"],
+            created, "PREMIS")
     file_sec = etree.SubElement(root, _m("fileSec"), ID="fileSec")
-    schemas = etree.SubElement(file_sec, _m("fileGrp"), ID="fg-schemas", USE="Schemas")
-    for number, schema in enumerate(("mets.xsd", "xlink.xsd"), start=1):
+    _file_element(_file_group(file_sec, "fg-documentation", "Documentation"), "documentation-1",
+                  "documentation/om-paketet.txt", files["documentation/om-paketet.txt"], created)
+    schemas = _file_group(file_sec, "fg-schemas", "Schemas")
+    for number, schema in enumerate(SCHEMA_FILES, start=1):
         _file_element(schemas, f"schema-{number}", f"schemas/{schema}", files[f"schemas/{schema}"], created)
-    reps = etree.SubElement(file_sec, _m("fileGrp"), ID="fg-rep1", USE="Representations/rep1")
-    _file_element(reps, "rep1-mets", "representations/rep1/METS.xml", files["representations/rep1/METS.xml"], created)
+    _file_element(_file_group(file_sec, "fg-rep1", "Representations/rep1"), "rep1-mets",
+                  "representations/rep1/METS.xml", files["representations/rep1/METS.xml"], created)
+
     top = etree.SubElement(etree.SubElement(root, _m("structMap"), ID="sm", TYPE="PHYSICAL", LABEL="CSIP"),
                            _m("div"), ID="div-root", LABEL=objid)
     etree.SubElement(top, _m("div"), ID="div-metadata", LABEL="Metadata", DMDID="dmd-registration", ADMID="digiprov-premis")
-    etree.SubElement(etree.SubElement(top, _m("div"), ID="div-schemas", LABEL="Schemas"), _m("fptr"), FILEID="schema-1")
-    etree.SubElement(etree.SubElement(top, _m("div"), ID="div-rep1-root", LABEL="Representations/rep1"),
-                     _m("mptr"), {f"{{{XLINK}}}type": "simple", f"{{{XLINK}}}href": "representations/rep1/METS.xml",
-                                  "LOCTYPE": "URL"})
+    for label, group in (("Documentation", "fg-documentation"), ("Schemas", "fg-schemas")):
+        etree.SubElement(etree.SubElement(top, _m("div"), ID=f"div-{label.lower()}", LABEL=label), _m("fptr"), FILEID=group)
+    representations = etree.SubElement(top, _m("div"), ID="div-representations", LABEL="Representations")
+    etree.SubElement(representations, _m("fptr"), FILEID="fg-rep1")
+    rep_div = etree.SubElement(representations, _m("div"), ID="div-rep1-root", LABEL="Representations/rep1")
+    etree.SubElement(rep_div, _m("mptr"), {f"{{{XLINK}}}type": "simple", f"{{{XLINK}}}title": "fg-rep1",
+                                           f"{{{XLINK}}}href": "representations/rep1/METS.xml", "LOCTYPE": "URL"})
     files["METS.xml"] = _xml(root)
 
     out = io.BytesIO()

@@ -96,6 +96,9 @@ class Settings:
     retention: dict[str, int | None] = field(default_factory=lambda: dict(RETENTION))
     #: Registration numbers read "PREFIX YEAR/NNNNN".
     dnr_prefix: str = "KAN"
+    #: The organisation named as submitter in archive packages, and its organisationsnummer if any.
+    organisation: str = "Kansli"
+    organisation_id: str | None = None
     #: Agency → the plan's areas its agreement cites; None means the built-in mapping.
     agency_areas: dict[str, tuple[str, ...]] | None = None
 
@@ -141,6 +144,9 @@ def load(**overrides: object) -> Settings:
     )
     if prefix := os.environ.get("KANSLI_DNR_PREFIX"):
         values["dnr_prefix"] = prefix.strip()
+    if name := os.environ.get("KANSLI_ORGANISATION", "").strip():
+        values["organisation"] = name
+    values["organisation_id"] = os.environ.get("KANSLI_ORGANISATION_ID", "").strip() or None
     if raw := os.environ.get("KANSLI_RETENTION"):
         values["retention"] = _retention(raw)
     if raw := os.environ.get("KANSLI_AGENCY_AREAS"):

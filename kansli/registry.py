@@ -258,8 +258,12 @@ def _software() -> dict[str, str]:
     return {name: version(name) for name in ("kansli", "docxtpl", "python-docx", "pdfplumber")}
 
 
-def archive(session: Session, store: Store, registration: Registration) -> Registration:
-    """Freeze a registration into an archive package; archived material is read-only from then on."""
+def archive(session: Session, store: Store, registration: Registration, submitter: tuple[str, str | None]
+            ) -> Registration:
+    """Freeze a registration into an archive package; archived material is read-only from then on.
+
+    ``submitter`` (name, organisationsnummer or None) is who the package says hands it to the archive.
+    """
     if registration.status == "archived":
         raise RegistryError(409, f"{registration.dnr} är redan arkiverat och kan inte ändras.")
     if registration.status == "disposed":
@@ -287,7 +291,7 @@ def archive(session: Session, store: Store, registration: Registration) -> Regis
     events += [{"type": "registration", "at": registration.created_at.isoformat(), "detail": f"Registrerad som {registration.dnr}"},
                {"type": "transfer", "at": now.isoformat(), "detail": "Arkiverad i paket enligt FGS Paketstruktur 2.0"}]
     record = {**as_dict(registration), "fields": fields, "templates": templates, "software": _software()}
-    package, listing = build_package(record, data_files, events)
+    package, listing = build_package(record, data_files, events, submitter)
     registration.package_sha256 = store.put(package)
     registration.status, registration.archived_at = "archived", now
     registration.files = [ArchivedFile(path=path, sha256=sha, size=size) for path, sha, size in listing]

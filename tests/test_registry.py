@@ -8,14 +8,16 @@ import subprocess
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from pathlib import Path
 from typing import Any, Callable
 
 from lxml import etree
 from sqlalchemy import text
 
+import eark
 from conftest import KANSLI
 from kansli import db, registry
-from kansli.archive import mets_schema
+from kansli.archive import build_package, mets_schema
 from kansli.documents import add_upload
 from kansli.storage import Store
 from pdfs import plan_pdf
@@ -108,7 +110,7 @@ def test_search_finds_by_number_party_and_description_newest_first(client: Any, 
     assert search(f"{YEAR}/00002") == [second["dnr"]]
 
 
-def test_archiving_freezes_a_valid_package(client: Any, auth: Auth, settings: Any) -> None:
+def test_archiving_freezes_a_valid_package(client: Any, auth: Auth, settings: Any, tmp_path: Path) -> None:
     output_id = ready_output(client, auth, settings)
     dnr = client.post("/api/registry", headers=auth("registrar"), json={"output_id": output_id}).json["dnr"]
     assert client.post(f"/api/registry/{dnr}/archive", headers=auth("clerk")).status_code == 403
@@ -138,6 +140,11 @@ def test_archiving_freezes_a_valid_package(client: Any, auth: Auth, settings: An
             assert hashlib.sha256(archive.read(base + href)).hexdigest() == element.get("CHECKSUM"), href
     assert dnr in archive.read(root + "metadata/descriptive/registration.json").decode()
     assert b"<eventType>registration</eventType>" in archive.read(root + "metadata/preservation/premis.xml")
+    objects = archive.read(root + "representations/rep1/metadata/preservation/premis.xml").decode()
+    assert "Kansli, mall agreement.docx (SHA-256 " in objects and "<agentName>docxtpl</agentName>" in objects
+    (tmp_path / "package.zip").write_bytes(package.data)
+    assert eark.problems(tmp_path / "package.zip") == []
+    assert eark.warnings(tmp_path / "package.zip") == []
 
 
 def test_archived_documents_cannot_be_changed(client: Any, auth: Auth, settings: Any) -> None:
@@ -279,14 +286,44 @@ def test_decisions_are_kept_for_good(client: Any, auth: Auth, settings: Any) -> 
     assert response.status_code == 409 and "ska bevaras" in response.json["error"]["message"]
 
 
-def test_an_archived_upload_carries_a_pdfa_rendering(client: Any, auth: Auth, settings: Any) -> None:
+def test_an_archived_upload_carries_a_pdfa_rendering(client: Any, auth: Auth, settings: Any, tmp_path: Path) -> None:
     doc_id = extracted(client, auth, settings)
     dnr = client.post("/api/registry", headers=auth("registrar"), json={"document_id": doc_id}).json["dnr"]
     client.post(f"/api/registry/{dnr}/archive", headers=auth("registrar"))
-    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/api/registry/{dnr}/package", headers=auth("clerk")).data))
+    package = client.get(f"/api/registry/{dnr}/package", headers=auth("clerk")).data
+    (tmp_path / "package.zip").write_bytes(package)
+    assert eark.problems(tmp_path / "package.zip") == []
+    archive = zipfile.ZipFile(io.BytesIO(package))
     data = {n.rsplit("/", 1)[1]: archive.read(n) for n in archive.namelist() if "/data/" in n}
     assert sorted(data) == ["plan-pdfa.pdf", "plan.pdf"]
     assert data["plan.pdf"] == plan_pdf()
     assert re.search(rb"pdfaid:part='?>?2", data["plan-pdfa.pdf"])
     premis = archive.read(f"kansli-kan-{YEAR}-00001/metadata/preservation/premis.xml").decode()
     assert "PDF/A-2b framställd ur originalet" in premis
+
+
+def _with_mets(package: bytes, change: Callable[[bytes], bytes], path: Path) -> Path:
+    """The package with its root METS.xml changed by ``change``, written to ``path``."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    with zipfile.ZipFile(path, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            target.writestr(name, change(data) if name.count("/") == 1 and name.endswith("/METS.xml") else data)
+    return path
+
+
+def test_the_validators_sip14_rule_cannot_be_met_together_with_csip16(tmp_path: Path) -> None:
+    """Why eark.problems() sets SIP14 aside: eark-validator 1.1.3 contradicts itself there."""
+    record = {"dnr": "KAN 2026/00001", "description": "Plan", "software": {"kansli": "0.1.0"}}
+    package, _ = build_package(record, [("plan.pdf", b"%PDF-1.4 plan")], [], ("Botkyrka kommun", None))
+    as_built = eark.report(_with_mets(package, lambda m: m, tmp_path / "as-built.zip"))
+    assert [(rule, eark.validator_defect(rule, where)) for rule, where, _ in as_built] == [("SIP14", True)]
+
+    plain = _with_mets(package, lambda m: m.replace(b'csip:NOTETYPE="SOFTWARE VERSION"',
+                                                    b'csip:NOTETYPE="SOFTWARE VERSION" NOTETYPE="IDENTIFICATIONCODE"'),
+                       tmp_path / "plain-notetype.zip")
+    assert any("attribute 'NOTETYPE' is not allowed" in message for _, _, message in eark.report(plain))
+
+    without = _with_mets(package, lambda m: re.sub(rb'\s*<note csip:NOTETYPE="SOFTWARE VERSION">[^<]*</note>', b"", m),
+                         tmp_path / "no-note.zip")
+    assert {"CSIP15", "CSIP16"} <= {rule for rule, _, _ in eark.report(without)}

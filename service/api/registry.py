@@ -44,7 +44,7 @@ def archive_dnr(dnr: str) -> Registration:
     session = get_session()
     registration = get_registration(dnr)
     try:
-        registry.archive(session, get_store(), registration)
+        registry.archive(session, get_store(), registration, (settings().organisation, settings().organisation_id))
         session.commit()
     except BaseException:
         session.rollback()

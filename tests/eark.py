@@ -1,0 +1,89 @@
+"""eark-validator (the E-ARK reference validator), run without internet.
+
+When eark-validator 1.1.3 is imported it reads four DILCIS vocabularies from
+https://earkcsip.dilcis.eu/schema/ with urlopen. The same files ship inside the validator
+(eark_validator/ipxml/resources/vocabs/), and this machine reaches no internet beyond the package
+registries, so a urllib handler answers exactly those addresses from the validator's own copies.
+Everything else about the validator — its schemas, its Schematron rules, its checks of structure
+and checksums — runs unchanged.
+"""
+from __future__ import annotations
+
+import email.message
+import importlib.util
+import urllib.request
+import urllib.response
+from pathlib import Path
+from typing import Any
+
+VOCABULARY_HOST = "earkcsip.dilcis.eu"
+
+
+def _vocabularies() -> Path:
+    spec = importlib.util.find_spec("eark_validator")
+    assert spec is not None and spec.submodule_search_locations, "eark-validator is not installed"
+    return Path(list(spec.submodule_search_locations)[0]) / "ipxml" / "resources" / "vocabs"
+
+
+class _BundledVocabularies(urllib.request.BaseHandler):
+    """Serves https://earkcsip.dilcis.eu/schema/<name>.xml from the validator's package."""
+
+    handler_order = 100  # before the real HTTPS handler
+
+    def https_open(self, request: urllib.request.Request) -> Any:
+        if request.host != VOCABULARY_HOST:
+            return None  # not ours: the next handler decides
+        name = request.selector.rsplit("/", 1)[-1]
+        path = _vocabularies() / name
+        if not path.is_file():
+            raise urllib.error.URLError(f"{name} is not among eark-validator's bundled vocabularies")
+        headers = email.message.Message()
+        headers["Content-Type"] = "application/xml"
+        response = urllib.response.addinfourl(path.open("rb"), headers, request.full_url, 200)
+        response.msg = "OK"  # read by urllib's error processor
+        return response
+
+
+urllib.request.install_opener(urllib.request.build_opener(_BundledVocabularies))
+
+from eark_validator.model.validation_report import Severity  # noqa: E402  (needs the opener)
+from eark_validator.packages import PackageValidator  # noqa: E402
+
+
+# eark-validator 1.1.3's rule SIP14 matches the note of *every* CREATOR agent and asks it for a NOTETYPE
+# attribute without namespace. E-ARK SIP 2.1 means the archival creator's note and csip:NOTETYPE; the
+# software agent that CSIP10-16 make mandatory is also a CREATOR whose note must carry
+# csip:NOTETYPE="SOFTWARE VERSION", and METS allows no plain NOTETYPE. So no package that meets CSIP16
+# and the METS schema can meet the validator's SIP14; test_registry shows both sides of that.
+SOFTWARE_AGENT_NOTE = "/mets:mets/mets:metsHdr/mets:agent[@ROLE = 'CREATOR']/mets:note"
+
+
+def report(package: Path) -> list[tuple[str, str, str]]:
+    """(rule, location, message) of every error eark-validator finds in a package (E-ARK CSIP/SIP 2.1)."""
+    result = PackageValidator(package).validation_report
+    found = [(m.rule_id or "", m.location or "", m.message) for m in result.structure.messages
+             if m.severity == Severity.ERROR]
+    if result.metadata is None:
+        return found or [("structure", "", str(result.structure.status))]
+    for results in (result.metadata.schema_results, result.metadata.schematron_results):
+        found += [(m.rule_id or "", m.location or "", m.message) for m in results.messages
+                  if m.severity == Severity.ERROR]
+    return found
+
+
+def validator_defect(rule: str, location: str) -> bool:
+    return rule == "SIP14" and location.startswith(SOFTWARE_AGENT_NOTE)
+
+
+def problems(package: Path) -> list[str]:
+    """The errors eark-validator finds, but for its SIP14 defect on the software agent's note."""
+    return [f"{rule} at {location}: {message}" for rule, location, message in report(package)
+            if not validator_defect(rule, location)]
+
+
+def warnings(package: Path) -> list[str]:
+    """What eark-validator warns about (the SHOULD rules of the specifications)."""
+    result = PackageValidator(package).validation_report
+    results = [] if result.metadata is None else result.metadata.schematron_results.messages
+    return [f"{m.rule_id}: {m.message}" for m in [*result.structure.messages, *results]
+            if m.severity == Severity.WARNING]
