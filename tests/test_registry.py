@@ -140,6 +140,8 @@ def test_archiving_freezes_a_valid_package(client: Any, auth: Auth, settings: An
             assert hashlib.sha256(archive.read(base + href)).hexdigest() == element.get("CHECKSUM"), href
     assert dnr in archive.read(root + "metadata/descriptive/registration.json").decode()
     assert b"<eventType>registration</eventType>" in archive.read(root + "metadata/preservation/premis.xml")
+    submitter = etree.fromstring(archive.read(root + "METS.xml")).find(".//{*}agent[@OTHERROLE='SUBMITTER']")
+    assert submitter.findtext("{*}name") == settings.organisation == "Kansli"
     objects = archive.read(root + "representations/rep1/metadata/preservation/premis.xml").decode()
     assert "Kansli, mall agreement.docx (SHA-256 " in objects and "<agentName>docxtpl</agentName>" in objects
     (tmp_path / "package.zip").write_bytes(package.data)
@@ -327,3 +329,18 @@ def test_the_validators_sip14_rule_cannot_be_met_together_with_csip16(tmp_path: 
     without = _with_mets(package, lambda m: re.sub(rb'\s*<note csip:NOTETYPE="SOFTWARE VERSION">[^<]*</note>', b"", m),
                          tmp_path / "no-note.zip")
     assert {"CSIP15", "CSIP16"} <= {rule for rule, _, _ in eark.report(without)}
+
+
+def test_the_submitting_organisation_is_configurable(make_settings: Callable[..., Any], database_url: str) -> None:
+    settings = make_settings(database_url, KANSLI_ORGANISATION="Botkyrka kommun", KANSLI_ORGANISATION_ID="212000-0159")
+    assert (settings.organisation, settings.organisation_id) == ("Botkyrka kommun", "212000-0159")
+    with db.session_scope(settings.database_url) as session:
+        store = Store(settings.files_dir)
+        doc, _ = add_upload(session, store, plan_pdf(filler_pages=0), "plan.pdf", None)
+        registration = registry.register(session, "KAN", document_id=doc.id)
+        registry.archive(session, store, registration, (settings.organisation, settings.organisation_id))
+        package = zipfile.ZipFile(io.BytesIO(store.get(registration.package_sha256)))
+    mets = etree.fromstring(package.read(f"kansli-kan-{YEAR}-00001/METS.xml"))
+    submitter = mets.find(".//{*}agent[@OTHERROLE='SUBMITTER']")
+    assert submitter.findtext("{*}name") == "Botkyrka kommun"
+    assert submitter.findtext("{*}note") == "212000-0159"
