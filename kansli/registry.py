@@ -255,7 +255,7 @@ def archived_registration_of_document(session: Session, document_id: int) -> Reg
 def _software() -> dict[str, str]:
     from importlib.metadata import version
 
-    return {name: version(name) for name in ("kansli", "docxtpl", "python-docx", "pdfplumber")}
+    return {name: version(name) for name in ("kansli", "docxtpl", "python-docx", "pdfplumber", "pypdfium2")}
 
 
 def archive(session: Session, store: Store, registration: Registration, submitter: tuple[str, str | None]

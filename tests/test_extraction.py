@@ -152,3 +152,35 @@ def test_a_read_past_its_deadline_is_refused_as_timeout() -> None:
     with pytest.raises(Refusal) as caught:
         extract(plan_pdf(filler_pages=5), deadline=time.monotonic())
     assert caught.value.code == "timeout" and "för lång tid" in caught.value.message
+
+
+@pytest.mark.parametrize("layout", ["cover", "columns"])
+def test_the_pdfium_text_layer_reads_as_pdfplumber_does(layout: str) -> None:
+    """textlayer gives pdfplumber's algorithms PDFium's characters and lines: the words, lines of text,
+    and tables must come out as from pdfplumber's own (pdfminer's) reading of the page."""
+    import io
+    import random
+
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    from corpus import plan_reportlab, plan_truth
+    from kansli.extraction.textlayer import read_page
+
+    rng = random.Random(7)
+    data = plan_reportlab(plan_truth(rng), rng, layout)
+    document = pdfium.PdfDocument(data)
+    tables = 0
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for index, theirs in enumerate(pdf.pages):
+            ours = read_page(document, index)
+            words, their_words = ours.extract_words(), theirs.extract_words()
+            assert [w["text"] for w in words] == [w["text"] for w in their_words]
+            assert all(abs(a[k] - b[k]) < 1 for a, b in zip(words, their_words) for k in ("x0", "x1", "top", "bottom"))
+            assert [line["text"] for line in ours.extract_text_lines()] == \
+                [line["text"] for line in theirs.extract_text_lines()]
+            assert [t.extract() for t in ours.find_tables()] == [t.extract() for t in theirs.find_tables()]
+            tables += len(theirs.find_tables())
+            assert ours.search("stadsdelsplan")[0]["x0"] == pytest.approx(theirs.search("stadsdelsplan")[0]["x0"], abs=1)
+    document.close()
+    assert tables >= 2  # the indicator tables (and the cover table) were compared, not skipped

@@ -181,6 +181,7 @@ def test_hostile_values_in_a_decision_come_out_literally(tmp_path: Path) -> None
 @pytest.fixture
 def resident_office(tmp_path: Path):  # noqa: ANN201 - yields the XML-RPC port
     """A real unoserver with its own profile, as ``kansli serve`` starts one per worker."""
+    import contextlib
     import os
     import signal
     import xmlrpc.client
@@ -206,10 +207,11 @@ def resident_office(tmp_path: Path):  # noqa: ANN201 - yields the XML-RPC port
         yield port
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):  # whatever of LibreOffice outlived unoserver (oosplash can)
             os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 def test_a_resident_libreoffice_converts_warm(resident_office: int, tmp_path: Path) -> None:

@@ -1,36 +1,31 @@
 """Reading a PDF's text layer, page by page, behind the preflight checks of the contract.
 
-Pages are closed as soon as they are read: pdfplumber keeps every parsed page otherwise, and a long
-plan then takes gigabytes.
+PDFium reads the characters and ruling lines (:mod:`.textlayer`); pdfplumber's algorithms turn them
+into words, lines, columns and tables. Only one page is held at a time.
 """
 from __future__ import annotations
 
-import io
 import logging
 import re
 import time
-import struct
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFException
-from pdfminer.psparser import PSException
-from pdfplumber.utils.exceptions import PdfminerException
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from .refusal import Refusal
+from .textlayer import Page, read_page
 
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int], None]
-#: What broken PDFs make pdfminer raise. Deliberately not ``Exception``: a job's time limit arrives as an
-#: exception too, and must stop the read rather than be taken for a bad page.
-PARSE_ERRORS = (PSException, PDFException, PdfminerException, ValueError, KeyError, TypeError, AttributeError,
-                IndexError, ZeroDivisionError, AssertionError, RecursionError, OverflowError, struct.error,
-                zlib.error)
+#: What a broken page makes PDFium or the layout algorithms raise. Deliberately not ``Exception``: a job's
+#: time limit arrives as an exception too, and must stop the read rather than be taken for a bad page.
+PARSE_ERRORS = (pdfium.PdfiumError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+                ZeroDivisionError, AssertionError, RecursionError, OverflowError)
+PASSWORD_ERRORS = (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY)
 
 # Glyphs without a Unicode mapping come out as "(cid:N)", and Word's Symbol-font bullets as private-use
 # characters; at a line start they are almost always bullets.
@@ -46,7 +41,7 @@ def _tidy(text: str) -> str:
     return _PAGE_NUMBER.sub("", _CID.sub("", _CID_BULLET.sub("• ", text)))
 
 
-def _columns(page: pdfplumber.page.Page) -> tuple[float, float] | None:
+def _columns(page: Page) -> tuple[float, float] | None:
     """(header bottom, gutter x) when the page is set in two columns under a full-width head, else None."""
     words = page.extract_words()
     if len(words) < 60:
@@ -67,7 +62,7 @@ def _columns(page: pdfplumber.page.Page) -> tuple[float, float] | None:
     return header, gutter
 
 
-def page_tables(page: pdfplumber.page.Page, columns: tuple[float, float] | None) -> list[list[list[str | None]]]:
+def page_tables(page: Page, columns: tuple[float, float] | None) -> list[list[list[str | None]]]:
     """The page's tables in reading order (on a two-column page, the left column's before the right's)."""
     found = page.find_tables()
     if columns:
@@ -76,7 +71,7 @@ def page_tables(page: pdfplumber.page.Page, columns: tuple[float, float] | None)
     return [t.extract() for t in found]
 
 
-def page_text(page: pdfplumber.page.Page, columns: tuple[float, float] | None) -> str:
+def page_text(page: Page, columns: tuple[float, float] | None) -> str:
     """The page's text in reading order: a two-column page's head, then its left, then its right column."""
     if columns:
         header, gutter = columns
@@ -87,9 +82,9 @@ def page_text(page: pdfplumber.page.Page, columns: tuple[float, float] | None) -
     return _region_text(page)
 
 
-def _region_text(page: pdfplumber.page.Page) -> str:
+def _region_text(page: Page) -> str:
     """The region's lines, with a blank line where the vertical gap shows a new paragraph."""
-    lines = page.extract_text_lines(return_chars=False)
+    lines = page.extract_text_lines()
     if not lines:
         return ""
     steps = sorted(b["top"] - a["top"] for a, b in zip(lines, lines[1:]) if b["top"] > a["top"])
@@ -135,15 +130,6 @@ def preflight(data: bytes, max_bytes: int | None = None) -> None:
         raise Refusal("not_pdf")
 
 
-def _is_password_error(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, (PDFPasswordIncorrect, PDFEncryptionError)):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
 def read(
     data: bytes,
     *,
@@ -156,19 +142,11 @@ def read(
     """The pages' text and tables; ``deadline`` (a ``time.monotonic()`` value) stops a long read between pages."""
     preflight(data, max_bytes)
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except PdfminerException as exc:
-        if _is_password_error(exc) or b"/Encrypt" in data:
-            raise Refusal("encrypted") from exc
-        raise Refusal("corrupt") from exc
-    except PARSE_ERRORS as exc:  # pdfminer raises many unrelated types on broken files
-        log.info("unreadable PDF: %r", exc)
-        raise Refusal("corrupt") from exc
-    with pdf:
-        try:
-            count = len(pdf.pages)
-        except PARSE_ERRORS as exc:
-            raise Refusal("corrupt") from exc
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise Refusal("encrypted" if exc.err_code in PASSWORD_ERRORS else "corrupt") from exc
+    try:
+        count = len(pdf)
         if count == 0:
             raise Refusal("empty")
         if count > max_pages:
@@ -179,8 +157,9 @@ def read(
             )
         texts: list[str] = []
         tables: list[list[list[list[str | None]]]] = []
-        for number, page in enumerate(pdf.pages, start=1):
+        for number in range(1, count + 1):
             try:
+                page = read_page(pdf, number - 1)
                 columns = _columns(page)
                 texts.append(page_text(page, columns))
                 tables.append(page_tables(page, columns) if with_tables else [])
@@ -188,12 +167,12 @@ def read(
                 log.info("page %d unreadable: %r", number, exc)
                 texts.append("")
                 tables.append([])
-            finally:
-                page.close()
             if on_progress:
                 on_progress(number, count)
             if deadline is not None and time.monotonic() > deadline and number < count:
                 raise Refusal("timeout")
+    finally:
+        pdf.close()
     if not any(t.strip() for t in texts):
         raise Refusal("no_text")
     return PdfText(pages=count, texts=texts, tables=tables)

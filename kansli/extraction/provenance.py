@@ -6,13 +6,13 @@ in words, say) is tried in its other spellings; one still not found gets None.
 """
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 
-import pdfplumber
+import pypdfium2 as pdfium
 
 from .normalize import MONTHS
+from .textlayer import Page, read_page
 
 Box = dict[str, Any]
 
@@ -34,23 +34,21 @@ def _pattern(value: Any) -> str | None:
 class Locator:
     def __init__(self, data: bytes, texts: list[str]) -> None:
         self.data, self.texts = data, texts
-        self._pdf: pdfplumber.PDF | None = None
-        self._pages: dict[int, Any] = {}
+        self._pdf: pdfium.PdfDocument | None = None
+        self._pages: dict[int, Page] = {}
 
     def __enter__(self) -> "Locator":
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for page in self._pages.values():
-            page.close()
         if self._pdf:
             self._pdf.close()
 
-    def _page(self, number: int) -> Any:
+    def _page(self, number: int) -> Page:
         if self._pdf is None:
-            self._pdf = pdfplumber.open(io.BytesIO(self.data))
+            self._pdf = pdfium.PdfDocument(self.data)
         if number not in self._pages:
-            self._pages[number] = self._pdf.pages[number - 1]
+            self._pages[number] = read_page(self._pdf, number - 1)
         return self._pages[number]
 
     def find(self, value: Any) -> Box | None:
@@ -67,7 +65,7 @@ class Locator:
             if not re.search(pattern, text, re.IGNORECASE):
                 continue
             try:
-                hits = self._page(number).search(pattern, regex=True, case=False)
+                hits = self._page(number).search(pattern)
             except Exception:  # noqa: BLE001 - a page that cannot be searched has no box to give
                 hits = []
             if hits:
