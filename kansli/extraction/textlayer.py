@@ -135,40 +135,52 @@ def _edges(page: pdfium.PdfPage, height: float) -> list[Obj]:
     return edges
 
 
-def _descent(textpage: pdfium.PdfTextPage, index: int, size: float, cache: dict[tuple[int, float], float]) -> float:
-    """The font's descent at ``size`` (negative: below the baseline), as the font itself declares it."""
-    font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(textpage.raw, index))
-    key = (ctypes.cast(font, ctypes.c_void_p).value or 0, size)
-    if key not in cache:
-        descent = ctypes.c_float()
-        cache[key] = descent.value if font and pdfium_c.FPDFFont_GetDescent(font, size, ctypes.byref(descent)) else 0.0
-    return cache[key]
+def _line(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float, bool] | None:
+    """(bottom, top, font size, upright) of the characters a text object shows, from its first one.
+
+    pdfminer's box, which pdfplumber's tolerances are tuned to, starts at the font's declared descent
+    and rises one font size; PDFium's loose box rises by the font's ascent instead. All characters of
+    one text object share a font, a size and a baseline, so this is asked once per object.
+    """
+    raw = textpage.raw
+    size = pdfium_c.FPDFText_GetFontSize(raw, index)
+    upright = abs(math.sin(pdfium_c.FPDFText_GetCharAngle(raw, index))) < 0.1
+    x, y, descent = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
+    font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(raw, index))
+    if not (upright and font and pdfium_c.FPDFText_GetCharOrigin(raw, index, ctypes.byref(x), ctypes.byref(y))
+            and pdfium_c.FPDFFont_GetDescent(font, size, ctypes.byref(descent))):
+        return None
+    return y.value + descent.value, y.value + descent.value + size, size, upright
 
 
 def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Obj]:
     """PDFium's characters as pdfplumber's char dicts; the spaces and line ends PDFium adds are left out."""
     raw = textpage.raw
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count)
+    if len(text) != count:  # characters beyond the BMP: the string and the indices part ways
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
     box = pdfium_c.FS_RECTF()
-    x, y = ctypes.c_double(), ctypes.c_double()
-    descents: dict[tuple[int, float], float] = {}
+    address = ctypes.c_void_p.from_buffer
+    current, line = None, None
     chars = []
-    for index in range(textpage.count_chars()):
-        if pdfium_c.FPDFText_IsGenerated(raw, index) == 1:
+    for index in range(count):
+        char = text[index]
+        if char in "\r\n\ufffe" or pdfium_c.FPDFText_IsGenerated(raw, index) == 1 \
+                or not pdfium_c.FPDFText_GetLooseCharBox(raw, index, box):
             continue
-        code = pdfium_c.FPDFText_GetUnicode(raw, index)
-        if code in (0x0D, 0x0A, 0xFFFE) or not pdfium_c.FPDFText_GetLooseCharBox(raw, index, box):
-            continue
-        text = f"(cid:{code})" if pdfium_c.FPDFText_HasUnicodeMapError(raw, index) == 1 else chr(code)
-        size = pdfium_c.FPDFText_GetFontSize(raw, index)
-        upright = abs(math.sin(pdfium_c.FPDFText_GetCharAngle(raw, index))) < 0.1
-        y0, y1 = box.bottom, box.top
-        if upright and pdfium_c.FPDFText_GetCharOrigin(raw, index, ctypes.byref(x), ctypes.byref(y)):
-            # pdfminer's box, which pdfplumber's tolerances are tuned to, starts at the font's declared
-            # descent and rises one font size; PDFium's loose box rises by the font's ascent instead.
-            y0 = y.value + _descent(textpage, index, size, descents)
-            y1 = y0 + size
+        if pdfium_c.FPDFText_HasUnicodeMapError(raw, index) == 1:
+            char = f"(cid:{ord(char)})"
+        obj = address(pdfium_c.FPDFText_GetTextObject(raw, index)).value
+        if obj != current:
+            current, line = obj, _line(textpage, index)
+        if line:
+            y0, y1, size, upright = line
+        else:  # no font metrics to go by (or turned text): PDFium's own box
+            y0, y1, size = box.bottom, box.top, pdfium_c.FPDFText_GetFontSize(raw, index)
+            upright = abs(math.sin(pdfium_c.FPDFText_GetCharAngle(raw, index))) < 0.1
         top, bottom = height - y1, height - y0
-        chars.append({"object_type": "char", "text": text, "x0": box.left, "x1": box.right, "top": top,
+        chars.append({"object_type": "char", "text": char, "x0": box.left, "x1": box.right, "top": top,
                       "bottom": bottom, "doctop": top, "y0": y0, "y1": y1, "width": box.right - box.left,
                       "height": bottom - top, "size": size, "upright": upright})
     return chars
