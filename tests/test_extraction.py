@@ -184,3 +184,41 @@ def test_the_pdfium_text_layer_reads_as_pdfplumber_does(layout: str) -> None:
             assert ours.search("stadsdelsplan")[0]["x0"] == pytest.approx(theirs.search("stadsdelsplan")[0]["x0"], abs=1)
     document.close()
     assert tables >= 2  # the indicator tables (and the cover table) were compared, not skipped
+
+
+def test_ruling_lines_drawn_inside_moved_forms_are_found_where_they_stand() -> None:
+    """A table drawn in nested form XObjects placed with a translation: PDFium gives a form's objects in
+    the form's own coordinates, and the text layer must carry them onto the page as pdfplumber does."""
+    import io
+
+    import pdfplumber
+    import pypdfium2 as pdfium
+    from reportlab.pdfgen import canvas
+
+    from kansli.extraction.textlayer import read_page
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out)
+    pdf.beginForm("rows")  # a form inside a form: each level's matrix counts once
+    for y in (0, 20, 40):
+        pdf.line(0, y, 160, y)
+    pdf.endForm()
+    pdf.beginForm("grid")
+    for x in (0, 80, 160):
+        pdf.line(x, 0, x, 40)
+    pdf.doForm("rows")
+    pdf.endForm()
+    pdf.saveState()
+    pdf.translate(100, 500)
+    pdf.doForm("grid")
+    pdf.restoreState()
+    for text, x, y in (("Basår", 105, 525), ("2007", 185, 525), ("Mål", 105, 505), ("2011", 185, 505)):
+        pdf.drawString(x, y, text)
+    pdf.showPage()
+    pdf.save()
+    data = out.getvalue()
+
+    ours = read_page(pdfium.PdfDocument(data), 0)
+    with pdfplumber.open(io.BytesIO(data)) as plumber:
+        theirs = [t.extract() for t in plumber.pages[0].find_tables()]
+    assert [t.extract() for t in ours.find_tables()] == theirs == [[["Basår", "2007"], ["Mål", "2011"]]]

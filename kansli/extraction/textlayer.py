@@ -21,7 +21,6 @@ from pdfplumber.table import Table, TableFinder, TableSettings
 
 Obj = dict[str, Any]
 Matrix = tuple[float, float, float, float, float, float]
-IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 #: A segment this close to level (or plumb) is a ruling line; a slanted one is drawing, not a table.
 LEVEL = 0.5
 
@@ -122,12 +121,12 @@ def _path_edges(obj: Any, matrix: Matrix, height: float) -> Iterator[Obj]:
 
 def _edges(page: pdfium.PdfPage, height: float) -> list[Obj]:
     edges: list[Obj] = []
-    forms: list[Matrix] = []  # the matrices of the forms the walk is inside, outermost first
+    forms: list[Matrix] = []  # page-space matrices of the forms the walk is inside, outermost first
     for obj in page.get_objects(max_depth=8):
         del forms[obj.level:]
-        matrix = tuple(obj.get_matrix().get())
-        for outer in reversed(forms):
-            matrix = _compose(matrix, outer)
+        matrix: Matrix = tuple(obj.get_matrix().get())  # type: ignore[assignment]
+        if forms:  # inside a form, an object's matrix is relative to the form
+            matrix = _compose(matrix, forms[-1])
         if obj.type == pdfium_c.FPDF_PAGEOBJ_FORM:
             forms.append(matrix)
         elif obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
@@ -135,8 +134,8 @@ def _edges(page: pdfium.PdfPage, height: float) -> list[Obj]:
     return edges
 
 
-def _line(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float, bool] | None:
-    """(bottom, top, font size, upright) of the characters a text object shows, from its first one.
+def _line(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float] | None:
+    """(bottom, top, font size) of the upright characters a text object shows, from its first one.
 
     pdfminer's box, which pdfplumber's tolerances are tuned to, starts at the font's declared descent
     and rises one font size; PDFium's loose box rises by the font's ascent instead. All characters of
@@ -150,7 +149,7 @@ def _line(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float
     if not (upright and font and pdfium_c.FPDFText_GetCharOrigin(raw, index, ctypes.byref(x), ctypes.byref(y))
             and pdfium_c.FPDFFont_GetDescent(font, size, ctypes.byref(descent))):
         return None
-    return y.value + descent.value, y.value + descent.value + size, size, upright
+    return y.value + descent.value, y.value + descent.value + size, size
 
 
 def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Obj]:
@@ -175,7 +174,7 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Obj]:
         if obj != current:
             current, line = obj, _line(textpage, index)
         if line:
-            y0, y1, size, upright = line
+            (y0, y1, size), upright = line, True
         else:  # no font metrics to go by (or turned text): PDFium's own box
             y0, y1, size = box.bottom, box.top, pdfium_c.FPDFText_GetFontSize(raw, index)
             upright = abs(math.sin(pdfium_c.FPDFText_GetCharAngle(raw, index))) < 0.1
