@@ -5,6 +5,7 @@ import io
 import re
 from typing import Any
 
+from pdfs import plan_pdf
 from test_api import extracted, upload
 
 
@@ -76,7 +77,7 @@ def test_review_form_saves_corrections_as_a_new_revision(client: Any, auth: Any,
     token = login(client, "drafter")
     html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert 'value="Botkyrka kommun"' in html and "Förvärvsfrekvens 20–64 år" in html
-    assert re.search(r'Diarienummer <a class="source" href="/api/documents/\d+/file#page=1"', html)  # provenance
+    assert f'Diarienummer</label> <a class="source" href="/documents/{doc_id}/source/reference"' in html  # provenance
     form = {"csrf_token": token, "f-municipality": "Botkyrka kommun", "f-districts": "Alby\nFittja\nHallunda",
             "f-period-start": "2008", "f-period-end": "2010", "f-adopted": "2008-04-24",
             "f-reference": "KS 2008/214", "f-goals-arbete": "Fler ska arbeta",
@@ -191,3 +192,30 @@ def test_clerks_search_the_registry_but_cannot_register(client: Any, auth: Any, 
     assert "Registrera</button>" not in html
     assert client.post("/registry", data={"csrf_token": token, "item": f"document-{doc_id}"}).status_code == 403
     assert client.post("/registry/archive", data={"csrf_token": token, "dnr": "KAN 2026/00001"}).status_code == 403
+
+
+def test_the_source_of_a_value_is_shown_outlined_on_its_page(client: Any, auth: Any, settings: Any) -> None:
+    from PIL import Image
+
+    from kansli.convert import preview_png
+
+    doc_id = extracted(client, auth, settings)
+    login(client, "drafter")
+    html = client.get(f"/documents/{doc_id}/source/reference").get_data(as_text=True)
+    assert "<h1>Diarienummer: sida 1 i plan.pdf</h1>" in html
+    assert f'src="/documents/{doc_id}/source/reference/page.png"' in html
+    assert 'alt="Sida 1 i plan.pdf, med värdet för diarienummer inramat i rött."' in html
+    assert f'href="/documents/{doc_id}#f-reference"' in html
+
+    response = client.get(f"/documents/{doc_id}/source/reference/page.png")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    marked = Image.open(io.BytesIO(response.data)).convert("RGB")
+    bare = Image.open(io.BytesIO(preview_png(plan_pdf(), dpi=100))).convert("RGB")
+    assert marked.size == bare.size
+    box = client.get(f"/api/documents/{doc_id}", headers=auth("clerk")).json["provenance"]["reference"]["bbox"]
+    x0, top, _, bottom = (round(v * 100 / 72) for v in box)
+    assert marked.getpixel((x0 - 2, (top + bottom) // 2)) == (176, 0, 32)  # the frame left of the value
+    assert bare.getpixel((x0 - 2, (top + bottom) // 2)) == (255, 255, 255)
+
+    assert client.get(f"/documents/{doc_id}/source/no_such_field").status_code == 404
+    assert client.get(f"/documents/{doc_id}/source/no_such_field/page.png").status_code == 404

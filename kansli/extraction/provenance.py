@@ -92,3 +92,12 @@ class Locator:
 def locate(data: bytes, texts: list[str], fields: dict[str, Any]) -> dict[str, Any]:
     with Locator(data, texts) as locator:
         return {name: locator.of(value) for name, value in fields.items()}
+
+
+def first_box(provenance: dict[str, Any] | None, field: str) -> Box | None:
+    """Where a field's value (a list's first item, a group's first located value) was read, if known."""
+    found = (provenance or {}).get(field)
+    while isinstance(found, (list, dict)) and "page" not in found:
+        values = found if isinstance(found, list) else list(found.values())
+        found = next((v for v in values if v), None)
+    return found if isinstance(found, dict) else None

@@ -4,12 +4,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from kansli.convert import ConversionError, marked_page_png
 from kansli.documents import ArchivedError, UploadRejected
+from kansli.extraction.provenance import first_box
 from kansli.fields import AREA_LABELS, AREAS, SCHEMAS, FieldError
 from kansli.generation import AREA_HEADINGS
 from kansli.models import AGENCIES, Document, Output
@@ -19,7 +21,7 @@ from service.api.documents import apply_correction, receive_upload
 from service.api.outputs import start_output
 from service.api.representation import KIND_NAMES, OUTPUT_KINDS, document_json, output_json
 from service.auth import page_role
-from service.database import get_or_404, get_session
+from service.database import get_or_404, get_session, get_store
 from service.pages.forms import SPARE_ROWS, fields_from_form
 
 bp = Blueprint("documents", __name__)
@@ -27,7 +29,7 @@ bp = Blueprint("documents", __name__)
 
 @bp.app_context_processor
 def names() -> dict[str, Any]:
-    return {"KIND_NAMES": KIND_NAMES, "OUTPUT_KINDS": OUTPUT_KINDS}
+    return {"KIND_NAMES": KIND_NAMES, "OUTPUT_KINDS": OUTPUT_KINDS, "first_box": first_box}
 
 
 @bp.get("/")
@@ -117,3 +119,34 @@ def history(doc_id: int) -> Any:
     pretty = {r.number: json.dumps(r.fields, ensure_ascii=False, indent=2) for r in doc.revisions}
     return render_template("history.html", doc=doc, pretty=pretty,
                            schema=SCHEMAS.get(doc.kind or "unknown", SCHEMAS["unknown"]))
+
+
+def _source(doc_id: int, field: str) -> tuple[Document, str, dict[str, Any]]:
+    doc = get_or_404(Document, doc_id)
+    schema = SCHEMAS.get(doc.kind or "unknown", SCHEMAS["unknown"])
+    box = first_box(doc.provenance, field)
+    if field not in schema or box is None:
+        abort(404)
+    return doc, schema[field][1], box
+
+
+@bp.get("/documents/<int:doc_id>/source/<field>")
+@login_required
+def source(doc_id: int, field: str) -> Any:
+    """The page a value was read from, with the value outlined, so a drafter can check it at a glance."""
+    doc, label, box = _source(doc_id, field)
+    return render_template("source.html", doc=doc, field=field, label=label, box=box,
+                           data=document_json(doc))
+
+
+@bp.get("/documents/<int:doc_id>/source/<field>/page.png")
+@login_required
+def source_png(doc_id: int, field: str) -> Any:
+    doc, _, box = _source(doc_id, field)
+    try:
+        png = marked_page_png(get_store().get(doc.sha256), box["page"], box.get("bbox"))
+    except ConversionError as exc:
+        return Response(str(exc), 503, mimetype="text/plain")
+    response = Response(png, mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=3600"  # the document's bytes never change
+    return response
