@@ -77,15 +77,16 @@ def test_upload_extract_generate_and_download_in_a_browser(
     page.screenshot(path=str(ARTIFACTS / "documents.png"), full_page=True)
 
     row.locator(".doc-link").click()
-    expect(page.get_by_label("Kommun")).to_have_value("Botkyrka kommun")
+    expect(page.get_by_role("textbox", name="Kommun", exact=True)).to_have_value("Botkyrka kommun")
     assert unlabelled_controls(page) == []
     page.get_by_role("link", name="Kommun: visa var värdet står, sida 1").click()
     expect(page.get_by_role("heading", name="Kommun: sida 1 i botkyrka-plan.pdf")).to_be_visible()
     image = page.get_by_role("img", name=re.compile("med värdet för kommun inramat i rött"))
     expect(image).to_be_visible()
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    expect(image).to_have_js_property("complete", True)
+    expect(image).not_to_have_js_property("naturalWidth", 0)  # loaded, not a broken image
     page.get_by_role("link", name="Tillbaka till fälten").click()
-    page.get_by_label("Stadsdelar").fill("Alby\nFittja\nHallunda")
+    page.get_by_role("textbox", name="Stadsdelar (en per rad)", exact=True).fill("Alby\nFittja\nHallunda")
     page.get_by_role("button", name="Spara rättelser").click()
     expect(page.get_by_role("status").filter(has_text="version 2")).to_be_visible()
 
