@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from lxml import etree
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 import eark
 from conftest import KANSLI
 from kansli import db, registry
 from kansli.archive import build_package, mets_schema
 from kansli.documents import add_upload
+from kansli.models import AuditEntry
 from kansli.storage import Store
 from pdfs import plan_pdf
 from test_api import extracted, upload
@@ -185,9 +186,11 @@ def test_the_audit_trail_records_actions_and_detects_tampering(client: Any, auth
     download = client.get(f"/api/outputs/{output_id}", headers=auth("clerk")).json["files"][0]["url"]
     client.get(download, headers=auth("clerk"))
     dnr = client.post("/api/registry", headers=auth("registrar"), json={"output_id": output_id}).json["dnr"]
-    client.post(f"/api/registry/{dnr}/archive", headers=auth("registrar"))
-    with db.engine_for(settings.database_url).connect() as conn:
-        actions = [tuple(r) for r in conn.execute(text("SELECT actor, action FROM audit_log ORDER BY id"))]
+    package_sha = client.post(f"/api/registry/{dnr}/archive", headers=auth("registrar")).json["package_sha256"]
+    with db.session_scope(settings.database_url) as session:
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        actions = [(e.actor, e.action) for e in entries]
+        assert entries[-1].details == {"package_sha256": package_sha}  # read off the registration once archived
     assert actions == [("clerk", "upload"), ("drafter", "generate"), ("clerk", "download"),
                        ("registrar", "register"), ("registrar", "archive")]
     assert run(settings, "audit", "verify").returncode == 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, jsonify, request, send_file
@@ -40,17 +41,28 @@ def register_from(body: Any) -> Registration:
     return registration
 
 
-def archive_dnr(dnr: str) -> Registration:
+def change(dnr: str, action: str, apply: Callable[[Registration], Any], **details: Any) -> Registration:
+    """Apply a registrar's change to a registration in one transaction, then audit it.
+
+    A detail given as a callable is read off the registration after the change (an archive's checksum).
+    """
     session = get_session()
     registration = get_registration(dnr)
     try:
-        registry.archive(session, get_store(), registration, (settings().organisation, settings().organisation_id))
+        apply(registration)
         session.commit()
     except BaseException:
         session.rollback()
         raise
-    audit.record(settings().database_url, current_user.name, "archive", registration.dnr,
-                 package_sha256=registration.package_sha256)
+    audit.record(settings().database_url, current_user.name, action, registration.dnr,
+                 **{k: v(registration) if callable(v) else v for k, v in details.items()})
+    return registration
+
+
+def archive_dnr(dnr: str) -> Registration:
+    submitter = (settings().organisation, settings().organisation_id)
+    registration = change(dnr, "archive", lambda r: registry.archive(get_session(), get_store(), r, submitter),
+                          package_sha256=lambda r: r.package_sha256)
     log.info("registry: %s archived by %s", registration.dnr, current_user.name)
     return registration
 
@@ -95,20 +107,6 @@ def archive_registration(dnr: str) -> Any:
     except registry.RegistryError as exc:
         return api_error(exc.status, exc.message, "archived" if exc.status == 409 else None)
     return jsonify(registry.as_dict(registration)), 202
-
-
-def change(dnr: str, action: str, apply: Any, **details: Any) -> Registration:
-    """Apply a registrar's change to a registration in one transaction, then audit it."""
-    session = get_session()
-    registration = get_registration(dnr)
-    try:
-        apply(registration)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    audit.record(settings().database_url, current_user.name, action, registration.dnr, **details)
-    return registration
 
 
 def _body() -> dict[str, Any]:
