@@ -78,6 +78,7 @@ def test_review_form_saves_corrections_as_a_new_revision(client: Any, auth: Any,
     html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert 'value="Botkyrka kommun"' in html and "Förvärvsfrekvens 20–64 år" in html
     assert f'Diarienummer</label> <a class="source" href="/documents/{doc_id}/source/reference"' in html  # provenance
+    assert re.search(f'Första indikatorn står på <a class="source" href="/documents/{doc_id}/source/indicators"', html)
     form = {"csrf_token": token, "f-municipality": "Botkyrka kommun", "f-districts": "Alby\nFittja\nHallunda",
             "f-period-start": "2008", "f-period-end": "2010", "f-adopted": "2008-04-24",
             "f-reference": "KS 2008/214", "f-goals-arbete": "Fler ska arbeta",
