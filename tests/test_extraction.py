@@ -222,3 +222,16 @@ def test_ruling_lines_drawn_inside_moved_forms_are_found_where_they_stand() -> N
     with pdfplumber.open(io.BytesIO(data)) as plumber:
         theirs = [t.extract() for t in plumber.pages[0].find_tables()]
     assert [t.extract() for t in ours.find_tables()] == theirs == [[["Basår", "2007"], ["Mål", "2011"]]]
+
+
+def test_first_box_finds_where_a_field_was_read_in_every_shape() -> None:
+    from kansli.extraction.provenance import first_box
+
+    box = {"page": 2, "bbox": [1.0, 2.0, 3.0, 4.0]}
+    provenance = {"reference": box, "districts": [None, box], "goals": {"arbete": [], "trygghet": [box]},
+                  "indicators": [None], "municipality": None}
+    assert first_box(provenance, "reference") == box
+    assert first_box(provenance, "districts") == box
+    assert first_box(provenance, "goals") == box
+    assert first_box(provenance, "indicators") is None
+    assert first_box(provenance, "municipality") is None and first_box(None, "reference") is None
