@@ -235,3 +235,34 @@ def test_first_box_finds_where_a_field_was_read_in_every_shape() -> None:
     assert first_box(provenance, "goals") == box
     assert first_box(provenance, "indicators") is None
     assert first_box(provenance, "municipality") is None and first_box(None, "reference") is None
+
+
+def test_a_turned_page_is_read_level_in_its_own_frame() -> None:
+    """A landscape page made by /Rotate: the text stays level and whole, and no box is given for it,
+    since a page image shows the page turned."""
+    import io
+
+    import pypdfium2 as pdfium
+    from reportlab.pdfgen import canvas
+
+    from kansli.extraction.pdf import _columns, page_text
+    from kansli.extraction.provenance import locate
+    from kansli.extraction.textlayer import read_page
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=(842, 595))  # a wide media box, drawn level...
+    line = "Indikator Förvärvsfrekvens 20–64 år Basår 2007 Utgångsläge 40,0 Målår 2011 Målvärde 45,5 procent"
+    pdf.drawString(200, 500, line)
+    pdf.showPage()
+    pdf.save()
+    turned = pdfium.PdfDocument(out.getvalue())
+    turned[0].set_rotation(90)  # ...and shown turned, as some exports do
+    out = io.BytesIO()
+    turned.save(out)
+    data = out.getvalue()
+
+    page = read_page(pdfium.PdfDocument(data), 0)
+    assert page.rotation == 90 and page.bbox == (0.0, 0.0, 842.0, 595.0)
+    assert max(c["x1"] for c in page.chars) > 595  # the line runs past the short side, and is kept whole
+    assert page_text(page, _columns(page)) == line
+    assert locate(data, [line], {"unit": "procent"}) == {"unit": {"page": 1, "bbox": None}}

@@ -65,7 +65,9 @@ class Locator:
             if not re.search(pattern, text, re.IGNORECASE):
                 continue
             try:
-                hits = self._page(number).search(pattern)
+                page = self._page(number)
+                # A turned page's boxes are in its unturned frame, which a page image does not show.
+                hits = [] if page.rotation else page.search(pattern)
             except Exception:  # noqa: BLE001 - a page that cannot be searched has no box to give
                 hits = []
             if hits:

@@ -28,8 +28,10 @@ LEVEL = 0.5
 class Page:
     """The slice of pdfplumber's ``Page`` that extraction uses, over PDFium's characters and edges."""
 
-    def __init__(self, chars: list[Obj], edges: list[Obj], bbox: tuple[float, float, float, float]) -> None:
-        self.chars, self.edges, self.bbox = chars, edges, bbox
+    def __init__(self, chars: list[Obj], edges: list[Obj], bbox: tuple[float, float, float, float],
+                 rotation: int = 0) -> None:
+        #: Coordinates are the page's own, before its /Rotate: the turn a viewer applies (0, 90, 180, 270).
+        self.chars, self.edges, self.bbox, self.rotation = chars, edges, bbox, rotation
 
     @property
     def width(self) -> float:
@@ -56,7 +58,7 @@ class Page:
 
     def within_bbox(self, bbox: tuple[float, float, float, float]) -> Page:
         """The part of the page inside ``bbox``: only what lies wholly within it."""
-        return Page(utils.within_bbox(self.chars, bbox), utils.within_bbox(self.edges, bbox), bbox)
+        return Page(utils.within_bbox(self.chars, bbox), utils.within_bbox(self.edges, bbox), bbox, self.rotation)
 
     def find_tables(self) -> list[Table]:
         return TableFinder(self, TableSettings.resolve(None)).tables
@@ -186,15 +188,19 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Obj]:
 
 
 def read_page(document: pdfium.PdfDocument, index: int) -> Page:
-    """One page's characters and ruling lines; PDFium's own page is closed before this returns."""
+    """One page's characters and ruling lines; PDFium's own page is closed before this returns.
+
+    The frame is the media box as the page's content stream draws it: a page turned by /Rotate (a
+    landscape table, say) keeps its text level, where pdfminer would stand every letter on end.
+    """
     page = document[index]
     try:
-        width, height = page.get_size()
+        left, bottom, right, top = page.get_mediabox()
         textpage = page.get_textpage()
         try:
-            chars = _chars(textpage, height)
+            chars = _chars(textpage, top)
         finally:
             textpage.close()
-        return Page(chars, _edges(page, height), (0.0, 0.0, width, height))
+        return Page(chars, _edges(page, top), (left, 0.0, right, top - bottom), page.get_rotation())
     finally:
         page.close()
