@@ -204,6 +204,7 @@ def test_the_source_of_a_value_is_shown_outlined_on_its_page(client: Any, auth: 
     login(client, "drafter")
     html = client.get(f"/documents/{doc_id}/source/reference").get_data(as_text=True)
     assert "<h1>Diarienummer: sida 1 i plan.pdf</h1>" in html
+    assert "Läst som: <strong>KS 2008/214</strong>" in html
     assert f'src="/documents/{doc_id}/source/reference/page.png"' in html
     assert 'alt="Sida 1 i plan.pdf, med värdet för diarienummer inramat i rött."' in html
     assert f'href="/documents/{doc_id}#f-reference"' in html

@@ -135,8 +135,9 @@ def _source(doc_id: int, field: str) -> tuple[Document, str, dict[str, Any]]:
 def source(doc_id: int, field: str) -> Any:
     """The page a value was read from, with the value outlined, so a drafter can check it at a glance."""
     doc, label, box = _source(doc_id, field)
-    return render_template("source.html", doc=doc, field=field, label=label, box=box,
-                           data=document_json(doc))
+    extracted = doc.revisions[0].fields.get(field) if doc.revisions else None
+    return render_template("source.html", doc=doc, field=field, label=label, box=box, data=document_json(doc),
+                           read_as=extracted if isinstance(extracted, (str, int, float)) else None)
 
 
 @bp.get("/documents/<int:doc_id>/source/<field>/page.png")
