@@ -235,6 +235,9 @@ def test_first_box_finds_where_a_field_was_read_in_every_shape() -> None:
     assert first_box(provenance, "goals") == box
     assert first_box(provenance, "indicators") is None
     assert first_box(provenance, "municipality") is None and first_box(None, "reference") is None
+    assert first_box(provenance, "districts", 1) == box and first_box(provenance, "districts", 0) is None
+    assert first_box(provenance, "goals", "trygghet") == box and first_box(provenance, "goals", "arbete") is None
+    assert first_box(provenance, "districts", 5) is None and first_box(provenance, "reference", "page") is None
 
 
 def test_a_turned_page_is_read_level_in_its_own_frame() -> None:

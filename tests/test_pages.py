@@ -78,7 +78,8 @@ def test_review_form_saves_corrections_as_a_new_revision(client: Any, auth: Any,
     html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert 'value="Botkyrka kommun"' in html and "Förvärvsfrekvens 20–64 år" in html
     assert f'Diarienummer</label> <a class="source" href="/documents/{doc_id}/source/reference"' in html  # provenance
-    assert re.search(f'Första indikatorn står på <a class="source" href="/documents/{doc_id}/source/indicators"', html)
+    assert re.search(f'href="/documents/{doc_id}/source/indicators/0" aria-label="Förvärvsfrekvens 20–64 år: visa ', html)
+    assert re.search(f'href="/documents/{doc_id}/source/goals/arbete" aria-label="Arbete och sysselsättning: visa', html)
     form = {"csrf_token": token, "f-municipality": "Botkyrka kommun", "f-districts": "Alby\nFittja\nHallunda",
             "f-period-start": "2008", "f-period-end": "2010", "f-adopted": "2008-04-24",
             "f-reference": "KS 2008/214", "f-goals-arbete": "Fler ska arbeta",
@@ -96,6 +97,8 @@ def test_review_form_saves_corrections_as_a_new_revision(client: Any, auth: Any,
                                      "target": {"year": 2010, "value": 60}}]
     history = client.get(f"/documents/{doc_id}/history").get_data(as_text=True)
     assert "Version 1: extraktion" in history and "Version 2: rättelse" in history
+    html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert "/source/indicators/" not in html  # the renamed row is no longer the one that was read
 
 
 def test_review_form_reports_a_bad_number_and_saves_nothing(client: Any, auth: Any, settings: Any) -> None:
@@ -219,5 +222,11 @@ def test_the_source_of_a_value_is_shown_outlined_on_its_page(client: Any, auth: 
     assert marked.getpixel((x0 - 2, (top + bottom) // 2)) == (176, 0, 32)  # the frame left of the value
     assert bare.getpixel((x0 - 2, (top + bottom) // 2)) == (255, 255, 255)
 
+    item = client.get(f"/documents/{doc_id}/source/indicators/1").get_data(as_text=True)
+    assert "Läst som: <strong>Andel med försörjningsstöd</strong>" in item
+    assert f'src="/documents/{doc_id}/source/indicators/1/page.png"' in item
+    assert client.get(f"/documents/{doc_id}/source/indicators/1/page.png").mimetype == "image/png"
+    assert "Läst som: <strong>" in client.get(f"/documents/{doc_id}/source/goals/arbete").get_data(as_text=True)
+    assert client.get(f"/documents/{doc_id}/source/indicators/9").status_code == 404
     assert client.get(f"/documents/{doc_id}/source/no_such_field").status_code == 404
     assert client.get(f"/documents/{doc_id}/source/no_such_field/page.png").status_code == 404

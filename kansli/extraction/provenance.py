@@ -96,10 +96,20 @@ def locate(data: bytes, texts: list[str], fields: dict[str, Any]) -> dict[str, A
         return {name: locator.of(value) for name, value in fields.items()}
 
 
-def first_box(provenance: dict[str, Any] | None, field: str) -> Box | None:
-    """Where a field's value (a list's first item, a group's first located value) was read, if known."""
+def first_box(provenance: dict[str, Any] | None, field: str, item: str | int | None = None) -> Box | None:
+    """Where a field's value was read, if known: a list's first located item, a group's first located
+    value; ``item`` (a list index or a group key) narrows the search to one entry first."""
     found = (provenance or {}).get(field)
+    if item is not None:
+        found = entry(found, item)
     while isinstance(found, (list, dict)) and "page" not in found:
         values = found if isinstance(found, list) else list(found.values())
         found = next((v for v in values if v), None)
     return found if isinstance(found, dict) else None
+
+
+def entry(value: Any, item: str | int) -> Any:
+    """One entry of a list (by index) or of a group (by key), or None."""
+    if isinstance(value, list) and isinstance(item, int):
+        return value[item] if 0 <= item < len(value) else None
+    return value.get(item) if isinstance(value, dict) and "page" not in value else None

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from kansli.convert import ConversionError, marked_page_png
 from kansli.documents import ArchivedError, UploadRejected
-from kansli.extraction.provenance import first_box
+from kansli.extraction.provenance import entry, first_box
 from kansli.fields import AREA_LABELS, AREAS, SCHEMAS, FieldError
 from kansli.generation import AREA_HEADINGS
 from kansli.models import AGENCIES, Document, Output
@@ -74,6 +74,7 @@ def show(doc_id: int) -> Any:
         outputs=[output_json(o) for o in outputs], agencies=AGENCIES, areas=AREAS,
         area_labels=AREA_LABELS, area_headings=AREA_HEADINGS,
         indicator_rows=len(fields.get("indicators") or []) + SPARE_ROWS,
+        indicator_sources=_indicator_sources(doc),
         may_edit=current_user.role in DRAFTER_PLUS, reports=reports,
     )
 
@@ -121,29 +122,46 @@ def history(doc_id: int) -> Any:
                            schema=SCHEMAS.get(doc.kind or "unknown", SCHEMAS["unknown"]))
 
 
-def _source(doc_id: int, field: str) -> tuple[Document, str, dict[str, Any]]:
+def _indicator_sources(doc: Document) -> dict[str, int]:
+    """Indicator name → its place in the extraction, whose order the provenance keeps; the form's rows
+    may since have been corrected, removed or added."""
+    extracted = (doc.revisions[0].fields.get("indicators") if doc.revisions else None) or []
+    return {ind["name"]: n for n, ind in enumerate(extracted) if isinstance(ind, dict) and ind.get("name")}
+
+
+def _source(doc_id: int, field: str, item: str | None) -> tuple[Document, str, dict[str, Any], Any]:
+    """The document, the field's label, where the value was read, and what it was read as."""
     doc = get_or_404(Document, doc_id)
     schema = SCHEMAS.get(doc.kind or "unknown", SCHEMAS["unknown"])
-    box = first_box(doc.provenance, field)
+    key = int(item) if item is not None and item.isdigit() else item
+    box = first_box(doc.provenance, field, key)
     if field not in schema or box is None:
         abort(404)
-    return doc, schema[field][1], box
+    read_as = doc.revisions[0].fields.get(field) if doc.revisions else None
+    if key is not None:
+        read_as = entry(read_as, key)
+    while isinstance(read_as, list):  # a list's first entry, as first_box takes
+        read_as = read_as[0] if read_as else None
+    if isinstance(read_as, dict):  # an indicator: where its name stands
+        read_as = read_as.get("name")
+    return doc, schema[field][1], box, read_as if isinstance(read_as, (str, int, float)) else None
 
 
 @bp.get("/documents/<int:doc_id>/source/<field>")
+@bp.get("/documents/<int:doc_id>/source/<field>/<item>")
 @login_required
-def source(doc_id: int, field: str) -> Any:
+def source(doc_id: int, field: str, item: str | None = None) -> Any:
     """The page a value was read from, with the value outlined, so a drafter can check it at a glance."""
-    doc, label, box = _source(doc_id, field)
-    extracted = doc.revisions[0].fields.get(field) if doc.revisions else None
-    return render_template("source.html", doc=doc, field=field, label=label, box=box, data=document_json(doc),
-                           read_as=extracted if isinstance(extracted, (str, int, float)) else None)
+    doc, label, box, read_as = _source(doc_id, field, item)
+    return render_template("source.html", doc=doc, field=field, item=item, label=label, box=box,
+                           data=document_json(doc), read_as=read_as)
 
 
 @bp.get("/documents/<int:doc_id>/source/<field>/page.png")
+@bp.get("/documents/<int:doc_id>/source/<field>/<item>/page.png")
 @login_required
-def source_png(doc_id: int, field: str) -> Any:
-    doc, _, box = _source(doc_id, field)
+def source_png(doc_id: int, field: str, item: str | None = None) -> Any:
+    doc, _, box, _ = _source(doc_id, field, item)
     try:
         png = marked_page_png(get_store().get(doc.sha256), box["page"], box.get("bbox"))
     except ConversionError as exc:
