@@ -58,32 +58,32 @@ from eark_validator.packages import PackageValidator  # noqa: E402
 SOFTWARE_AGENT_NOTE = "/mets:mets/mets:metsHdr/mets:agent[@ROLE = 'CREATOR']/mets:note"
 
 
-def report(package: Path) -> list[tuple[str, str, str]]:
-    """(rule, location, message) of every error eark-validator finds in a package (E-ARK CSIP/SIP 2.1)."""
+def _messages(package: Path) -> list[tuple[Severity, str, str, str]]:
+    """(severity, rule, location, message) of everything eark-validator reports (E-ARK CSIP/SIP 2.1)."""
     result = PackageValidator(package).validation_report
-    found = [(m.rule_id or "", m.location or "", m.message) for m in result.structure.messages
-             if m.severity == Severity.ERROR]
-    if result.metadata is None:
-        return found or [("structure", "", str(result.structure.status))]
-    for results in (result.metadata.schema_results, result.metadata.schematron_results):
-        found += [(m.rule_id or "", m.location or "", m.message) for m in results.messages
-                  if m.severity == Severity.ERROR]
-    return found
+    groups = [result.structure.messages]
+    if result.metadata is None:  # the structure failed, and nothing else was looked at
+        return [(m.severity, m.rule_id or "", m.location or "", m.message) for m in groups[0]] + [
+            (Severity.ERROR, "structure", "", str(result.structure.status))]
+    groups += [result.metadata.schema_results.messages, result.metadata.schematron_results.messages]
+    return [(m.severity, m.rule_id or "", m.location or "", m.message) for group in groups for m in group]
+
+
+def report(package: Path) -> list[tuple[str, str, str]]:
+    """(rule, location, message) of every error eark-validator finds in a package."""
+    return [(rule, where, message) for severity, rule, where, message in _messages(package)
+            if severity == Severity.ERROR]
 
 
 def validator_defect(rule: str, location: str) -> bool:
     return rule == "SIP14" and location.startswith(SOFTWARE_AGENT_NOTE)
 
 
-def problems(package: Path) -> list[str]:
-    """The errors eark-validator finds, but for its SIP14 defect on the software agent's note."""
-    return [f"{rule} at {location}: {message}" for rule, location, message in report(package)
-            if not validator_defect(rule, location)]
-
-
-def warnings(package: Path) -> list[str]:
-    """What eark-validator warns about (the SHOULD rules of the specifications)."""
-    result = PackageValidator(package).validation_report
-    results = [] if result.metadata is None else result.metadata.schematron_results.messages
-    return [f"{m.rule_id}: {m.message}" for m in [*result.structure.messages, *results]
-            if m.severity == Severity.WARNING]
+def check(package: Path) -> tuple[list[str], list[str]]:
+    """From one run of eark-validator: the errors, but for its SIP14 defect on the software agent's
+    note, and the warnings (the SHOULD rules of the specifications)."""
+    found = _messages(package)
+    errors = [f"{rule} at {where}: {message}" for severity, rule, where, message in found
+              if severity == Severity.ERROR and not validator_defect(rule, where)]
+    warnings = [f"{rule}: {message}" for severity, rule, _, message in found if severity == Severity.WARNING]
+    return errors, warnings

@@ -146,8 +146,7 @@ def test_archiving_freezes_a_valid_package(client: Any, auth: Auth, settings: An
     objects = archive.read(root + "representations/rep1/metadata/preservation/premis.xml").decode()
     assert "Kansli, mall agreement.docx (SHA-256 " in objects and "<agentName>docxtpl</agentName>" in objects
     (tmp_path / "package.zip").write_bytes(package.data)
-    assert eark.problems(tmp_path / "package.zip") == []
-    assert eark.warnings(tmp_path / "package.zip") == []
+    assert eark.check(tmp_path / "package.zip") == ([], [])  # (errors, warnings)
 
 
 def test_archived_documents_cannot_be_changed(client: Any, auth: Auth, settings: Any) -> None:
@@ -297,7 +296,7 @@ def test_an_archived_upload_carries_a_pdfa_rendering(client: Any, auth: Auth, se
     client.post(f"/api/registry/{dnr}/archive", headers=auth("registrar"))
     package = client.get(f"/api/registry/{dnr}/package", headers=auth("clerk")).data
     (tmp_path / "package.zip").write_bytes(package)
-    assert eark.problems(tmp_path / "package.zip") == []
+    assert eark.check(tmp_path / "package.zip") == ([], [])  # (errors, warnings)
     archive = zipfile.ZipFile(io.BytesIO(package))
     data = {n.rsplit("/", 1)[1]: archive.read(n) for n in archive.namelist() if "/data/" in n}
     assert sorted(data) == ["plan-pdfa.pdf", "plan.pdf"]
@@ -318,7 +317,7 @@ def _with_mets(package: bytes, change: Callable[[bytes], bytes], path: Path) -> 
 
 
 def test_the_validators_sip14_rule_cannot_be_met_together_with_csip16(tmp_path: Path) -> None:
-    """Why eark.problems() sets SIP14 aside: eark-validator 1.1.3 contradicts itself there."""
+    """Why eark.check() sets SIP14 aside: eark-validator 1.1.3 contradicts itself there."""
     record = {"dnr": "KAN 2026/00001", "description": "Plan", "software": {"kansli": "0.1.0"}}
     package, _ = build_package(record, [("plan.pdf", b"%PDF-1.4 plan")], [], ("Botkyrka kommun", None))
     as_built = eark.report(_with_mets(package, lambda m: m, tmp_path / "as-built.zip"))
