@@ -79,6 +79,10 @@ elif kind == "convert":
         resident = (time.perf_counter() - t) / 10
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait()
+        try:  # LibreOffice's launcher can outlive unoserver
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     print(json.dumps({"cold": times[0], "warm": sorted(times[1:4])[1], "batched": times[4], "resident": resident}))
     sys.exit(0)
 elif kind == "bare-docxtpl":

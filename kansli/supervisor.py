@@ -37,6 +37,18 @@ class Child:
     not_before: float = 0.0
 
 
+def _sweep(proc: subprocess.Popen) -> None:
+    """Kill what is left of a child's process group once the child itself is gone or overdue.
+
+    LibreOffice's launcher (oosplash) has been seen to outlive unoserver's SIGTERM, orphaned; nothing
+    of a stopped or restarted child may linger holding its profile.
+    """
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 class Supervisor:
     def __init__(self, env: dict[str, str]) -> None:
         self.env = env
@@ -62,6 +74,7 @@ class Supervisor:
             code = child.proc.poll()
             if code is None:
                 continue
+            _sweep(child.proc)
             quick = now - child.started < QUICK_EXIT
             child.quick_exits = child.quick_exits + 1 if quick else 0
             delay = min(2 ** child.quick_exits, 30) if quick else 0
@@ -71,7 +84,8 @@ class Supervisor:
 
     def stop(self) -> None:
         self.stopping = True
-        running = [c.proc for c in self.children if c.proc and c.proc.poll() is None]
+        procs = [c.proc for c in self.children if c.proc]
+        running = [proc for proc in procs if proc.poll() is None]
         for proc in running:  # the whole group: a child's own children (soffice, gunicorn's) stop with it
             os.killpg(proc.pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_GRACE
@@ -79,8 +93,10 @@ class Supervisor:
             try:
                 proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+                pass
+        for proc in procs:  # then whatever did not heed the SIGTERM, or outlived its own child
+            _sweep(proc)
+            proc.wait()
 
     def run(self, tick: Callable[[], None] | None = None, tick_every: float = 10.0) -> None:
         def on_signal(signum: int, _frame: object) -> None:

@@ -100,6 +100,9 @@ def test_serve_without_redis_url_runs_embedded_redis_and_stops_cleanly(
     api = Api(base, tokens["clerk"])
     doc_id = api.upload(plan_pdf())
     assert api.wait(f"/api/documents/{doc_id}", ("extracted", "failed"))["status"] == "extracted"
+    drafter = Api(base, tokens["drafter"])  # a PDF/A through the workers' resident LibreOffice
+    response = drafter.post("/api/outputs", json={"kind": "agreement", "document_id": doc_id, "agency": "Polismyndigheten"})
+    assert drafter.wait(f"/api/outputs/{response.json()['id']}", ("ready", "failed"))["status"] == "ready"
 
     embedded = redis.Redis.from_url(re.search(r"embedded Redis at (unix://\S+)", processes.log(server)).group(1))
     assert embedded.ping()
@@ -111,6 +114,10 @@ def test_serve_without_redis_url_runs_embedded_redis_and_stops_cleanly(
     assert server.wait(timeout=60) == 0
     gone, alive = psutil.wait_procs(tree, timeout=10)
     assert alive == [], f"still running after stop: {[p.cmdline() for p in alive]}"
+    # Nor anything started later (LibreOffice and its launcher) that still works in the data folder.
+    leftovers = [p.info["cmdline"] for p in psutil.process_iter(["cmdline", "status"])
+                 if p.info["status"] != psutil.STATUS_ZOMBIE and str(settings.data_dir) in " ".join(p.info["cmdline"] or [])]
+    assert leftovers == []
     with pytest.raises(redis.ConnectionError):
         embedded.ping()  # the embedded Redis stopped too
 
@@ -145,3 +152,36 @@ def test_serve_schedules_the_fixity_check(settings: Any, tokens: dict[str, str],
     fixity = wait_for(lambda: requests.get(base + "/api/health", timeout=30).json().get("fixity"), 30, 0.5,
                       "the first scheduled fixity run")
     assert fixity["failures"] == 0
+
+
+def test_the_supervisor_leaves_nothing_of_a_childs_process_group(tmp_path: Any) -> None:
+    """LibreOffice's launcher has been seen to outlive unoserver's SIGTERM. Whatever of a child's group
+    is left — when the supervisor stops, or when a child exits on its own — must not linger."""
+    import os
+    import sys
+
+    from kansli.supervisor import Supervisor
+
+    def child(name: str, lives: float) -> list[str]:
+        stubborn = (f"import os, signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+                    f"open({str(tmp_path / name)!r}, 'w').write(str(os.getpid())); time.sleep(300)")
+        return [sys.executable, "-c",
+                f"import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', {stubborn!r}]); time.sleep({lives})"]
+
+    def running(pid: int) -> bool:
+        try:
+            return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    supervisor = Supervisor(dict(os.environ))
+    supervisor.add("stopped", child("stopped", 300))
+    supervisor.add("exits", child("exits", 0.5))
+    supervisor.poll()
+    pids = {name: wait_for(lambda n=name: (p := tmp_path / n).exists() and p.read_text() and int(p.read_text()),
+                           30, 0.1, f"{name}'s stubborn grandchild") for name in ("stopped", "exits")}
+    wait_for(lambda: supervisor.children[1].proc.poll() is not None, 30, 0.1, "the short-lived child to exit")
+    supervisor.poll()  # sees the exit, and restarts the child (whose new grandchild the stop below ends)
+    wait_for(lambda: not running(pids["exits"]), 10, 0.1, "the exited child's grandchild to be gone")
+    supervisor.stop()
+    wait_for(lambda: not running(pids["stopped"]), 10, 0.1, "the stopped child's grandchild to be gone")
