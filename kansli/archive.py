@@ -48,7 +48,7 @@ MIMETYPES = {".pdf": "application/pdf", ".json": "application/json", ".xml": "te
              ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
              ".zip": "application/zip", ".png": "image/png"}
 DOCUMENTATION = """\
-Arkivpaket från Kansli: {dnr}
+{heading}
 {line}
 
 Paketet följer FGS Paketstruktur 2.0 (E-ARK CSIP/SIP 2.1) och innehåller en diarieförd handling.
@@ -222,9 +222,9 @@ def build_package(record: dict[str, Any], data_files: list[tuple[str, bytes]], e
     version = (record.get("software") or {}).get("kansli", "okänd")
     files = {f"representations/rep1/{path}": data
              for path, data in _representation(objid, record, data_files, created, version).items()}
-    title = f"Arkivpaket {record['dnr']}"
+    heading = f"Arkivpaket från Kansli: {record['dnr']}"
     files["documentation/om-paketet.txt"] = DOCUMENTATION.format(
-        dnr=record["dnr"], line="=" * (len(title) + 8), created=created, version=version).encode()
+        heading=heading, line="=" * len(heading), created=created, version=version).encode()
     files["metadata/descriptive/registration.json"] = json.dumps(record, ensure_ascii=False, indent=2).encode()
     files["metadata/preservation/premis.xml"] = _events(events, objid)
     for schema in SCHEMA_FILES:

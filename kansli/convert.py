@@ -17,6 +17,8 @@ import xmlrpc.client
 from collections.abc import Callable
 from pathlib import Path
 
+from PIL import Image, ImageDraw
+
 #: PDF/A-2 ("SelectPdfVersion" 2): the archival format of RA-FS 2009:2, and a normal PDF to read.
 log = logging.getLogger(__name__)
 PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
@@ -120,8 +122,6 @@ def preview_png(pdf: bytes, timeout: float = 60, dpi: int = 50, page: int = 1) -
 
 def marked_page_png(pdf: bytes, page: int, bbox: list[float] | None, dpi: int = 100) -> bytes:
     """A page as PNG with ``bbox`` (x0, top, x1, bottom in points) outlined: where a value was read."""
-    from PIL import Image, ImageDraw
-
     png = preview_png(pdf, dpi=dpi, page=page)
     if not bbox:
         return png

@@ -140,6 +140,8 @@ def test_archiving_freezes_a_valid_package(client: Any, auth: Auth, settings: An
             assert element.get("CHECKSUMTYPE") == "SHA-256"
             assert hashlib.sha256(archive.read(base + href)).hexdigest() == element.get("CHECKSUM"), href
     assert dnr in archive.read(root + "metadata/descriptive/registration.json").decode()
+    heading, underline = archive.read(root + "documentation/om-paketet.txt").decode().splitlines()[:2]
+    assert heading == f"Arkivpaket från Kansli: {dnr}" and underline == "=" * len(heading)
     assert b"<eventType>registration</eventType>" in archive.read(root + "metadata/preservation/premis.xml")
     submitter = etree.fromstring(archive.read(root + "METS.xml")).find(".//{*}agent[@OTHERROLE='SUBMITTER']")
     assert submitter.findtext("{*}name") == settings.organisation == "Kansli"

@@ -49,8 +49,8 @@ class Page:
     def extract_words(self) -> list[Obj]:
         return [word for word, _ in self._wordmap.tuples]
 
-    def extract_text_lines(self, return_chars: bool = False) -> list[Obj]:
-        return self._textmap().extract_text_lines(return_chars=return_chars)
+    def extract_text_lines(self) -> list[Obj]:
+        return self._textmap().extract_text_lines(return_chars=False)
 
     def search(self, pattern: str) -> list[Obj]:
         """Case-blind regular-expression matches, each with its bounding box."""
