@@ -120,8 +120,7 @@ def main() -> None:
         print(f"          ratio kansli/bare {ours['seconds'] / bare['seconds']:.2f}x, "
               f"{bare['seconds'] / ours['seconds']:.1f}x faster "
               f"({pages / ours['seconds']:.0f} vs {pages / bare['seconds']:.0f} pages/s)")
-        shared = Path(os.environ.get("KANSLI_SHARED_DIR") or ROOT.parent / "shared")
-        corpus = sorted((shared / "corpus" / "realworld").glob("*.pdf"))
+        corpus = sorted((ROOT / "tests" / "data" / "realworld").glob("*.pdf"))
         if corpus:  # the issue asks for worker memory below 400 MB on any input
             peaks = sorted((measure("kansli-extract", path)["rss_mb"], path.name) for path in corpus)
             print(f"          real-world corpus ({len(corpus)} PDFs, one process each): peak RSS "

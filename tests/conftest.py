@@ -21,27 +21,12 @@ from sqlalchemy import create_engine, text
 
 from kansli import config, db
 from kansli.config import Settings
+from helpers.processes import Processes
 
-sys.path.insert(0, str(Path(__file__).parent))
 
 REDIS_URL = os.environ.get("KANSLI_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 PG_ADMIN_URL = os.environ.get("KANSLI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TABLES = ("registry_search", "audit_log", "fixity_runs", "archived_files", "registrations", "registry_counters", "templates", "output_files", "outputs", "revisions", "documents", "api_tokens", "users")
-REPO = Path(__file__).resolve().parent.parent
-KANSLI = str(Path(sys.executable).with_name("kansli"))
-#: The project's shared folder (seed, corpus, contracts) lies beside the checkout, as in CI.
-SHARED = Path(os.environ.get("KANSLI_SHARED_DIR") or REPO.parent / "shared")
-if not (SHARED / "seed").is_dir():
-    raise pytest.UsageError(f"{SHARED} has no seed/: check out beside shared/ or set KANSLI_SHARED_DIR")
-
-
-def wait_for(check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.2, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 @pytest.fixture(scope="session")
@@ -158,35 +143,6 @@ def auth(tokens: dict[str, str]) -> Callable[[str], dict[str, str]]:
     return lambda role: {"Authorization": f"Bearer {tokens[role]}"}
 
 
-class Processes:
-    """Real ``kansli`` processes started by a test, stopped (and reaped) when it ends."""
-
-    def __init__(self, log_dir: Path) -> None:
-        self.log_dir = log_dir
-        self.procs: list[tuple[subprocess.Popen, Path]] = []
-
-    def start(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
-        log = self.log_dir / f"{args[0]}-{len(self.procs)}.log"
-        proc = subprocess.Popen([KANSLI, *args], stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                                env={**os.environ, **(env or {})}, cwd=REPO)
-        self.procs.append((proc, log))
-        return proc
-
-    def log(self, proc: subprocess.Popen) -> str:
-        return next(path for p, path in self.procs if p is proc).read_text(errors="replace")
-
-    def stop_all(self) -> None:
-        for proc, _ in self.procs:
-            if proc.poll() is None:
-                proc.terminate()
-        for proc, _ in self.procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
 @pytest.fixture
 def processes(tmp_path: Path) -> Iterator[Processes]:
     procs = Processes(tmp_path)
@@ -194,7 +150,3 @@ def processes(tmp_path: Path) -> Iterator[Processes]:
     procs.stop_all()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

@@ -9,10 +9,10 @@ import json
 import re
 from typing import Any
 
-from corpus import build
+from helpers.corpus import build
 from kansli.extraction import extract
-from pdfs import text_pdf
-from test_generation import SEED
+from helpers.pdfs import text_pdf
+from helpers.data import SEED
 
 
 def seed_truth() -> dict[str, Any]:

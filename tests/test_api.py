@@ -10,24 +10,9 @@ from sqlalchemy import func, select
 
 from kansli import db, queues
 from kansli.models import Document, Revision
-from pdfs import plan_pdf
+from helpers.api import Auth, extracted, upload
+from helpers.pdfs import plan_pdf
 from workers.jobs import extract_document
-
-Auth = Callable[[str], dict[str, str]]
-
-
-def upload(client: Any, headers: dict[str, str], data: bytes | None = None, name: str = "plan.pdf") -> Any:
-    return client.post("/api/documents", headers=headers,
-                       data={"file": (io.BytesIO(plan_pdf() if data is None else data), name)})
-
-
-def extracted(client: Any, auth: Auth, settings: Any) -> int:
-    """An uploaded plan, extracted by calling the job function as a worker would."""
-    doc_id = upload(client, auth("clerk")).json["id"]
-    extract_document(doc_id)
-    assert client.get(f"/api/documents/{doc_id}", headers=auth("clerk")).json["status"] == "extracted"
-    return doc_id
-
 
 def test_health_reports_redis_database_and_workers(client: Any) -> None:
     response = client.get("/api/health")
@@ -224,8 +209,8 @@ def test_openapi_describes_every_api_route(app: Any, client: Any) -> None:
 def test_batch_drafts_one_agreement_per_municipality_of_a_decision(client: Any, auth: Auth, settings: Any) -> None:
     import zipfile
 
-    from pdfs import text_pdf
-    from test_generation import SEED
+    from helpers.pdfs import text_pdf
+    from helpers.data import SEED
     from workers.jobs import render_output
 
     plan_id = extracted(client, auth, settings)  # Botkyrka's plan
@@ -259,8 +244,8 @@ def test_batch_needs_a_decision_document(client: Any, auth: Auth, settings: Any)
 
 def test_consolidated_report_merges_reports_and_deduplicates_proposals(
         client: Any, auth: Auth, settings: Any, tmp_path: Path) -> None:
-    from pdfs import report_pdf
-    from test_generation import libreoffice_text
+    from helpers.pdfs import report_pdf
+    from helpers.office import libreoffice_text
     from workers.jobs import render_output
 
     shared = "En nationell samordnare för urbant utvecklingsarbete bör utses"

@@ -15,9 +15,9 @@ import docx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from conftest import REPO, Processes, free_port
-from pdfs import plan_pdf
-from servers import serve
+from helpers.processes import REPO, Processes, free_port
+from helpers.pdfs import plan_pdf
+from helpers.servers import serve
 
 pytestmark = pytest.mark.slow
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import KANSLI
-from pdfs import PLAN, plan_pdf
-from test_generation import libreoffice_text
+from helpers.processes import KANSLI
+from helpers.pdfs import PLAN, plan_pdf
+from helpers.office import libreoffice_text
 
 
 def run(*args: str, env_dir: Path, check: bool = False) -> subprocess.CompletedProcess[str]:
@@ -90,8 +90,8 @@ def test_user_add_refuses_a_second_user_of_the_same_name(tmp_path: Path) -> None
 
 
 def test_generate_decision_writes_one_letter_per_recipient(tmp_path: Path) -> None:
-    from test_generation import SEED
-    from pdfs import text_pdf
+    from helpers.data import SEED
+    from helpers.pdfs import text_pdf
 
     pdf = tmp_path / "beslut.pdf"
     pdf.write_bytes(text_pdf(SEED.read_text()))

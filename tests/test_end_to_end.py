@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 import requests
 
-from conftest import Processes, free_port
-from pdfs import plan_pdf
-from servers import Api, serve
-from test_generation import libreoffice_text
+from helpers.processes import Processes, free_port
+from helpers.pdfs import plan_pdf
+from helpers.servers import Api, serve
+from helpers.office import libreoffice_text
 
 pytestmark = pytest.mark.slow
 

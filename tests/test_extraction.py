@@ -5,13 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED
+from helpers.data import REALWORLD, REALWORLD_DIR, SEED
 from kansli.extraction import Refusal, extract
 from kansli.extraction.normalize import clean, parse_date, parse_number
-from pdfs import PLAN, image_only_pdf, plan_pdf, prose_plan_pdf, text_pdf
+from helpers.pdfs import PLAN, image_only_pdf, plan_pdf, prose_plan_pdf, text_pdf
 
-REALWORLD = sorted((SHARED / "corpus" / "realworld").glob("*.pdf"))
-SEED = next((SHARED / "seed").glob("000_*.txt"))
 
 
 def test_district_plan_fields_match_the_plan_they_were_made_from() -> None:
@@ -81,7 +79,7 @@ def test_bad_input_is_refused_with_the_contract_code_and_a_sentence(data: bytes,
 
 def test_encrypted_pdf_is_refused_as_encrypted() -> None:
     with pytest.raises(Refusal) as caught:
-        extract((SHARED / "corpus" / "realworld" / "password-example.pdf").read_bytes())
+        extract((REALWORLD_DIR / "password-example.pdf").read_bytes())
     assert caught.value.code == "encrypted"
 
 
@@ -136,7 +134,7 @@ def test_numbers_and_strings_are_normalised() -> None:
 
 
 def test_a_scanned_plan_is_read_with_ocr() -> None:
-    from pdfs import scanned
+    from helpers.pdfs import scanned
 
     result = extract(scanned(plan_pdf()))
     assert result["kind"] == "district_plan"
@@ -164,7 +162,7 @@ def test_the_pdfium_text_layer_reads_as_pdfplumber_does(layout: str) -> None:
     import pdfplumber
     import pypdfium2 as pdfium
 
-    from corpus import plan_reportlab, plan_truth
+    from helpers.corpus import plan_reportlab, plan_truth
     from kansli.extraction.textlayer import read_page
 
     rng = random.Random(7)

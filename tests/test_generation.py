@@ -9,30 +9,13 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import SHARED
 from kansli.config import REPO_ROOT
 from kansli.convert import ConversionError, preview_png, to_pdf
 from kansli.extraction import extract
 from kansli.generation import GenerationError, agreement_context, render_agreement, render_decision
-from pdfs import PLAN, text_pdf
-
-TEMPLATES = REPO_ROOT / "templates" / "docx"
-AGREEMENT, DECISION = TEMPLATES / "agreement.docx", TEMPLATES / "decision.docx"
-
-
-def libreoffice_text(data: bytes, tmp_path: Path) -> str:
-    """The document as LibreOffice reads it: proof that it opens, and what it says."""
-    source = tmp_path / "in.docx"
-    source.write_bytes(data)
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
-         "--convert-to", "txt:Text", "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=120,
-    )
-    out = tmp_path / "in.txt"
-    assert out.exists(), "LibreOffice could not open the generated document"
-    return " ".join(out.read_text(encoding="utf-8-sig").split())
-
+from helpers.data import SEED
+from helpers.office import AGREEMENT, DECISION, TEMPLATES, libreoffice_text
+from helpers.pdfs import PLAN, text_pdf
 
 def test_agreement_names_municipality_districts_period_and_agency(tmp_path: Path) -> None:
     text = libreoffice_text(render_agreement(PLAN, "Arbetsförmedlingen", AGREEMENT), tmp_path)
@@ -81,7 +64,6 @@ def test_template_is_a4_with_page_numbers_in_the_header() -> None:
     assert "PAGE" in header_xml and "NUMPAGES" in header_xml
 
 
-SEED = next((SHARED / "seed").glob("000_*.txt"))
 #: What the letter adds to the seed's text: the letterhead's words and the formula of signing.
 LETTER_FURNITURE = ["Regeringen", "Regeringsbeslut", "På", "regeringens", "vägnar"]
 
@@ -186,7 +168,7 @@ def resident_office(tmp_path: Path):  # noqa: ANN201 - yields the XML-RPC port
     import signal
     import xmlrpc.client
 
-    from conftest import free_port, wait_for
+    from helpers.processes import free_port, wait_for
     from kansli import office
 
     executable = office.executable()
@@ -223,7 +205,7 @@ def test_a_resident_libreoffice_converts_warm(resident_office: int, tmp_path: Pa
 
 
 def test_conversion_falls_back_to_a_cold_start_when_the_resident_one_is_gone(tmp_path: Path) -> None:
-    from conftest import free_port
+    from helpers.processes import free_port
 
     pdfs = to_pdf({"avtal.docx": render_agreement(PLAN, "Försäkringskassan", AGREEMENT)}, tmp_path / "cold",
                   port=free_port())

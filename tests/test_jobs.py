@@ -13,7 +13,7 @@ from kansli import db, jobstate, queues, recovery
 from kansli.documents import add_upload
 from kansli.models import Document, Revision, utcnow
 from kansli.storage import Store
-from pdfs import plan_pdf
+from helpers.pdfs import plan_pdf
 from workers.jobs import extract_document
 
 

@@ -5,8 +5,8 @@ import io
 import re
 from typing import Any
 
-from pdfs import plan_pdf
-from test_api import extracted, upload
+from helpers.pdfs import plan_pdf
+from helpers.api import extracted, upload
 
 
 def csrf_of(html: str) -> str:
@@ -136,7 +136,7 @@ def test_unknown_pages_get_a_swedish_404(client: Any, tokens: Any) -> None:
 
 
 def test_admins_upload_templates_from_their_page(client: Any, tokens: Any) -> None:
-    from test_templates import variant
+    from helpers.office import variant
 
     token = login(client, "admin")
     assert 'href="/templates"' in client.get("/").get_data(as_text=True)
@@ -156,7 +156,7 @@ def test_the_template_page_is_for_admins_only(client: Any, tokens: Any) -> None:
 
 
 def test_a_report_page_offers_to_consolidate_the_reports(client: Any, auth: Any, settings: Any) -> None:
-    from pdfs import report_pdf
+    from helpers.pdfs import report_pdf
     from workers.jobs import extract_document
 
     ids = []

@@ -14,15 +14,15 @@ from typing import Any, Callable
 from lxml import etree
 from sqlalchemy import select, text
 
-import eark
-from conftest import KANSLI
+from helpers import eark
+from helpers.processes import KANSLI
 from kansli import db, registry
 from kansli.archive import build_package, mets_schema
 from kansli.documents import add_upload
 from kansli.models import AuditEntry
 from kansli.storage import Store
-from pdfs import plan_pdf
-from test_api import extracted, upload
+from helpers.pdfs import plan_pdf
+from helpers.api import extracted, upload
 from workers.jobs import render_output
 
 Auth = Callable[[str], dict[str, str]]
@@ -209,7 +209,7 @@ def test_the_audit_trail_records_actions_and_detects_tampering(client: Any, auth
 
 
 def test_full_text_search_finds_words_inside_documents_with_filters(client: Any, auth: Auth, settings: Any) -> None:
-    from pdfs import report_pdf
+    from helpers.pdfs import report_pdf
 
     plan = extracted(client, auth, settings)
     report = upload(client, auth("clerk"), report_pdf("Försäkringskassan", 2009, ["Malmö kommun"], "FK-1", "2010-02-15",
@@ -281,8 +281,8 @@ def test_disposal_needs_expired_retention_no_hold_and_two_registrars(client: Any
 
 
 def test_decisions_are_kept_for_good(client: Any, auth: Auth, settings: Any) -> None:
-    from pdfs import text_pdf
-    from test_generation import SEED
+    from helpers.pdfs import text_pdf
+    from helpers.data import SEED
     from workers.jobs import extract_document
 
     doc_id = upload(client, auth("clerk"), text_pdf(SEED.read_text()), "beslut.pdf").json["id"]

@@ -12,25 +12,15 @@ import pytest
 
 from kansli.generation import GenerationError
 from kansli.generation.render import render_docx
-from test_generation import AGREEMENT, libreoffice_text
+from helpers.office import libreoffice_text, variant
 from workers.jobs import extract_document, render_output
 
 Auth = Callable[[str], dict[str, str]]
 
 
-def variant(*paragraphs: str) -> bytes:
-    """The built-in agreement template with paragraphs added at the end, as an admin would edit it."""
-    document = docx.Document(str(AGREEMENT))
-    for text in paragraphs:
-        document.add_paragraph(text)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
 def rendered_agreement(client: Any, auth: Auth) -> dict[str, Any]:
     """A plan uploaded, extracted and made into an agreement by the job functions; the output's JSON."""
-    from pdfs import plan_pdf
+    from helpers.pdfs import plan_pdf
 
     doc_id = client.post("/api/documents", headers=auth("clerk"),
                          data={"file": (io.BytesIO(plan_pdf()), "p.pdf")}).json["id"]

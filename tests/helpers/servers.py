@@ -5,7 +5,7 @@ from typing import Any
 
 import requests
 
-from conftest import Processes, wait_for
+from helpers.processes import Processes, wait_for
 
 
 class Api:

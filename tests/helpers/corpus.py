@@ -20,7 +20,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, SimpleDocTemplate, Spacer, Table
 
-from pdfs import text_pdf
+from helpers.pdfs import text_pdf
 
 MUNICIPALITIES = {
     "Borås kommun": ["Hässleholmen"], "Botkyrka kommun": ["Alby", "Fittja"], "Göteborgs kommun":
