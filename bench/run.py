@@ -6,7 +6,6 @@ never asserted: the machine's load varies, the ratios are what to compare betwee
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile

@@ -1,7 +1,10 @@
 """The audit trail: an append-only log of who did what, each entry chained to the one before by hash.
 
 Changing or removing an entry breaks the chain at that point, which ``kansli audit verify`` reports.
-Each entry is written in a short transaction of its own, retried if another writer appended first.
+An entry is written in the same transaction as the change it records, so that either both are kept or
+neither: a change is never saved without its entry, and a request never fails after its change was saved.
+Appends are serialised (an advisory lock in PostgreSQL, SQLite's single write lock), so two
+transactions never chain onto the same entry.
 """
 from __future__ import annotations
 
@@ -10,8 +13,8 @@ import json
 import logging
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from kansli.db import session_scope
 from kansli.models import AuditEntry, utcnow
@@ -25,20 +28,29 @@ def entry_hash(prev_hash: str, at: str, actor: str | None, action: str, subject:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def record(database_url: str, actor: str | None, action: str, subject: str, **details: Any) -> None:
-    for attempt in range(5):
-        try:
-            with session_scope(database_url) as session:
-                last = session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
-                prev = last.hash if last else GENESIS
-                at = utcnow().isoformat(timespec="microseconds")
-                session.add(AuditEntry(at=at, actor=actor, action=action, subject=subject, details=details,
-                                       prev_hash=prev, hash=entry_hash(prev, at, actor, action, subject, details)))
-            log.info("audit: %s %s %s", actor, action, subject)
-            return
-        except (IntegrityError, OperationalError):  # someone appended after the same entry: read again
-            if attempt == 4:
-                raise
+#: The PostgreSQL advisory lock that serialises appends to the chain (any constant of our own).
+CHAIN_LOCK = 0x6B616E736C69
+
+
+def _lock_chain(session: Session) -> None:
+    """Hold the chain until this transaction ends, so the last entry read stays the last."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+    else:  # a write that changes nothing takes SQLite's one write lock until commit
+        session.execute(text("DELETE FROM audit_log WHERE 0"))
+
+
+def record(session: Session, actor: str | None, action: str, subject: str, **details: Any) -> AuditEntry:
+    """Append an entry in ``session``'s transaction; it is kept when, and only when, that commits."""
+    _lock_chain(session)
+    prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
+    at = utcnow().isoformat(timespec="microseconds")
+    entry = AuditEntry(at=at, actor=actor, action=action, subject=subject, details=details, prev_hash=prev,
+                       hash=entry_hash(prev, at, actor, action, subject, details))
+    session.add(entry)
+    session.flush()
+    log.info("audit: %s %s %s", actor, action, subject)
+    return entry
 
 
 def verify(database_url: str) -> list[str]:

@@ -11,6 +11,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kansli.areas import AREAS
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -51,15 +53,14 @@ def _retention(raw: str) -> dict[str, int | None]:
 
 def _agency_areas(raw: str) -> dict[str, tuple[str, ...]]:
     """``{"Polismyndigheten": ["trygghet", "utbildning"]}`` — which goals each agency's agreement cites."""
-    areas = ("arbete", "utbildning", "trygghet", "tillvaxt")
     try:
         mapping = json.loads(raw)
     except json.JSONDecodeError:
         raise SystemExit("KANSLI_AGENCY_AREAS måste vara JSON, t.ex. {\"Polismyndigheten\": [\"trygghet\"]}.") from None
     if not isinstance(mapping, dict) or not all(
-        isinstance(v, list) and all(a in areas for a in v) for v in mapping.values()
+        isinstance(v, list) and all(a in AREAS for a in v) for v in mapping.values()
     ):
-        raise SystemExit(f"KANSLI_AGENCY_AREAS: varje myndighet ska ha en lista av {', '.join(areas)}.")
+        raise SystemExit(f"KANSLI_AGENCY_AREAS: varje myndighet ska ha en lista av {', '.join(AREAS)}.")
     return {agency: tuple(v) for agency, v in mapping.items()}
 
 

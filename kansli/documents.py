@@ -5,14 +5,15 @@ import hashlib
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from werkzeug.utils import secure_filename
 
 from kansli.extraction.pdf import preflight
 from kansli.extraction.refusal import Refusal
 from kansli.fields import FieldError, validate
-from kansli.models import Document, Revision
+from kansli.db import insert_for
+from kansli.models import Document, Revision, utcnow
+from kansli.names import display_name
+from kansli.status import DocumentStatus
 from kansli.registry import archived_registration_of_document
 from kansli.storage import Store
 
@@ -29,17 +30,12 @@ class UploadRejected(ValueError):
         self.status, self.code, self.message = status, code, message
 
 
-def display_name(filename: str | None) -> str:
-    """A name for lists and downloads only: files are stored by their hash, never by this name."""
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    return name[:255] or "dokument.pdf"
-
-
 def add_upload(session: Session, store: Store, data: bytes, filename: str | None,
                user_id: int | None) -> tuple[Document, bool]:
     """Store an upload and create its document; returns (document, created).
 
-    The same bytes uploaded again return the existing document instead of a second copy.
+    The same bytes uploaded again return the existing document instead of a second copy. The caller
+    commits; a rollback leaves at most an unreferenced file in the store, never a row without its file.
     """
     name = display_name(filename)
     try:
@@ -50,19 +46,21 @@ def add_upload(session: Session, store: Store, data: bytes, filename: str | None
     if existing := session.scalar(select(Document).where(Document.sha256 == digest)):
         return existing, False
     store.put(data)  # file first: a row never points at a missing file
-    doc = Document(filename=name, sha256=digest, size=len(data), uploaded_by=user_id, status="queued")
-    session.add(doc)
-    try:
-        session.commit()
-    except IntegrityError:  # the same bytes arrived at the same moment from someone else
-        session.rollback()
-        return session.scalar(select(Document).where(Document.sha256 == digest)), False  # type: ignore[return-value]
-    return doc, True
+    # The same bytes may arrive at the same moment from someone else: the database decides who was first.
+    new_id = session.execute(
+        insert_for(session, Document)
+        .values(filename=name, sha256=digest, size=len(data), uploaded_by=user_id, status=DocumentStatus.QUEUED,
+                progress=0, attempts=0, warnings=[], created_at=utcnow(), updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["sha256"]).returning(Document.id)
+    ).scalar()
+    if new_id is None:
+        return session.scalars(select(Document).where(Document.sha256 == digest)).one(), False
+    return session.get_one(Document, new_id), True
 
 
 def correct(session: Session, doc: Document, changes: Any, user_id: int | None) -> Revision:
     """Apply a drafter's corrections as a new revision; earlier revisions stay untouched."""
-    if doc.status != "extracted" or not doc.revisions:
+    if doc.status != DocumentStatus.EXTRACTED or not doc.revisions:
         raise FieldError("Dokumentet har inga extraherade fält att rätta ännu.")
     if archived := archived_registration_of_document(session, doc.id):
         raise ArchivedError(f"Dokumentet är arkiverat som {archived.dnr} och kan inte ändras.")
@@ -72,13 +70,8 @@ def correct(session: Session, doc: Document, changes: Any, user_id: int | None) 
     changed = sorted(k for k, v in checked.items() if current.fields.get(k) != v)
     if not changed:
         return current  # nothing new: no empty revision in the history
-    revision = Revision(document_id=doc.id, number=current.number + 1, source="correction",
-                        fields=fields, changed=changed, user_id=user_id)
-    session.add(revision)
-    session.commit()
-    session.refresh(doc)
+    revision = Revision(number=current.number + 1, source="correction", fields=fields, changed=changed,
+                        user_id=user_id)
+    doc.revisions.append(revision)
+    session.flush()
     return revision
-
-
-def safe_download_name(name: str) -> str:
-    return secure_filename(name) or "fil"

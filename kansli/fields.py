@@ -8,8 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-AREAS = ("arbete", "utbildning", "trygghet", "tillvaxt")
-AREA_LABELS = {"arbete": "Arbete", "utbildning": "Utbildning", "trygghet": "Trygghet", "tillvaxt": "Tillväxt"}
+from kansli.areas import AREAS
 
 #: kind → field → (type, Swedish label). Types: str, date, int, strlist, period, goals, indicators, contact.
 SCHEMAS: dict[str, dict[str, tuple[str, str]]] = {
@@ -83,7 +82,7 @@ def _check(kind: str, value: Any, label: str) -> Any:
     if kind == "goals":
         if not isinstance(value, dict) or set(value) - set(AREAS):
             raise FieldError(f"{label} ska ordnas under områdena {', '.join(AREAS)}.")
-        return {a: _check("strlist", g, f"{label} ({AREA_LABELS[a]})") for a, g in value.items() if g}
+        return {a: _check("strlist", g, f"{label} ({AREAS[a].label})") for a, g in value.items() if g}
     if kind == "contact":
         if not isinstance(value, dict) or set(value) - set(CONTACT_KEYS):
             raise FieldError(f"{label} har fälten {', '.join(CONTACT_KEYS)}.")

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from kansli.archive import package_id
 from kansli.db import session_scope
 from kansli.models import FixityRun, Registration
+from kansli.status import RegistrationStatus
 from kansli.storage import Store
 
 
@@ -22,7 +23,7 @@ def check(database_url: str, store: Store) -> FixityRun:
     failures: list[str] = []
     checked = 0
     with session_scope(database_url) as session:
-        for registration in session.scalars(select(Registration).where(Registration.status == "archived")):
+        for registration in session.scalars(select(Registration).where(Registration.status == RegistrationStatus.ARCHIVED)):
             path = store.path(registration.package_sha256)
             try:
                 data = path.read_bytes()

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from kansli.status import DocumentStatus, OutputStatus, RegistrationStatus
+
 ROLES = ("clerk", "drafter", "registrar", "admin")
 AGENCIES = ("Arbetsförmedlingen", "Försäkringskassan", "Polismyndigheten")
 
@@ -45,7 +47,7 @@ class ApiToken(Base):
 class JobStateMixin:
     """Columns every queued piece of work carries; see :mod:`kansli.jobstate` for the rules."""
 
-    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=DocumentStatus.QUEUED.value, index=True)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     error_code: Mapped[str | None] = mapped_column(String(40))
@@ -61,8 +63,8 @@ class JobStateMixin:
 
 class Document(JobStateMixin, Base):
     __tablename__ = "documents"
-    RUNNING = "processing"
-    DONE = "extracted"
+    RUNNING = DocumentStatus.PROCESSING
+    DONE = DocumentStatus.EXTRACTED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     filename: Mapped[str] = mapped_column(String(255))
@@ -104,8 +106,8 @@ class Revision(Base):
 
 class Output(JobStateMixin, Base):
     __tablename__ = "outputs"
-    RUNNING = "rendering"
-    DONE = "ready"
+    RUNNING = OutputStatus.RENDERING
+    DONE = OutputStatus.READY
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -172,7 +174,7 @@ class Registration(Base):
     date: Mapped[str] = mapped_column(String(10))
     party: Mapped[str | None] = mapped_column(String(255))  # sender or recipient
     description: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="registered")  # registered, archived
+    status: Mapped[str] = mapped_column(String(20), default=RegistrationStatus.REGISTERED.value)
     registered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column()

@@ -1,15 +1,37 @@
-"""Generated outputs: what a drafter may ask for, and from which fields."""
+"""Generated outputs: every kind a drafter may ask for, and what each is made from.
+
+:data:`KINDS` is the one registry of output kinds: its Swedish name, its Word template, how a request
+for it is checked, how its files are rendered, and how the registry describes it. Jobs, templates,
+the registry, the API's JSON and its OpenAPI description all read it, so a new kind of output is an
+entry here plus its template in ``templates/docx/``.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kansli.generation import municipality_key
-
 from kansli.fields import FieldError, validate
+from kansli.generation import (
+    agreement_context, agreement_name, batch_name, decision_context, render_agreement, render_batch,
+    render_decision, render_report, report_context, report_name,
+)
 from kansli.models import AGENCIES, Document, Output
+from kansli.names import municipality_key
+from kansli.status import DocumentStatus, OutputStatus
+
+#: Media type of each file format an output can have.
+MEDIA_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+               "pdf": "application/pdf", "png": "image/png", "zip": "application/zip"}
+
+#: Reports progress in percent of the rendering step.
+Progress = Callable[[int], None]
+#: (output, template file, agency → areas or None for the built-in mapping, progress) → [(file name, bytes)]
+Renderer = Callable[[Output, Path, "dict[str, tuple[str, ...]] | None", Progress], "list[tuple[str, bytes]]"]
 
 
 class OutputRejected(ValueError):
@@ -20,12 +42,29 @@ class OutputRejected(ValueError):
         self.status, self.code, self.message = status, code, message
 
 
-def _extracted_document(session: Session, body: dict[str, Any], kind: str, what: str) -> Document:
-    doc_id = body.get("document_id")
+@dataclass(frozen=True)
+class OutputKind:
+    name: str
+    #: As pages, messages and the registry say it.
+    label: str
+    #: The Word template it is rendered with (built in, or an admin's newer version of it).
+    template: str
+    #: The variables the template may use, for checking an uploaded template version.
+    sample_context: Callable[[], dict[str, Any]]
+    #: Checks a drafter's request (the API's body) and returns the new, unsaved row.
+    request: Callable[[Session, dict[str, Any], int | None], Output]
+    render: Renderer
+    #: Sender or recipient, and a short description, proposed when the output is registered.
+    describe: Callable[[Output], tuple[str | None, str]]
+    #: Each Word file also as PDF/A-2b with a preview; a zip of many drafts is delivered as it is.
+    converts: bool = True
+
+
+def _extracted_document(session: Session, doc_id: Any, kind: str, what: str) -> Document:
     doc = session.get(Document, doc_id) if isinstance(doc_id, int) and not isinstance(doc_id, bool) else None
     if doc is None:
         raise OutputRejected(404, "not_found", f"Dokument {doc_id} finns inte.")
-    if doc.status != "extracted":
+    if doc.status != DocumentStatus.EXTRACTED:
         raise OutputRejected(409, "not_ready", "Dokumentet är inte färdigläst ännu; vänta tills det är extraherat.")
     if doc.kind != kind:
         raise OutputRejected(409, "wrong_kind", f"{what}, och det här dokumentet är ingen sådan.")
@@ -42,7 +81,7 @@ def _agency(body: dict[str, Any]) -> str:
 def plans_for(session: Session, municipalities: list[str]) -> dict[str, dict[str, Any] | None]:
     """Each municipality's newest extracted plan's current fields, or None where none is uploaded."""
     plans = session.scalars(
-        select(Document).where(Document.kind == "district_plan", Document.status == "extracted")
+        select(Document).where(Document.kind == "district_plan", Document.status == DocumentStatus.EXTRACTED)
         .order_by(Document.id.desc())
     ).all()
     by_key: dict[str, dict[str, Any]] = {}
@@ -53,69 +92,138 @@ def plans_for(session: Session, municipalities: list[str]) -> dict[str, dict[str
     return {m: by_key.get(municipality_key(m)) for m in municipalities}
 
 
-def _decision_fields(body: dict[str, Any], session: Session) -> tuple[int | None, dict[str, Any]]:
+# --- agreement: one cooperation agreement from a district plan ---
+
+def _request_agreement(session: Session, body: dict[str, Any], user_id: int | None) -> Output:
+    agency = _agency(body)
+    doc = _extracted_document(session, body.get("document_id"), "district_plan",
+                              "En samverkansöverenskommelse skapas från en strategisk stadsdelsplan")
+    return Output(kind="agreement", document_id=doc.id, agency=agency, fields=doc.current_fields(),
+                  created_by=user_id)
+
+
+def _render_agreement(output: Output, template: Path, areas: dict[str, tuple[str, ...]] | None,
+                      _progress: Progress) -> list[tuple[str, bytes]]:
+    agency = output.agency or ""
+    return [(agreement_name(agency, (output.fields or {}).get("municipality")),
+             render_agreement(output.fields, agency, template, areas))]
+
+
+def _describe_agreement(output: Output) -> tuple[str | None, str]:
+    municipality = (output.fields or {}).get("municipality")
+    return municipality, f"Samverkansöverenskommelse {output.agency} – {municipality}"
+
+
+# --- decision: the letter and its identical letters, from a decision or from fields ---
+
+def _request_decision(session: Session, body: dict[str, Any], user_id: int | None) -> Output:
+    doc_id: int | None = None
     if "fields" in body:
         given = body["fields"]
         if not isinstance(given, dict):
             raise OutputRejected(400, "bad_request", "fields ska vara ett JSON-objekt med beslutets fält.")
-        item = given.get("item")
         try:
             fields = validate("decision", {k: v for k, v in given.items() if k != "item"})
         except FieldError as exc:
             raise OutputRejected(422, "invalid_fields", str(exc)) from None
-        if item is not None:
-            fields["item"] = str(item).strip()
-        return None, fields
-    doc = _extracted_document(session, body, "decision", "Ett beslutsbrev skapas från ett regeringsbeslut")
-    return doc.id, dict(doc.current_fields() or {})
+        if given.get("item") is not None:
+            fields["item"] = str(given["item"]).strip()
+    else:
+        doc = _extracted_document(session, body.get("document_id"), "decision",
+                                  "Ett beslutsbrev skapas från ett regeringsbeslut")
+        doc_id, fields = doc.id, dict(doc.current_fields() or {})
+    if not (fields.get("addressee") and fields.get("title")):
+        raise OutputRejected(422, "invalid_fields", "Beslutet behöver minst mottagare (addressee) och rubrik (title).")
+    return Output(kind="decision", document_id=doc_id, fields=fields, created_by=user_id)
+
+
+def _render_decision(output: Output, template: Path, _areas: dict[str, tuple[str, ...]] | None,
+                     _progress: Progress) -> list[tuple[str, bytes]]:
+    return render_decision(output.fields, template)
+
+
+def _describe_decision(output: Output) -> tuple[str | None, str]:
+    fields = output.fields or {}
+    recipients = [fields.get("addressee"), *(fields.get("identical_to") or [])]
+    return ", ".join(r for r in recipients if r), f"Beslutsbrev: {fields.get('title') or 'utan rubrik'}"
+
+
+# --- batch: one agreement per municipality a decision names, as a zip ---
+
+def _request_batch(session: Session, body: dict[str, Any], user_id: int | None) -> Output:
+    agency = _agency(body)
+    decision = _extracted_document(session, body.get("document_id"), "decision",
+                                   "Överenskommelser i omgång skapas från ett regeringsbeslut")
+    fields = dict(decision.current_fields() or {})
+    if not fields.get("municipalities"):
+        raise OutputRejected(422, "invalid_fields", "Beslutet nämner inga kommuner; rätta fältet municipalities först.")
+    return Output(kind="batch", document_id=decision.id, agency=agency, created_by=user_id,
+                  fields={"decision": fields, "plans": plans_for(session, fields["municipalities"])})
+
+
+def _render_batch(output: Output, template: Path, areas: dict[str, tuple[str, ...]] | None,
+                  progress: Progress) -> list[tuple[str, bytes]]:
+    agency = output.agency or ""
+    data = render_batch(output.fields["decision"], output.fields["plans"], agency, template,
+                        progress=lambda done, total: progress(done * 100 // total), agency_areas=areas)
+    return [(batch_name(agency), data)]
+
+
+# --- report: the consolidated report of several agencies' reports ---
+
+def _request_report(session: Session, body: dict[str, Any], user_id: int | None) -> Output:
+    ids = body.get("document_ids")
+    if not isinstance(ids, list) or not ids:
+        raise OutputRejected(400, "bad_request", "Ange document_ids: de myndighetsrapporter som ska sammanställas.")
+    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise OutputRejected(400, "bad_request", "document_ids ska vara en lista med heltal.")
+    docs = [_extracted_document(session, i, "report", "En sammanställning görs av myndighetsrapporter")
+            for i in dict.fromkeys(ids)]
+    return Output(kind="report", document_id=docs[0].id, created_by=user_id,
+                  fields={"reports": [d.current_fields() for d in docs], "document_ids": [d.id for d in docs]})
+
+
+def _render_report(output: Output, template: Path, _areas: dict[str, tuple[str, ...]] | None,
+                   _progress: Progress) -> list[tuple[str, bytes]]:
+    reports = output.fields["reports"]
+    return [(report_name(reports), render_report(reports, template))]
+
+
+def _labelled(label: str) -> Callable[[Output], tuple[str | None, str]]:
+    return lambda output: (output.agency, label)
+
+
+KINDS: dict[str, OutputKind] = {kind.name: kind for kind in (
+    OutputKind("agreement", "Samverkansöverenskommelse", "agreement.docx",
+               lambda: agreement_context({}, AGENCIES[0]), _request_agreement, _render_agreement,
+               _describe_agreement),
+    OutputKind("decision", "Beslutsbrev", "decision.docx",
+               lambda: decision_context({"addressee": "x", "title": "x"}, "x"), _request_decision,
+               _render_decision, _describe_decision),
+    OutputKind("batch", "Överenskommelser för beslutets kommuner", "agreement.docx",
+               lambda: agreement_context({}, AGENCIES[0]), _request_batch, _render_batch,
+               _labelled("Samverkansöverenskommelser"), converts=False),
+    OutputKind("report", "Sammanställd redovisning", "report.docx",
+               lambda: report_context([{}]), _request_report, _render_report,
+               _labelled("Sammanställd redovisning")),
+)}
+#: Each template and the variables it may use: those of every kind rendered with it.
+TEMPLATES: dict[str, set[str]] = {}
+for _kind in KINDS.values():
+    TEMPLATES.setdefault(_kind.template, set()).update(_kind.sample_context())
 
 
 def request_output(session: Session, body: Any, user_id: int | None) -> Output:
-    """Validate a request (the API's ``POST /api/outputs`` body) and create the queued output."""
+    """Check a request (the API's ``POST /api/outputs`` body) and add the queued output to the session."""
     if not isinstance(body, dict):
         raise OutputRejected(400, "bad_request", "Skicka ett JSON-objekt med kind och document_id.")
-    kind = body.get("kind")
-    if kind == "decision":
-        doc_id, fields = _decision_fields(body, session)
-        if not (fields.get("addressee") and fields.get("title")):
-            raise OutputRejected(422, "invalid_fields", "Beslutet behöver minst mottagare (addressee) och rubrik (title).")
-        output = Output(kind="decision", document_id=doc_id, fields=fields, created_by=user_id, status="queued")
-    elif kind == "batch":
-        agency = _agency(body)
-        decision = _extracted_document(session, body, "decision", "Överenskommelser i omgång skapas från ett regeringsbeslut")
-        fields = dict(decision.current_fields() or {})
-        if not fields.get("municipalities"):
-            raise OutputRejected(422, "invalid_fields", "Beslutet nämner inga kommuner; rätta fältet municipalities först.")
-        output = Output(kind="batch", document_id=decision.id, agency=agency, created_by=user_id, status="queued",
-                        fields={"decision": fields, "plans": plans_for(session, fields["municipalities"])})
-    elif kind == "report":
-        ids = body.get("document_ids")
-        if not isinstance(ids, list) or not ids:
-            raise OutputRejected(400, "bad_request", "Ange document_ids: de myndighetsrapporter som ska sammanställas.")
-        docs = [_extracted_document(session, {"document_id": i}, "report",
-                                    "En sammanställning görs av myndighetsrapporter") for i in dict.fromkeys(ids)]
-        output = Output(kind="report", document_id=docs[0].id, created_by=user_id, status="queued",
-                        fields={"reports": [d.current_fields() for d in docs], "document_ids": [d.id for d in docs]})
-    elif kind == "agreement":
-        agency = _agency(body)
-        doc = _extracted_document(session, body, "district_plan",
-                                  "En samverkansöverenskommelse skapas från en strategisk stadsdelsplan")
-        output = Output(kind="agreement", document_id=doc.id, agency=agency, fields=doc.current_fields(),
-                        created_by=user_id, status="queued")
-    else:
+    kind = KINDS.get(body.get("kind")) if isinstance(body.get("kind"), str) else None
+    if kind is None:
+        names = [f'"{k}"' for k in KINDS]
         raise OutputRejected(400, "bad_request",
-                             "Okänd typ av utkast; ange kind \"agreement\", \"decision\", \"batch\" eller \"report\".")
+                             f"Okänd typ av utkast; ange kind {', '.join(names[:-1])} eller {names[-1]}.")
+    output = kind.request(session, body, user_id)
+    output.status = OutputStatus.QUEUED
     session.add(output)
-    session.commit()
+    session.flush()
     return output
-
-
-def agreement_name(output: Output) -> str:
-    """A download name that says what the file is, e.g. ``samverkansoverenskommelse-…-botkyrka.docx``."""
-    municipality = (output.fields or {}).get("municipality") or "kommun"
-    slug = "-".join(
-        "".join(c for c in part if c.isalnum()).lower()
-        for part in (output.agency or "", municipality.removesuffix(" kommun"))
-    )
-    table = str.maketrans("åäöéü", "aaoeu")
-    return f"samverkansoverenskommelse-{slug.translate(table)}.docx"

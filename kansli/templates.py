@@ -17,16 +17,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kansli.generation import agreement_context, decision_context, report_context
 from kansli.models import Template
+from kansli.outputs import TEMPLATES as VARIABLES
 from kansli.storage import Store
 
-#: The variables each template may use: what its context function provides.
-VARIABLES = {
-    "agreement.docx": set(agreement_context({}, "Arbetsförmedlingen")),
-    "decision.docx": set(decision_context({"addressee": "x", "title": "x"}, "x")),
-    "report.docx": set(report_context([{}])),
-}
 MAX_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED = 100 * 1024 * 1024
 MAX_ENTRIES = 2000
@@ -71,7 +65,7 @@ def add(session: Session, store: Store, name: str, data: bytes, filename: str, u
     template = Template(name=name, sha256=store.put(data), size=len(data), filename=filename[:255],
                         uploaded_by=user_id)
     session.add(template)
-    session.commit()
+    session.flush()
     return template
 
 

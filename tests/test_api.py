@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -191,19 +191,6 @@ def test_decision_from_fields_gives_one_letter_per_recipient(client: Any, auth: 
     assert names == ["beslut-ij2008-1215-iu-arbetsformedlingen.docx", "beslut-ij2008-1215-iu-rikspolisstyrelsen.docx",
                      "beslut-ij2008-1215-iu-forsakringskassan.docx"]
     assert sum(f["format"] == "pdf" for f in output["files"]) == 3
-
-
-def test_openapi_describes_every_api_route(app: Any, client: Any) -> None:
-    spec = client.get("/api/openapi.json").json
-    assert spec["openapi"].startswith("3.")
-    for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/api/"):
-            continue
-        path = rule.rule.replace("<int:", "<").replace("<path:", "<").replace("<", "{").replace(">", "}")
-        path = path.replace("{doc_id}", "{id}").replace("{output_id}", "{id}")
-        assert path in spec["paths"], f"{rule.rule} is not in /api/openapi.json"
-        for method in rule.methods - {"HEAD", "OPTIONS"}:
-            assert method.lower() in spec["paths"][path], f"{method} {rule.rule} is not described"
 
 
 def test_batch_drafts_one_agreement_per_municipality_of_a_decision(client: Any, auth: Auth, settings: Any) -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 import docx
 import pytest
 
-from kansli.config import REPO_ROOT
 from kansli.convert import ConversionError, preview_png, to_pdf
 from kansli.extraction import extract
 from kansli.generation import GenerationError, agreement_context, render_agreement, render_decision
@@ -133,7 +132,7 @@ def test_a_broken_document_is_a_clear_conversion_error(tmp_path: Path) -> None:
 
 
 def test_municipality_names_match_across_spellings() -> None:
-    from kansli.generation import municipality_key
+    from kansli.names import municipality_key
 
     assert municipality_key("Göteborgs kommun") == municipality_key("Göteborg kommun") == municipality_key("göteborg")
     assert municipality_key("Borås kommun") == municipality_key("Borås")

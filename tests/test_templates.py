@@ -7,12 +7,11 @@ import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
-import docx
 import pytest
 
 from kansli.generation import GenerationError
 from kansli.generation.render import render_docx
-from helpers.office import libreoffice_text, variant
+from helpers.office import AGREEMENT, libreoffice_text, variant
 from workers.jobs import extract_document, render_output
 
 Auth = Callable[[str], dict[str, str]]

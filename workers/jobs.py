@@ -21,11 +21,9 @@ from kansli.db import session_scope
 from kansli.extraction import Refusal, extract_with_text, provenance
 from kansli.extraction.refusal import MESSAGES
 from kansli.convert import ConversionError, preview_png, to_pdf
-from kansli.generation import (
-    GenerationError, batch_name, render_agreement, render_batch, render_decision, render_report, report_name,
-)
+from kansli.generation import GenerationError
 from kansli.models import Document, Output, OutputFile, Revision
-from kansli.outputs import agreement_name
+from kansli.outputs import KINDS
 from kansli.storage import Store
 
 log = logging.getLogger("kansli.jobs")
@@ -113,34 +111,6 @@ def extract_document(document_id: int) -> None:
     _run(Document, document_id, "document", work)
 
 
-def documents_for(output: Output, template: Path, settings: config.Settings) -> list[tuple[str, bytes]]:
-    """The Word files an output consists of: one agreement, or a decision's letters."""
-    if output.kind == "decision":
-        return render_decision(output.fields, template)
-    if output.kind == "report":
-        reports = output.fields["reports"]
-        return [(report_name(reports), render_report(reports, template))]
-    return [(agreement_name(output),
-             render_agreement(output.fields, output.agency or "", template, settings.agency_areas))]
-
-
-#: The template each kind of output is made with.
-TEMPLATES = {"agreement": "agreement.docx", "batch": "agreement.docx", "decision": "decision.docx",
-             "report": "report.docx"}
-
-
-def render_batch_output(session: Session, output: Output, template: Path, settings: config.Settings,
-                        progress: Callable[[int], None]) -> None:
-    """A batch is one zip of Word drafts; it is not converted page by page to PDF."""
-    data = render_batch(output.fields["decision"], output.fields["plans"], output.agency or "", template,
-                        progress=lambda done, total: progress(5 + int(done * 90 / total)),
-                        agency_areas=settings.agency_areas)
-    store = Store(settings.files_dir)
-    name = batch_name(output.agency or "")
-    if not output.files:
-        session.add(OutputFile(output_id=output.id, name=name, format="zip", sha256=store.put(data), size=len(data)))
-
-
 def libreoffice_profile(settings: config.Settings) -> Path:
     """One LibreOffice profile per worker process (the work horse's parent): shared ones block."""
     return settings.data_dir / "libreoffice" / f"{socket.gethostname()}-{os.getppid()}"
@@ -153,29 +123,28 @@ def render_output(output_id: int) -> None:
     def work(session: Session, output: Output, progress: Callable[[int], None]) -> dict[str, Any]:
         progress(5)
         store = Store(settings.files_dir)
-        template_name = TEMPLATES[output.kind]
-        template, version = templates.current(session, store, settings.templates_dir, template_name)
-        if output.kind == "batch":
-            render_batch_output(session, output, template, settings, progress)
-            return {"templates": {template_name: version}}
-        documents = dict(documents_for(output, template, settings))
-        files = [(name, "docx", data) for name, data in documents.items()]
+        kind = KINDS[output.kind]
+        template, version = templates.current(session, store, settings.templates_dir, kind.template)
+        documents = dict(kind.render(output, template, settings.agency_areas,
+                                     lambda percent: progress(5 + percent * 25 // 100)))
+        files = [(name, data) for name, data in documents.items()]
         progress(30)
         error = None
         try:
-            pdfs = to_pdf(documents, libreoffice_profile(settings), port=settings.unoserver_port)
-            files += [(name.removesuffix(".docx") + ".pdf", "pdf", pdf) for name, pdf in pdfs.items()]
-            first = next(iter(pdfs))
-            files.append((first.removesuffix(".docx") + "-forhandsvisning.png", "png", preview_png(pdfs[first])))
+            if kind.converts:
+                pdfs = to_pdf(documents, libreoffice_profile(settings), port=settings.unoserver_port)
+                files += [(name.removesuffix(".docx") + ".pdf", pdf) for name, pdf in pdfs.items()]
+                first = next(iter(pdfs))
+                files.append((first.removesuffix(".docx") + "-forhandsvisning.png", preview_png(pdfs[first])))
         except ConversionError as exc:  # the Word files are still delivered; say what is missing
             error = f"Word-filerna är klara, men PDF kunde inte skapas: {exc}"
             log.warning("output %s: %s", output.id, error)
         known = {f.name for f in output.files}
-        for name, fmt, data in files:
+        for name, data in files:
             if name not in known:
-                session.add(OutputFile(output_id=output.id, name=name, format=fmt, sha256=store.put(data),
-                                       size=len(data)))
-        return {"error": error, "templates": {template_name: version}}
+                session.add(OutputFile(output_id=output.id, name=name, format=name.rsplit(".", 1)[-1],
+                                       sha256=store.put(data), size=len(data)))
+        return {"error": error, "templates": {kind.template: version}}
 
     _run(Output, output_id, "output", work)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kansli.names import MUNICIPALITY
+
 from .normalize import clean, parse_date
 from .pdf import PdfText
 
@@ -13,7 +15,6 @@ _ADDRESS_LINE = re.compile(r"^(?:Box \d+|\d{3} ?\d{2}\s+\S+|.+\s\d+[A-Z]?)$")
 _LETTERHEAD = re.compile(
     r"^Regeringen\b|Regeringsbeslut|departementet\b|^\d{4}-\d\d-\d\d$|^(?:den )?\d{1,2} [a-zåäö]+ \d{4}$", re.IGNORECASE)
 _DEPARTMENT = re.compile(r"\b([A-ZÅÄÖ][\w\- ]*?departementet)\b")
-_MUNICIPALITY = re.compile(r"\b([A-ZÅÄÖ][a-zåäö]+)\s+kommun\b")
 
 
 def _index(lines: list[str], *names: str) -> int | None:
@@ -81,7 +82,7 @@ def extract(pdf: PdfText) -> tuple[dict[str, Any], list[str]]:
         "title": title,
         "decision": _paragraphs(lines[i_decision + 1: i_background]) if i_decision is not None and i_background else None,
         "background": _paragraphs(lines[i_background + 1: end_background]) if i_background is not None else None,
-        "municipalities": sorted({f"{name} kommun" for name in _MUNICIPALITY.findall(text)}),
+        "municipalities": sorted({f"{name} kommun" for name in MUNICIPALITY.findall(text)}),
         "signatories": signatories,
         "copies_to": listed(i_copies, None),
     }

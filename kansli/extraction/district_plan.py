@@ -4,15 +4,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kansli.areas import AREAS
+from kansli.names import MUNICIPALITY
+
 from .normalize import BULLETS, clean, parse_date, parse_number, split_list
 from .pdf import PdfText
 
-AREAS = {
-    "arbete": ("arbete", "sysselsättning", "försörjning", "arbetsmarknad"),
-    "utbildning": ("utbildning", "skola", "skolan", "lärande"),
-    "trygghet": ("trygghet", "trygg", "brottslighet"),
-    "tillvaxt": ("tillväxt", "näringsliv", "företagande"),
-}
 KNOWN_AGENCIES = (
     "Arbetsförmedlingen",
     "Försäkringskassan",
@@ -21,7 +18,6 @@ KNOWN_AGENCIES = (
     "Skatteverket",
     "Kriminalvården",
 )
-_MUNICIPALITY = re.compile(r"\b([A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäöé]+)?) kommun\b")
 _YEAR = r"((?:19|20)\d\d)"
 
 
@@ -41,7 +37,7 @@ def _label(text: str, *labels: str) -> str | None:
 def municipality(text: str) -> str | None:
     if value := _label(text, "Kommun"):
         return clean(value if value.lower().endswith("kommun") else f"{value} kommun")
-    m = _MUNICIPALITY.search(text)
+    m = MUNICIPALITY.search(text)
     return m.group(0) if m else None
 
 
@@ -88,7 +84,7 @@ def _area_of_heading(line: str) -> str | None:
     if not stripped[0].isupper():
         return None
     words = stripped.lower()
-    for area, keys in AREAS.items():
+    for area, keys in ((a.key, a.words) for a in AREAS.values()):
         if any(re.search(rf"\b{k}", words) for k in keys):
             return area
     return None

@@ -5,10 +5,11 @@ import re
 from typing import Any
 
 from .district_plan import KNOWN_AGENCIES, _label
+from kansli.names import MUNICIPALITY
+
 from .normalize import clean, parse_date
 from .pdf import PdfText
 
-_MUNICIPALITY = re.compile(r"\b([A-ZÅÄÖ][a-zåäö]+)\s+kommun\b")
 _ITEM = re.compile(r"^\s*(?:\d+[.)]|[•\-–*])\s+(.+)$")
 
 
@@ -41,7 +42,7 @@ def extract(pdf: PdfText) -> tuple[dict[str, Any], list[str]]:
     fields: dict[str, Any] = {
         "agency": agency,
         "year": int(year.group(1)) if year else None,
-        "municipalities": list(dict.fromkeys(f"{name} kommun" for name in _MUNICIPALITY.findall(text))),
+        "municipalities": list(dict.fromkeys(f"{name} kommun" for name in MUNICIPALITY.findall(text))),
         "reference": clean(_label(text, "Diarienummer", "Dnr", "Diarienr")),
         "date": parse_date(date_label) if date_label else parse_date(head),
         "proposals": proposals(text),

@@ -5,26 +5,17 @@ indicators, districts, period and contact.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+from kansli.areas import AGENCY_AREAS, AREAS
 from kansli.models import AGENCIES
+from kansli.names import slug
 
 from .errors import GenerationError
 from .render import render_docx
 
-AREA_HEADINGS = {
-    "arbete": "Arbete och sysselsättning",
-    "utbildning": "Utbildning",
-    "trygghet": "Trygghet",
-    "tillvaxt": "Lokal tillväxt",
-}
-#: Which of the plan's areas each agency works in (its ordinary remit); ``KANSLI_AGENCY_AREAS`` overrides.
-AGENCY_AREAS: dict[str, tuple[str, ...]] = {
-    "Arbetsförmedlingen": ("arbete", "utbildning"),
-    "Försäkringskassan": ("arbete",),
-    "Polismyndigheten": ("trygghet",),
-}
 MISSING = "[att fylla i]"
 
 
@@ -68,7 +59,7 @@ def agreement_context(fields: dict[str, Any], agency: str,
         "reference": fields.get("reference"),
         "adopted": fields.get("adopted"),
         "goal_areas": [
-            {"heading": AREA_HEADINGS[a], "goals": list(goals[a])} for a in areas if goals.get(a)
+            {"heading": AREAS[a].heading, "goals": list(goals[a])} for a in areas if goals.get(a)
         ],
         "indicators": [
             {
@@ -76,7 +67,7 @@ def agreement_context(fields: dict[str, Any], agency: str,
                 "unit": i.get("unit") or "",
                 "baseline": _measure(i.get("baseline")),
                 "target": _measure(i.get("target")),
-                "area": AREA_HEADINGS.get(i.get("area") or "", ""),
+                "area": AREAS[i["area"]].heading if i.get("area") in AREAS else "",
             }
             for i in fields.get("indicators") or []
             if isinstance(i, dict)
@@ -85,7 +76,10 @@ def agreement_context(fields: dict[str, Any], agency: str,
     }
 
 
-TEMPLATE = "agreement.docx"
+def agreement_name(agency: str, municipality: str | None, complete: bool = True) -> str:
+    """``samverkansoverenskommelse-polismyndigheten-botkyrka.docx``, alone or in a batch alike."""
+    place = slug(re.sub(r"\s+kommun$", "", municipality or ""), "kommun")
+    return f"samverkansoverenskommelse-{slug(agency)}-{place}{'' if complete else '-ofullstandig'}.docx"
 
 
 def render_agreement(fields: dict[str, Any], agency: str, template: Path,

@@ -6,29 +6,19 @@ has, the draft carries only the municipality and its gaps are marked, and the su
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .agreement import render_agreement
+from kansli.names import slug
+
+from .agreement import agreement_name, render_agreement
 from .errors import GenerationError
 
 
-def municipality_key(name: str) -> str:
-    """``"Göteborgs kommun"`` and ``"Göteborg"`` name the same municipality."""
-    base = re.sub(r"\s+kommun$", "", " ".join(name.split()), flags=re.IGNORECASE).casefold()
-    return base[:-1] if base.endswith("s") and len(base) > 4 else base
-
-
-def _slug(text: str) -> str:
-    text = text.casefold().translate(str.maketrans("åäöéü", "aaoeu"))
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-
-
 def batch_name(agency: str) -> str:
-    return f"samverkansoverenskommelser-{_slug(agency)}.zip"
+    return f"samverkansoverenskommelser-{slug(agency)}.zip"
 
 
 def render_batch(decision: dict[str, Any], plans: dict[str, dict[str, Any] | None], agency: str,
@@ -48,8 +38,7 @@ def render_batch(decision: dict[str, Any], plans: dict[str, dict[str, Any] | Non
             plan = plans.get(municipality)
             fields = {**plan, "municipality": plan.get("municipality") or municipality} if plan else \
                 {"municipality": municipality}
-            suffix = "" if plan else "-ofullstandig"
-            name = f"samverkansoverenskommelse-{_slug(agency)}-{_slug(municipality.removesuffix(' kommun'))}{suffix}.docx"
+            name = agreement_name(agency, municipality, complete=plan is not None)
             archive.writestr(name, render_agreement(fields, agency, template, agency_areas))
             lines.append(f"{municipality}: {'ifylld från stadsdelsplanen' if plan else 'ofullständig – ingen stadsdelsplan uppladdad'}")
             if progress:

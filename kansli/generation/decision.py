@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from kansli.names import slug
+
 from .errors import GenerationError
 from .render import render_docx
 
@@ -67,17 +69,9 @@ def decision_context(fields: dict[str, Any], recipient: str) -> dict[str, Any]:
     }
 
 
-def _slug(text: str) -> str:
-    text = text.lower().translate(str.maketrans("åäöéü", "aaoeu"))
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "mottagare"
-
-
 def letter_name(fields: dict[str, Any], recipient: str) -> str:
     reference = fields.get("reference") or "utan-dnr"
-    return f"beslut-{_slug(reference)}-{_slug(recipient)}.docx"
-
-
-TEMPLATE = "decision.docx"
+    return f"beslut-{slug(reference)}-{slug(recipient, 'mottagare')}.docx"
 
 
 def render_decision(fields: dict[str, Any], template: Path) -> list[tuple[str, bytes]]:

@@ -1,60 +1,23 @@
 """Uploading documents, reading their extraction, correcting fields."""
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import jsonify, request, send_file
-from flask_login import current_user
-from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from kansli import audit, queues
-from kansli.documents import ArchivedError, UploadRejected, add_upload, correct, safe_download_name
+from kansli.documents import ArchivedError, UploadRejected
+from kansli.names import file_name
 from kansli.fields import FieldError
-from kansli.models import Document, Revision
+from kansli.models import Document
+from kansli.status import DocumentStatus
 from kansli.users import CLERK_PLUS, DRAFTER_PLUS
 from service.api import bp, role
 from service.api.representation import document_json
-from service.database import get_or_404, get_session, get_store, settings
+from service.actions import apply_correction, receive_upload, record_download
+from service.database import get_or_404, get_session, get_store
 from service.errors import api_error
-
-log = logging.getLogger("kansli.web")
-
-
-def apply_correction(doc: Document, changes: Any) -> Revision:
-    """A drafter's corrections as a new revision, logged and audited; shared by the API and the page."""
-    before = doc.revisions[-1].number if doc.revisions else 0
-    revision = correct(get_session(), doc, changes, current_user.id)
-    if revision.number != before:
-        log.info("document %s: revision %d by %s changed %s", doc.id, revision.number, current_user.name,
-                 ", ".join(revision.changed))
-        audit.record(settings().database_url, current_user.name, "correct", f"document {doc.id}",
-                     revision=revision.number, changed=revision.changed)
-    return revision
-
-
-def enqueue_extraction(doc_id: int) -> None:
-    """Queue the extraction; if Redis is away, the row stays queued and recovery queues it later."""
-    try:
-        queues.enqueue_extraction(settings(), doc_id)
-    except RedisError:
-        log.exception("document %s: could not reach Redis; recovery will queue it", doc_id)
-
-
-def receive_upload(file: Any) -> tuple[Document, bool]:
-    """Store one uploaded file and queue it; shared by the API and the upload page."""
-    doc, created = add_upload(get_session(), get_store(), file.read(), file.filename, current_user.id)
-    if created:
-        log.info("document %s: uploaded %r (%d bytes) by %s", doc.id, doc.filename, doc.size, current_user.name)
-        audit.record(settings().database_url, current_user.name, "upload", f"document {doc.id}",
-                     filename=doc.filename, sha256=doc.sha256)
-        enqueue_extraction(doc.id)
-    else:
-        log.info("document %s: %r uploaded again by %s; same bytes, kept once", doc.id, file.filename,
-                 current_user.name)
-    return doc, created
 
 
 @bp.post("/documents")
@@ -110,7 +73,7 @@ def correct_fields(doc_id: int) -> Any:
     except ArchivedError as exc:
         return api_error(409, str(exc), "archived")
     except FieldError as exc:
-        status = 409 if doc.status != "extracted" else 422
+        status = 409 if doc.status != DocumentStatus.EXTRACTED else 422
         return api_error(status, str(exc), "invalid_fields" if status == 422 else "not_ready")
     return jsonify(document_json(doc))
 
@@ -119,6 +82,6 @@ def correct_fields(doc_id: int) -> Any:
 @role()
 def document_file(doc_id: int) -> Any:
     doc = get_or_404(Document, doc_id)
-    audit.record(settings().database_url, current_user.name, "download", f"document {doc.id}", what=doc.filename)
+    record_download(f"document {doc.id}", doc.filename)
     return send_file(get_store().path(doc.sha256), mimetype="application/pdf",
-                     download_name=safe_download_name(doc.filename), as_attachment=False)
+                     download_name=file_name(doc.filename), as_attachment=False)

@@ -1,11 +1,18 @@
-"""``GET /api/openapi.json``: the whole API, described for its users (tests keep it complete)."""
+"""``GET /api/openapi.json``: the whole API, described for its users.
+
+Hand-written where words are needed, but every list of values (statuses, kinds, agencies, templates)
+is read from the code that defines it, and the tests check each route and each response against it.
+"""
 from __future__ import annotations
 
 from typing import Any
 
 from flask import jsonify
 
+from kansli.fields import SCHEMAS
 from kansli.models import AGENCIES
+from kansli.outputs import KINDS, MEDIA_TYPES, TEMPLATES
+from kansli.status import DocumentStatus, OutputStatus, RegistrationStatus
 from service.api import bp
 
 
@@ -17,6 +24,16 @@ def _error(description: str) -> dict[str, Any]:
 def _json(description: str, ref: str) -> dict[str, Any]:
     return {"description": description,
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+
+def _list(description: str, key: str, ref: str) -> dict[str, Any]:
+    schema = {"type": "object", "required": [key],
+              "properties": {key: {"type": "array", "items": {"$ref": f"#/components/schemas/{ref}"}}}}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _enum(values: Any) -> dict[str, Any]:
+    return {"type": "string", "enum": [str(v) for v in values]}
 
 
 ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
@@ -36,8 +53,7 @@ SPEC: dict[str, Any] = {
             "Queued": {"type": "object", "required": ["id", "status"],
                        "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}},
             "Extraction": {"type": "object", "description": "Se shared/contracts/extraction.md.",
-                           "properties": {"kind": {"type": "string",
-                                                   "enum": ["district_plan", "report", "decision", "unknown"]},
+                           "properties": {"kind": _enum(SCHEMAS),
                                           "pages": {"type": "integer"}, "fields": {"type": "object"},
                                           "warnings": {"type": "array", "items": {"type": "string"}}}},
             "Document": {"type": "object", "required": ["id", "filename", "sha256", "status", "progress",
@@ -45,7 +61,7 @@ SPEC: dict[str, Any] = {
                          "properties": {
                              "id": {"type": "integer"}, "filename": {"type": "string"},
                              "sha256": {"type": "string"},
-                             "status": {"type": "string", "enum": ["queued", "processing", "extracted", "failed"]},
+                             "status": _enum(DocumentStatus), "status_text": {"type": "string"},
                              "progress": {"type": "integer", "minimum": 0, "maximum": 100},
                              "extraction": {"nullable": True, "allOf": [{"$ref": "#/components/schemas/Extraction"}]},
                              "revision": {"type": "integer", "nullable": True},
@@ -53,14 +69,53 @@ SPEC: dict[str, Any] = {
                                             "description": "Var varje extraherat värde står: {page, bbox: "
                                                            "[x0, top, x1, bottom]} i PDF-punkter, ordnat som fälten"},
                              "error": {"type": "string", "nullable": True},
-                             "error_code": {"type": "string", "nullable": True}}},
+                             "error_code": {"type": "string", "nullable": True},
+                             "kind": {"nullable": True, **_enum(SCHEMAS)}, "size": {"type": "integer"},
+                             "attempts": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
+                             "url": {"type": "string"}, "page": {"type": "string"}}},
             "Output": {"type": "object", "required": ["id", "kind", "status", "files"],
                        "properties": {
-                           "id": {"type": "integer"}, "kind": {"type": "string"},
-                           "status": {"type": "string", "enum": ["queued", "rendering", "ready", "failed"]},
+                           "id": {"type": "integer"}, "kind": _enum(KINDS), "kind_text": {"type": "string"},
+                           "document_id": {"type": "integer", "nullable": True},
+                           "agency": {"nullable": True, **_enum(AGENCIES)},
+                           "status": _enum(OutputStatus), "status_text": {"type": "string"},
+                           "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+                           "error": {"type": "string", "nullable": True},
+                           "error_code": {"type": "string", "nullable": True},
+                           "created_at": {"type": "string", "format": "date-time"},
+                           "templates": {"type": "object", "additionalProperties": {"type": "string"},
+                                         "description": "Mallens filnamn → SHA-256 av den version som användes"},
                            "files": {"type": "array", "items": {"type": "object", "properties": {
-                               "name": {"type": "string"}, "format": {"type": "string"},
-                               "sha256": {"type": "string"}, "url": {"type": "string"}}}}}},
+                               "name": {"type": "string"}, "format": _enum(MEDIA_TYPES),
+                               "sha256": {"type": "string"}, "size": {"type": "integer"},
+                               "url": {"type": "string"}}}}}},
+           "Registration": {"type": "object", "required": ["dnr", "status", "direction", "date", "description"],
+                             "properties": {
+                                 "id": {"type": "integer"}, "dnr": {"type": "string"},
+                                 "direction": _enum(["incoming", "outgoing"]),
+                                 "kind": {"type": "string", "nullable": True},
+                                 "related": {"type": "array", "items": {"type": "object"}},
+                                 "date": {"type": "string", "format": "date"},
+                                 "party": {"type": "string", "nullable": True}, "description": {"type": "string"},
+                                 "document_id": {"type": "integer", "nullable": True},
+                                 "output_id": {"type": "integer", "nullable": True},
+                                 "status": _enum(RegistrationStatus),
+                                 "registered_by": {"type": "string", "nullable": True},
+                                 "created_at": {"type": "string", "format": "date-time"},
+                                 "archived_at": {"type": "string", "format": "date-time", "nullable": True},
+                                 "package_sha256": {"type": "string", "nullable": True},
+                                 "retain_until": {"type": "string", "format": "date", "nullable": True},
+                                 "legal_hold": {"type": "boolean"},
+                                 "hold_reason": {"type": "string", "nullable": True},
+                                 "disposal_reason": {"type": "string", "nullable": True},
+                                 "disposal_requested": {"type": "boolean"},
+                                 "disposed_at": {"type": "string", "format": "date-time", "nullable": True}}},
+           "Template": {"type": "object", "required": ["id", "name", "sha256"],
+                         "properties": {"id": {"type": "integer"}, "name": _enum(TEMPLATES),
+                                        "sha256": {"type": "string"}, "size": {"type": "integer"},
+                                        "filename": {"type": "string"},
+                                        "uploaded_by": {"type": "string", "nullable": True},
+                                        "created_at": {"type": "string", "format": "date-time"}}},
         },
     },
     "security": [{"bearer": []}],
@@ -74,7 +129,7 @@ SPEC: dict[str, Any] = {
             "get": {"summary": "Senaste dokumenten (högst 200)",
                     "parameters": [{"name": "ids", "in": "query", "schema": {"type": "string"},
                                     "description": "Kommaseparerade id:n"}],
-                    "responses": {"200": {"description": "{\"documents\": [Document]}"}, **AUTH}},
+                    "responses": {"200": _list("Dokumenten", "documents", "Document"), **AUTH}},
             "post": {"summary": "Ladda upp en PDF (roll clerk, drafter eller admin)",
                      "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                          "type": "object", "required": ["file"],
@@ -102,7 +157,7 @@ SPEC: dict[str, Any] = {
         "/api/outputs": {
             "get": {"summary": "Senaste utkasten", "parameters": [
                 {"name": "document_id", "in": "query", "schema": {"type": "integer"}}],
-                "responses": {"200": {"description": "{\"outputs\": [Output]}"}, **AUTH}},
+                "responses": {"200": _list("Utkasten", "outputs", "Output"), **AUTH}},
             "post": {"summary": "Skapa ett utkast (roll drafter eller admin): en samverkansöverenskommelse från en "
                                 "stadsdelsplan (agency krävs), eller beslutsbrev från ett regeringsbeslut "
                                 "(document_id eller fields) — ett brev per mottagare, varje .docx med PDF/A-2b",
@@ -110,7 +165,7 @@ SPEC: dict[str, Any] = {
                          "type": "object", "required": ["kind"], "properties": {
                              "document_ids": {"type": "array", "items": {"type": "integer"},
                                               "description": "report: de myndighetsrapporter som sammanställs"},
-                             "kind": {"type": "string", "enum": ["agreement", "decision", "batch", "report"],
+                             "kind": {**_enum(KINDS),
                                       "description": "batch: från ett regeringsbeslut (document_id) och en "
                                                      "myndighet, en överenskommelse per kommun i beslutet, "
                                                      "ifylld från kommunens stadsdelsplan där en finns; en zip"},
@@ -123,13 +178,13 @@ SPEC: dict[str, Any] = {
                                    "422": _error("Fälten räcker inte för utkastet")}}},
         "/api/templates": {
             "get": {"summary": "Mallversioner som administratörer laddat upp, nyast först",
-                    "responses": {"200": {"description": "{\"templates\": [...]}"}, **AUTH}},
+                    "responses": {"200": _list("Mallversionerna", "templates", "Template"), **AUTH}},
             "post": {"summary": "Ladda upp en ny version av en mall (roll admin); kontrolleras innan den används",
                      "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                          "type": "object", "required": ["file", "name"], "properties": {
                              "file": {"type": "string", "format": "binary"},
-                             "name": {"type": "string", "enum": ["agreement.docx", "decision.docx"]}}}}}},
-                     "responses": {"201": {"description": "Mallversionen"}, "400": _error("Fil saknas"), **AUTH,
+                             "name": _enum(TEMPLATES)}}}}},
+                     "responses": {"201": _json("Mallversionen", "Template"), "400": _error("Fil saknas"), **AUTH,
                                    "422": _error("Mallen går inte att använda: Jinja-fel, okända variabler, "
                                                  "inte .docx eller för stor")}}},
         "/api/registry": {
@@ -139,42 +194,41 @@ SPEC: dict[str, Any] = {
                                    {"name": "kind", "in": "query", "schema": {"type": "string"}},
                                    {"name": "municipality", "in": "query", "schema": {"type": "string"}},
                                    {"name": "year", "in": "query", "schema": {"type": "integer"}},
-                                   {"name": "status", "in": "query", "schema": {
-                                       "type": "string", "enum": ["registered", "archived"]}}],
-                    "responses": {"200": {"description": "{\"registrations\": [...]}"}, **AUTH}},
+                                   {"name": "status", "in": "query", "schema": _enum(RegistrationStatus)}],
+                    "responses": {"200": _list("Registreringarna", "registrations", "Registration"), **AUTH}},
             "post": {"summary": "Registrera ett dokument (inkommet) eller ett klart utkast (upprättat); roll registrar",
                      "requestBody": {"required": True, "content": {"application/json": {"schema": {
                          "type": "object", "properties": {"document_id": {"type": "integer"},
                                                           "output_id": {"type": "integer"},
                                                           "party": {"type": "string"},
                                                           "description": {"type": "string"}}}}}},
-                     "responses": {"201": {"description": "Registreringen med diarienummer (dnr)"},
+                     "responses": {"201": _json("Registreringen med diarienummer (dnr)", "Registration"),
                                    "400": _error("Varken eller båda id:n"), **AUTH, "404": _error("Finns inte"),
                                    "409": _error("Utkastet är inte klart")}}},
         "/api/registry/{dnr}": {"get": {"summary": "En registrering", "parameters": [
             {"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"},
              "description": "Diarienumret; snedstrecket får stå som det är"}],
-            "responses": {"200": {"description": "Registreringen"}, **AUTH, "404": _error("Finns inte")}}},
+            "responses": {"200": _json("Registreringen", "Registration"), **AUTH, "404": _error("Finns inte")}}},
         "/api/registry/{dnr}/archive": {"post": {
             "summary": "Arkivera: fryser registreringen i ett paket (FGS Paketstruktur 2.0 / E-ARK SIP); roll registrar",
             "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"202": {"description": "Arkiverad"}, **AUTH, "404": _error("Finns inte"),
+            "responses": {"202": _json("Arkiverad", "Registration"), **AUTH, "404": _error("Finns inte"),
                           "409": _error("Redan arkiverad")}}},
         "/api/registry/{dnr}/hold": {"post": {
             "summary": "Rättslig spärr: {\"hold\": true, \"reason\": \"...\"} hindrar gallring; hold false hävs den",
             "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "Registreringen"}, "400": _error("Skäl saknas"), **AUTH,
+            "responses": {"200": _json("Registreringen", "Registration"), "400": _error("Skäl saknas eller fel typ"), **AUTH,
                           "409": _error("Redan gallrad")}}},
         "/api/registry/{dnr}/disposal": {"post": {
             "summary": "Begär gallring ({\"reason\": \"...\"}); en annan registrator måste godkänna",
             "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"202": {"description": "Begärd"}, "400": _error("Skäl saknas"), **AUTH,
+            "responses": {"202": _json("Begärd", "Registration"), "400": _error("Skäl saknas"), **AUTH,
                           "409": _error("Spärrad, ska bevaras eller gallringsfristen har inte gått ut")}}},
         "/api/registry/{dnr}/disposal/approve": {"post": {
             "summary": "Godkänn gallring (en annan registrator än den som begärde); registreringen finns kvar som "
                        "spår av att handlingen funnits, filerna tas bort",
             "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "Gallrad"}, **AUTH, "409": _error("Samma registrator eller inte begärd")}}},
+            "responses": {"200": _json("Gallrad", "Registration"), **AUTH, "409": _error("Samma registrator eller inte begärd")}}},
         "/api/registry/{dnr}/package": {"get": {
             "summary": "Arkivpaketet som zip",
             "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],

@@ -6,35 +6,18 @@ from typing import Any
 
 from flask import abort, jsonify, request, send_file
 from flask_login import current_user
-from redis.exceptions import RedisError
 from sqlalchemy import select
 
-from kansli import audit, queues
 from kansli.models import Output
-from kansli.outputs import OutputRejected, request_output
+from kansli.outputs import MEDIA_TYPES, OutputRejected
 from kansli.users import DRAFTER_PLUS
 from service.api import bp, role
 from service.api.representation import output_json
-from service.database import get_or_404, get_session, get_store, settings
+from service.actions import record_download, start_output
+from service.database import get_or_404, get_session, get_store
 from service.errors import api_error
 
 log = logging.getLogger("kansli.web")
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-MIMETYPES = {"docx": DOCX, "pdf": "application/pdf", "png": "image/png", "zip": "application/zip"}
-
-
-def start_output(body: Any) -> Output:
-    """Create and queue an output; shared by the API and the document page."""
-    output = request_output(get_session(), body, current_user.id)
-    log.info("output %s: %s for document %s (%s) requested by %s", output.id, output.kind,
-             output.document_id, output.agency, current_user.name)
-    audit.record(settings().database_url, current_user.name, "generate", f"output {output.id}", kind=output.kind,
-                 document_id=output.document_id, agency=output.agency)
-    try:
-        queues.enqueue_render(settings(), output.id)
-    except RedisError:
-        log.exception("output %s: could not reach Redis; recovery will queue it", output.id)
-    return output
 
 
 @bp.post("/outputs")
@@ -70,6 +53,6 @@ def output_file(output_id: int, name: str) -> Any:
     if file is None:
         abort(404)
     log.info("output %s: %s downloaded by %s", output.id, file.name, current_user.name)
-    audit.record(settings().database_url, current_user.name, "download", f"output {output.id}", what=file.name)
-    return send_file(get_store().path(file.sha256), mimetype=MIMETYPES.get(file.format, "application/octet-stream"),
+    record_download(f"output {output.id}", file.name)
+    return send_file(get_store().path(file.sha256), mimetype=MEDIA_TYPES.get(file.format, "application/octet-stream"),
                      download_name=file.name, as_attachment=file.format != "png")

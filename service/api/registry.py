@@ -1,74 +1,22 @@
 """The registry: register documents and outputs, archive them, find them again, download packages."""
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from typing import Any
 
 from flask import abort, jsonify, request, send_file
-from flask_login import current_user
-from sqlalchemy import select
 
-from kansli import audit, registry
+from kansli import registry
 from kansli.archive import package_id
 from kansli.models import Registration
 from kansli.users import REGISTRAR
 from service.api import bp, role
-from service.database import get_session, get_store, settings
+from service import actions
+from service.database import get_session, get_store
 from service.errors import api_error
 
-log = logging.getLogger("kansli.web")
 
-
-def register_from(body: Any) -> Registration:
-    """Register what ``body`` names; shared by the API and the registry page."""
-    if not isinstance(body, dict):
-        raise registry.RegistryError(400, "Skicka ett JSON-objekt med document_id eller output_id.")
-    ids = {k: body.get(k) for k in ("document_id", "output_id")}
-    if any(v is not None and (not isinstance(v, int) or isinstance(v, bool)) for v in ids.values()):
-        raise registry.RegistryError(400, "document_id och output_id ska vara heltal.")
-    session = get_session()
-    try:
-        registration = registry.register(session, settings().dnr_prefix, user_id=current_user.id,
-                                         party=body.get("party"), description=body.get("description"),
-                                         retention=settings().retention, **ids)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    audit.record(settings().database_url, current_user.name, "register", registration.dnr, **ids)
-    log.info("registry: %s registered by %s", registration.dnr, current_user.name)
-    return registration
-
-
-def change(dnr: str, action: str, apply: Callable[[Registration], Any], **details: Any) -> Registration:
-    """Apply a registrar's change to a registration in one transaction, then audit it.
-
-    A detail given as a callable is read off the registration after the change (an archive's checksum).
-    """
-    session = get_session()
-    registration = get_registration(dnr)
-    try:
-        apply(registration)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    audit.record(settings().database_url, current_user.name, action, registration.dnr,
-                 **{k: v(registration) if callable(v) else v for k, v in details.items()})
-    return registration
-
-
-def archive_dnr(dnr: str) -> Registration:
-    submitter = (settings().organisation, settings().organisation_id)
-    registration = change(dnr, "archive", lambda r: registry.archive(get_session(), get_store(), r, submitter),
-                          package_sha256=lambda r: r.package_sha256)
-    log.info("registry: %s archived by %s", registration.dnr, current_user.name)
-    return registration
-
-
-def get_registration(dnr: str) -> Registration:
-    registration = get_session().scalar(select(Registration).where(Registration.dnr == dnr))
+def _registration(dnr: str) -> Registration:
+    registration = actions.get_registration(dnr)
     if registration is None:
         abort(404)
     return registration
@@ -78,7 +26,7 @@ def get_registration(dnr: str) -> Registration:
 @role(*REGISTRAR)
 def create_registration() -> Any:
     try:
-        registration = register_from(request.get_json(silent=True))
+        registration = actions.register_from(request.get_json(silent=True))
     except registry.RegistryError as exc:
         return api_error(exc.status, exc.message)
     return jsonify(registry.as_dict(registration)), 201
@@ -96,14 +44,14 @@ def search_registry() -> Any:
 @bp.get("/registry/<path:dnr>")
 @role()
 def get_registration_json(dnr: str) -> Any:
-    return jsonify(registry.as_dict(get_registration(dnr)))
+    return jsonify(registry.as_dict(_registration(dnr)))
 
 
 @bp.post("/registry/<path:dnr>/archive")
 @role(*REGISTRAR)
 def archive_registration(dnr: str) -> Any:
     try:
-        registration = archive_dnr(dnr)
+        registration = actions.archive(_registration(dnr))
     except registry.RegistryError as exc:
         return api_error(exc.status, exc.message, "archived" if exc.status == 409 else None)
     return jsonify(registry.as_dict(registration)), 202
@@ -118,9 +66,11 @@ def _body() -> dict[str, Any]:
 @role(*REGISTRAR)
 def hold(dnr: str) -> Any:
     body = _body()
-    on, reason = bool(body.get("hold", True)), body.get("reason")
+    on, reason = body.get("hold", True), body.get("reason")
+    if not isinstance(on, bool) or not (reason is None or isinstance(reason, str)):
+        return api_error(400, "hold ska vara true eller false och reason en text.")
     try:
-        registration = change(dnr, "hold" if on else "release", lambda r: registry.set_hold(r, on, reason), reason=reason)
+        registration = actions.hold(_registration(dnr), on, reason)
     except registry.RegistryError as exc:
         return api_error(exc.status, exc.message)
     return jsonify(registry.as_dict(registration))
@@ -131,8 +81,7 @@ def hold(dnr: str) -> Any:
 def request_disposal(dnr: str) -> Any:
     reason = _body().get("reason")
     try:
-        registration = change(dnr, "request_disposal",
-                              lambda r: registry.request_disposal(r, current_user.id, reason), reason=reason)
+        registration = actions.request_disposal(_registration(dnr), reason)
     except registry.RegistryError as exc:
         return api_error(exc.status, exc.message)
     return jsonify(registry.as_dict(registration)), 202
@@ -142,8 +91,7 @@ def request_disposal(dnr: str) -> Any:
 @role(*REGISTRAR)
 def approve_disposal(dnr: str) -> Any:
     try:
-        registration = change(dnr, "dispose",
-                              lambda r: registry.approve_disposal(get_session(), get_store(), r, current_user.id))
+        registration = actions.approve_disposal(_registration(dnr))
     except registry.RegistryError as exc:
         return api_error(exc.status, exc.message)
     return jsonify(registry.as_dict(registration))
@@ -152,9 +100,9 @@ def approve_disposal(dnr: str) -> Any:
 @bp.get("/registry/<path:dnr>/package")
 @role()
 def download_package(dnr: str) -> Any:
-    registration = get_registration(dnr)
+    registration = _registration(dnr)
     if not registration.package_sha256:
         return api_error(409, f"{registration.dnr} är inte arkiverat ännu.", "not_archived")
-    audit.record(settings().database_url, current_user.name, "download", registration.dnr, what="package")
+    actions.record_download(registration.dnr, "package")
     return send_file(get_store().path(registration.package_sha256), mimetype="application/zip",
                      as_attachment=True, download_name=f"{package_id(registration.dnr)}.zip")

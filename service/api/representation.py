@@ -6,20 +6,16 @@ from typing import Any
 from flask import url_for
 
 from kansli.models import Document, Output, Template
+from kansli.outputs import KINDS
+from kansli.status import DocumentStatus, OutputStatus
 
-DOCUMENT_STATUS = {"queued": "I kö", "processing": "Läses", "extracted": "Extraherad", "failed": "Misslyckades",
-                   "disposed": "Gallrad"}
-OUTPUT_STATUS = {"queued": "I kö", "rendering": "Skapas", "ready": "Klar", "failed": "Misslyckades",
-                 "disposed": "Gallrad"}
-OUTPUT_KINDS = {"agreement": "Samverkansöverenskommelse", "decision": "Beslutsbrev",
-                "batch": "Överenskommelser för beslutets kommuner", "report": "Sammanställd redovisning"}
 KIND_NAMES = {"district_plan": "Strategisk stadsdelsplan", "report": "Myndighetsrapport",
               "decision": "Regeringsbeslut", "unknown": "Okänd dokumenttyp", None: "–"}
 
 
 def document_json(doc: Document) -> dict[str, Any]:
     extraction = None
-    if doc.status == "extracted" and doc.revisions:
+    if doc.status == DocumentStatus.EXTRACTED and doc.revisions:
         extraction = {"kind": doc.kind, "pages": doc.pages, "fields": doc.current_fields(),
                       "warnings": doc.warnings or []}
     return {
@@ -28,7 +24,7 @@ def document_json(doc: Document) -> dict[str, Any]:
         "sha256": doc.sha256,
         "size": doc.size,
         "status": doc.status,
-        "status_text": DOCUMENT_STATUS[doc.status],
+        "status_text": DocumentStatus(doc.status).label,
         "progress": doc.progress,
         "kind": doc.kind,
         "extraction": extraction,
@@ -49,11 +45,11 @@ def output_json(output: Output) -> dict[str, Any]:
     return {
         "id": output.id,
         "kind": output.kind,
-        "kind_text": OUTPUT_KINDS[output.kind],
+        "kind_text": KINDS[output.kind].label,
         "document_id": output.document_id,
         "agency": output.agency,
         "status": output.status,
-        "status_text": OUTPUT_STATUS[output.status],
+        "status_text": OutputStatus(output.status).label,
         "progress": output.progress,
         "error": output.error,
         "error_code": output.error_code,

@@ -1,30 +1,18 @@
 """Admins' Word templates: upload a new version (checked first), list the versions."""
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import jsonify, request
-from flask_login import current_user
 from sqlalchemy import select
 
 from kansli import templates
-from kansli.documents import display_name
 from kansli.models import Template
 from service.api import bp, role
 from service.api.representation import template_json
-from service.database import get_session, get_store
+from service.actions import receive_template
+from service.database import get_session
 from service.errors import api_error
-
-log = logging.getLogger("kansli.web")
-
-
-def receive_template(name: str, file: Any) -> Template:
-    """Check and keep an uploaded template version; shared by the API and the admin page."""
-    template = templates.add(get_session(), get_store(), name, file.read(), display_name(file.filename),
-                             current_user.id)
-    log.info("template %s: version %s uploaded by %s", name, template.sha256[:12], current_user.name)
-    return template
 
 
 @bp.post("/templates")

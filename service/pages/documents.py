@@ -12,14 +12,15 @@ from sqlalchemy.orm import selectinload
 from kansli.convert import ConversionError, marked_page_png
 from kansli.documents import ArchivedError, UploadRejected
 from kansli.extraction.provenance import entry, first_box
-from kansli.fields import AREA_LABELS, AREAS, SCHEMAS, FieldError
-from kansli.generation import AREA_HEADINGS
+from kansli.areas import AREAS
+from kansli.fields import SCHEMAS, FieldError
 from kansli.models import AGENCIES, Document, Output
 from kansli.outputs import OutputRejected
 from kansli.users import CLERK_PLUS, DRAFTER_PLUS
-from service.api.documents import apply_correction, receive_upload
-from service.api.outputs import start_output
-from service.api.representation import KIND_NAMES, OUTPUT_KINDS, document_json, output_json
+from service.actions import apply_correction, receive_upload, start_output
+from kansli.outputs import KINDS
+from kansli.status import DocumentStatus
+from service.api.representation import KIND_NAMES, document_json, output_json
 from service.auth import page_role
 from service.database import get_or_404, get_session, get_store
 from service.pages.forms import SPARE_ROWS, fields_from_form
@@ -29,7 +30,7 @@ bp = Blueprint("documents", __name__)
 
 @bp.app_context_processor
 def names() -> dict[str, Any]:
-    return {"KIND_NAMES": KIND_NAMES, "OUTPUT_KINDS": OUTPUT_KINDS, "first_box": first_box}
+    return {"KIND_NAMES": KIND_NAMES, "OUTPUT_KINDS": KINDS, "first_box": first_box}
 
 
 @bp.get("/")
@@ -66,13 +67,12 @@ def show(doc_id: int) -> Any:
         select(Output).where(Output.document_id == doc.id).order_by(Output.id.desc())).all()
     fields = doc.current_fields() or {}
     reports = get_session().scalars(
-        select(Document).where(Document.kind == "report", Document.status == "extracted").order_by(Document.id)
+        select(Document).where(Document.kind == "report", Document.status == DocumentStatus.EXTRACTED).order_by(Document.id)
     ).all() if doc.kind == "report" else []
     return render_template(
         "document.html", doc=doc, data=document_json(doc), fields=fields,
         schema=SCHEMAS.get(doc.kind or "unknown", SCHEMAS["unknown"]),
         outputs=[output_json(o) for o in outputs], agencies=AGENCIES, areas=AREAS,
-        area_labels=AREA_LABELS, area_headings=AREA_HEADINGS,
         indicator_rows=len(fields.get("indicators") or []) + SPARE_ROWS,
         indicator_sources=_indicator_sources(doc),
         may_edit=current_user.role in DRAFTER_PLUS, reports=reports,
@@ -106,7 +106,7 @@ def generate(doc_id: int) -> Any:
     except OutputRejected as exc:
         flash(exc.message, "error")
     else:
-        flash(f"Utkast {output.id} ({OUTPUT_KINDS[output.kind].lower()}"
+        flash(f"Utkast {output.id} ({KINDS[output.kind].label.lower()}"
               f"{' för ' + output.agency if output.agency else ''}) skapas.", "info")
     return redirect(url_for("documents.show", doc_id=doc.id) + "#utkast")
 

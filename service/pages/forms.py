@@ -5,7 +5,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from kansli.fields import AREAS, CONTACT_KEYS, SCHEMAS, FieldError
+from kansli.areas import AREAS
+from kansli.fields import CONTACT_KEYS, SCHEMAS, FieldError
 
 #: Empty indicator rows offered below the existing ones, for adding new ones.
 SPARE_ROWS = 2

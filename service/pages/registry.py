@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from kansli import fixity, registry
 from kansli.models import Document, Output, Registration
+from kansli.status import OutputStatus
 from kansli.users import REGISTRAR
-from service.api.registry import archive_dnr, register_from
+from service import actions
 from service.auth import page_role
 from service.database import get_session, settings
 
@@ -30,7 +31,7 @@ def index() -> Any:
                                       year=request.args.get("year", type=int), status=request.args.get("status") or None),
         documents=session.scalars(select(Document).where(Document.id.not_in(registered_docs))
                                   .order_by(Document.id.desc()).limit(100)).all(),
-        outputs=session.scalars(select(Output).where(Output.status == "ready", Output.id.not_in(registered_outputs))
+        outputs=session.scalars(select(Output).where(Output.status == OutputStatus.READY, Output.id.not_in(registered_outputs))
                                 .order_by(Output.id.desc()).limit(100)).all(),
         fixity=fixity.last_run(settings().database_url),
         may_register=current_user.role in REGISTRAR,
@@ -44,7 +45,7 @@ def register() -> Any:
     kind, _, number = value.partition("-")
     body = {"document_id" if kind == "document" else "output_id": int(number)} if number.isdigit() else {}
     try:
-        registration = register_from(body)
+        registration = actions.register_from(body)
     except registry.RegistryError as exc:
         flash(exc.message, "error")
     else:
@@ -56,7 +57,10 @@ def register() -> Any:
 @page_role(*REGISTRAR)
 def archive() -> Any:
     try:
-        registration = archive_dnr(request.form.get("dnr", ""))
+        registration = actions.get_registration(request.form.get("dnr", ""))
+        if registration is None:
+            abort(404)
+        actions.archive(registration)
     except registry.RegistryError as exc:
         flash(exc.message, "error")
     else:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from kansli import templates
 from kansli.models import Template
-from service.api.templates import receive_template
+from service.actions import receive_template
 from service.auth import page_role
 from service.database import get_session
 

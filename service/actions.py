@@ -1,0 +1,167 @@
+"""What a signed-in user can do, in one place for the pages and the JSON API alike.
+
+Each action is one transaction on the request's session: the domain functions it calls only flush, the
+audit entry joins the same transaction, and the action commits once at the end. Work for the queues is
+handed to Redis only after the commit, so a worker never looks for a row that is not there yet.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask_login import current_user
+from redis.exceptions import RedisError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kansli import audit, queues, registry, templates
+from kansli.documents import add_upload, correct
+from kansli.models import Document, Output, Registration, Revision, Template
+from kansli.names import display_name
+from kansli.outputs import request_output
+from service.database import get_session, get_store, settings
+
+log = logging.getLogger("kansli.web")
+
+
+@contextmanager
+def _transaction() -> Iterator[Session]:
+    """The request's session, committed if the block succeeds and rolled back if it raises."""
+    session = get_session()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _audit(session: Session, action: str, subject: str, **details: Any) -> None:
+    audit.record(session, current_user.name, action, subject, **details)
+
+
+def _enqueue(what: str, row_id: int, enqueue: Callable[[Any, int], Any]) -> None:
+    """Queue work; if Redis is away, the row stays queued and recovery queues it later."""
+    try:
+        enqueue(settings(), row_id)
+    except RedisError:
+        log.exception("%s %s: could not reach Redis; recovery will queue it", what, row_id)
+
+
+def receive_upload(file: Any) -> tuple[Document, bool]:
+    """Store one uploaded file and queue it for extraction; the same bytes again give the same document."""
+    with _transaction() as session:
+        doc, created = add_upload(session, get_store(), file.read(), file.filename, current_user.id)
+        if created:
+            _audit(session, "upload", f"document {doc.id}", filename=doc.filename, sha256=doc.sha256)
+    if created:
+        log.info("document %s: uploaded %r (%d bytes) by %s", doc.id, doc.filename, doc.size, current_user.name)
+        _enqueue("document", doc.id, queues.enqueue_extraction)
+    else:
+        log.info("document %s: %r uploaded again by %s; same bytes, kept once", doc.id, file.filename,
+                 current_user.name)
+    return doc, created
+
+
+def apply_correction(doc: Document, changes: Any) -> Revision:
+    """A drafter's corrections as a new revision of the fields (none when nothing changed)."""
+    with _transaction() as session:
+        before = doc.revisions[-1].number if doc.revisions else 0
+        revision = correct(session, doc, changes, current_user.id)
+        if revision.number != before:
+            _audit(session, "correct", f"document {doc.id}", revision=revision.number, changed=revision.changed)
+    if revision.number != before:
+        log.info("document %s: revision %d by %s changed %s", doc.id, revision.number, current_user.name,
+                 ", ".join(revision.changed))
+    return revision
+
+
+def start_output(body: Any) -> Output:
+    """Check a request for a draft, save it queued and queue its rendering."""
+    with _transaction() as session:
+        output = request_output(session, body, current_user.id)
+        _audit(session, "generate", f"output {output.id}", kind=output.kind, document_id=output.document_id,
+               agency=output.agency)
+    log.info("output %s: %s for document %s (%s) requested by %s", output.id, output.kind, output.document_id,
+             output.agency, current_user.name)
+    _enqueue("output", output.id, queues.enqueue_render)
+    return output
+
+
+def record_download(subject: str, what: str) -> None:
+    """Who fetched which file, for the audit trail."""
+    with _transaction() as session:
+        _audit(session, "download", subject, what=what)
+
+
+def receive_template(name: str, file: Any) -> Template:
+    """Check and keep an uploaded template version; it is used from the next draft on."""
+    with _transaction() as session:
+        template = templates.add(session, get_store(), name, file.read(), display_name(file.filename),
+                                 current_user.id)
+        _audit(session, "template", name, sha256=template.sha256, filename=template.filename)
+    log.info("template %s: version %s uploaded by %s", name, template.sha256[:12], current_user.name)
+    return template
+
+
+def register_from(body: Any) -> Registration:
+    """Register the document or output that ``body`` names under the next number."""
+    if not isinstance(body, dict):
+        raise registry.RegistryError(400, "Skicka ett JSON-objekt med document_id eller output_id.")
+    ids = {k: body.get(k) for k in ("document_id", "output_id")}
+    if any(v is not None and (not isinstance(v, int) or isinstance(v, bool)) for v in ids.values()):
+        raise registry.RegistryError(400, "document_id och output_id ska vara heltal.")
+    texts = {k: body.get(k) for k in ("party", "description")}
+    if any(v is not None and not isinstance(v, str) for v in texts.values()):
+        raise registry.RegistryError(400, "party och description ska vara text.")
+    with _transaction() as session:
+        registration = registry.register(session, settings().dnr_prefix, user_id=current_user.id,
+                                         retention=settings().retention, **texts, **ids)
+        _audit(session, "register", registration.dnr, **ids)
+    log.info("registry: %s registered by %s", registration.dnr, current_user.name)
+    return registration
+
+
+def get_registration(dnr: str) -> Registration | None:
+    return get_session().scalar(select(Registration).where(Registration.dnr == dnr))
+
+
+def change_registration(registration: Registration, action: str, apply: Callable[[Session, Registration], Any],
+                        **details: Any) -> Registration:
+    """Apply a registrar's change to a registration and audit it, in one transaction.
+
+    A detail given as a callable is read off the registration after the change (an archive's checksum).
+    """
+    with _transaction() as session:
+        apply(session, registration)
+        _audit(session, action, registration.dnr,
+               **{k: v(registration) if callable(v) else v for k, v in details.items()})
+    log.info("registry: %s %s by %s", registration.dnr, action, current_user.name)
+    return registration
+
+
+def archive(registration: Registration) -> Registration:
+    """Freeze a registration into an archive package; it cannot be changed afterwards."""
+    submitter = (settings().organisation, settings().organisation_id)
+    return change_registration(registration, "archive",
+                               lambda session, r: registry.archive(session, get_store(), r, submitter),
+                               package_sha256=lambda r: r.package_sha256)
+
+
+def hold(registration: Registration, on: bool, reason: str | None) -> Registration:
+    return change_registration(registration, "hold" if on else "release",
+                               lambda _session, r: registry.set_hold(r, on, reason), reason=reason)
+
+
+def request_disposal(registration: Registration, reason: str | None) -> Registration:
+    return change_registration(registration, "request_disposal",
+                               lambda _session, r: registry.request_disposal(r, current_user.id, reason),
+                               reason=reason)
+
+
+def approve_disposal(registration: Registration) -> Registration:
+    return change_registration(registration, "dispose",
+                               lambda session, r: registry.approve_disposal(session, get_store(), r,
+                                                                            current_user.id))

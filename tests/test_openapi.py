@@ -1,0 +1,106 @@
+"""The OpenAPI document cannot drift from the API: every route, every status and every body is checked."""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from openapi_schema_validator import OAS30Validator
+from openapi_spec_validator import validate
+
+from helpers.api import Auth, extracted, upload
+from kansli.outputs import KINDS, TEMPLATES
+from kansli.status import DocumentStatus, OutputStatus, RegistrationStatus
+from workers.jobs import render_output
+
+
+def route_template(rule: str) -> str:
+    path = rule.replace("<int:", "<").replace("<path:", "<").replace("<", "{").replace(">", "}")
+    return path.replace("{doc_id}", "{id}").replace("{output_id}", "{id}")
+
+
+def inline(schema: Any, spec: dict[str, Any]) -> Any:
+    """The schema with each ``$ref`` to a component replaced by the component itself."""
+    if isinstance(schema, dict):
+        if "$ref" in schema:
+            return inline(spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]], spec)
+        return {k: inline(v, spec) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [inline(v, spec) for v in schema]
+    return copy.deepcopy(schema)
+
+
+class Checked:
+    """A test client whose every answer must be described: its status, and its JSON body's schema."""
+
+    def __init__(self, client: Any, spec: dict[str, Any]) -> None:
+        self.client, self.spec, self.seen = client, spec, set()
+
+    def __call__(self, method: str, path: str, template: str, **kwargs: Any) -> Any:
+        response = self.client.open(path, method=method, **kwargs)
+        described = self.spec["paths"][template][method.lower()]["responses"]
+        assert str(response.status_code) in described, f"{method} {path} answered {response.status_code}, " \
+                                                        f"which /api/openapi.json does not describe"
+        content = described[str(response.status_code)].get("content", {}).get("application/json")
+        if content:
+            OAS30Validator(inline(content["schema"], self.spec)).validate(response.json)
+            self.seen.add((method, template, response.status_code))
+        return response
+
+
+def test_the_description_is_valid_openapi_and_lists_every_route_both_ways(app: Any, client: Any) -> None:
+    spec = client.get("/api/openapi.json").json
+    validate(spec)
+    routes: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/"):
+            routes.setdefault(route_template(rule.rule), set()).update(rule.methods - {"HEAD", "OPTIONS"})
+    described = {path: {m.upper() for m in ops} for path, ops in spec["paths"].items()}
+    assert described == routes
+
+
+def test_lists_of_values_come_from_the_code(client: Any) -> None:
+    schemas = client.get("/api/openapi.json").json["components"]["schemas"]
+    assert schemas["Document"]["properties"]["status"]["enum"] == [str(s) for s in DocumentStatus]
+    assert schemas["Output"]["properties"]["status"]["enum"] == [str(s) for s in OutputStatus]
+    assert schemas["Output"]["properties"]["kind"]["enum"] == list(KINDS)
+    assert schemas["Registration"]["properties"]["status"]["enum"] == [str(s) for s in RegistrationStatus]
+    assert schemas["Template"]["properties"]["name"]["enum"] == list(TEMPLATES)
+    assert "disposed" in schemas["Document"]["properties"]["status"]["enum"]
+    assert "report.docx" in schemas["Template"]["properties"]["name"]["enum"]
+
+
+def test_real_answers_match_the_description(client: Any, auth: Auth, settings: Any) -> None:
+    call = Checked(client, client.get("/api/openapi.json").json)
+    doc_id = extracted(client, auth, settings)
+    call("GET", "/api/documents", "/api/documents", headers=auth("clerk"))
+    call("GET", f"/api/documents/{doc_id}", "/api/documents/{id}", headers=auth("clerk"))
+    call("GET", "/api/documents/999", "/api/documents/{id}", headers=auth("clerk"))
+    call("PATCH", f"/api/documents/{doc_id}/fields", "/api/documents/{id}/fields", headers=auth("drafter"),
+         json={"reference": "KS 2008/99"})
+    call("PATCH", f"/api/documents/{doc_id}/fields", "/api/documents/{id}/fields", headers=auth("drafter"),
+         json={"adopted": "inte ett datum"})
+    call("POST", "/api/documents", "/api/documents", headers=auth("drafter"))
+    call("POST", "/api/outputs", "/api/outputs", headers=auth("drafter"), json={"kind": "okänd"})
+    output_id = call("POST", "/api/outputs", "/api/outputs", headers=auth("drafter"),
+                     json={"kind": "agreement", "document_id": doc_id, "agency": "Polismyndigheten"}).json["id"]
+    render_output(output_id)
+    call("GET", f"/api/outputs/{output_id}", "/api/outputs/{id}", headers=auth("clerk"))
+    call("GET", "/api/outputs", "/api/outputs", headers=auth("clerk"))
+    call("GET", "/api/templates", "/api/templates", headers=auth("clerk"))
+    dnr = call("POST", "/api/registry", "/api/registry", headers=auth("registrar"),
+               json={"output_id": output_id}).json["dnr"]
+    call("POST", "/api/registry", "/api/registry", headers=auth("registrar"), json={"output_id": output_id})
+    call("GET", "/api/registry", "/api/registry", headers=auth("clerk"), query_string={"q": "Botkyrka"})
+    call("GET", f"/api/registry/{dnr}", "/api/registry/{dnr}", headers=auth("clerk"))
+    call("POST", f"/api/registry/{dnr}/hold", "/api/registry/{dnr}/hold", headers=auth("registrar"),
+         json={"hold": True, "reason": "Begäran om utlämnande"})
+    call("POST", f"/api/registry/{dnr}/hold", "/api/registry/{dnr}/hold", headers=auth("registrar"),
+         json={"hold": "false"})
+    call("POST", f"/api/registry/{dnr}/archive", "/api/registry/{dnr}/archive", headers=auth("registrar"))
+    call("POST", "/api/documents", "/api/documents", headers=auth("clerk"))
+    assert upload(client, auth("clerk")).status_code == 200  # the same bytes again
+    assert {(m, t) for m, t, _ in call.seen} >= {
+        ("GET", "/api/documents"), ("GET", "/api/documents/{id}"), ("PATCH", "/api/documents/{id}/fields"),
+        ("POST", "/api/outputs"), ("GET", "/api/outputs/{id}"), ("GET", "/api/outputs"), ("GET", "/api/templates"),
+        ("POST", "/api/registry"), ("GET", "/api/registry"), ("GET", "/api/registry/{dnr}"),
+        ("POST", "/api/registry/{dnr}/hold"), ("POST", "/api/registry/{dnr}/archive")}
