@@ -55,15 +55,15 @@ elif kind == "convert":
     to_pdf({f"{n}.docx": docx for n in range(10)}, profile)
     times.append((time.perf_counter() - t) / 10)
     resident = None
-    from kansli import office
-    if office.executable():  # a resident LibreOffice, as each worker under kansli serve has
+    from kansli import config, office
+    if office.executable(config.load()):  # a resident LibreOffice, as each worker under kansli serve has
         import os, signal, socket, subprocess, xmlrpc.client
         ports = []
         for _ in range(2):
             with socket.socket() as s:
                 s.bind(("127.0.0.1", 0))
                 ports.append(s.getsockname()[1])
-        proc = subprocess.Popen(office.argv(office.executable(), ports[0], ports[1], Path(path).parent / "office"),
+        proc = subprocess.Popen(office.argv(office.executable(config.load()), ports[0], ports[1], Path(path).parent / "office"),
                                 start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(200):
             try:
@@ -104,7 +104,7 @@ def measure(kind: str, path: Path, *extra: str) -> dict[str, float]:
 
 
 def main() -> None:
-    from pdfs import PLAN, plan_pdf
+    from helpers.pdfs import PLAN, plan_pdf
 
     pages = int(sys.argv[1]) if len(sys.argv) > 1 else 400
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,53 +1,55 @@
 """Settings, read once from the environment.
 
-Every setting has one default here, with the reason beside it, so that the web process, the workers
-and the CLI agree on them (the contract's variables are in ``shared/contracts/api.md``).
+Each setting is declared once, below: its default, the environment variable that changes it, how that
+is read, and why the default is what it is. The web process, the workers and the CLI all call
+:func:`load`, so they agree; README's table lists the same variables (a test keeps it so).
 """
 from __future__ import annotations
 
 import json
 import os
 import secrets
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from kansli.areas import AREAS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _number(name: str, default: int | float, cast: type) -> int | float:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
+def _int(raw: str) -> int:
     try:
-        return cast(raw)
+        return int(raw)
     except ValueError:
-        kind = "ett heltal" if cast is int else "ett tal"
-        raise SystemExit(f"{name} måste vara {kind}, inte {raw!r}.") from None
+        raise ValueError("ett heltal") from None
 
 
-def _int(name: str, default: int) -> int:
-    return int(_number(name, default, int))
+def _float(raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError("ett tal") from None
 
 
-def _float(name: str, default: float) -> float:
-    return float(_number(name, default, float))
+def _megabytes(raw: str) -> int:
+    return _int(raw) * 1024 * 1024
 
 
-#: A starting point for a retention schedule (gallringsbeslut); the agency's own decision goes in
-#: ``KANSLI_RETENTION``. Decisions are kept for good.
-RETENTION: dict[str, int | None] = {"district_plan": 10, "report": 10, "decision": None, "unknown": 2,
-                                    "agreement": 10, "batch": 10}
+def _text(raw: str) -> str | None:
+    return raw.strip() or None
 
 
 def _retention(raw: str) -> dict[str, int | None]:
     try:
         mapping = json.loads(raw)
     except json.JSONDecodeError:
-        raise SystemExit("KANSLI_RETENTION måste vara JSON, t.ex. {\"report\": 10, \"decision\": null}.") from None
-    if not isinstance(mapping, dict) or not all(v is None or (isinstance(v, int) and v >= 0) for v in mapping.values()):
-        raise SystemExit("KANSLI_RETENTION: varje typ ska ha ett antal år (eller null för att bevaras).")
+        raise ValueError('JSON, t.ex. {"report": 10, "decision": null}') from None
+    if not isinstance(mapping, dict) or not all(
+        v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 0) for v in mapping.values()
+    ):
+        raise ValueError("ett antal år (eller null för att bevaras) för varje typ")
     return {**RETENTION, **mapping}
 
 
@@ -56,52 +58,72 @@ def _agency_areas(raw: str) -> dict[str, tuple[str, ...]]:
     try:
         mapping = json.loads(raw)
     except json.JSONDecodeError:
-        raise SystemExit("KANSLI_AGENCY_AREAS måste vara JSON, t.ex. {\"Polismyndigheten\": [\"trygghet\"]}.") from None
+        raise ValueError('JSON, t.ex. {"Polismyndigheten": ["trygghet"]}') from None
     if not isinstance(mapping, dict) or not all(
         isinstance(v, list) and all(a in AREAS for a in v) for v in mapping.values()
     ):
-        raise SystemExit(f"KANSLI_AGENCY_AREAS: varje myndighet ska ha en lista av {', '.join(AREAS)}.")
+        raise ValueError(f"en lista av {', '.join(AREAS)} för varje myndighet")
     return {agency: tuple(v) for agency, v in mapping.items()}
+
+
+def env(name: str, parse: Callable[[str], Any] = str, internal: bool = False) -> dict[str, Any]:
+    """Field metadata: the variable that sets this field, how its text is read, and whether only Kansli
+    itself sets it (for the processes it starts) rather than an operator."""
+    return {"env": name, "parse": parse, "internal": internal}
+
+
+#: A starting point for a retention schedule (gallringsbeslut); the agency's own decision goes in
+#: ``KANSLI_RETENTION``. Decisions are kept for good.
+RETENTION: dict[str, int | None] = {"district_plan": 10, "report": 10, "decision": None, "unknown": 2,
+                                    "agreement": 10, "batch": 10}
 
 
 @dataclass(frozen=True)
 class Settings:
-    data_dir: Path
-    database_url: str
+    #: Database file, stored files, embedded Redis, secret key.
+    data_dir: Path = field(default=Path("instance"), metadata=env("KANSLI_DATA_DIR", Path))
+    #: Empty means SQLite in the data folder.
+    database_url: str = field(default="", metadata=env("DATABASE_URL"))
     #: None means "start an embedded Redis in data_dir" (only ``kansli serve`` does that).
-    redis_url: str | None
-    host: str = "127.0.0.1"
-    port: int = 5000
+    redis_url: str | None = field(default=None, metadata=env("REDIS_URL", _text))
+    host: str = field(default="127.0.0.1", metadata=env("HOST"))
+    port: int = field(default=5000, metadata=env("PORT", _int))
     #: Worker processes ``kansli serve`` keeps running.
-    workers: int = 2
+    workers: int = field(default=2, metadata=env("KANSLI_WORKERS", _int))
     #: Uploads above this are refused with 413; plans are rarely above a few MB.
-    max_upload_bytes: int = 50 * 1024 * 1024
+    max_upload_bytes: int = field(default=50 * 1024 * 1024, metadata=env("KANSLI_MAX_UPLOAD_MB", _megabytes))
     #: Longer documents are refused: a 2,000-page "plan" is a mistake, and it would hold a worker.
-    max_pages: int = 2000
+    max_pages: int = field(default=2000, metadata=env("KANSLI_MAX_PAGES", _int))
     #: RQ's job timeout; the job is hard-killed 60 s after it.
-    job_timeout: int = 600
+    job_timeout: int = field(default=600, metadata=env("KANSLI_JOB_TIMEOUT", _int))
     #: Attempts before a job that keeps crashing is marked failed.
-    max_attempts: int = 3
+    max_attempts: int = field(default=3, metadata=env("KANSLI_MAX_ATTEMPTS", _int))
     #: A running job renews its lease every third of this; a lease that runs out means its worker died.
-    lease_seconds: float = 30.0
+    lease_seconds: float = field(default=30.0, metadata=env("KANSLI_LEASE_SECONDS", _float))
     #: How often ``kansli serve`` looks for work whose worker died or whose Redis entry was lost.
-    recovery_interval: float = 10.0
+    recovery_interval: float = field(default=10.0, metadata=env("KANSLI_RECOVERY_INTERVAL", _float))
     #: A worker process exits after this many jobs and is restarted, which bounds its memory.
-    worker_max_jobs: int = 50
-    templates_dir: Path = field(default_factory=lambda: REPO_ROOT / "templates" / "docx")
+    worker_max_jobs: int = field(default=50, metadata=env("KANSLI_WORKER_MAX_JOBS", _int))
+    #: The built-in Word templates; admins upload newer versions on the Mallar page.
+    templates_dir: Path = field(default=REPO_ROOT / "templates" / "docx", metadata=env("KANSLI_TEMPLATES_DIR", Path))
+    #: The unoserver each worker runs as its resident LibreOffice (built by ``make`` under Debian's python3).
+    unoserver: Path = field(default=REPO_ROOT / ".venv-office" / "bin" / "unoserver",
+                            metadata=env("KANSLI_UNOSERVER", Path))
     #: The XML-RPC port of this worker's resident LibreOffice (set by ``kansli serve``); None: convert cold.
-    unoserver_port: int | None = None
+    unoserver_port: int | None = field(default=None, metadata=env("KANSLI_UNOSERVER_PORT", lambda r: _int(r) or None, internal=True))
     #: Seconds between scheduled fixity checks of the archive (0: none).
-    fixity_interval: int = 24 * 3600
+    fixity_interval: int = field(default=24 * 3600, metadata=env("KANSLI_FIXITY_INTERVAL", _int))
     #: Years each kind is kept after registration before it may be disposed of; None: kept for good.
-    retention: dict[str, int | None] = field(default_factory=lambda: dict(RETENTION))
+    retention: dict[str, int | None] = field(default_factory=lambda: dict(RETENTION),
+                                             metadata=env("KANSLI_RETENTION", _retention))
     #: Registration numbers read "PREFIX YEAR/NNNNN".
-    dnr_prefix: str = "KAN"
+    dnr_prefix: str = field(default="KAN", metadata=env("KANSLI_DNR_PREFIX", str.strip))
     #: The organisation named as submitter in archive packages, and its organisationsnummer if any.
-    organisation: str = "Kansli"
-    organisation_id: str | None = None
+    organisation: str = field(default="Kansli", metadata=env("KANSLI_ORGANISATION", str.strip))
+    organisation_id: str | None = field(default=None, metadata=env("KANSLI_ORGANISATION_ID", _text))
     #: Agency → the plan's areas its agreement cites; None means the built-in mapping.
-    agency_areas: dict[str, tuple[str, ...]] | None = None
+    agency_areas: dict[str, tuple[str, ...]] | None = field(default=None,
+                                                            metadata=env("KANSLI_AGENCY_AREAS", _agency_areas))
 
     @property
     def files_dir(self) -> Path:
@@ -123,36 +145,26 @@ class Settings:
         return path.read_text().strip()
 
 
-def load(**overrides: object) -> Settings:
-    """Settings from the environment, with explicit overrides (tests, CLI options) on top."""
-    data_dir = Path(os.environ.get("KANSLI_DATA_DIR") or "instance").resolve()
-    values: dict[str, object] = dict(
-        data_dir=data_dir,
-        database_url=os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'kansli.db'}",
-        redis_url=os.environ.get("REDIS_URL") or None,
-        host=os.environ.get("HOST") or "127.0.0.1",
-        port=_int("PORT", 5000),
-        workers=_int("KANSLI_WORKERS", 2),
-        max_upload_bytes=_int("KANSLI_MAX_UPLOAD_MB", 50) * 1024 * 1024,
-        max_pages=_int("KANSLI_MAX_PAGES", 2000),
-        job_timeout=_int("KANSLI_JOB_TIMEOUT", 600),
-        max_attempts=_int("KANSLI_MAX_ATTEMPTS", 3),
-        lease_seconds=_float("KANSLI_LEASE_SECONDS", 30.0),
-        recovery_interval=_float("KANSLI_RECOVERY_INTERVAL", 10.0),
-        worker_max_jobs=_int("KANSLI_WORKER_MAX_JOBS", 50),
-        fixity_interval=_int("KANSLI_FIXITY_INTERVAL", 24 * 3600),
-        unoserver_port=_int("KANSLI_UNOSERVER_PORT", 0) or None,
-    )
-    if prefix := os.environ.get("KANSLI_DNR_PREFIX"):
-        values["dnr_prefix"] = prefix.strip()
-    if name := os.environ.get("KANSLI_ORGANISATION", "").strip():
-        values["organisation"] = name
-    values["organisation_id"] = os.environ.get("KANSLI_ORGANISATION_ID", "").strip() or None
-    if raw := os.environ.get("KANSLI_RETENTION"):
-        values["retention"] = _retention(raw)
-    if raw := os.environ.get("KANSLI_AGENCY_AREAS"):
-        values["agency_areas"] = _agency_areas(raw)
-    if os.environ.get("KANSLI_TEMPLATES_DIR"):
-        values["templates_dir"] = Path(os.environ["KANSLI_TEMPLATES_DIR"])
-    values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
+def variables() -> list[str]:
+    """The environment variables an operator may set (README's table lists each)."""
+    return [f.metadata["env"] for f in fields(Settings) if not f.metadata["internal"]]
+
+
+def load(**overrides: Any) -> Settings:
+    """Settings from the environment, with explicit overrides (tests, CLI options) on top.
+
+    A variable that is set but empty counts as unset; one that cannot be read stops the program with
+    a message that names it.
+    """
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        raw = os.environ.get(f.metadata.get("env", ""), "")
+        if raw.strip():
+            try:
+                values[f.name] = f.metadata["parse"](raw)
+            except ValueError as exc:
+                raise SystemExit(f"{f.metadata['env']} kunde inte läsas ({raw!r}): ange {exc}.") from None
+    settings = replace(Settings(), **{**values, **overrides})
+    data_dir = settings.data_dir.resolve()
+    return replace(settings, data_dir=data_dir,
+                   database_url=settings.database_url or f"sqlite:///{data_dir / 'kansli.db'}")

@@ -6,18 +6,17 @@ conversions start LibreOffice cold each time (kansli/convert.py), which is slowe
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from kansli.config import REPO_ROOT
+from kansli.config import Settings
 
 #: unoserver's own limit for one conversion; our callers also have theirs.
 CONVERSION_TIMEOUT = 120
 
 
-def executable() -> str | None:
-    path = os.environ.get("KANSLI_UNOSERVER") or str(REPO_ROOT / ".venv-office" / "bin" / "unoserver")
-    return path if Path(path).exists() else None
+def executable(settings: Settings) -> str | None:
+    """The unoserver to run, if it is installed."""
+    return str(settings.unoserver) if settings.unoserver.exists() else None
 
 
 def argv(unoserver: str, port: int, uno_port: int, profile: Path) -> list[str]:

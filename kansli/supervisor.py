@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kansli import db, office, recovery
 from kansli.config import Settings
@@ -144,7 +144,7 @@ def serve(settings: Settings) -> None:
     embedded = None
     if not settings.redis_url:
         embedded = EmbeddedRedis(settings.data_dir / "redis")
-        settings = settings.__class__(**{**settings.__dict__, "redis_url": embedded.url})
+        settings = replace(settings, redis_url=embedded.url)
         log.info("embedded Redis at %s", embedded.url)
     try:
         db.upgrade(settings.database_url)
@@ -174,7 +174,7 @@ def run_workers(settings: Settings, count: int) -> None:
 
 def add_workers(supervisor: Supervisor, settings: Settings, count: int) -> None:
     """Workers, each with a resident LibreOffice of its own where unoserver is installed."""
-    unoserver = office.executable()
+    unoserver = office.executable(settings)
     if count and not unoserver:
         log.info("unoserver not installed (.venv-office): documents are converted with a cold LibreOffice")
     for n in range(1, count + 1):

@@ -168,9 +168,9 @@ def resident_office(tmp_path: Path):  # noqa: ANN201 - yields the XML-RPC port
     import xmlrpc.client
 
     from helpers.processes import free_port, wait_for
-    from kansli import office
+    from kansli import config, office
 
-    executable = office.executable()
+    executable = office.executable(config.load())
     if not executable:
         pytest.fail(".venv-office/bin/unoserver is missing: `make test` builds it (needs Debian's python3-uno)")
     port = free_port()

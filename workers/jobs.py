@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from kansli import config, fixity, jobstate, templates
 from kansli.db import session_scope
-from kansli.extraction import Refusal, extract_with_text, provenance
+from kansli.extraction import Refusal, extract_with_text
+from kansli.extraction.provenance import locate
 from kansli.extraction.refusal import MESSAGES
 from kansli.convert import ConversionError, preview_png, to_pdf
 from kansli.generation import GenerationError
@@ -100,7 +101,7 @@ def extract_document(document_id: int) -> None:
         deadline = time.monotonic() + settings.job_timeout * 0.9
         result, pdf = extract_with_text(data, max_pages=settings.max_pages, deadline=deadline,
                                         on_progress=lambda page, total: progress(int(page * 95 / total)))
-        where = provenance(data, pdf, result["fields"])
+        where = locate(data, pdf.texts, result["fields"])
         if not doc.revisions:
             session.add(Revision(document_id=doc.id, number=1, source="extraction", fields=result["fields"]))
         log.info("document %s: %s, %d pages, %d warnings", doc.id, result["kind"], result["pages"],

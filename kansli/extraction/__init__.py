@@ -2,6 +2,7 @@
 
 The one entry point, :func:`extract`, is what the worker job and ``kansli extract`` both call. It is a
 pure function of the bytes (and limits); it raises :class:`Refusal` for documents it will not read.
+Where each value stands in the PDF is found afterwards by :func:`kansli.extraction.provenance.locate`.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from .normalize import clean
 from .pdf import PdfText, ProgressCallback, read
 from .refusal import Refusal
 
-__all__ = ["extract", "extract_with_text", "provenance", "Refusal", "EXTRACTORS"]
+__all__ = ["extract", "extract_with_text", "Refusal", "EXTRACTORS"]
 
 EXTRACTORS = {
     "district_plan": district_plan.extract,
@@ -35,13 +36,6 @@ def extract(
 ) -> dict[str, Any]:
     return extract_with_text(data, max_pages=max_pages, on_progress=on_progress, deadline=deadline,
                              max_bytes=max_bytes)[0]
-
-
-def provenance(data: bytes, pdf: PdfText, fields: dict[str, Any]) -> dict[str, Any]:
-    """Page and bounding box of each value in ``fields`` (shaped like them), for the review page."""
-    from .provenance import locate
-
-    return locate(data, pdf.texts, fields)
 
 
 def extract_with_text(
