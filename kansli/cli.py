@@ -7,6 +7,7 @@ import logging
 import os
 import secrets
 import sys
+from typing import IO
 from pathlib import Path
 
 import click
@@ -84,7 +85,7 @@ def generate() -> None:
 @click.option("--agency", required=True, type=click.Choice(AGENCIES))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--pdf", is_flag=True, help="Skriv även en PDF/A-2b bredvid (kräver LibreOffice).")
-def agreement(fields_file: click.utils.LazyFile, agency: str, output: Path, pdf: bool) -> None:
+def agreement(fields_file: IO[str], agency: str, output: Path, pdf: bool) -> None:
     """En samverkansöverenskommelse från en stadsdelsplans fält."""
     try:
         settings = config.load()
@@ -99,7 +100,7 @@ def agreement(fields_file: click.utils.LazyFile, agency: str, output: Path, pdf:
             click.echo(str(path))
 
 
-def _load_fields(fields_file: click.utils.LazyFile) -> dict:
+def _load_fields(fields_file: IO[str]) -> dict:
     """A fields file: the bare fields, or the whole output of ``kansli extract``."""
     try:
         data = json.load(fields_file)
@@ -131,7 +132,7 @@ def _write_pdfs(documents: dict[str, bytes], folder: Path) -> list[Path]:
               help="Beslutets fält som JSON (utdata från kansli extract går bra).")
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--pdf", is_flag=True, help="Skriv även PDF/A-2b av varje brev (kräver LibreOffice).")
-def decision(fields_file: click.utils.LazyFile, outdir: Path, pdf: bool) -> None:
+def decision(fields_file: IO[str], outdir: Path, pdf: bool) -> None:
     """Ett beslutsbrev, plus ett likalydande brev per mottagare i "Likalydande till"."""
     try:
         letters = render_decision(_load_fields(fields_file), config.load().templates_dir / "decision.docx")

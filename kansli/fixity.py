@@ -24,6 +24,9 @@ def check(database_url: str, store: Store) -> FixityRun:
     checked = 0
     with session_scope(database_url) as session:
         for registration in session.scalars(select(Registration).where(Registration.status == RegistrationStatus.ARCHIVED)):
+            if registration.package_sha256 is None:
+                failures.append(f"{registration.dnr}: arkiverad men utan paket")
+                continue
             path = store.path(registration.package_sha256)
             try:
                 data = path.read_bytes()

@@ -217,7 +217,8 @@ def request_output(session: Session, body: Any, user_id: int | None) -> Output:
     """Check a request (the API's ``POST /api/outputs`` body) and add the queued output to the session."""
     if not isinstance(body, dict):
         raise OutputRejected(400, "bad_request", "Skicka ett JSON-objekt med kind och document_id.")
-    kind = KINDS.get(body.get("kind")) if isinstance(body.get("kind"), str) else None
+    name = body.get("kind")
+    kind = KINDS.get(name) if isinstance(name, str) else None
     if kind is None:
         names = [f'"{k}"' for k in KINDS]
         raise OutputRejected(400, "bad_request",

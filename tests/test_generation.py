@@ -209,3 +209,27 @@ def test_conversion_falls_back_to_a_cold_start_when_the_resident_one_is_gone(tmp
     pdfs = to_pdf({"avtal.docx": render_agreement(PLAN, "Försäkringskassan", AGREEMENT)}, tmp_path / "cold",
                   port=free_port())
     assert b"pdfaid:part>2<" in pdfs["avtal.docx"] and (tmp_path / "cold").exists()
+
+
+def test_an_agreement_has_one_file_name_alone_and_in_a_batch(tmp_path: Path) -> None:
+    import zipfile
+
+    from kansli.generation import agreement_name, render_batch
+
+    decision = {"municipalities": ["Upplands Väsby kommun", "Göteborgs kommun"], "reference": "IJ2008/1/UF"}
+    plans = {"Upplands Väsby kommun": {**PLAN, "municipality": "Upplands Väsby kommun"}, "Göteborgs kommun": None}
+    names = zipfile.ZipFile(io.BytesIO(render_batch(decision, plans, "Polismyndigheten", AGREEMENT))).namelist()
+    alone = agreement_name("Polismyndigheten", "Upplands Väsby kommun")
+    assert alone == "samverkansoverenskommelse-polismyndigheten-upplands-vasby.docx"
+    assert alone in names
+    assert "samverkansoverenskommelse-polismyndigheten-goteborgs-ofullstandig.docx" in names
+
+
+def test_names_shown_and_stored_are_clean() -> None:
+    from kansli.names import display_name, file_name, slug
+
+    assert display_name("C:\\Users\\anna\\plan\u202egpj.pdf") == "plangpj.pdf"  # no bidi override
+    assert display_name("plan\x00.pdf") == "plan.pdf" and display_name("  ") == "dokument.pdf"
+    assert file_name("../Plan för Östra Fittja.pdf") == "Plan_for_Ostra_Fittja.pdf"
+    assert file_name("...") == "dokument.pdf"
+    assert slug("Försäkringskassan") == "forsakringskassan" and slug("!!", "mottagare") == "mottagare"

@@ -18,6 +18,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber import utils
 from pdfplumber.table import Table, TableFinder, TableSettings
+from pdfplumber.utils.text import TextMap
 
 Obj = dict[str, Any]
 Matrix = tuple[float, float, float, float, float, float]
@@ -61,9 +62,10 @@ class Page:
         return Page(utils.within_bbox(self.chars, bbox), utils.within_bbox(self.edges, bbox), bbox, self.rotation)
 
     def find_tables(self) -> list[Table]:
-        return TableFinder(self, TableSettings.resolve(None)).tables
+        # duck-typed: pdfplumber's table algorithm reads only the page's chars, edges and bbox
+        return TableFinder(self, TableSettings.resolve(None)).tables  # type: ignore[arg-type]
 
-    def _textmap(self) -> utils.TextMap:
+    def _textmap(self) -> TextMap:
         return self._wordmap.to_textmap(layout_bbox=self.bbox, layout_width=self.width, layout_height=self.height,
                                         presorted=True)
 
@@ -126,7 +128,7 @@ def _edges(page: pdfium.PdfPage, height: float) -> list[Obj]:
     forms: list[Matrix] = []  # page-space matrices of the forms the walk is inside, outermost first
     for obj in page.get_objects(max_depth=8):
         del forms[obj.level:]
-        matrix: Matrix = tuple(obj.get_matrix().get())  # type: ignore[assignment]
+        matrix: Matrix = tuple(obj.get_matrix().get())
         if forms:  # inside a form, an object's matrix is relative to the form
             matrix = _compose(matrix, forms[-1])
         if obj.type == pdfium_c.FPDF_PAGEOBJ_FORM:

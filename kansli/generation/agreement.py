@@ -47,7 +47,7 @@ def agreement_context(fields: dict[str, Any], agency: str,
     period = fields.get("period") or {}
     start, end = period.get("start"), period.get("end")
     contact = fields.get("contact") or {}
-    contact_parts = [contact.get(k) for k in ("name", "title", "email", "phone") if contact.get(k)]
+    contact_parts = [str(contact[k]) for k in ("name", "title", "email", "phone") if contact.get(k)]
     areas = (agency_areas or AGENCY_AREAS).get(agency, ())
     goals = fields.get("goals") or {}
     return {

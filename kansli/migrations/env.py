@@ -10,6 +10,8 @@ target_metadata = Base.metadata
 
 def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("kansli.db.upgrade sets sqlalchemy.url; run migrations through it")
     connectable = engine_for(url)
     with connectable.connect() as connection:
         context.configure(
