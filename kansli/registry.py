@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from kansli.archive import build_package
 from kansli.convert import ConversionError, pdf_to_pdfa
-from kansli.models import ArchivedFile, Document, Output, Registration, RegistryCounter, SearchEntry, utcnow
+from kansli.models import (ArchivedFile, Document, Output, OutputFile, Registration, RegistryCounter, SearchEntry,
+                           Template, utcnow)
 from kansli.storage import Store
 
 KIND_NAMES = {"district_plan": "Strategisk stadsdelsplan", "report": "Myndighetsrapport",
@@ -177,7 +178,7 @@ def approve_disposal(session: Session, store: Store, registration: Registration,
     digests = [registration.package_sha256] if registration.package_sha256 else []
     if registration.document_id is not None:
         doc = session.get(Document, registration.document_id)
-        store.remove(doc.sha256)  # uploads are unique by digest: nothing else holds these bytes
+        digests.append(doc.sha256)
         doc.text, doc.status, doc.revisions = None, "disposed", []
         doc.error = f"Gallrat enligt {registration.dnr}."
     else:
@@ -192,17 +193,23 @@ def approve_disposal(session: Session, store: Store, registration: Registration,
         session.execute(sql("DELETE FROM registry_fts WHERE rowid = :id"), {"id": registration.id})
     session.flush()
     for digest in digests:
-        if not _still_referenced(session, digest):
+        if not referenced(session, digest):
             store.remove(digest)
 
 
-def _still_referenced(session: Session, digest: str) -> bool:
-    """Identical bytes are stored once: another output, template or package may still need them."""
-    from kansli.models import OutputFile, Template
+def referenced(session: Session, digest: str) -> bool:
+    """Whether any row still needs the stored file ``digest``, so that disposal leaves it alone.
 
-    return any(session.scalar(select(func.count()).select_from(model).where(column == digest))
-               for model, column in ((OutputFile, OutputFile.sha256), (Template, Template.sha256),
-                                     (Registration, Registration.package_sha256)))
+    The store keeps identical bytes once: an upload, an output's file, a template version and an archive
+    package can all be the same file. These four columns are every reference into the store; an
+    ArchivedFile's digest is of a member inside a package, which the store holds only as the whole zip.
+    A disposed document's row keeps its digest as a record but no longer needs the bytes.
+    """
+    holders = (select(Document.id).where(Document.sha256 == digest, Document.status != "disposed"),
+               select(OutputFile.id).where(OutputFile.sha256 == digest),
+               select(Template.id).where(Template.sha256 == digest),
+               select(Registration.id).where(Registration.package_sha256 == digest))
+    return bool(session.scalar(select(or_(*(holder.exists() for holder in holders)))))
 
 
 def search(session: Session, text: str | None = None, *, kind: str | None = None, municipality: str | None = None,

@@ -11,15 +11,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
+import pytest
 from lxml import etree
 from sqlalchemy import select, text
 
 from helpers import eark
 from helpers.processes import KANSLI
-from kansli import db, registry
+from kansli import db, fixity, registry
 from kansli.archive import build_package, mets_schema
 from kansli.documents import add_upload
-from kansli.models import AuditEntry
+from kansli.models import ArchivedFile, AuditEntry, Document, Output, OutputFile, Registration, Template
 from kansli.storage import Store
 from helpers.pdfs import plan_pdf
 from helpers.api import extracted, upload
@@ -278,6 +279,70 @@ def test_disposal_needs_expired_retention_no_hold_and_two_registrars(client: Any
     assert client.get(f"/api/registry/{dnr}/package", headers=auth("clerk")).status_code == 409
     assert run(settings, "fixity").returncode == 0
     assert run(settings, "audit", "verify").returncode == 0
+
+
+@pytest.mark.parametrize("disposed", ["document", "output"])
+def test_disposal_keeps_bytes_that_another_item_still_holds(client: Any, auth: Auth, settings: Any,
+                                                            disposed: str) -> None:
+    """The store keeps identical bytes once: an upload and an output file with the same bytes share them."""
+    doc_id = extracted(client, auth, settings)
+    pdf = plan_pdf()
+    with db.session_scope(settings.database_url) as session:  # no API path makes an output of an upload's bytes
+        digest = hashlib.sha256(pdf).hexdigest()
+        output = Output(kind="agreement", document_id=doc_id, agency="Polismyndigheten", status="ready",
+                        fields={"municipality": "Botkyrka kommun"},
+                        files=[OutputFile(name="kopia.pdf", format="pdf", sha256=digest, size=len(pdf))])
+        session.add(output)
+        session.flush()
+        output_id = output.id
+    dnrs = {item: client.post("/api/registry", headers=auth("registrar"), json={f"{item}_id": item_id}).json["dnr"]
+            for item, item_id in (("document", doc_id), ("output", output_id))}
+    for dnr in dnrs.values():  # packages for fixity to check; the disposed item's goes with it
+        assert client.post(f"/api/registry/{dnr}/archive", headers=auth("registrar")).status_code == 202
+    with db.engine_for(settings.database_url).begin() as conn:
+        conn.execute(text("UPDATE registrations SET retain_until = '2000-01-01' WHERE dnr = :dnr"),
+                     {"dnr": dnrs[disposed]})
+    dnr = dnrs[disposed]
+    assert client.post(f"/api/registry/{dnr}/disposal", headers=auth("registrar"),
+                       json={"reason": "Gallringsbeslut 2026:1"}).status_code == 202
+    approved = client.post(f"/api/registry/{dnr}/disposal/approve", headers=second_registrar(settings))
+    assert approved.status_code == 200 and approved.json["status"] == "disposed"
+
+    kept = f"/api/outputs/{output_id}/files/kopia.pdf" if disposed == "document" else f"/api/documents/{doc_id}/file"
+    download = client.get(kept, headers=auth("clerk"))
+    assert download.status_code == 200 and download.data == pdf
+    run = fixity.check(settings.database_url, Store(settings.files_dir))
+    assert run.failures == [] and run.checked > 0  # the kept item's package and its files
+
+
+def test_every_column_that_names_a_stored_file_keeps_it(settings: Any) -> None:
+    """The reference check behind disposal: each holder of a digest, and nothing else, keeps the bytes."""
+    digest = "ab" * 32
+    with db.session_scope(settings.database_url) as session:
+        doc = Document(filename="a.pdf", sha256="cd" * 32, size=1, status="extracted")
+        output = Output(kind="agreement", fields={}, status="ready")
+        registration = Registration(dnr="KAN 2000/00001", year=2000, number=1, direction="incoming", date="2000-01-01",
+                                    description="Plan", files=[ArchivedFile(path="METS.xml", sha256=digest, size=1)])
+        session.add_all([doc, output, registration])
+        session.flush()
+        assert not registry.referenced(session, digest)  # an archived file is a member inside a package
+        doc.sha256 = digest
+        session.flush()
+        assert registry.referenced(session, digest)
+        doc.status = "disposed"  # the row stays as the record that it existed; the bytes may go
+        session.flush()
+        assert not registry.referenced(session, digest)
+        for holder in (OutputFile(output_id=output.id, name="a.pdf", format="pdf", sha256=digest, size=1),
+                       Template(name="agreement.docx", sha256=digest, size=1, filename="a.docx")):
+            session.add(holder)
+            session.flush()
+            assert registry.referenced(session, digest)
+            session.delete(holder)
+            session.flush()
+            assert not registry.referenced(session, digest)
+        registration.package_sha256 = digest
+        session.flush()
+        assert registry.referenced(session, digest)
 
 
 def test_decisions_are_kept_for_good(client: Any, auth: Auth, settings: Any) -> None:
