@@ -13,7 +13,7 @@ from kansli.extraction.pdf import preflight
 from kansli.extraction.refusal import Refusal
 from kansli.fields import FieldError, validate
 from kansli.models import Document, Revision
-from kansli.registry import archived_registration_of_document
+from kansli.registry.archiving import archived_registration_of_document
 from kansli.storage import Store
 
 

@@ -17,10 +17,14 @@ from sqlalchemy import select, text
 
 from helpers import eark
 from helpers.processes import KANSLI
-from kansli import db, fixity, registry
+from kansli import db, fixity
 from kansli.archive import build_package, mets_schema
 from kansli.documents import add_upload
 from kansli.models import ArchivedFile, AuditEntry, Document, Output, OutputFile, Registration, Template
+from kansli.registry import archiving
+from kansli.registry.errors import RegistryError
+from kansli.registry.numbering import register
+from kansli.registry.retention import referenced
 from kansli.storage import Store
 from helpers.pdfs import plan_pdf
 from helpers.api import extracted, upload
@@ -37,12 +41,12 @@ def test_concurrent_registrations_get_distinct_consecutive_numbers(settings: Any
             doc, _ = add_upload(session, Store(settings.files_dir), f"%PDF-1.4 doc {n}".encode(), f"{n}.pdf", None)
             ids.append(doc.id)
 
-    def register(doc_id: int) -> str:
+    def register_one(doc_id: int) -> str:
         with db.session_scope(settings.database_url) as session:
-            return registry.register(session, "KAN", document_id=doc_id).dnr
+            return register(session, "KAN", document_id=doc_id).dnr
 
     with ThreadPoolExecutor(max_workers=16) as pool:
-        numbers = list(pool.map(register, ids))
+        numbers = list(pool.map(register_one, ids))
     assert len(set(numbers)) == 100
     assert sorted(numbers) == [f"KAN {YEAR}/{n:05d}" for n in range(1, 101)]
 
@@ -51,16 +55,16 @@ def test_a_failed_registration_leaves_no_gap(settings: Any) -> None:
     with db.session_scope(settings.database_url) as session:
         doc, _ = add_upload(session, Store(settings.files_dir), b"%PDF-1.4 x", "x.pdf", None)
     with db.session_scope(settings.database_url) as session:
-        assert registry.register(session, "KAN", document_id=doc.id).number == 1
+        assert register(session, "KAN", document_id=doc.id).number == 1
     for bad in ({"document_id": 999}, {"document_id": doc.id}):  # missing; already registered
         try:
             with db.session_scope(settings.database_url) as session:
-                registry.register(session, "KAN", **bad)
-        except registry.RegistryError:
+                register(session, "KAN", **bad)
+        except RegistryError:
             pass
     with db.session_scope(settings.database_url) as session:
         doc2, _ = add_upload(session, Store(settings.files_dir), b"%PDF-1.4 y", "y.pdf", None)
-        assert registry.register(session, "KAN", document_id=doc2.id).number == 2
+        assert register(session, "KAN", document_id=doc2.id).number == 2
 
 
 def ready_output(client: Any, auth: Auth, settings: Any) -> int:
@@ -325,24 +329,24 @@ def test_every_column_that_names_a_stored_file_keeps_it(settings: Any) -> None:
                                     description="Plan", files=[ArchivedFile(path="METS.xml", sha256=digest, size=1)])
         session.add_all([doc, output, registration])
         session.flush()
-        assert not registry.referenced(session, digest)  # an archived file is a member inside a package
+        assert not referenced(session, digest)  # an archived file is a member inside a package
         doc.sha256 = digest
         session.flush()
-        assert registry.referenced(session, digest)
+        assert referenced(session, digest)
         doc.status = "disposed"  # the row stays as the record that it existed; the bytes may go
         session.flush()
-        assert not registry.referenced(session, digest)
+        assert not referenced(session, digest)
         for holder in (OutputFile(output_id=output.id, name="a.pdf", format="pdf", sha256=digest, size=1),
                        Template(name="agreement.docx", sha256=digest, size=1, filename="a.docx")):
             session.add(holder)
             session.flush()
-            assert registry.referenced(session, digest)
+            assert referenced(session, digest)
             session.delete(holder)
             session.flush()
-            assert not registry.referenced(session, digest)
+            assert not referenced(session, digest)
         registration.package_sha256 = digest
         session.flush()
-        assert registry.referenced(session, digest)
+        assert referenced(session, digest)
 
 
 def test_decisions_are_kept_for_good(client: Any, auth: Auth, settings: Any) -> None:
@@ -406,8 +410,8 @@ def test_the_submitting_organisation_is_configurable(make_settings: Callable[...
     with db.session_scope(settings.database_url) as session:
         store = Store(settings.files_dir)
         doc, _ = add_upload(session, store, plan_pdf(filler_pages=0), "plan.pdf", None)
-        registration = registry.register(session, "KAN", document_id=doc.id)
-        registry.archive(session, store, registration, (settings.organisation, settings.organisation_id))
+        registration = register(session, "KAN", document_id=doc.id)
+        archiving.archive(session, store, registration, (settings.organisation, settings.organisation_id))
         package = zipfile.ZipFile(io.BytesIO(store.get(registration.package_sha256)))
     mets = etree.fromstring(package.read(f"kansli-kan-{YEAR}-00001/METS.xml"))
     submitter = mets.find(".//{*}agent[@OTHERROLE='SUBMITTER']")

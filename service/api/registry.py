@@ -9,9 +9,12 @@ from flask import abort, jsonify, request, send_file
 from flask_login import current_user
 from sqlalchemy import select
 
-from kansli import audit, registry
+from kansli import audit
 from kansli.archive import package_id
 from kansli.models import Registration
+from kansli.registry import archiving, numbering, retention, search
+from kansli.registry.errors import RegistryError
+from kansli.registry.record import as_dict
 from kansli.users import REGISTRAR
 from service.api import bp, role
 from service.database import get_session, get_store, settings
@@ -23,13 +26,13 @@ log = logging.getLogger("kansli.web")
 def register_from(body: Any) -> Registration:
     """Register what ``body`` names; shared by the API and the registry page."""
     if not isinstance(body, dict):
-        raise registry.RegistryError(400, "Skicka ett JSON-objekt med document_id eller output_id.")
+        raise RegistryError(400, "Skicka ett JSON-objekt med document_id eller output_id.")
     ids = {k: body.get(k) for k in ("document_id", "output_id")}
     if any(v is not None and (not isinstance(v, int) or isinstance(v, bool)) for v in ids.values()):
-        raise registry.RegistryError(400, "document_id och output_id ska vara heltal.")
+        raise RegistryError(400, "document_id och output_id ska vara heltal.")
     session = get_session()
     try:
-        registration = registry.register(session, settings().dnr_prefix, user_id=current_user.id,
+        registration = numbering.register(session, settings().dnr_prefix, user_id=current_user.id,
                                          party=body.get("party"), description=body.get("description"),
                                          retention=settings().retention, **ids)
         session.commit()
@@ -61,7 +64,7 @@ def change(dnr: str, action: str, apply: Callable[[Registration], Any], **detail
 
 def archive_dnr(dnr: str) -> Registration:
     submitter = (settings().organisation, settings().organisation_id)
-    registration = change(dnr, "archive", lambda r: registry.archive(get_session(), get_store(), r, submitter),
+    registration = change(dnr, "archive", lambda r: archiving.archive(get_session(), get_store(), r, submitter),
                           package_sha256=lambda r: r.package_sha256)
     log.info("registry: %s archived by %s", registration.dnr, current_user.name)
     return registration
@@ -79,24 +82,24 @@ def get_registration(dnr: str) -> Registration:
 def create_registration() -> Any:
     try:
         registration = register_from(request.get_json(silent=True))
-    except registry.RegistryError as exc:
+    except RegistryError as exc:
         return api_error(exc.status, exc.message)
-    return jsonify(registry.as_dict(registration)), 201
+    return jsonify(as_dict(registration)), 201
 
 
 @bp.get("/registry")
 @role()
 def search_registry() -> Any:
     args = request.args
-    found = registry.search(get_session(), args.get("q"), kind=args.get("kind"), municipality=args.get("municipality"),
+    found = search.search(get_session(), args.get("q"), kind=args.get("kind"), municipality=args.get("municipality"),
                             year=args.get("year", type=int), status=args.get("status"))
-    return jsonify({"registrations": [registry.as_dict(r) for r in found]})
+    return jsonify({"registrations": [as_dict(r) for r in found]})
 
 
 @bp.get("/registry/<path:dnr>")
 @role()
 def get_registration_json(dnr: str) -> Any:
-    return jsonify(registry.as_dict(get_registration(dnr)))
+    return jsonify(as_dict(get_registration(dnr)))
 
 
 @bp.post("/registry/<path:dnr>/archive")
@@ -104,9 +107,9 @@ def get_registration_json(dnr: str) -> Any:
 def archive_registration(dnr: str) -> Any:
     try:
         registration = archive_dnr(dnr)
-    except registry.RegistryError as exc:
+    except RegistryError as exc:
         return api_error(exc.status, exc.message, "archived" if exc.status == 409 else None)
-    return jsonify(registry.as_dict(registration)), 202
+    return jsonify(as_dict(registration)), 202
 
 
 def _body() -> dict[str, Any]:
@@ -120,10 +123,10 @@ def hold(dnr: str) -> Any:
     body = _body()
     on, reason = bool(body.get("hold", True)), body.get("reason")
     try:
-        registration = change(dnr, "hold" if on else "release", lambda r: registry.set_hold(r, on, reason), reason=reason)
-    except registry.RegistryError as exc:
+        registration = change(dnr, "hold" if on else "release", lambda r: retention.set_hold(r, on, reason), reason=reason)
+    except RegistryError as exc:
         return api_error(exc.status, exc.message)
-    return jsonify(registry.as_dict(registration))
+    return jsonify(as_dict(registration))
 
 
 @bp.post("/registry/<path:dnr>/disposal")
@@ -132,10 +135,10 @@ def request_disposal(dnr: str) -> Any:
     reason = _body().get("reason")
     try:
         registration = change(dnr, "request_disposal",
-                              lambda r: registry.request_disposal(r, current_user.id, reason), reason=reason)
-    except registry.RegistryError as exc:
+                              lambda r: retention.request_disposal(r, current_user.id, reason), reason=reason)
+    except RegistryError as exc:
         return api_error(exc.status, exc.message)
-    return jsonify(registry.as_dict(registration)), 202
+    return jsonify(as_dict(registration)), 202
 
 
 @bp.post("/registry/<path:dnr>/disposal/approve")
@@ -143,10 +146,10 @@ def request_disposal(dnr: str) -> Any:
 def approve_disposal(dnr: str) -> Any:
     try:
         registration = change(dnr, "dispose",
-                              lambda r: registry.approve_disposal(get_session(), get_store(), r, current_user.id))
-    except registry.RegistryError as exc:
+                              lambda r: retention.approve_disposal(get_session(), get_store(), r, current_user.id))
+    except RegistryError as exc:
         return api_error(exc.status, exc.message)
-    return jsonify(registry.as_dict(registration))
+    return jsonify(as_dict(registration))
 
 
 @bp.get("/registry/<path:dnr>/package")
