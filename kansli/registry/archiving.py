@@ -14,18 +14,20 @@ from sqlalchemy.orm import Session
 
 from kansli.archive import build_package
 from kansli.convert import ConversionError, pdf_to_pdfa
-from kansli.models import ArchivedFile, Document, Output, Registration, utcnow
+from kansli.models import ArchivedFile, Document, Registration, utcnow
 from kansli.registry.errors import RegistryError
-from kansli.registry.record import as_dict
+from kansli.registry.record import as_dict, registered_item
 from kansli.storage import Store
 
 
 def archived_registration_of_document(session: Session, document_id: int) -> Registration | None:
+    """The registration that archived this document, if any: archived material must not change."""
     return session.scalar(select(Registration).where(Registration.document_id == document_id,
                                                      Registration.status == "archived").limit(1))
 
 
 def _software() -> dict[str, str]:
+    """The versions of what read or made the files, for the package's provenance."""
     from importlib.metadata import version
 
     return {name: version(name) for name in ("kansli", "docxtpl", "python-docx", "pdfplumber", "pypdfium2")}
@@ -41,13 +43,13 @@ def archive(session: Session, store: Store, registration: Registration, submitte
         raise RegistryError(409, f"{registration.dnr} är redan arkiverat och kan inte ändras.")
     if registration.status == "disposed":
         raise RegistryError(409, f"{registration.dnr} är gallrat; det finns inget kvar att arkivera.")
-    events = []
-    if registration.document_id is not None:
-        doc = session.get(Document, registration.document_id)
-        original = store.get(doc.sha256)
-        data_files = [(safe_name(doc.filename), original)]
-        fields, templates = doc.current_fields(), None
-        events.append({"type": "ingestion", "at": doc.created_at.isoformat(), "detail": f"Uppladdad: {doc.filename}"})
+    events: list[dict[str, str]] = []
+    item = registered_item(session, registration)
+    if isinstance(item, Document):
+        original = store.get(item.sha256)
+        data_files = [(safe_name(item.filename), original)]
+        fields, templates = item.current_fields(), None
+        events.append({"type": "ingestion", "at": item.created_at.isoformat(), "detail": f"Uppladdad: {item.filename}"})
         try:
             data_files.append((Path(data_files[0][0]).stem + "-pdfa.pdf", pdf_to_pdfa(original)))
             events.append({"type": "migration", "at": utcnow().isoformat(),
@@ -55,10 +57,9 @@ def archive(session: Session, store: Store, registration: Registration, submitte
         except ConversionError as exc:  # the original is archived regardless; the package says what is missing
             events.append({"type": "migration", "at": utcnow().isoformat(), "detail": f"Ingen PDF/A: {exc}"})
     else:
-        output = session.get(Output, registration.output_id)
-        data_files = [(f.name, store.get(f.sha256)) for f in output.files if f.format in ("docx", "pdf", "zip")]
-        fields, templates = output.fields, output.templates
-        events.append({"type": "creation", "at": output.created_at.isoformat(),
+        data_files = [(f.name, store.get(f.sha256)) for f in item.files if f.format in ("docx", "pdf", "zip")]
+        fields, templates = item.fields, item.templates
+        events.append({"type": "creation", "at": item.created_at.isoformat(),
                        "detail": f"Skapad av Kansli ur mall {json.dumps(templates or {}, ensure_ascii=False)}"})
     now = utcnow()
     events += [{"type": "registration", "at": registration.created_at.isoformat(), "detail": f"Registrerad som {registration.dnr}"},
@@ -73,5 +74,6 @@ def archive(session: Session, store: Store, registration: Registration, submitte
 
 
 def safe_name(filename: str) -> str:
+    """A data file's name in the package: archives and file systems agree on letters, digits, ``.-_``."""
     name = re.sub(r"[^\w.\-]+", "_", filename, flags=re.UNICODE).strip("._")
     return name or "dokument.pdf"

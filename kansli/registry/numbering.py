@@ -33,6 +33,7 @@ def next_number(session: Session, year: int) -> int:
 
 
 def _describe_document(doc: Document) -> tuple[str | None, str]:
+    """The party and description guessed from the extracted fields; the registrar may give their own."""
     fields = doc.current_fields() or {}
     party = fields.get("municipality") or fields.get("agency") or fields.get("department")
     subject = fields.get("title") or (f"{fields['municipality']}, {', '.join(fields.get('districts') or [])}"

@@ -1,9 +1,27 @@
-"""How a registration is written down as JSON."""
+"""What a registration records: the registered item, and the registration written down as JSON."""
 from __future__ import annotations
 
 from typing import Any
 
-from kansli.models import Registration
+from sqlalchemy.orm import Session
+
+from kansli.models import Document, Output, Registration
+from kansli.registry.errors import RegistryError
+
+
+def registered_item(session: Session, registration: Registration) -> Document | Output:
+    """The upload (incoming) or output (outgoing) a registration is of.
+
+    The foreign keys keep it, and neither is ever deleted (disposal empties the row but keeps it); should
+    one be missing all the same, the caller answers 404 rather than failing on a None.
+    """
+    if registration.document_id is not None:
+        if doc := session.get(Document, registration.document_id):
+            return doc
+        raise RegistryError(404, f"{registration.dnr} avser dokument {registration.document_id}, som inte finns.")
+    if registration.output_id is not None and (output := session.get(Output, registration.output_id)):
+        return output
+    raise RegistryError(404, f"{registration.dnr} avser utkast {registration.output_id}, som inte finns.")
 
 
 def as_dict(registration: Registration) -> dict[str, Any]:

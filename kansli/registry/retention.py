@@ -11,12 +11,18 @@ from sqlalchemy import or_, select
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
-from kansli.models import Document, Output, OutputFile, Registration, Template, utcnow
+from kansli.models import Document, OutputFile, Registration, Template, utcnow
 from kansli.registry.errors import RegistryError
+from kansli.registry.record import registered_item
 from kansli.storage import Store
 
 
 def retain_until(day: date, years: int | None) -> str | None:
+    """The ISO date ``years`` after ``day`` from which the item may be disposed of; None: kept for good.
+
+    Kept as a date on the registration, so that a later change of the retention schedule does not
+    silently shorten what was decided when it was registered.
+    """
     if years is None:
         return None
     try:
@@ -35,6 +41,7 @@ def set_hold(registration: Registration, hold: bool, reason: str | None) -> None
 
 
 def _may_dispose(registration: Registration) -> None:
+    """Checked both when disposal is requested and when it is approved: a hold may come in between."""
     if registration.status == "disposed":
         raise RegistryError(409, f"{registration.dnr} är redan gallrat.")
     if registration.legal_hold:
@@ -46,10 +53,15 @@ def _may_dispose(registration: Registration) -> None:
 
 
 def request_disposal(registration: Registration, user_id: int, reason: str | None) -> None:
+    """The first of two registrars asks for disposal, naming the decision it rests on (gallringsbeslut).
+
+    Nothing is removed yet: disposal cannot be undone, so another registrar has to approve it.
+    """
     _may_dispose(registration)
-    if not (reason or "").strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise RegistryError(400, "Ange gallringsbeslutet eller skälet till gallringen.")
-    registration.disposal_requested_by, registration.disposal_reason = user_id, reason.strip()
+    registration.disposal_requested_by, registration.disposal_reason = user_id, reason
 
 
 def approve_disposal(session: Session, store: Store, registration: Registration, user_id: int) -> None:
@@ -60,15 +72,14 @@ def approve_disposal(session: Session, store: Store, registration: Registration,
     if registration.disposal_requested_by == user_id:
         raise RegistryError(409, "Gallringen måste godkännas av en annan registrator än den som begärde den.")
     digests = [registration.package_sha256] if registration.package_sha256 else []
-    if registration.document_id is not None:
-        doc = session.get(Document, registration.document_id)
-        digests.append(doc.sha256)
-        doc.text, doc.status, doc.revisions = None, "disposed", []
-        doc.error = f"Gallrat enligt {registration.dnr}."
+    item = registered_item(session, registration)
+    if isinstance(item, Document):
+        digests.append(item.sha256)
+        item.text, item.status, item.revisions = None, "disposed", []
+        item.error = f"Gallrat enligt {registration.dnr}."
     else:
-        output = session.get(Output, registration.output_id)
-        digests += [f.sha256 for f in output.files]
-        output.files, output.fields, output.status = [], {}, "disposed"
+        digests += [f.sha256 for f in item.files]
+        item.files, item.fields, item.status = [], {}, "disposed"
     registration.files = []
     registration.package_sha256 = None
     registration.status, registration.disposed_by, registration.disposed_at = "disposed", user_id, utcnow()

@@ -7,23 +7,24 @@ tsvector over ``registry_search``.
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from sqlalchemy import Integer, column, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Integer, String, column, func, literal_column, or_, select
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
-from kansli.models import Document, Output, Registration, SearchEntry
+from kansli.models import Document, Registration, SearchEntry
+from kansli.registry.record import registered_item
 
 
 def index(session: Session, registration: Registration) -> None:
     """Make a registration findable by its fields and its document's text (idempotent)."""
-    kind, fields, body = None, {}, ""
-    if registration.document_id is not None:
-        doc = session.get(Document, registration.document_id)
-        kind, fields, body = doc.kind, doc.current_fields() or {}, doc.text or ""
-    elif registration.output_id is not None:
-        output = session.get(Output, registration.output_id)
-        kind, fields = output.kind, output.fields or {}
+    item = registered_item(session, registration)
+    fields: dict[str, Any]
+    if isinstance(item, Document):
+        kind, fields, body = item.kind, item.current_fields() or {}, item.text or ""
+    else:
+        kind, fields, body = item.kind, item.fields or {}, ""
     parts = [registration.dnr, registration.party or "", registration.description,
              json.dumps(fields, ensure_ascii=False), body]
     entry = SearchEntry(registration_id=registration.id, body="\n".join(parts), kind=kind,
@@ -35,12 +36,13 @@ def index(session: Session, registration: Registration) -> None:
                         {"id": registration.id, "body": entry.body})
 
 
-def _full_text(session: Session, text: str):  # noqa: ANN202 - an SQL expression
+def _full_text(session: Session, text: str) -> ColumnElement[bool]:
+    """The condition "the registration's indexed text matches ``text``", in the database's own full text."""
     if session.get_bind().dialect.name == "sqlite":
         terms = " ".join('"' + t.replace('"', '""') + '"*' for t in text.split())
         ids = sql("SELECT rowid FROM registry_fts WHERE registry_fts MATCH :q").bindparams(q=terms)
         return Registration.id.in_(ids.columns(column("rowid", Integer)))
-    swedish = literal_column("'swedish'")
+    swedish = literal_column("'swedish'", String)
     matches = func.to_tsvector(swedish, SearchEntry.body).op("@@")(func.plainto_tsquery(swedish, text))
     return Registration.id.in_(select(SearchEntry.registration_id).where(matches))
 
