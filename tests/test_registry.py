@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 import subprocess
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Callable
 
@@ -154,6 +156,31 @@ def test_archiving_freezes_a_valid_package(client: Any, auth: Auth, settings: An
     assert "Kansli, mall agreement.docx (SHA-256 " in objects and "<agentName>docxtpl</agentName>" in objects
     (tmp_path / "package.zip").write_bytes(package.data)
     assert eark.check(tmp_path / "package.zip") == ([], [])  # (errors, warnings)
+
+
+#: The archive format of registration.json: changing it means changing what archives read for decades.
+ARCHIVED_RECORD_KEYS = {"dnr", "direction", "kind", "date", "party", "description", "registered_by", "created_at",
+                        "retain_until", "legal_hold", "hold_reason", "document_id", "output_id", "related", "fields",
+                        "templates", "software"}
+
+
+def test_the_archived_record_has_its_own_format_apart_from_the_api(client: Any, auth: Auth, settings: Any) -> None:
+    output_id = ready_output(client, auth, settings)
+    api = client.post("/api/registry", headers=auth("registrar"), json={"output_id": output_id}).json
+    dnr = api["dnr"]
+    client.post(f"/api/registry/{dnr}/hold", headers=auth("registrar"), json={"hold": True, "reason": "Begäran från JO"})
+    client.post(f"/api/registry/{dnr}/archive", headers=auth("registrar"))
+    package = zipfile.ZipFile(io.BytesIO(client.get(f"/api/registry/{dnr}/package", headers=auth("clerk")).data))
+    record = json.loads(package.read(f"kansli-kan-{YEAR}-00001/metadata/descriptive/registration.json"))
+    assert set(record) == ARCHIVED_RECORD_KEYS
+    assert (record["dnr"], record["direction"], record["kind"]) == (dnr, "outgoing", "agreement")
+    assert record["party"] == "Botkyrka kommun" and record["registered_by"] == "registrar"
+    assert record["legal_hold"] is True and record["hold_reason"] == "Begäran från JO"
+    assert record["related"] == [{"document_id": api["related"][0]["document_id"]}]
+    assert record["fields"]["municipality"] == "Botkyrka kommun" and list(record["templates"]) == ["agreement.docx"]
+    assert record["software"]["kansli"] == version("kansli")
+    # the API's workflow state stays out of the archive, and the API may grow without changing it
+    assert {"id", "status", "archived_at", "package_sha256", "disposal_requested"} <= set(api) - ARCHIVED_RECORD_KEYS
 
 
 def test_archived_documents_cannot_be_changed(client: Any, auth: Auth, settings: Any) -> None:

@@ -16,7 +16,7 @@ from kansli.archive import build_package
 from kansli.convert import ConversionError, pdf_to_pdfa
 from kansli.models import ArchivedFile, Document, Registration, utcnow
 from kansli.registry.errors import RegistryError
-from kansli.registry.record import as_dict, registered_item
+from kansli.registry.record import archived_record, registered_item
 from kansli.storage import Store
 
 
@@ -48,7 +48,6 @@ def archive(session: Session, store: Store, registration: Registration, submitte
     if isinstance(item, Document):
         original = store.get(item.sha256)
         data_files = [(safe_name(item.filename), original)]
-        fields, templates = item.current_fields(), None
         events.append({"type": "ingestion", "at": item.created_at.isoformat(), "detail": f"Uppladdad: {item.filename}"})
         try:
             data_files.append((Path(data_files[0][0]).stem + "-pdfa.pdf", pdf_to_pdfa(original)))
@@ -58,14 +57,12 @@ def archive(session: Session, store: Store, registration: Registration, submitte
             events.append({"type": "migration", "at": utcnow().isoformat(), "detail": f"Ingen PDF/A: {exc}"})
     else:
         data_files = [(f.name, store.get(f.sha256)) for f in item.files if f.format in ("docx", "pdf", "zip")]
-        fields, templates = item.fields, item.templates
         events.append({"type": "creation", "at": item.created_at.isoformat(),
-                       "detail": f"Skapad av Kansli ur mall {json.dumps(templates or {}, ensure_ascii=False)}"})
+                       "detail": f"Skapad av Kansli ur mall {json.dumps(item.templates or {}, ensure_ascii=False)}"})
     now = utcnow()
     events += [{"type": "registration", "at": registration.created_at.isoformat(), "detail": f"Registrerad som {registration.dnr}"},
                {"type": "transfer", "at": now.isoformat(), "detail": "Arkiverad i paket enligt FGS Paketstruktur 2.0"}]
-    record = {**as_dict(registration), "fields": fields, "templates": templates, "software": _software()}
-    package, listing = build_package(record, data_files, events, submitter)
+    package, listing = build_package(archived_record(registration, item, _software()), data_files, events, submitter)
     registration.package_sha256 = store.put(package)
     registration.status, registration.archived_at = "archived", now
     registration.files = [ArchivedFile(path=path, sha256=sha, size=size) for path, sha, size in listing]

@@ -1,4 +1,4 @@
-"""What a registration records: the registered item, and the registration written down as JSON."""
+"""What a registration records: the registered item, and the record of it that goes into its archive package."""
 from __future__ import annotations
 
 from typing import Any
@@ -24,23 +24,42 @@ def registered_item(session: Session, registration: Registration) -> Document | 
     raise RegistryError(404, f"{registration.dnr} avser utkast {registration.output_id}, som inte finns.")
 
 
-def as_dict(registration: Registration) -> dict[str, Any]:
-    search_entry = registration.search_entry
-    related = []
-    if registration.output_id is not None:
-        output = registration.output
-        related = [{"document_id": i} for i in (output.fields or {}).get("document_ids") or [output.document_id] if i]
+def source_documents(output: Output) -> list[int]:
+    """The documents an output was made from: a batch names them in its fields, other outputs have one."""
+    return [i for i in (output.fields or {}).get("document_ids") or [output.document_id] if i]
+
+
+def archived_record(registration: Registration, item: Document | Output, software: dict[str, str]
+                    ) -> dict[str, Any]:
+    """The registration as the package's ``metadata/descriptive/registration.json``.
+
+    An archive format has to stay readable for decades, so it is built here with its own fixed keys and
+    changes only when this function does, never with the API's JSON. It leaves out what only means
+    something inside a running Kansli: the row id, the workflow status (always "registered" while the
+    package is built), the package's own digest (a package cannot hold it) and disposal. The keys kept
+    are named as in the packages made before this function existed.
+    """
+    if isinstance(item, Document):
+        kind, fields, templates, related = item.kind, item.current_fields(), None, []
+    else:
+        kind, fields, templates = item.kind, item.fields, item.templates
+        related = [{"document_id": i} for i in source_documents(item)]
     return {
-        "id": registration.id, "dnr": registration.dnr, "direction": registration.direction,
-        "kind": search_entry.kind if search_entry else None, "related": related,
-        "date": registration.date, "party": registration.party, "description": registration.description,
-        "document_id": registration.document_id, "output_id": registration.output_id,
-        "status": registration.status, "registered_by": registration.user.name if registration.user else None,
+        "dnr": registration.dnr,
+        "direction": registration.direction,
+        "kind": kind,
+        "date": registration.date,
+        "party": registration.party,
+        "description": registration.description,
+        "registered_by": registration.user.name if registration.user else None,
         "created_at": registration.created_at.isoformat(),
-        "archived_at": registration.archived_at.isoformat() if registration.archived_at else None,
-        "package_sha256": registration.package_sha256,
-        "retain_until": registration.retain_until, "legal_hold": registration.legal_hold,
-        "hold_reason": registration.hold_reason, "disposal_reason": registration.disposal_reason,
-        "disposal_requested": registration.disposal_requested_by is not None,
-        "disposed_at": registration.disposed_at.isoformat() if registration.disposed_at else None,
+        "retain_until": registration.retain_until,
+        "legal_hold": registration.legal_hold,
+        "hold_reason": registration.hold_reason,
+        "document_id": registration.document_id,
+        "output_id": registration.output_id,
+        "related": related,
+        "fields": fields,
+        "templates": templates,
+        "software": software,
     }

@@ -14,9 +14,9 @@ from kansli.archive import package_id
 from kansli.models import Registration
 from kansli.registry import archiving, numbering, retention, search
 from kansli.registry.errors import RegistryError
-from kansli.registry.record import as_dict
 from kansli.users import REGISTRAR
 from service.api import bp, role
+from service.api.representation import registration_json
 from service.database import get_session, get_store, settings
 from service.errors import api_error
 
@@ -84,7 +84,7 @@ def create_registration() -> Any:
         registration = register_from(request.get_json(silent=True))
     except RegistryError as exc:
         return api_error(exc.status, exc.message)
-    return jsonify(as_dict(registration)), 201
+    return jsonify(registration_json(registration)), 201
 
 
 @bp.get("/registry")
@@ -93,13 +93,13 @@ def search_registry() -> Any:
     args = request.args
     found = search.search(get_session(), args.get("q"), kind=args.get("kind"), municipality=args.get("municipality"),
                             year=args.get("year", type=int), status=args.get("status"))
-    return jsonify({"registrations": [as_dict(r) for r in found]})
+    return jsonify({"registrations": [registration_json(r) for r in found]})
 
 
 @bp.get("/registry/<path:dnr>")
 @role()
 def get_registration_json(dnr: str) -> Any:
-    return jsonify(as_dict(get_registration(dnr)))
+    return jsonify(registration_json(get_registration(dnr)))
 
 
 @bp.post("/registry/<path:dnr>/archive")
@@ -109,7 +109,7 @@ def archive_registration(dnr: str) -> Any:
         registration = archive_dnr(dnr)
     except RegistryError as exc:
         return api_error(exc.status, exc.message, "archived" if exc.status == 409 else None)
-    return jsonify(as_dict(registration)), 202
+    return jsonify(registration_json(registration)), 202
 
 
 def _body() -> dict[str, Any]:
@@ -126,7 +126,7 @@ def hold(dnr: str) -> Any:
         registration = change(dnr, "hold" if on else "release", lambda r: retention.set_hold(r, on, reason), reason=reason)
     except RegistryError as exc:
         return api_error(exc.status, exc.message)
-    return jsonify(as_dict(registration))
+    return jsonify(registration_json(registration))
 
 
 @bp.post("/registry/<path:dnr>/disposal")
@@ -138,7 +138,7 @@ def request_disposal(dnr: str) -> Any:
                               lambda r: retention.request_disposal(r, current_user.id, reason), reason=reason)
     except RegistryError as exc:
         return api_error(exc.status, exc.message)
-    return jsonify(as_dict(registration)), 202
+    return jsonify(registration_json(registration)), 202
 
 
 @bp.post("/registry/<path:dnr>/disposal/approve")
@@ -149,7 +149,7 @@ def approve_disposal(dnr: str) -> Any:
                               lambda r: retention.approve_disposal(get_session(), get_store(), r, current_user.id))
     except RegistryError as exc:
         return api_error(exc.status, exc.message)
-    return jsonify(as_dict(registration))
+    return jsonify(registration_json(registration))
 
 
 @bp.get("/registry/<path:dnr>/package")
