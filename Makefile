@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 # unoserver (a resident LibreOffice) must run under Debian's python3, which has the uno module.
 OFFICE := .venv-office/bin/unoserver
 
-.PHONY: run test bench install system-deps office clean
+.PHONY: run test check lint bench install system-deps office clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,8 +31,17 @@ run: install
 	-$(MAKE) office
 	$(BIN)/kansli serve
 
-test: install office
+# Lint and types, then every test (real Redis, both databases, LibreOffice, Chromium).
+test: install office lint
 	$(BIN)/python -m pytest
+
+# The quick tier: lint, types and the tests that need no LibreOffice, browser or whole service.
+check: install lint
+	$(BIN)/python -m pytest -q -m "not slow and not office"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: install office
 	$(BIN)/python bench/run.py

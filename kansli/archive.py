@@ -54,8 +54,9 @@ DOCUMENTATION = """\
 Paketet följer FGS Paketstruktur 2.0 (E-ARK CSIP/SIP 2.1) och innehåller en diarieförd handling.
 
 METS.xml                                   paketets innehållsförteckning med SHA-256 för varje fil
-metadata/descriptive/registration.json     registreringen: diarienummer, datum, avsändare eller
-                                           mottagare, beskrivning, slag, status, gallringsfrist,
+metadata/descriptive/registration.json     registreringen: diarienummer, inkommen eller upprättad, datum,
+                                           avsändare eller mottagare, beskrivning, slag, vem som
+                                           registrerade och när, gallringsfrist, rättslig spärr,
                                            extraherade eller ifyllda uppgifter, mallar och programversioner
 metadata/preservation/premis.xml           händelser (PREMIS 3.0): inkommen eller skapad,
                                            registrerad, överförd till arkiv
@@ -213,6 +214,9 @@ def _representation(objid: str, record: dict[str, Any], data_files: list[tuple[s
 def build_package(record: dict[str, Any], data_files: list[tuple[str, bytes]], events: list[dict[str, str]],
                   submitter: tuple[str, str | None]) -> tuple[bytes, list[tuple[str, str, int]]]:
     """The package as zip bytes, and (path, SHA-256, size) of every file in it, for fixity checks.
+
+    ``record`` becomes ``registration.json`` as it is (see :func:`kansli.registry.record.archived_record`);
+    its ``dnr``, ``description``, ``templates`` and ``software`` also go into the METS and PREMIS files.
 
     ``submitter`` is the organisation that hands the package to the archive: its name and, if known,
     its identification code (organisationsnummer).

@@ -7,8 +7,8 @@ import logging
 import os
 import secrets
 import sys
-from typing import IO
 from pathlib import Path
+from typing import IO
 
 import click
 from sqlalchemy import func, select

@@ -7,14 +7,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kansli.db import insert_for
 from kansli.extraction.pdf import preflight
 from kansli.extraction.refusal import Refusal
 from kansli.fields import FieldError, validate
-from kansli.db import insert_for
 from kansli.models import Document, Revision, utcnow
 from kansli.names import display_name
+from kansli.registry.archiving import archived_registration_of_document
 from kansli.status import DocumentStatus
-from kansli.registry import archived_registration_of_document
 from kansli.storage import Store
 
 

@@ -17,8 +17,16 @@ from sqlalchemy.orm import Session
 
 from kansli.fields import FieldError, validate
 from kansli.generation import (
-    agreement_context, agreement_name, batch_name, decision_context, render_agreement, render_batch,
-    render_decision, render_report, report_context, report_name,
+    agreement_context,
+    agreement_name,
+    batch_name,
+    decision_context,
+    render_agreement,
+    render_batch,
+    render_decision,
+    render_report,
+    report_context,
+    report_name,
 )
 from kansli.models import AGENCIES, Document, Output
 from kansli.names import municipality_key

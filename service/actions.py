@@ -16,11 +16,13 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kansli import audit, queues, registry, templates
+from kansli import audit, queues, templates
 from kansli.documents import add_upload, correct
 from kansli.models import Document, Output, Registration, Revision, Template
 from kansli.names import display_name
 from kansli.outputs import request_output
+from kansli.registry import archiving, numbering, retention
+from kansli.registry.errors import RegistryError
 from service.database import get_session, get_store, settings
 
 log = logging.getLogger("kansli.web")
@@ -109,15 +111,15 @@ def receive_template(name: str, file: Any) -> Template:
 def register_from(body: Any) -> Registration:
     """Register the document or output that ``body`` names under the next number."""
     if not isinstance(body, dict):
-        raise registry.RegistryError(400, "Skicka ett JSON-objekt med document_id eller output_id.")
+        raise RegistryError(400, "Skicka ett JSON-objekt med document_id eller output_id.")
     ids = {k: body.get(k) for k in ("document_id", "output_id")}
     if any(v is not None and (not isinstance(v, int) or isinstance(v, bool)) for v in ids.values()):
-        raise registry.RegistryError(400, "document_id och output_id ska vara heltal.")
+        raise RegistryError(400, "document_id och output_id ska vara heltal.")
     texts = {k: body.get(k) for k in ("party", "description")}
     if any(v is not None and not isinstance(v, str) for v in texts.values()):
-        raise registry.RegistryError(400, "party och description ska vara text.")
+        raise RegistryError(400, "party och description ska vara text.")
     with _transaction() as session:
-        registration = registry.register(session, settings().dnr_prefix, user_id=current_user.id,
+        registration = numbering.register(session, settings().dnr_prefix, user_id=current_user.id,
                                          retention=settings().retention, **texts, **ids)
         _audit(session, "register", registration.dnr, **ids)
     log.info("registry: %s registered by %s", registration.dnr, current_user.name)
@@ -146,22 +148,25 @@ def archive(registration: Registration) -> Registration:
     """Freeze a registration into an archive package; it cannot be changed afterwards."""
     submitter = (settings().organisation, settings().organisation_id)
     return change_registration(registration, "archive",
-                               lambda session, r: registry.archive(session, get_store(), r, submitter),
+                               lambda session, r: archiving.archive(session, get_store(), r, submitter),
                                package_sha256=lambda r: r.package_sha256)
 
 
 def hold(registration: Registration, on: bool, reason: str | None) -> Registration:
     return change_registration(registration, "hold" if on else "release",
-                               lambda _session, r: registry.set_hold(r, on, reason), reason=reason)
+                               lambda _session, r: retention.set_hold(r, on, reason), reason=reason)
 
 
 def request_disposal(registration: Registration, reason: str | None) -> Registration:
     return change_registration(registration, "request_disposal",
-                               lambda _session, r: registry.request_disposal(r, current_user.id, reason),
+                               lambda _session, r: retention.request_disposal(r, current_user.id, reason),
                                reason=reason)
 
 
 def approve_disposal(registration: Registration) -> Registration:
-    return change_registration(registration, "dispose",
-                               lambda session, r: registry.approve_disposal(session, get_store(), r,
-                                                                            current_user.id))
+    """Dispose of the material (a second registrar approving); its files go once that is committed."""
+    freed: list[str] = []
+    change_registration(registration, "dispose",
+                        lambda session, r: freed.extend(retention.approve_disposal(session, r, current_user.id)))
+    retention.remove_unreferenced(get_session(), get_store(), freed)
+    return registration

@@ -3,23 +3,30 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 import subprocess
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Callable
 
+import pytest
 from lxml import etree
 from sqlalchemy import select, text
 
 from helpers import eark
 from helpers.processes import KANSLI
-from kansli import db, registry
+from kansli import db, fixity
 from kansli.archive import build_package, mets_schema
 from kansli.documents import add_upload
-from kansli.models import AuditEntry
+from kansli.models import ArchivedFile, AuditEntry, Document, Output, OutputFile, Registration, Template
+from kansli.registry import archiving
+from kansli.registry.errors import RegistryError
+from kansli.registry.numbering import register
+from kansli.registry.retention import referenced
 from kansli.storage import Store
 from helpers.pdfs import plan_pdf
 from helpers.api import extracted, upload
@@ -36,12 +43,12 @@ def test_concurrent_registrations_get_distinct_consecutive_numbers(settings: Any
             doc, _ = add_upload(session, Store(settings.files_dir), f"%PDF-1.4 doc {n}".encode(), f"{n}.pdf", None)
             ids.append(doc.id)
 
-    def register(doc_id: int) -> str:
+    def register_one(doc_id: int) -> str:
         with db.session_scope(settings.database_url) as session:
-            return registry.register(session, "KAN", document_id=doc_id).dnr
+            return register(session, "KAN", document_id=doc_id).dnr
 
     with ThreadPoolExecutor(max_workers=16) as pool:
-        numbers = list(pool.map(register, ids))
+        numbers = list(pool.map(register_one, ids))
     assert len(set(numbers)) == 100
     assert sorted(numbers) == [f"KAN {YEAR}/{n:05d}" for n in range(1, 101)]
 
@@ -50,16 +57,16 @@ def test_a_failed_registration_leaves_no_gap(settings: Any) -> None:
     with db.session_scope(settings.database_url) as session:
         doc, _ = add_upload(session, Store(settings.files_dir), b"%PDF-1.4 x", "x.pdf", None)
     with db.session_scope(settings.database_url) as session:
-        assert registry.register(session, "KAN", document_id=doc.id).number == 1
+        assert register(session, "KAN", document_id=doc.id).number == 1
     for bad in ({"document_id": 999}, {"document_id": doc.id}):  # missing; already registered
         try:
             with db.session_scope(settings.database_url) as session:
-                registry.register(session, "KAN", **bad)
-        except registry.RegistryError:
+                register(session, "KAN", **bad)
+        except RegistryError:
             pass
     with db.session_scope(settings.database_url) as session:
         doc2, _ = add_upload(session, Store(settings.files_dir), b"%PDF-1.4 y", "y.pdf", None)
-        assert registry.register(session, "KAN", document_id=doc2.id).number == 2
+        assert register(session, "KAN", document_id=doc2.id).number == 2
 
 
 def ready_output(client: Any, auth: Auth, settings: Any) -> int:
@@ -149,6 +156,31 @@ def test_archiving_freezes_a_valid_package(client: Any, auth: Auth, settings: An
     assert "Kansli, mall agreement.docx (SHA-256 " in objects and "<agentName>docxtpl</agentName>" in objects
     (tmp_path / "package.zip").write_bytes(package.data)
     assert eark.check(tmp_path / "package.zip") == ([], [])  # (errors, warnings)
+
+
+#: The archive format of registration.json: changing it means changing what archives read for decades.
+ARCHIVED_RECORD_KEYS = {"dnr", "direction", "kind", "date", "party", "description", "registered_by", "created_at",
+                        "retain_until", "legal_hold", "hold_reason", "document_id", "output_id", "related", "fields",
+                        "templates", "software"}
+
+
+def test_the_archived_record_has_its_own_format_apart_from_the_api(client: Any, auth: Auth, settings: Any) -> None:
+    output_id = ready_output(client, auth, settings)
+    api = client.post("/api/registry", headers=auth("registrar"), json={"output_id": output_id}).json
+    dnr = api["dnr"]
+    client.post(f"/api/registry/{dnr}/hold", headers=auth("registrar"), json={"hold": True, "reason": "Begäran från JO"})
+    client.post(f"/api/registry/{dnr}/archive", headers=auth("registrar"))
+    package = zipfile.ZipFile(io.BytesIO(client.get(f"/api/registry/{dnr}/package", headers=auth("clerk")).data))
+    record = json.loads(package.read(f"kansli-kan-{YEAR}-00001/metadata/descriptive/registration.json"))
+    assert set(record) == ARCHIVED_RECORD_KEYS
+    assert (record["dnr"], record["direction"], record["kind"]) == (dnr, "outgoing", "agreement")
+    assert record["party"] == "Botkyrka kommun" and record["registered_by"] == "registrar"
+    assert record["legal_hold"] is True and record["hold_reason"] == "Begäran från JO"
+    assert record["related"] == [{"document_id": api["related"][0]["document_id"]}]
+    assert record["fields"]["municipality"] == "Botkyrka kommun" and list(record["templates"]) == ["agreement.docx"]
+    assert record["software"]["kansli"] == version("kansli")
+    # the API's workflow state stays out of the archive, and the API may grow without changing it
+    assert {"id", "status", "archived_at", "package_sha256", "disposal_requested"} <= set(api) - ARCHIVED_RECORD_KEYS
 
 
 def test_archived_documents_cannot_be_changed(client: Any, auth: Auth, settings: Any) -> None:
@@ -280,6 +312,70 @@ def test_disposal_needs_expired_retention_no_hold_and_two_registrars(client: Any
     assert run(settings, "audit", "verify").returncode == 0
 
 
+@pytest.mark.parametrize("disposed", ["document", "output"])
+def test_disposal_keeps_bytes_that_another_item_still_holds(client: Any, auth: Auth, settings: Any,
+                                                            disposed: str) -> None:
+    """The store keeps identical bytes once: an upload and an output file with the same bytes share them."""
+    doc_id = extracted(client, auth, settings)
+    pdf = plan_pdf()
+    with db.session_scope(settings.database_url) as session:  # no API path makes an output of an upload's bytes
+        digest = hashlib.sha256(pdf).hexdigest()
+        output = Output(kind="agreement", document_id=doc_id, agency="Polismyndigheten", status="ready",
+                        fields={"municipality": "Botkyrka kommun"},
+                        files=[OutputFile(name="kopia.pdf", format="pdf", sha256=digest, size=len(pdf))])
+        session.add(output)
+        session.flush()
+        output_id = output.id
+    dnrs = {item: client.post("/api/registry", headers=auth("registrar"), json={f"{item}_id": item_id}).json["dnr"]
+            for item, item_id in (("document", doc_id), ("output", output_id))}
+    for dnr in dnrs.values():  # packages for fixity to check; the disposed item's goes with it
+        assert client.post(f"/api/registry/{dnr}/archive", headers=auth("registrar")).status_code == 202
+    with db.engine_for(settings.database_url).begin() as conn:
+        conn.execute(text("UPDATE registrations SET retain_until = '2000-01-01' WHERE dnr = :dnr"),
+                     {"dnr": dnrs[disposed]})
+    dnr = dnrs[disposed]
+    assert client.post(f"/api/registry/{dnr}/disposal", headers=auth("registrar"),
+                       json={"reason": "Gallringsbeslut 2026:1"}).status_code == 202
+    approved = client.post(f"/api/registry/{dnr}/disposal/approve", headers=second_registrar(settings))
+    assert approved.status_code == 200 and approved.json["status"] == "disposed"
+
+    kept = f"/api/outputs/{output_id}/files/kopia.pdf" if disposed == "document" else f"/api/documents/{doc_id}/file"
+    download = client.get(kept, headers=auth("clerk"))
+    assert download.status_code == 200 and download.data == pdf
+    run = fixity.check(settings.database_url, Store(settings.files_dir))
+    assert run.failures == [] and run.checked > 0  # the kept item's package and its files
+
+
+def test_every_column_that_names_a_stored_file_keeps_it(settings: Any) -> None:
+    """The reference check behind disposal: each holder of a digest, and nothing else, keeps the bytes."""
+    digest = "ab" * 32
+    with db.session_scope(settings.database_url) as session:
+        doc = Document(filename="a.pdf", sha256="cd" * 32, size=1, status="extracted")
+        output = Output(kind="agreement", fields={}, status="ready")
+        registration = Registration(dnr="KAN 2000/00001", year=2000, number=1, direction="incoming", date="2000-01-01",
+                                    description="Plan", files=[ArchivedFile(path="METS.xml", sha256=digest, size=1)])
+        session.add_all([doc, output, registration])
+        session.flush()
+        assert not referenced(session, digest)  # an archived file is a member inside a package
+        doc.sha256 = digest
+        session.flush()
+        assert referenced(session, digest)
+        doc.status = "disposed"  # the row stays as the record that it existed; the bytes may go
+        session.flush()
+        assert not referenced(session, digest)
+        for holder in (OutputFile(output_id=output.id, name="a.pdf", format="pdf", sha256=digest, size=1),
+                       Template(name="agreement.docx", sha256=digest, size=1, filename="a.docx")):
+            session.add(holder)
+            session.flush()
+            assert referenced(session, digest)
+            session.delete(holder)
+            session.flush()
+            assert not referenced(session, digest)
+        registration.package_sha256 = digest
+        session.flush()
+        assert referenced(session, digest)
+
+
 def test_decisions_are_kept_for_good(client: Any, auth: Auth, settings: Any) -> None:
     from helpers.pdfs import text_pdf
     from helpers.data import SEED
@@ -341,8 +437,8 @@ def test_the_submitting_organisation_is_configurable(make_settings: Callable[...
     with db.session_scope(settings.database_url) as session:
         store = Store(settings.files_dir)
         doc, _ = add_upload(session, store, plan_pdf(filler_pages=0), "plan.pdf", None)
-        registration = registry.register(session, "KAN", document_id=doc.id)
-        registry.archive(session, store, registration, (settings.organisation, settings.organisation_id))
+        registration = register(session, "KAN", document_id=doc.id)
+        archiving.archive(session, store, registration, (settings.organisation, settings.organisation_id))
         package = zipfile.ZipFile(io.BytesIO(store.get(registration.package_sha256)))
     mets = etree.fromstring(package.read(f"kansli-kan-{YEAR}-00001/METS.xml"))
     submitter = mets.find(".//{*}agent[@OTHERROLE='SUBMITTER']")

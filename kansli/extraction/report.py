@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .district_plan import KNOWN_AGENCIES, _label
 from kansli.names import MUNICIPALITY
 
+from .district_plan import KNOWN_AGENCIES, _label
 from .normalize import clean, parse_date
 from .pdf import PdfText
 

@@ -12,6 +12,7 @@ from typing import Any
 from .errors import GenerationError
 from .render import render_docx
 
+
 def _key(text: str) -> str:
     """Proposals that differ only in case, spacing or punctuation are the same proposal."""
     return re.sub(r"[\W_]+", " ", text.casefold()).strip()

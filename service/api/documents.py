@@ -8,14 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kansli.documents import ArchivedError, UploadRejected
-from kansli.names import file_name
 from kansli.fields import FieldError
 from kansli.models import Document
+from kansli.names import file_name
 from kansli.status import DocumentStatus
 from kansli.users import CLERK_PLUS, DRAFTER_PLUS
+from service.actions import apply_correction, receive_upload, record_download
 from service.api import bp, role
 from service.api.representation import document_json
-from service.actions import apply_correction, receive_upload, record_download
 from service.database import get_or_404, get_session, get_store
 from service.errors import api_error
 

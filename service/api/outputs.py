@@ -11,9 +11,9 @@ from sqlalchemy import select
 from kansli.models import Output
 from kansli.outputs import MEDIA_TYPES, OutputRejected
 from kansli.users import DRAFTER_PLUS
+from service.actions import record_download, start_output
 from service.api import bp, role
 from service.api.representation import output_json
-from service.actions import record_download, start_output
 from service.database import get_or_404, get_session, get_store
 from service.errors import api_error
 

@@ -5,12 +5,14 @@ from typing import Any
 
 from flask import abort, jsonify, request, send_file
 
-from kansli import registry
 from kansli.archive import package_id
 from kansli.models import Registration
+from kansli.registry import search
+from kansli.registry.errors import RegistryError
 from kansli.users import REGISTRAR
-from service.api import bp, role
 from service import actions
+from service.api import bp, role
+from service.api.representation import registration_json
 from service.database import get_session, get_store
 from service.errors import api_error
 
@@ -27,24 +29,24 @@ def _registration(dnr: str) -> Registration:
 def create_registration() -> Any:
     try:
         registration = actions.register_from(request.get_json(silent=True))
-    except registry.RegistryError as exc:
+    except RegistryError as exc:
         return api_error(exc.status, exc.message)
-    return jsonify(registry.as_dict(registration)), 201
+    return jsonify(registration_json(registration)), 201
 
 
 @bp.get("/registry")
 @role()
 def search_registry() -> Any:
     args = request.args
-    found = registry.search(get_session(), args.get("q"), kind=args.get("kind"), municipality=args.get("municipality"),
+    found = search.search(get_session(), args.get("q"), kind=args.get("kind"), municipality=args.get("municipality"),
                             year=args.get("year", type=int), status=args.get("status"))
-    return jsonify({"registrations": [registry.as_dict(r) for r in found]})
+    return jsonify({"registrations": [registration_json(r) for r in found]})
 
 
 @bp.get("/registry/<path:dnr>")
 @role()
 def get_registration_json(dnr: str) -> Any:
-    return jsonify(registry.as_dict(_registration(dnr)))
+    return jsonify(registration_json(_registration(dnr)))
 
 
 @bp.post("/registry/<path:dnr>/archive")
@@ -52,9 +54,9 @@ def get_registration_json(dnr: str) -> Any:
 def archive_registration(dnr: str) -> Any:
     try:
         registration = actions.archive(_registration(dnr))
-    except registry.RegistryError as exc:
+    except RegistryError as exc:
         return api_error(exc.status, exc.message, "archived" if exc.status == 409 else None)
-    return jsonify(registry.as_dict(registration)), 202
+    return jsonify(registration_json(registration)), 202
 
 
 def _body() -> dict[str, Any]:
@@ -71,9 +73,9 @@ def hold(dnr: str) -> Any:
         return api_error(400, "hold ska vara true eller false och reason en text.")
     try:
         registration = actions.hold(_registration(dnr), on, reason)
-    except registry.RegistryError as exc:
+    except RegistryError as exc:
         return api_error(exc.status, exc.message)
-    return jsonify(registry.as_dict(registration))
+    return jsonify(registration_json(registration))
 
 
 @bp.post("/registry/<path:dnr>/disposal")
@@ -82,9 +84,9 @@ def request_disposal(dnr: str) -> Any:
     reason = _body().get("reason")
     try:
         registration = actions.request_disposal(_registration(dnr), reason)
-    except registry.RegistryError as exc:
+    except RegistryError as exc:
         return api_error(exc.status, exc.message)
-    return jsonify(registry.as_dict(registration)), 202
+    return jsonify(registration_json(registration)), 202
 
 
 @bp.post("/registry/<path:dnr>/disposal/approve")
@@ -92,9 +94,9 @@ def request_disposal(dnr: str) -> Any:
 def approve_disposal(dnr: str) -> Any:
     try:
         registration = actions.approve_disposal(_registration(dnr))
-    except registry.RegistryError as exc:
+    except RegistryError as exc:
         return api_error(exc.status, exc.message)
-    return jsonify(registry.as_dict(registration))
+    return jsonify(registration_json(registration))
 
 
 @bp.get("/registry/<path:dnr>/package")

@@ -1,16 +1,17 @@
-"""How documents and outputs look in JSON: one place, used by the API and by the pages' scripts."""
+"""How documents, outputs and registrations look in JSON: one place, used by the API and by the pages' scripts."""
 from __future__ import annotations
 
 from typing import Any
 
 from flask import url_for
 
-from kansli.models import Document, Output, Template
+from kansli.fields import KIND_LABELS
+from kansli.models import Document, Output, Registration, Template
 from kansli.outputs import KINDS
+from kansli.registry.record import source_documents
 from kansli.status import DocumentStatus, OutputStatus
 
-KIND_NAMES = {"district_plan": "Strategisk stadsdelsplan", "report": "Myndighetsrapport",
-              "decision": "Regeringsbeslut", "unknown": "Okänd dokumenttyp", None: "–"}
+KIND_NAMES: dict[str | None, str] = {**KIND_LABELS, None: "–"}
 
 
 def document_json(doc: Document) -> dict[str, Any]:
@@ -67,3 +68,25 @@ def template_json(template: Template) -> dict[str, Any]:
     return {"id": template.id, "name": template.name, "sha256": template.sha256, "size": template.size,
             "filename": template.filename, "uploaded_by": template.user.name if template.user else None,
             "created_at": template.created_at.isoformat()}
+
+
+def registration_json(registration: Registration) -> dict[str, Any]:
+    """A registration as the API shows it, with its workflow state; archive packages have their own
+    record (:func:`kansli.registry.record.archived_record`), so this may change with the API."""
+    search_entry = registration.search_entry
+    output = registration.output if registration.output_id is not None else None
+    return {
+        "id": registration.id, "dnr": registration.dnr, "direction": registration.direction,
+        "kind": search_entry.kind if search_entry else None,
+        "related": [{"document_id": i} for i in source_documents(output)] if output else [],
+        "date": registration.date, "party": registration.party, "description": registration.description,
+        "document_id": registration.document_id, "output_id": registration.output_id,
+        "status": registration.status, "registered_by": registration.user.name if registration.user else None,
+        "created_at": registration.created_at.isoformat(),
+        "archived_at": registration.archived_at.isoformat() if registration.archived_at else None,
+        "package_sha256": registration.package_sha256,
+        "retain_until": registration.retain_until, "legal_hold": registration.legal_hold,
+        "hold_reason": registration.hold_reason, "disposal_reason": registration.disposal_reason,
+        "disposal_requested": registration.disposal_requested_by is not None,
+        "disposed_at": registration.disposed_at.isoformat() if registration.disposed_at else None,
+    }

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from kansli import templates
 from kansli.models import Template
+from service.actions import receive_template
 from service.api import bp, role
 from service.api.representation import template_json
-from service.actions import receive_template
 from service.database import get_session
 from service.errors import api_error
 

@@ -9,17 +9,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from kansli.areas import AREAS
 from kansli.convert import ConversionError, marked_page_png
 from kansli.documents import ArchivedError, UploadRejected
 from kansli.extraction.provenance import entry, first_box
-from kansli.areas import AREAS
 from kansli.fields import SCHEMAS, FieldError
 from kansli.models import AGENCIES, Document, Output
-from kansli.outputs import OutputRejected
+from kansli.outputs import KINDS, OutputRejected
+from kansli.status import DocumentStatus
 from kansli.users import CLERK_PLUS, DRAFTER_PLUS
 from service.actions import apply_correction, receive_upload, start_output
-from kansli.outputs import KINDS
-from kansli.status import DocumentStatus
 from service.api.representation import KIND_NAMES, document_json, output_json
 from service.auth import page_role
 from service.database import get_or_404, get_session, get_store

@@ -7,8 +7,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from kansli import fixity, registry
+from kansli import fixity
 from kansli.models import Document, Output, Registration
+from kansli.registry.errors import RegistryError
+from kansli.registry.search import search
 from kansli.status import OutputStatus
 from kansli.users import REGISTRAR
 from service import actions
@@ -26,7 +28,7 @@ def index() -> Any:
     registered_outputs = select(Registration.output_id).where(Registration.output_id.is_not(None))
     return render_template(
         "registry.html", q=request.args.get("q", ""), args=request.args,
-        registrations=registry.search(session, request.args.get("q"), kind=request.args.get("kind") or None,
+        registrations=search(session, request.args.get("q"), kind=request.args.get("kind") or None,
                                       municipality=request.args.get("municipality") or None,
                                       year=request.args.get("year", type=int), status=request.args.get("status") or None),
         documents=session.scalars(select(Document).where(Document.id.not_in(registered_docs))
@@ -46,7 +48,7 @@ def register() -> Any:
     body = {"document_id" if kind == "document" else "output_id": int(number)} if number.isdigit() else {}
     try:
         registration = actions.register_from(body)
-    except registry.RegistryError as exc:
+    except RegistryError as exc:
         flash(exc.message, "error")
     else:
         flash(f"Registrerat som {registration.dnr}.", "info")
@@ -61,7 +63,7 @@ def archive() -> Any:
         if registration is None:
             abort(404)
         actions.archive(registration)
-    except registry.RegistryError as exc:
+    except RegistryError as exc:
         flash(exc.message, "error")
     else:
         flash(f"{registration.dnr} är arkiverat och kan inte längre ändras.", "info")

@@ -1,0 +1,67 @@
+"""Finding registrations: the search index of each registration and the search over it.
+
+A registration is found by its number, party and description, and by the full text of its fields and
+its document. SQLite indexes that text with FTS5 (table ``registry_fts``), PostgreSQL with a Swedish
+tsvector over ``registry_search``.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, String, column, func, literal_column, or_, select
+from sqlalchemy import text as sql
+from sqlalchemy.orm import Session
+
+from kansli.models import Document, Registration, SearchEntry
+from kansli.registry.record import registered_item
+
+
+def index(session: Session, registration: Registration) -> None:
+    """Make a registration findable by its fields and its document's text (idempotent)."""
+    item = registered_item(session, registration)
+    fields: dict[str, Any]
+    if isinstance(item, Document):
+        kind, fields, body = item.kind, item.current_fields() or {}, item.text or ""
+    else:
+        kind, fields, body = item.kind, item.fields or {}, ""
+    parts = [registration.dnr, registration.party or "", registration.description,
+             json.dumps(fields, ensure_ascii=False), body]
+    entry = SearchEntry(registration_id=registration.id, body="\n".join(parts), kind=kind,
+                        municipality=fields.get("municipality") if isinstance(fields.get("municipality"), str) else None)
+    session.merge(entry)
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(sql("DELETE FROM registry_fts WHERE rowid = :id"), {"id": registration.id})
+        session.execute(sql("INSERT INTO registry_fts (rowid, body) VALUES (:id, :body)"),
+                        {"id": registration.id, "body": entry.body})
+
+
+def _full_text(session: Session, text: str) -> ColumnElement[bool]:
+    """The condition "the registration's indexed text matches ``text``", in the database's own full text."""
+    if session.get_bind().dialect.name == "sqlite":
+        terms = " ".join('"' + t.replace('"', '""') + '"*' for t in text.split())
+        ids = sql("SELECT rowid FROM registry_fts WHERE registry_fts MATCH :q").bindparams(q=terms)
+        return Registration.id.in_(ids.columns(column("rowid", Integer)))
+    swedish = literal_column("'swedish'", String)
+    matches = func.to_tsvector(swedish, SearchEntry.body).op("@@")(func.plainto_tsquery(swedish, text))
+    return Registration.id.in_(select(SearchEntry.registration_id).where(matches))
+
+
+def search(session: Session, text: str | None = None, *, kind: str | None = None, municipality: str | None = None,
+           year: int | None = None, status: str | None = None, limit: int = 200) -> list[Registration]:
+    """Registrations matching ``text`` (full text of fields and documents) and the filters, newest first."""
+    query = select(Registration).outerjoin(SearchEntry).order_by(Registration.id.desc()).limit(limit)
+    if text and text.strip():
+        like = f"%{text.strip().lower()}%"
+        query = query.where(or_(_full_text(session, text.strip()), func.lower(Registration.dnr).like(like),
+                                func.lower(Registration.party).like(like),
+                                func.lower(Registration.description).like(like)))
+    if kind:
+        query = query.where(SearchEntry.kind == kind)
+    if municipality:
+        query = query.where(func.lower(SearchEntry.municipality) == municipality.strip().lower())
+    if year:
+        query = query.where(Registration.year == year)
+    if status:
+        query = query.where(Registration.status == status)
+    return list(session.scalars(query))
