@@ -24,7 +24,7 @@ import json
 import re
 import uuid
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -222,7 +222,7 @@ def build_package(record: dict[str, Any], data_files: list[tuple[str, bytes]], e
     its identification code (organisationsnummer).
     """
     objid = package_id(record["dnr"])
-    created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    created = datetime.now(UTC).isoformat(timespec="seconds")
     version = (record.get("software") or {}).get("kansli", "okänd")
     files = {f"representations/rep1/{path}": data
              for path, data in _representation(objid, record, data_files, created, version).items()}

@@ -110,7 +110,8 @@ class Settings:
     unoserver: Path = field(default=REPO_ROOT / ".venv-office" / "bin" / "unoserver",
                             metadata=env("KANSLI_UNOSERVER", Path))
     #: The XML-RPC port of this worker's resident LibreOffice (set by ``kansli serve``); None: convert cold.
-    unoserver_port: int | None = field(default=None, metadata=env("KANSLI_UNOSERVER_PORT", lambda r: _int(r) or None, internal=True))
+    unoserver_port: int | None = field(default=None,
+                                       metadata=env("KANSLI_UNOSERVER_PORT", lambda r: _int(r) or None, internal=True))
     #: Seconds between scheduled fixity checks of the archive (0: none).
     fixity_interval: int = field(default=24 * 3600, metadata=env("KANSLI_FIXITY_INTERVAL", _int))
     #: Years each kind is kept after registration before it may be disposed of; None: kept for good.

@@ -89,7 +89,7 @@ def to_pdf(documents: dict[str, bytes], profile: Path, timeout: float = 180, por
         run_killable([soffice(), f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
               "--convert-to", PDFA_FILTER, "--outdir", str(folder), *map(str, sources)], timeout)
         result = {}
-        for name, source in zip(documents, sources):
+        for name, source in zip(documents, sources, strict=True):
             pdf = source.with_suffix(".pdf")
             if not pdf.exists():  # LibreOffice can exit 0 without writing anything
                 raise ConversionError(f"LibreOffice kunde inte göra PDF av {name}.")

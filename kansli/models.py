@@ -5,7 +5,7 @@ so that work survives a lost Redis or a killed worker (see :mod:`kansli.jobstate
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -18,7 +18,7 @@ AGENCIES = ("Arbetsförmedlingen", "Försäkringskassan", "Polismyndigheten")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):

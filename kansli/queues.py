@@ -5,7 +5,7 @@ row id, so the same work is never queued twice.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from redis import Redis
 from rq import Queue, Retry
@@ -22,7 +22,7 @@ QUEUES = (EXTRACT, RENDER, MAINTENANCE)
 BACKOFF = [5, 30, 120]
 
 
-@lru_cache(maxsize=None)
+@cache
 def connection(url: str) -> Redis:
     return Redis.from_url(url)
 

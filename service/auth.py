@@ -29,7 +29,7 @@ class SignedIn(UserMixin):
     role: str
 
     @classmethod
-    def of(cls, user: User) -> "SignedIn":
+    def of(cls, user: User) -> SignedIn:
         return cls(user.id, user.name, user.role)
 
 

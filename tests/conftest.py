@@ -14,14 +14,14 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
+from helpers.processes import Processes
 from kansli import config, db
 from kansli.config import Settings
-from helpers.processes import Processes
-
 
 REDIS_URL = os.environ.get("KANSLI_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 PG_ADMIN_URL = os.environ.get("KANSLI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-TABLES = ("registry_search", "audit_log", "fixity_runs", "archived_files", "registrations", "registry_counters", "templates", "output_files", "outputs", "revisions", "documents", "api_tokens", "users")
+TABLES = ("registry_search", "audit_log", "fixity_runs", "archived_files", "registrations", "registry_counters",
+          "templates", "output_files", "outputs", "revisions", "documents", "api_tokens", "users")
 
 
 @pytest.fixture(scope="session")

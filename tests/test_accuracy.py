@@ -10,9 +10,9 @@ import re
 from typing import Any
 
 from helpers.corpus import build
-from kansli.extraction import extract
-from helpers.pdfs import text_pdf
 from helpers.data import SEED
+from helpers.pdfs import text_pdf
+from kansli.extraction import extract
 
 
 def seed_truth() -> dict[str, Any]:
@@ -45,7 +45,7 @@ def test_field_accuracy_over_the_varied_corpus() -> None:
     right = total = 0
     misses = []
     kinds = {}
-    for name, kind, pdf, truth in corpus:
+    for name, _kind, pdf, truth in corpus:
         result = extract(pdf)
         kinds[name] = result["kind"]
         for field, expected in truth.items():

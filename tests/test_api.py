@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from kansli import db, queues
-from kansli.models import Document, Revision
 from helpers.api import Auth, extracted, upload
 from helpers.pdfs import plan_pdf
+from kansli import db, queues
+from kansli.models import Document, Revision
 from workers.jobs import extract_document
+
 
 def test_health_reports_redis_database_and_workers(client: Any) -> None:
     response = client.get("/api/health")
@@ -196,8 +197,8 @@ def test_decision_from_fields_gives_one_letter_per_recipient(client: Any, auth: 
 def test_batch_drafts_one_agreement_per_municipality_of_a_decision(client: Any, auth: Auth, settings: Any) -> None:
     import zipfile
 
-    from helpers.pdfs import text_pdf
     from helpers.data import SEED
+    from helpers.pdfs import text_pdf
     from workers.jobs import render_output
 
     plan_id = extracted(client, auth, settings)  # Botkyrka's plan
@@ -231,8 +232,8 @@ def test_batch_needs_a_decision_document(client: Any, auth: Auth, settings: Any)
 
 def test_consolidated_report_merges_reports_and_deduplicates_proposals(
         client: Any, auth: Auth, settings: Any, tmp_path: Path) -> None:
-    from helpers.pdfs import report_pdf
     from helpers.office import libreoffice_text
+    from helpers.pdfs import report_pdf
     from workers.jobs import render_output
 
     shared = "En nationell samordnare för urbant utvecklingsarbete bör utses"

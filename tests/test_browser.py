@@ -15,8 +15,8 @@ import docx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from helpers.processes import REPO, Processes, free_port
 from helpers.pdfs import plan_pdf
+from helpers.processes import REPO, Processes, free_port
 from helpers.servers import serve
 
 pytestmark = pytest.mark.slow

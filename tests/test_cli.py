@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers.processes import KANSLI
-from helpers.pdfs import PLAN, plan_pdf
 from helpers.office import libreoffice_text
+from helpers.pdfs import PLAN, plan_pdf
+from helpers.processes import KANSLI
 
 
 def run(*args: str, env_dir: Path, check: bool = False) -> subprocess.CompletedProcess[str]:

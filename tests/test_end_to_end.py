@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 import requests
 
-from helpers.processes import Processes, free_port
-from helpers.pdfs import plan_pdf
-from helpers.servers import Api, serve
 from helpers.office import libreoffice_text
+from helpers.pdfs import plan_pdf
+from helpers.processes import Processes, free_port
+from helpers.servers import Api, serve
 
 pytestmark = pytest.mark.slow
 

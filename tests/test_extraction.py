@@ -6,10 +6,9 @@ from pathlib import Path
 import pytest
 
 from helpers.data import REALWORLD, REALWORLD_DIR, SEED
+from helpers.pdfs import PLAN, image_only_pdf, plan_pdf, prose_plan_pdf, text_pdf
 from kansli.extraction import Refusal, extract
 from kansli.extraction.normalize import clean, parse_date, parse_number
-from helpers.pdfs import PLAN, image_only_pdf, plan_pdf, prose_plan_pdf, text_pdf
-
 
 
 def test_district_plan_fields_match_the_plan_they_were_made_from() -> None:
@@ -174,7 +173,8 @@ def test_the_pdfium_text_layer_reads_as_pdfplumber_does(layout: str) -> None:
             ours = read_page(document, index)
             words, their_words = ours.extract_words(), theirs.extract_words()
             assert [w["text"] for w in words] == [w["text"] for w in their_words]
-            assert all(abs(a[k] - b[k]) < 1 for a, b in zip(words, their_words) for k in ("x0", "x1", "top", "bottom"))
+            assert all(abs(a[k] - b[k]) < 1
+                       for a, b in zip(words, their_words, strict=True) for k in ("x0", "x1", "top", "bottom"))
             assert [line["text"] for line in ours.extract_text_lines()] == \
                 [line["text"] for line in theirs.extract_text_lines()]
             assert [t.extract() for t in ours.find_tables()] == [t.extract() for t in theirs.find_tables()]

@@ -9,12 +9,13 @@ from pathlib import Path
 import docx
 import pytest
 
-from kansli.convert import ConversionError, preview_png, to_pdf
-from kansli.extraction import extract
-from kansli.generation import GenerationError, agreement_context, render_agreement, render_decision
 from helpers.data import SEED
 from helpers.office import AGREEMENT, DECISION, TEMPLATES, libreoffice_text
 from helpers.pdfs import PLAN, text_pdf
+from kansli.convert import ConversionError, preview_png, to_pdf
+from kansli.extraction import extract
+from kansli.generation import GenerationError, agreement_context, render_agreement, render_decision
+
 
 def test_agreement_names_municipality_districts_period_and_agency(tmp_path: Path) -> None:
     text = libreoffice_text(render_agreement(PLAN, "Arbetsförmedlingen", AGREEMENT), tmp_path)

@@ -5,8 +5,8 @@ import io
 import re
 from typing import Any
 
-from helpers.pdfs import plan_pdf
 from helpers.api import extracted, upload
+from helpers.pdfs import plan_pdf
 
 
 def csrf_of(html: str) -> str:

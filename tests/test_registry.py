@@ -7,17 +7,20 @@ import json
 import re
 import subprocess
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from lxml import etree
 from sqlalchemy import select, text
 
 from helpers import eark
+from helpers.api import extracted, upload
+from helpers.pdfs import plan_pdf
 from helpers.processes import KANSLI
 from kansli import db, fixity
 from kansli.archive import build_package, mets_schema
@@ -28,8 +31,6 @@ from kansli.registry.errors import RegistryError
 from kansli.registry.numbering import register
 from kansli.registry.retention import referenced
 from kansli.storage import Store
-from helpers.pdfs import plan_pdf
-from helpers.api import extracted, upload
 from workers.jobs import render_output
 
 Auth = Callable[[str], dict[str, str]]
@@ -377,8 +378,8 @@ def test_every_column_that_names_a_stored_file_keeps_it(settings: Any) -> None:
 
 
 def test_decisions_are_kept_for_good(client: Any, auth: Auth, settings: Any) -> None:
-    from helpers.pdfs import text_pdf
     from helpers.data import SEED
+    from helpers.pdfs import text_pdf
     from workers.jobs import extract_document
 
     doc_id = upload(client, auth("clerk"), text_pdf(SEED.read_text()), "beslut.pdf").json["id"]

@@ -14,11 +14,11 @@ import redis
 import requests
 from sqlalchemy import func, select, update
 
+from helpers.pdfs import plan_pdf
 from helpers.processes import Processes, free_port, wait_for
 from helpers.servers import Api, serve
 from kansli import db
 from kansli.models import Document, Revision, utcnow
-from helpers.pdfs import plan_pdf
 
 pytestmark = pytest.mark.slow
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
+from helpers.office import AGREEMENT, libreoffice_text, variant
 from kansli.generation import GenerationError
 from kansli.generation.render import render_docx
-from helpers.office import AGREEMENT, libreoffice_text, variant
 from workers.jobs import extract_document, render_output
 
 Auth = Callable[[str], dict[str, str]]

@@ -35,7 +35,7 @@ def extract(pdf: PdfText) -> tuple[dict[str, Any], list[str]]:
     lines = [line.rstrip() for line in text.splitlines()]
     nonblank = [line.strip() for line in lines if line.strip()]
     head = "\n".join(nonblank[:12])
-    department = next((m.group(1) for l in nonblank[:8] if (m := _DEPARTMENT.search(l))), None)
+    department = next((m.group(1) for line in nonblank[:8] if (m := _DEPARTMENT.search(line))), None)
     reference = REFERENCE.search(head) or REFERENCE.search(text)
 
     i_decision = _index(lines, "Regeringens beslut")
@@ -46,8 +46,8 @@ def extract(pdf: PdfText) -> tuple[dict[str, Any], list[str]]:
 
     addressee = address = title = None
     if i_decision is not None:
-        block = [l.strip() for l in lines[:i_decision] if l.strip() and not _LETTERHEAD.search(l.strip())]
-        block = [l for l in block if not REFERENCE.fullmatch(l)]
+        block = [ln.strip() for ln in lines[:i_decision] if ln.strip() and not _LETTERHEAD.search(ln.strip())]
+        block = [ln for ln in block if not REFERENCE.fullmatch(ln)]
         if block:
             addressee = block[0]
             rest = block[1:]
@@ -60,7 +60,7 @@ def extract(pdf: PdfText) -> tuple[dict[str, Any], list[str]]:
     end_of_text = min(i for i in (i_identical, i_copies, len(lines)) if i is not None)
     signatories: list[str] = []
     if i_behalf is not None:
-        signatories = [l.strip() for l in lines[i_behalf + 1:end_of_text] if l.strip()][:2]
+        signatories = [ln.strip() for ln in lines[i_behalf + 1:end_of_text] if ln.strip()][:2]
         end_background = i_behalf
     else:
         tail = [i for i in range(end_of_text) if lines[i].strip()][-2:]
@@ -70,7 +70,7 @@ def extract(pdf: PdfText) -> tuple[dict[str, Any], list[str]]:
     def listed(start: int | None, stop: int | None) -> list[str]:
         if start is None:
             return []
-        return [c for l in lines[start + 1: stop if stop is not None else len(lines)] if (c := clean(l))]
+        return [c for ln in lines[start + 1: stop if stop is not None else len(lines)] if (c := clean(ln))]
 
     fields: dict[str, Any] = {
         "department": department,

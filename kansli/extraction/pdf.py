@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -87,13 +88,13 @@ def _region_text(page: Page) -> str:
     lines = page.extract_text_lines()
     if not lines:
         return ""
-    steps = sorted(b["top"] - a["top"] for a, b in zip(lines, lines[1:]) if b["top"] > a["top"])
+    steps = sorted(b["top"] - a["top"] for a, b in pairwise(lines) if b["top"] > a["top"])
     # The line pitch inside a paragraph is the smallest regular step (not the median: in letters of short
     # paragraphs the gaps are the majority); steps under half the median are sub- and superscripts.
     regular = [s for s in steps if s >= steps[len(steps) // 2] / 2] if steps else []
     usual = regular[0] if regular else 0
     out = [lines[0]["text"]]
-    for before, line in zip(lines, lines[1:]):
+    for before, line in pairwise(lines):
         if usual and line["top"] - before["top"] > usual * 1.3:  # Word's 6 pt after a paragraph is enough
             out.append("")
         out.append(line["text"])

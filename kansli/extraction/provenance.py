@@ -37,7 +37,7 @@ class Locator:
         self._pdf: pdfium.PdfDocument | None = None
         self._pages: dict[int, Page] = {}
 
-    def __enter__(self) -> "Locator":
+    def __enter__(self) -> Locator:
         return self
 
     def __exit__(self, *exc: object) -> None:

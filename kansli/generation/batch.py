@@ -40,7 +40,8 @@ def render_batch(decision: dict[str, Any], plans: dict[str, dict[str, Any] | Non
                 {"municipality": municipality}
             name = agreement_name(agency, municipality, complete=plan is not None)
             archive.writestr(name, render_agreement(fields, agency, template, agency_areas))
-            lines.append(f"{municipality}: {'ifylld från stadsdelsplanen' if plan else 'ofullständig – ingen stadsdelsplan uppladdad'}")
+            state = "ifylld från stadsdelsplanen" if plan else "ofullständig – ingen stadsdelsplan uppladdad"
+            lines.append(f"{municipality}: {state}")
             if progress:
                 progress(number, len(municipalities))
         archive.writestr("sammanfattning.txt", "\n".join(lines) + "\n")

@@ -61,7 +61,8 @@ def archive(session: Session, store: Store, registration: Registration, submitte
         events.append({"type": "creation", "at": item.created_at.isoformat(),
                        "detail": f"Skapad av Kansli ur mall {json.dumps(item.templates or {}, ensure_ascii=False)}"})
     now = utcnow()
-    events += [{"type": "registration", "at": registration.created_at.isoformat(), "detail": f"Registrerad som {registration.dnr}"},
+    events += [{"type": "registration", "at": registration.created_at.isoformat(),
+                "detail": f"Registrerad som {registration.dnr}"},
                {"type": "transfer", "at": now.isoformat(), "detail": "Arkiverad i paket enligt FGS Paketstruktur 2.0"}]
     package, listing = build_package(archived_record(registration, item, _software()), data_files, events, submitter)
     registration.package_sha256 = store.put(package)

@@ -228,7 +228,8 @@ SPEC: dict[str, Any] = {
             "summary": "Godkänn gallring (en annan registrator än den som begärde); registreringen finns kvar som "
                        "spår av att handlingen funnits, filerna tas bort",
             "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": _json("Gallrad", "Registration"), **AUTH, "409": _error("Samma registrator eller inte begärd")}}},
+            "responses": {"200": _json("Gallrad", "Registration"), **AUTH,
+                          "409": _error("Samma registrator eller inte begärd")}}},
         "/api/registry/{dnr}/package": {"get": {
             "summary": "Arkivpaketet som zip",
             "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],

@@ -74,7 +74,8 @@ def plan_truth(rng: random.Random) -> dict[str, Any]:
         "goals": {a: rng.sample(GOALS[a], rng.randint(1, 2)) for a in areas},
         "indicators": indicators,
         "contact": {"name": f"{first} {last}", "title": rng.choice(["utvecklingsstrateg", "samordnare", "projektledare"]),
-                    "email": f"{first.lower()}.{last.lower()}@{domain}.se", "phone": f"0{rng.randint(10, 99)}-{rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"},
+                    "email": f"{first.lower()}.{last.lower()}@{domain}.se",
+                    "phone": f"0{rng.randint(10, 99)}-{rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"},
         "agencies": sorted(rng.sample(AGENCY_CHOICES, rng.randint(1, 3))),
     }
 
@@ -201,10 +202,10 @@ def plan_docx(truth: dict[str, Any], rng: random.Random) -> bytes:
             t.style = "Table Grid"
             t.autofit = False
             widths = [Cm(6.5)] + [Cm(9.5 / (len(cells[0]) - 1))] * (len(cells[0]) - 1)  # a name column that fits
-            for column, width in zip(t.columns, widths):
+            for column, width in zip(t.columns, widths, strict=True):
                 column.width = width
             for row in t.rows:
-                for cell, width in zip(row.cells, widths):
+                for cell, width in zip(row.cells, widths, strict=True):
                     cell.width = width
             for r, values in enumerate(cells):
                 for c, value in enumerate(values):
@@ -276,7 +277,8 @@ def decision_truth(rng: random.Random) -> dict[str, Any]:
         "background": "Regeringen har beslutat förordningen (2008:348) om urbant utvecklingsarbete. "
                       "Följande kommuner omfattas: " + ", ".join(municipalities[:-1]) + " och " + municipalities[-1] + ".",
         "municipalities": municipalities,
-        "signatories": [rng.choice(["Nyamko Sabuni", "Sven Otto Littorin", "Beatrice Ask"]), rng.choice(["Evert Kroes", "Anna Svensson"])],
+        "signatories": [rng.choice(["Nyamko Sabuni", "Sven Otto Littorin", "Beatrice Ask"]),
+                        rng.choice(["Evert Kroes", "Anna Svensson"])],
         "copies_to": rng.sample(["Statsrådsberedningen", "Finansdepartementet/BA", "Justitiedepartementet/PO",
                                  "Sveriges Kommuner och Landsting"], rng.randint(1, 3)),
     }

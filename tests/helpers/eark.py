@@ -49,7 +49,6 @@ urllib.request.install_opener(urllib.request.build_opener(_BundledVocabularies))
 from eark_validator.model.validation_report import Severity  # noqa: E402  (needs the opener)
 from eark_validator.packages import PackageValidator  # noqa: E402
 
-
 # eark-validator 1.1.3's rule SIP14 matches the note of *every* CREATOR agent and asks it for a NOTETYPE
 # attribute without namespace. E-ARK SIP 2.1 means the archival creator's note and csip:NOTETYPE; the
 # software agent that CSIP10-16 make mandatory is also a CREATOR whose note must carry
