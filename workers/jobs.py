@@ -30,13 +30,10 @@ from kansli.storage import Store
 
 log = logging.getLogger("kansli.jobs")
 
-UNEXPECTED = "Ett oväntat fel uppstod ({detail}); försök igen, och kontakta förvaltningen om det upprepas."
-
-Model = type[Document] | type[Output]
 Work = Callable[[Session, Any, Callable[[int], None]], dict[str, Any]]
 
 
-def _run(model: Model, row_id: int, label: str, work: Work) -> None:
+def _run(model: jobstate.Model, row_id: int, label: str, work: Work) -> None:
     settings = config.load()
     url = settings.database_url
     with session_scope(url) as session:
@@ -80,14 +77,14 @@ def _run(model: Model, row_id: int, label: str, work: Work) -> None:
         log.warning("%s %s: timed out after %d s", label, row_id, settings.job_timeout)
     except Exception as exc:
         with session_scope(url) as session:
-            attempts = session.get(model, row_id).attempts
-            final = attempts >= settings.max_attempts
-            jobstate.settle(
-                session, model, row_id, token, "failed" if final else "queued",
-                error=UNEXPECTED.format(detail=type(exc).__name__), error_code="internal" if final else None,
-            )
-        log.exception("%s %s: attempt %d raised%s", label, row_id, attempts, "; giving up" if final else "; will retry")
-        if not final:
+            ended = jobstate.retry_or_fail(session, model, row_id, token, settings.max_attempts, exc)
+        if ended is None:
+            log.warning("%s %s: lost the lease; the %s it raised is not recorded", label, row_id, type(exc).__name__)
+            return
+        retry = ended.status == "queued"
+        log.exception("%s %s: attempt %d raised%s", label, row_id, ended.attempts,
+                      "; will retry" if retry else "; giving up")
+        if retry:
             raise  # RQ schedules the retry with backoff
 
 
