@@ -6,28 +6,38 @@ runs out, :mod:`kansli.recovery` hands the work to another attempt, and the dead
 wake — can no longer write. That is what makes jobs safe to run twice.
 
 Every change of a row's status is made here, so that the worker (``workers/jobs.py``) and recovery
-agree on the rules, above all on when to stop trying.
+agree on the rules, above all on when to stop trying. An attempt that wakes after losing its lease (its
+process was paused, the database was slow) learns so at its next progress report or before it writes,
+and stops with :class:`LeaseLost`: someone else owns the work now, and it must leave no trace.
 """
 from __future__ import annotations
 
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from kansli.db import session_scope
 from kansli.models import Document, Output, utcnow
 
 Model = type[Document] | type[Output]
 
 UNEXPECTED = "Ett oväntat fel uppstod ({detail}); försök igen, och kontakta förvaltningen om det upprepas."
 GAVE_UP = "Arbetet avbröts {n} gånger utan att bli klart; försök igen eller kontakta förvaltningen."
+#: Progress is written at most this often (seconds); a lease check comes with each write.
+PROGRESS_EVERY = 0.3
+
+
+class LeaseLost(Exception):
+    """Another attempt holds the work now (or it was ended): this attempt must stop and write nothing."""
 
 
 def worker_name() -> str:
@@ -159,10 +169,77 @@ class Heartbeat:
             except Exception:  # a database hiccup: try again at the next beat
                 continue
 
-    def __enter__(self) -> "Heartbeat":
+    def start(self) -> None:
         self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+class Attempt:
+    """One claimed attempt at a row, as the job holds it: lease kept alive, progress reported, end written.
+
+    Used as a context manager it runs the heartbeat. :meth:`progress` and :meth:`check` raise
+    :class:`LeaseLost` once the lease has gone to another attempt, so the work stops where it is instead
+    of finishing for nothing — or, worse, writing files and rows beside the attempt that owns it now.
+    """
+
+    def __init__(self, url: str, model: Model, row_id: int, token: str, lease_seconds: float) -> None:
+        self.url, self.model, self.row_id, self.token = url, model, row_id, token
+        self.lease_seconds = lease_seconds
+        self._written_at = 0.0
+        self._written = -1
+        self._heartbeat = Heartbeat(self._renew, lease_seconds / 3)
+
+    @classmethod
+    def claim(cls, url: str, model: Model, row_id: int, lease_seconds: float) -> Attempt | None:
+        """Claim the row (see :func:`claim`); None if there is nothing for this attempt to do."""
+        with session_scope(url) as session:
+            token = claim(session, model, row_id, lease_seconds)
+        return cls(url, model, row_id, token, lease_seconds) if token else None
+
+    def __enter__(self) -> Self:
+        self._heartbeat.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
+        self._heartbeat.stop()
+
+    def _renew(self, progress: int | None = None) -> bool:
+        with session_scope(self.url) as session:
+            return renew(session, self.model, self.row_id, self.token, self.lease_seconds, progress)
+
+    def progress(self, percent: int) -> None:
+        """The work's progress callback: records progress now and then; LeaseLost once another attempt holds it."""
+        if self._heartbeat.lost:
+            raise LeaseLost(f"at {percent} %")
+        now = time.monotonic()
+        if percent != self._written and now - self._written_at >= PROGRESS_EVERY:
+            self._written_at, self._written = now, percent
+            if not self._renew(percent):
+                raise LeaseLost(f"at {percent} %")
+
+    def check(self) -> None:
+        """Before writing anything: ask the database whether this attempt still holds the work (LeaseLost if not)."""
+        if self._heartbeat.lost or not self._renew():
+            raise LeaseLost("before writing")
+
+    def finish(self, session: Session, **values: Any) -> None:
+        """Mark the work done in the caller's transaction, beside its result rows; LeaseLost if not ours.
+
+        The last guard: rows written since :meth:`check` roll back with the caller's transaction (a file
+        stored in that moment stays in the store, unreferenced).
+        """
+        if not settle(session, self.model, self.row_id, self.token, self.model.DONE, progress=100, **values):
+            raise LeaseLost("when finishing")
+
+    def fail(self, error: str, code: str) -> bool:
+        """A final failure with its reason; False if another attempt holds the work."""
+        with session_scope(self.url) as session:
+            return settle(session, self.model, self.row_id, self.token, "failed", error=error, error_code=code)
+
+    def retry_or_fail(self, max_attempts: int, error: BaseException) -> Ended | None:
+        """See :func:`retry_or_fail`."""
+        with session_scope(self.url) as session:
+            return retry_or_fail(session, self.model, self.row_id, self.token, max_attempts, error)
