@@ -2,23 +2,23 @@
 
 The database is the record of what must be done. Anything it says is queued but Redis no longer holds,
 and anything whose worker stopped renewing its lease, is queued again — or, after too many attempts,
-marked failed with a reason, so that nothing uploaded ends stuck.
+marked failed with a reason, so that nothing uploaded ends stuck. This module only finds that work and
+puts it back in Redis; the rules for the rows are :mod:`kansli.jobstate`'s.
 """
 from __future__ import annotations
 
 import logging
 
 from redis import Redis
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from kansli import queues
+from kansli import jobstate, queues
 from kansli.config import Settings
 from kansli.db import session_scope
 from kansli.models import Document, Output, utcnow
 
 log = logging.getLogger(__name__)
 
-GAVE_UP = "Arbetet avbröts {n} gånger utan att bli klart; försök igen eller kontakta förvaltningen."
 KINDS = (
     (Document, queues.document_job_id, queues.enqueue_extraction, "document"),
     (Output, queues.output_job_id, queues.enqueue_render, "output"),
@@ -36,29 +36,18 @@ def recover(settings: Settings, redis: Redis) -> list[str]:
             ).all()
             waiting = session.scalars(select(model.id).where(model.status == "queued")).all()
         for row_id in stale:
-            queues.forget(redis, job_id_of(row_id))
             with session_scope(settings.database_url) as session:
-                row = session.get(model, row_id)
-                if row is None or row.status != model.RUNNING or row.lease_until is None:
-                    continue
-                gave_up = row.attempts >= settings.max_attempts
-                changed = session.execute(
-                    update(model)
-                    .where(model.id == row_id, model.claim == row.claim)
-                    .values(
-                        status="failed" if gave_up else "queued", claim=None, lease_until=None,
-                        error=GAVE_UP.format(n=row.attempts) if gave_up else None,
-                        error_code="worker_lost" if gave_up else None,
-                    )
-                ).rowcount
-            if not changed:
+                ended = jobstate.release(session, model, row_id, settings.max_attempts)
+            if ended is None:  # finished, or renewed, since we looked
                 continue
-            if gave_up:
-                log.warning("%s %s: failed after %d lost attempts", label, row_id, row.attempts)
+            # The lost attempt's RQ job goes, so that RQ's own clean-up can't act on it later.
+            queues.forget(redis, job_id_of(row_id))
+            if ended.status == "failed":
+                log.warning("%s %s: failed after %d lost attempts", label, row_id, ended.attempts)
                 done.append(f"{label} {row_id}: failed")
             else:
                 enqueue(settings, row_id)
-                log.warning("%s %s: worker %s stopped mid-job; queued again", label, row_id, row.worker)
+                log.warning("%s %s: worker %s stopped mid-job; queued again", label, row_id, ended.worker)
                 done.append(f"{label} {row_id}: requeued after lost worker")
         for row_id in waiting:
             if queues.live_job(redis, job_id_of(row_id)) is None:

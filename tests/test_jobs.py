@@ -1,9 +1,13 @@
-"""Job state in the database: claims and leases, idempotent jobs, retries, recovery from a lost Redis."""
+"""Job state in the database: claims and leases, idempotent jobs, retries, recovery from a lost Redis or
+a lost worker, and attempts that lost their lease stopping without a trace."""
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import psutil
 import pytest
 from redis import Redis
 from rq.job import Job
@@ -11,10 +15,13 @@ from sqlalchemy import func, select, update
 
 from kansli import db, jobstate, queues, recovery
 from kansli.documents import add_upload
-from kansli.models import Document, Revision, utcnow
+from kansli.models import Document, Output, OutputFile, Revision, utcnow
+from kansli.outputs import request_output
 from kansli.storage import Store
-from helpers.pdfs import plan_pdf
-from workers.jobs import extract_document
+from helpers.pdfs import PLAN, plan_pdf
+from helpers.processes import Processes, wait_for
+from workers import jobs
+from workers.jobs import extract_document, render_output
 
 
 def new_document(settings: Any, data: bytes | None = None, enqueue: bool = True) -> int:
@@ -35,6 +42,55 @@ def row(settings: Any, doc_id: int) -> Document:
 
 def redis(settings: Any) -> Redis:
     return queues.connection(settings.redis_url)
+
+
+def revisions(settings: Any) -> int:
+    with db.session_scope(settings.database_url) as session:
+        return session.scalar(select(func.count()).select_from(Revision))
+
+
+def stored(settings: Any) -> set[str]:
+    """The digest of every file in the store."""
+    return {p.parent.name + p.name for p in settings.files_dir.glob("*/*") if not p.name.startswith(".")}
+
+
+class Stalled:
+    """A first attempt run in a thread, held at a point of the test's choosing: a worker paused mid-job."""
+
+    def __init__(self, job: Callable[[int], None], row_id: int) -> None:
+        self.held, self.go_on = threading.Event(), threading.Event()
+        self.errors: list[BaseException] = []
+        self.thread = threading.Thread(target=self._run, args=(job, row_id), daemon=True)
+
+    def _run(self, job: Callable[[int], None], row_id: int) -> None:
+        try:
+            job(row_id)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            self.errors.append(exc)
+
+    def mine(self) -> bool:
+        """Whether the caller is this attempt (the hooks are shared with the attempt that takes over)."""
+        return threading.current_thread() is self.thread
+
+    def hold(self) -> None:
+        self.held.set()
+        assert self.go_on.wait(60)
+
+    def start(self) -> None:
+        self.thread.start()
+        assert self.held.wait(60), "the first attempt never reached its hold"
+
+    def finish(self) -> None:
+        self.go_on.set()
+        self.thread.join(60)
+        assert not self.thread.is_alive() and self.errors == []
+
+
+def take_over(settings: Any, model: jobstate.Model, row_id: int, label: str) -> None:
+    """The held attempt's lease runs out, and recovery gives the work to the next attempt."""
+    with db.session_scope(settings.database_url) as session:
+        session.execute(update(model).where(model.id == row_id).values(lease_until=utcnow() - timedelta(seconds=1)))
+    assert recovery.recover(settings, redis(settings)) == [f"{label} {row_id}: requeued after lost worker"]
 
 
 def test_a_job_runs_at_most_once_per_document(settings: Any) -> None:
@@ -130,3 +186,110 @@ def test_recovery_gives_up_after_too_many_lost_attempts(settings: Any) -> None:
     doc = row(settings, doc_id)
     assert (doc.status, doc.error_code) == ("failed", "worker_lost")
     assert "avbröts 3 gånger" in doc.error
+
+
+def test_an_attempt_that_lost_its_lease_stops_at_its_next_progress_report(
+        make_settings: Callable[..., Any], database_url: str, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    # A long lease: no heartbeat during the test, so the lease lapses exactly when the test says.
+    settings = make_settings(database_url, KANSLI_LEASE_SECONDS="600")
+    doc_id = new_document(settings, plan_pdf(filler_pages=20), enqueue=False)
+    first = Stalled(extract_document, doc_id)
+    pages: list[int] = []
+    extract_with_text = jobs.extract_with_text
+
+    def paused_on_page_3(data: bytes, *, on_progress: Callable[[int, int], None], **kwargs: Any) -> Any:
+        def report(page: int, total: int) -> None:
+            if first.mine():
+                pages.append(page)
+                if page == 3:
+                    first.hold()
+            on_progress(page, total)
+        return extract_with_text(data, on_progress=report, **kwargs)
+
+    monkeypatch.setattr(jobs, "extract_with_text", paused_on_page_3)
+    first.start()
+    take_over(settings, Document, doc_id, "document")
+    extract_document(doc_id)
+    assert (row(settings, doc_id).status, revisions(settings)) == ("extracted", 1)
+
+    first.finish()
+    assert pages == [1, 2, 3]  # it stopped where it stood, instead of reading the other 18 pages
+    doc = row(settings, doc_id)
+    assert (doc.status, doc.attempts, doc.progress, revisions(settings)) == ("extracted", 2, 100, 1)
+    assert f"document {doc_id}: lost the lease to another attempt at 13 %; stopped, nothing written" in caplog.text
+
+
+def test_an_output_whose_lease_was_lost_stores_no_files(
+        make_settings: Callable[..., Any], database_url: str, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    settings = make_settings(database_url, KANSLI_LEASE_SECONDS="600")
+    doc_id = new_document(settings, enqueue=False)
+    extract_document(doc_id)
+    with db.session_scope(settings.database_url) as session:
+        output_id = request_output(
+            session, {"kind": "agreement", "document_id": doc_id, "agency": "Polismyndigheten"}, None).id
+    first, second = Stalled(render_output, output_id), Stalled(render_output, output_id)
+
+    def to_pdf(documents: dict[str, bytes], profile: Any, port: int | None = None) -> dict[str, bytes]:
+        """Real PDFs without LibreOffice; the first attempt's differ, so any file it stored would show."""
+        fields = PLAN
+        if first.mine():
+            first.hold()  # a long conversion, long enough to lose the lease
+            fields = {**PLAN, "reference": "KS 2008/999"}
+        elif second.mine():
+            second.hold()  # still converting when the first attempt wakes
+        return {name: plan_pdf(fields) for name in documents}
+
+    monkeypatch.setattr(jobs, "to_pdf", to_pdf)
+    first.start()
+    take_over(settings, Output, output_id, "output")
+    second.start()
+    first.finish()
+    second.finish()
+
+    with db.session_scope(settings.database_url) as session:
+        output = session.get(Output, output_id)
+        assert (output.status, output.attempts, output.error) == ("ready", 2, None)
+        files = {f.sha256 for f in session.scalars(select(OutputFile))}
+        upload = session.get(Document, doc_id).sha256
+    assert len(files) == 3  # the agreement, its PDF and the preview, once
+    assert stored(settings) == files | {upload}
+    assert f"output {output_id}: lost the lease to another attempt before writing; stopped, nothing written" \
+        in caplog.text
+
+
+@pytest.mark.slow
+def test_a_worker_paused_past_its_lease_stops_and_writes_nothing(
+        make_settings: Callable[..., Any], sqlite_url: str, processes: Processes) -> None:
+    settings = make_settings(sqlite_url)  # a lease of 3 s
+    workers = [processes.start("worker"), processes.start("worker")]
+    doc_id = new_document(settings, plan_pdf(filler_pages=250))
+    busy = wait_for(lambda: (doc := row(settings, doc_id)).status == "processing" and doc.progress >= 5 and doc,
+                    60, 0.1, "a worker mid-document")
+    horse = psutil.Process(int(busy.worker.rsplit(":", 1)[1]))
+    worker = horse.parent()  # RQ runs each job in a forked work horse
+    first = next(proc for proc in workers if proc.pid == worker.parent().pid)
+
+    for process in (worker, horse):  # paused, as by a debugger, a VM's suspension or a swap storm
+        process.suspend()
+    try:
+        taken = wait_for(lambda: recovery.recover(settings, redis(settings)), 15, 0.5, "the lease to run out")
+        assert taken == [f"document {doc_id}: requeued after lost worker"]
+        done = wait_for(lambda: (doc := row(settings, doc_id)).status in ("extracted", "failed") and doc, 90, 0.2,
+                        "the other worker to finish")
+        assert (done.status, done.attempts) == ("extracted", 2) and done.worker != busy.worker
+    finally:
+        for process in (worker, horse):
+            process.resume()
+
+    lost = f"document {doc_id}: lost the lease to another attempt at "
+    wait_for(lambda: lost in processes.log(first), 30, 0.2, "the paused worker to notice")
+    horse.wait(30)  # its job over, not retried
+    # It stopped where it stood, not at the end of the document, and RQ saw a job done, not one to retry.
+    log = processes.log(first)
+    stopped_at = int(log.split(lost, 1)[1].split(" %", 1)[0])
+    assert 5 <= stopped_at < 95 and f"{stopped_at} %; stopped, nothing written" in log
+    assert f"document {doc_id}: extracted" not in log and "Traceback" not in log and worker.is_running()
+    doc = row(settings, doc_id)
+    assert (doc.status, doc.attempts, doc.progress, doc.error, revisions(settings)) == ("extracted", 2, 100, None, 1)

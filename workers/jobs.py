@@ -1,7 +1,8 @@
 """RQ jobs: thin edges that load a row's input, call the pure pipeline, and store the result.
 
-Each job holds its row through :mod:`kansli.jobstate` (claim, heartbeat, settle), so a job that runs
-twice — after a lost worker, or a duplicate in Redis — does its work at most once.
+Each job holds its row through a :class:`kansli.jobstate.Attempt` (claim, heartbeat, finish), so a job
+that runs twice — after a lost worker, or a duplicate in Redis — does its work at most once, and an
+attempt that lost its lease stops at its next progress report or before it writes, leaving no trace.
 """
 from __future__ import annotations
 
@@ -29,64 +30,47 @@ from kansli.storage import Store
 
 log = logging.getLogger("kansli.jobs")
 
-UNEXPECTED = "Ett oväntat fel uppstod ({detail}); försök igen, och kontakta förvaltningen om det upprepas."
-
-Model = type[Document] | type[Output]
-Work = Callable[[Session, Any, Callable[[int], None]], dict[str, Any]]
+Work = Callable[[Session, Any, jobstate.Attempt], dict[str, Any]]
 
 
-def _run(model: Model, row_id: int, label: str, work: Work) -> None:
+def _run(model: jobstate.Model, row_id: int, label: str, work: Work) -> None:
+    """Every job's one path: claim the row, do the work, finish it — or record why not, in jobstate's terms."""
     settings = config.load()
-    url = settings.database_url
-    with session_scope(url) as session:
-        token = jobstate.claim(session, model, row_id, settings.lease_seconds)
-    if token is None:
+    attempt = jobstate.Attempt.claim(settings.database_url, model, row_id, settings.lease_seconds)
+    if attempt is None:
         log.info("%s %s: nothing to do (finished, or held by another attempt)", label, row_id)
         return
     log.info("%s %s: started by %s", label, row_id, jobstate.worker_name())
-    last = {"at": 0.0, "progress": -1}
 
-    def progress(percent: int) -> None:
-        now = time.monotonic()
-        if percent != last["progress"] and now - last["at"] >= 0.3:
-            last.update(at=now, progress=percent)
-            with session_scope(url) as s:
-                jobstate.renew(s, model, row_id, token, settings.lease_seconds, progress=percent)
-
-    def beat() -> bool:
-        with session_scope(url) as s:
-            return jobstate.renew(s, model, row_id, token, settings.lease_seconds)
+    def not_recorded(what: str) -> None:
+        log.warning("%s %s: lost the lease to another attempt; its %s is not recorded", label, row_id, what)
 
     try:
-        with jobstate.Heartbeat(beat, settings.lease_seconds / 3):
-            with session_scope(url) as session:
-                row = session.get(model, row_id)
-                values = work(session, row, progress)
-                if not jobstate.settle(session, model, row_id, token, model.DONE, progress=100, **values):
-                    session.rollback()
-                    log.warning("%s %s: lost the lease before finishing; result discarded", label, row_id)
-                    return
+        with attempt, session_scope(settings.database_url) as session:
+            values = work(session, session.get(model, row_id), attempt)
+            attempt.finish(session, **values)
         log.info("%s %s: %s", label, row_id, model.DONE)
+    except jobstate.LeaseLost as lost:
+        # Not an error to retry: the attempt that holds the work now finishes it.
+        log.warning("%s %s: lost the lease to another attempt %s; stopped, nothing written", label, row_id, lost)
     except (Refusal, GenerationError) as exc:
         code = exc.code if isinstance(exc, Refusal) else "invalid_fields"
-        with session_scope(url) as session:
-            jobstate.settle(session, model, row_id, token, "failed", error=str(exc), error_code=code)
+        if not attempt.fail(str(exc), code):
+            return not_recorded(f"failure ({code})")
         log.info("%s %s: failed (%s): %s", label, row_id, code, exc)
     except JobTimeoutException:
         # Final: a file that hangs the parser once will hang it again.
-        with session_scope(url) as session:
-            jobstate.settle(session, model, row_id, token, "failed", error=MESSAGES["timeout"], error_code="timeout")
+        if not attempt.fail(MESSAGES["timeout"], "timeout"):
+            return not_recorded("time-out")
         log.warning("%s %s: timed out after %d s", label, row_id, settings.job_timeout)
     except Exception as exc:
-        with session_scope(url) as session:
-            attempts = session.get(model, row_id).attempts
-            final = attempts >= settings.max_attempts
-            jobstate.settle(
-                session, model, row_id, token, "failed" if final else "queued",
-                error=UNEXPECTED.format(detail=type(exc).__name__), error_code="internal" if final else None,
-            )
-        log.exception("%s %s: attempt %d raised%s", label, row_id, attempts, "; giving up" if final else "; will retry")
-        if not final:
+        ended = attempt.retry_or_fail(settings.max_attempts, exc)
+        if ended is None:
+            return not_recorded(f"error ({type(exc).__name__})")
+        retry = ended.status == "queued"
+        log.exception("%s %s: attempt %d raised%s", label, row_id, ended.attempts,
+                      "; will retry" if retry else "; giving up")
+        if retry:
             raise  # RQ schedules the retry with backoff
 
 
@@ -94,14 +78,15 @@ def extract_document(document_id: int) -> None:
     """Read an uploaded PDF and store its fields as the document's first revision."""
     settings = config.load()
 
-    def work(session: Session, doc: Document, progress: Callable[[int], None]) -> dict[str, Any]:
+    def work(session: Session, doc: Document, attempt: jobstate.Attempt) -> dict[str, Any]:
         data = Store(settings.files_dir).get(doc.sha256)
         # Our own limit, checked between pages, ends a long read cleanly before RQ's signal (which a
         # library may swallow) or its hard kill 60 s later (which stops a hang inside one page).
         deadline = time.monotonic() + settings.job_timeout * 0.9
         result, pdf = extract_with_text(data, max_pages=settings.max_pages, deadline=deadline,
-                                        on_progress=lambda page, total: progress(int(page * 95 / total)))
+                                        on_progress=lambda page, total: attempt.progress(int(page * 95 / total)))
         where = locate(data, pdf.texts, result["fields"])
+        attempt.check()
         if not doc.revisions:
             session.add(Revision(document_id=doc.id, number=1, source="extraction", fields=result["fields"]))
         log.info("document %s: %s, %d pages, %d warnings", doc.id, result["kind"], result["pages"],
@@ -121,15 +106,15 @@ def render_output(output_id: int) -> None:
     """Fill the output's templates from its frozen fields; store each .docx, its PDF/A and a preview."""
     settings = config.load()
 
-    def work(session: Session, output: Output, progress: Callable[[int], None]) -> dict[str, Any]:
-        progress(5)
+    def work(session: Session, output: Output, attempt: jobstate.Attempt) -> dict[str, Any]:
+        attempt.progress(5)
         store = Store(settings.files_dir)
         kind = KINDS[output.kind]
         template, version = templates.current(session, store, settings.templates_dir, kind.template)
         documents = dict(kind.render(output, template, settings.agency_areas,
-                                     lambda percent: progress(5 + percent * 25 // 100)))
+                                     lambda percent: attempt.progress(5 + percent * 25 // 100)))
         files = [(name, data) for name, data in documents.items()]
-        progress(30)
+        attempt.progress(30)
         error = None
         try:
             if kind.converts:
@@ -140,6 +125,7 @@ def render_output(output_id: int) -> None:
         except ConversionError as exc:  # the Word files are still delivered; say what is missing
             error = f"Word-filerna är klara, men PDF kunde inte skapas: {exc}"
             log.warning("output %s: %s", output.id, error)
+        attempt.check()
         known = {f.name for f in output.files}
         for name, data in files:
             if name not in known:
