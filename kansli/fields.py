@@ -11,7 +11,7 @@ from typing import Any
 from kansli.areas import AREAS
 
 #: Each kind of document as the pages and the registry name it.
-KIND_LABELS = {"district_plan": "Strategisk stadsdelsplan", "report": "Myndighetsrapport",
+KIND_LABELS: dict[str | None, str] = {"district_plan": "Strategisk stadsdelsplan", "report": "Myndighetsrapport",
                "decision": "Regeringsbeslut", "unknown": "Okänd dokumenttyp"}
 #: kind → field → (type, Swedish label). Types: str, date, int, strlist, period, goals, indicators, contact.
 SCHEMAS: dict[str, dict[str, tuple[str, str]]] = {

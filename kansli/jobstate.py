@@ -20,9 +20,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Self
+from typing import Any, Self, cast
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Result, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from kansli.db import session_scope
@@ -40,6 +40,11 @@ class LeaseLost(Exception):
     """Another attempt holds the work now (or it was ended): this attempt must stop and write nothing."""
 
 
+def _rowcount(result: Result[Any]) -> int:
+    """How many rows an UPDATE changed (a DML statement's result is a CursorResult)."""
+    return cast(CursorResult[Any], result).rowcount
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -52,7 +57,7 @@ def claim(session: Session, model: Model, row_id: int, lease_seconds: float) -> 
         update(model)
         .where(
             model.id == row_id,
-            or_(model.status == "queued", and_(model.status == model.RUNNING, model.lease_until < now)),
+            or_(model.status == model.QUEUED, and_(model.status == model.RUNNING, model.lease_until < now)),
         )
         .values(
             status=model.RUNNING, claim=token, attempts=model.attempts + 1, progress=0,
@@ -61,7 +66,7 @@ def claim(session: Session, model: Model, row_id: int, lease_seconds: float) -> 
         )
     )
     session.commit()
-    return token if result.rowcount == 1 else None
+    return token if _rowcount(result) == 1 else None
 
 
 def _held(model: Model, row_id: int, token: str) -> ColumnElement[bool]:
@@ -76,7 +81,7 @@ def renew(session: Session, model: Model, row_id: int, token: str, lease_seconds
         values["progress"] = progress
     result = session.execute(update(model).where(_held(model, row_id, token)).values(**values))
     session.commit()
-    return result.rowcount == 1
+    return _rowcount(result) == 1
 
 
 def settle(session: Session, model: Model, row_id: int, token: str, status: str, **values: Any) -> bool:
@@ -89,7 +94,7 @@ def settle(session: Session, model: Model, row_id: int, token: str, status: str,
         .where(_held(model, row_id, token))
         .values(status=status, claim=None, lease_until=None, updated_at=utcnow(), **values)
     )
-    return result.rowcount == 1
+    return _rowcount(result) == 1
 
 
 @dataclass(frozen=True)
@@ -113,13 +118,13 @@ def _retry_or_give_up(session: Session, model: Model, row_id: int, holder: Colum
     new claim, so the update acts on the row as read, or matches nothing.
     """
     final = attempts >= max_attempts
-    status = "failed" if final else "queued"
+    status = model.FAILED if final else model.QUEUED
     result = session.execute(
         update(model)
         .where(model.id == row_id, model.status == model.RUNNING, holder)
         .values(status=status, claim=None, lease_until=None, updated_at=utcnow(), **(give_up if final else retry))
     )
-    return Ended(status, attempts, worker) if result.rowcount == 1 else None
+    return Ended(status, attempts, worker) if _rowcount(result) == 1 else None
 
 
 def retry_or_fail(session: Session, model: Model, row_id: int, token: str, max_attempts: int,
@@ -237,7 +242,7 @@ class Attempt:
     def fail(self, error: str, code: str) -> bool:
         """A final failure with its reason; False if another attempt holds the work."""
         with session_scope(self.url) as session:
-            return settle(session, self.model, self.row_id, self.token, "failed", error=error, error_code=code)
+            return settle(session, self.model, self.row_id, self.token, self.model.FAILED, error=error, error_code=code)
 
     def retry_or_fail(self, max_attempts: int, error: BaseException) -> Ended | None:
         """See :func:`retry_or_fail`."""

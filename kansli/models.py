@@ -63,8 +63,8 @@ class JobStateMixin:
 
 class Document(JobStateMixin, Base):
     __tablename__ = "documents"
-    RUNNING = DocumentStatus.PROCESSING
-    DONE = DocumentStatus.EXTRACTED
+    QUEUED, RUNNING, DONE, FAILED = (DocumentStatus.QUEUED, DocumentStatus.PROCESSING, DocumentStatus.EXTRACTED,
+                                     DocumentStatus.FAILED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     filename: Mapped[str] = mapped_column(String(255))
@@ -106,8 +106,7 @@ class Revision(Base):
 
 class Output(JobStateMixin, Base):
     __tablename__ = "outputs"
-    RUNNING = OutputStatus.RENDERING
-    DONE = OutputStatus.READY
+    QUEUED, RUNNING, DONE, FAILED = OutputStatus.QUEUED, OutputStatus.RENDERING, OutputStatus.READY, OutputStatus.FAILED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))

@@ -34,7 +34,7 @@ def recover(settings: Settings, redis: Redis) -> list[str]:
             stale = session.scalars(
                 select(model.id).where(model.status == model.RUNNING, model.lease_until < now)
             ).all()
-            waiting = session.scalars(select(model.id).where(model.status == "queued")).all()
+            waiting = session.scalars(select(model.id).where(model.status == model.QUEUED)).all()
         for row_id in stale:
             with session_scope(settings.database_url) as session:
                 ended = jobstate.release(session, model, row_id, settings.max_attempts)
@@ -42,7 +42,7 @@ def recover(settings: Settings, redis: Redis) -> list[str]:
                 continue
             # The lost attempt's RQ job goes, so that RQ's own clean-up can't act on it later.
             queues.forget(redis, job_id_of(row_id))
-            if ended.status == "failed":
+            if ended.status == model.FAILED:
                 log.warning("%s %s: failed after %d lost attempts", label, row_id, ended.attempts)
                 done.append(f"{label} {row_id}: failed")
             else:

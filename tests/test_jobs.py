@@ -13,13 +13,13 @@ from redis import Redis
 from rq.job import Job
 from sqlalchemy import func, select, update
 
+from helpers.pdfs import PLAN, plan_pdf
+from helpers.processes import Processes, wait_for
 from kansli import db, jobstate, queues, recovery
 from kansli.documents import add_upload
 from kansli.models import Document, Output, OutputFile, Revision, utcnow
 from kansli.outputs import request_output
 from kansli.storage import Store
-from helpers.pdfs import PLAN, plan_pdf
-from helpers.processes import Processes, wait_for
 from workers import jobs
 from workers.jobs import extract_document, render_output
 

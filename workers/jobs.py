@@ -18,11 +18,11 @@ from rq.timeouts import JobTimeoutException
 from sqlalchemy.orm import Session
 
 from kansli import config, fixity, jobstate, templates
+from kansli.convert import ConversionError, preview_png, to_pdf
 from kansli.db import session_scope
 from kansli.extraction import Refusal, extract_with_text
 from kansli.extraction.provenance import locate
 from kansli.extraction.refusal import MESSAGES
-from kansli.convert import ConversionError, preview_png, to_pdf
 from kansli.generation import GenerationError
 from kansli.models import Document, Output, OutputFile, Revision
 from kansli.outputs import KINDS
@@ -67,7 +67,7 @@ def _run(model: jobstate.Model, row_id: int, label: str, work: Work) -> None:
         ended = attempt.retry_or_fail(settings.max_attempts, exc)
         if ended is None:
             return not_recorded(f"error ({type(exc).__name__})")
-        retry = ended.status == "queued"
+        retry = ended.status == model.QUEUED
         log.exception("%s %s: attempt %d raised%s", label, row_id, ended.attempts,
                       "; will retry" if retry else "; giving up")
         if retry:

@@ -11,7 +11,7 @@ from kansli.outputs import KINDS
 from kansli.registry.record import source_documents
 from kansli.status import DocumentStatus, OutputStatus
 
-KIND_NAMES: dict[str | None, str] = {**KIND_LABELS, None: "–"}
+KIND_NAMES = {None: "–", **KIND_LABELS}
 
 
 def document_json(doc: Document) -> dict[str, Any]:
