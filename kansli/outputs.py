@@ -215,10 +215,14 @@ KINDS: dict[str, OutputKind] = {kind.name: kind for kind in (
                lambda: report_context([{}]), _request_report, _render_report,
                _labelled("Sammanställd redovisning")),
 )}
-#: Each template and the variables it may use: those of every kind rendered with it.
-TEMPLATES: dict[str, set[str]] = {}
-for _kind in KINDS.values():
-    TEMPLATES.setdefault(_kind.template, set()).update(_kind.sample_context())
+
+
+def template_variables() -> dict[str, set[str]]:
+    """Each template and the variables it may use: those of every kind rendered with it."""
+    variables: dict[str, set[str]] = {}
+    for kind in KINDS.values():
+        variables.setdefault(kind.template, set()).update(kind.sample_context())
+    return variables
 
 
 def request_output(session: Session, body: Any, user_id: int | None) -> Output:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kansli.models import Template
-from kansli.outputs import TEMPLATES as VARIABLES
+from kansli.outputs import template_variables
 from kansli.storage import Store
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -32,8 +32,9 @@ class TemplateRejected(ValueError):
 
 
 def check(name: str, data: bytes) -> None:
-    if name not in VARIABLES:
-        raise TemplateRejected(f"Okänd mall {name!r}; välj en av {', '.join(VARIABLES)}.")
+    variables = template_variables()
+    if name not in variables:
+        raise TemplateRejected(f"Okänd mall {name!r}; välj en av {', '.join(variables)}.")
     if len(data) > MAX_BYTES:
         raise TemplateRejected(f"Mallen är större än {MAX_BYTES // (1024 * 1024)} MB.")
     try:
@@ -52,11 +53,11 @@ def check(name: str, data: bytes) -> None:
         used = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables(jinja_env=SandboxedEnvironment())
     except TemplateSyntaxError as exc:
         raise TemplateRejected(f"Mallen har ett Jinja-fel på rad {exc.lineno} i dokumentets XML: {exc.message}.") from None
-    unknown = sorted(used - VARIABLES[name])
+    unknown = sorted(used - variables[name])
     if unknown:
         raise TemplateRejected(
             f"Mallen använder variabler som fälten saknar: {', '.join(unknown)}. "
-            f"Tillgängliga: {', '.join(sorted(VARIABLES[name]))}."
+            f"Tillgängliga: {', '.join(sorted(variables[name]))}."
         )
 
 

@@ -8,7 +8,7 @@ from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
 from helpers.api import Auth, extracted, upload
-from kansli.outputs import KINDS, TEMPLATES
+from kansli.outputs import KINDS, template_variables
 from kansli.status import DocumentStatus, OutputStatus, RegistrationStatus
 from workers.jobs import render_output
 
@@ -64,7 +64,7 @@ def test_lists_of_values_come_from_the_code(client: Any) -> None:
     assert schemas["Output"]["properties"]["status"]["enum"] == [str(s) for s in OutputStatus]
     assert schemas["Output"]["properties"]["kind"]["enum"] == list(KINDS)
     assert schemas["Registration"]["properties"]["status"]["enum"] == [str(s) for s in RegistrationStatus]
-    assert schemas["Template"]["properties"]["name"]["enum"] == list(TEMPLATES)
+    assert schemas["Template"]["properties"]["name"]["enum"] == list(template_variables())
     assert "disposed" in schemas["Document"]["properties"]["status"]["enum"]
     assert "report.docx" in schemas["Template"]["properties"]["name"]["enum"]
 

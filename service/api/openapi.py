@@ -11,7 +11,7 @@ from flask import jsonify
 
 from kansli.fields import SCHEMAS
 from kansli.models import AGENCIES
-from kansli.outputs import KINDS, MEDIA_TYPES, TEMPLATES
+from kansli.outputs import KINDS, MEDIA_TYPES, template_variables
 from kansli.status import DocumentStatus, OutputStatus, RegistrationStatus
 from service.api import bp
 
@@ -39,212 +39,214 @@ def _enum(values: Any) -> dict[str, Any]:
 ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 AUTH = {"401": _error("Ingen eller ogiltig API-nyckel"), "403": _error("Rollen saknar behörighet")}
 
-SPEC: dict[str, Any] = {
-    "openapi": "3.0.3",
-    "info": {"title": "Kansli", "version": "1",
-             "description": "Dokument och blanketter för urbant utvecklingsarbete (förordningen 2008:348)."},
-    "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
-                                       "description": "Från `kansli user add NAMN --role ROLL`."}},
-        "schemas": {
-            "Error": {"type": "object", "required": ["error"], "properties": {"error": {
-                "type": "object", "required": ["code", "message"],
-                "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
-            "Queued": {"type": "object", "required": ["id", "status"],
-                       "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}},
-            "Extraction": {"type": "object", "description": "Se shared/contracts/extraction.md.",
-                           "properties": {"kind": _enum(SCHEMAS),
-                                          "pages": {"type": "integer"}, "fields": {"type": "object"},
-                                          "warnings": {"type": "array", "items": {"type": "string"}}}},
-            "Document": {"type": "object", "required": ["id", "filename", "sha256", "status", "progress",
-                                                         "extraction", "error"],
-                         "properties": {
-                             "id": {"type": "integer"}, "filename": {"type": "string"},
-                             "sha256": {"type": "string"},
-                             "status": _enum(DocumentStatus), "status_text": {"type": "string"},
-                             "progress": {"type": "integer", "minimum": 0, "maximum": 100},
-                             "extraction": {"nullable": True, "allOf": [{"$ref": "#/components/schemas/Extraction"}]},
-                             "revision": {"type": "integer", "nullable": True},
-                             "provenance": {"type": "object", "nullable": True,
-                                            "description": "Var varje extraherat värde står: {page, bbox: "
-                                                           "[x0, top, x1, bottom]} i PDF-punkter, ordnat som fälten"},
-                             "error": {"type": "string", "nullable": True},
-                             "error_code": {"type": "string", "nullable": True},
-                             "kind": {"nullable": True, **_enum(SCHEMAS)}, "size": {"type": "integer"},
-                             "attempts": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
-                             "url": {"type": "string"}, "page": {"type": "string"}}},
-            "Output": {"type": "object", "required": ["id", "kind", "status", "files"],
-                       "properties": {
-                           "id": {"type": "integer"}, "kind": _enum(KINDS), "kind_text": {"type": "string"},
-                           "document_id": {"type": "integer", "nullable": True},
-                           "agency": {"nullable": True, **_enum(AGENCIES)},
-                           "status": _enum(OutputStatus), "status_text": {"type": "string"},
-                           "progress": {"type": "integer", "minimum": 0, "maximum": 100},
-                           "error": {"type": "string", "nullable": True},
-                           "error_code": {"type": "string", "nullable": True},
-                           "created_at": {"type": "string", "format": "date-time"},
-                           "templates": {"type": "object", "additionalProperties": {"type": "string"},
-                                         "description": "Mallens filnamn → SHA-256 av den version som användes"},
-                           "files": {"type": "array", "items": {"type": "object", "properties": {
-                               "name": {"type": "string"}, "format": _enum(MEDIA_TYPES),
-                               "sha256": {"type": "string"}, "size": {"type": "integer"},
-                               "url": {"type": "string"}}}}}},
-           "Registration": {"type": "object", "required": ["dnr", "status", "direction", "date", "description"],
+def describe() -> dict[str, Any]:
+    """The description, built from the code's current lists on each request (it is small)."""
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Kansli", "version": "1",
+                 "description": "Dokument och blanketter för urbant utvecklingsarbete (förordningen 2008:348)."},
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "Från `kansli user add NAMN --role ROLL`."}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                    "type": "object", "required": ["code", "message"],
+                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
+                "Queued": {"type": "object", "required": ["id", "status"],
+                           "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}},
+                "Extraction": {"type": "object", "description": "Se shared/contracts/extraction.md.",
+                               "properties": {"kind": _enum(SCHEMAS),
+                                              "pages": {"type": "integer"}, "fields": {"type": "object"},
+                                              "warnings": {"type": "array", "items": {"type": "string"}}}},
+                "Document": {"type": "object", "required": ["id", "filename", "sha256", "status", "progress",
+                                                             "extraction", "error"],
                              "properties": {
-                                 "id": {"type": "integer"}, "dnr": {"type": "string"},
-                                 "direction": _enum(["incoming", "outgoing"]),
-                                 "kind": {"type": "string", "nullable": True},
-                                 "related": {"type": "array", "items": {"type": "object"}},
-                                 "date": {"type": "string", "format": "date"},
-                                 "party": {"type": "string", "nullable": True}, "description": {"type": "string"},
-                                 "document_id": {"type": "integer", "nullable": True},
-                                 "output_id": {"type": "integer", "nullable": True},
-                                 "status": _enum(RegistrationStatus),
-                                 "registered_by": {"type": "string", "nullable": True},
-                                 "created_at": {"type": "string", "format": "date-time"},
-                                 "archived_at": {"type": "string", "format": "date-time", "nullable": True},
-                                 "package_sha256": {"type": "string", "nullable": True},
-                                 "retain_until": {"type": "string", "format": "date", "nullable": True},
-                                 "legal_hold": {"type": "boolean"},
-                                 "hold_reason": {"type": "string", "nullable": True},
-                                 "disposal_reason": {"type": "string", "nullable": True},
-                                 "disposal_requested": {"type": "boolean"},
-                                 "disposed_at": {"type": "string", "format": "date-time", "nullable": True}}},
-           "Template": {"type": "object", "required": ["id", "name", "sha256"],
-                         "properties": {"id": {"type": "integer"}, "name": _enum(TEMPLATES),
-                                        "sha256": {"type": "string"}, "size": {"type": "integer"},
-                                        "filename": {"type": "string"},
-                                        "uploaded_by": {"type": "string", "nullable": True},
-                                        "created_at": {"type": "string", "format": "date-time"}}},
+                                 "id": {"type": "integer"}, "filename": {"type": "string"},
+                                 "sha256": {"type": "string"},
+                                 "status": _enum(DocumentStatus), "status_text": {"type": "string"},
+                                 "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+                                 "extraction": {"nullable": True, "allOf": [{"$ref": "#/components/schemas/Extraction"}]},
+                                 "revision": {"type": "integer", "nullable": True},
+                                 "provenance": {"type": "object", "nullable": True,
+                                                "description": "Var varje extraherat värde står: {page, bbox: "
+                                                               "[x0, top, x1, bottom]} i PDF-punkter, ordnat som fälten"},
+                                 "error": {"type": "string", "nullable": True},
+                                 "error_code": {"type": "string", "nullable": True},
+                                 "kind": {"nullable": True, **_enum(SCHEMAS)}, "size": {"type": "integer"},
+                                 "attempts": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
+                                 "url": {"type": "string"}, "page": {"type": "string"}}},
+                "Output": {"type": "object", "required": ["id", "kind", "status", "files"],
+                           "properties": {
+                               "id": {"type": "integer"}, "kind": _enum(KINDS), "kind_text": {"type": "string"},
+                               "document_id": {"type": "integer", "nullable": True},
+                               "agency": {"nullable": True, **_enum(AGENCIES)},
+                               "status": _enum(OutputStatus), "status_text": {"type": "string"},
+                               "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+                               "error": {"type": "string", "nullable": True},
+                               "error_code": {"type": "string", "nullable": True},
+                               "created_at": {"type": "string", "format": "date-time"},
+                               "templates": {"type": "object", "additionalProperties": {"type": "string"},
+                                             "description": "Mallens filnamn → SHA-256 av den version som användes"},
+                               "files": {"type": "array", "items": {"type": "object", "properties": {
+                                   "name": {"type": "string"}, "format": _enum(MEDIA_TYPES),
+                                   "sha256": {"type": "string"}, "size": {"type": "integer"},
+                                   "url": {"type": "string"}}}}}},
+               "Registration": {"type": "object", "required": ["dnr", "status", "direction", "date", "description"],
+                                 "properties": {
+                                     "id": {"type": "integer"}, "dnr": {"type": "string"},
+                                     "direction": _enum(["incoming", "outgoing"]),
+                                     "kind": {"type": "string", "nullable": True},
+                                     "related": {"type": "array", "items": {"type": "object"}},
+                                     "date": {"type": "string", "format": "date"},
+                                     "party": {"type": "string", "nullable": True}, "description": {"type": "string"},
+                                     "document_id": {"type": "integer", "nullable": True},
+                                     "output_id": {"type": "integer", "nullable": True},
+                                     "status": _enum(RegistrationStatus),
+                                     "registered_by": {"type": "string", "nullable": True},
+                                     "created_at": {"type": "string", "format": "date-time"},
+                                     "archived_at": {"type": "string", "format": "date-time", "nullable": True},
+                                     "package_sha256": {"type": "string", "nullable": True},
+                                     "retain_until": {"type": "string", "format": "date", "nullable": True},
+                                     "legal_hold": {"type": "boolean"},
+                                     "hold_reason": {"type": "string", "nullable": True},
+                                     "disposal_reason": {"type": "string", "nullable": True},
+                                     "disposal_requested": {"type": "boolean"},
+                                     "disposed_at": {"type": "string", "format": "date-time", "nullable": True}}},
+               "Template": {"type": "object", "required": ["id", "name", "sha256"],
+                             "properties": {"id": {"type": "integer"}, "name": _enum(template_variables()),
+                                            "sha256": {"type": "string"}, "size": {"type": "integer"},
+                                            "filename": {"type": "string"},
+                                            "uploaded_by": {"type": "string", "nullable": True},
+                                            "created_at": {"type": "string", "format": "date-time"}}},
+            },
         },
-    },
-    "security": [{"bearer": []}],
-    "paths": {
-        "/api/health": {"get": {"summary": "Redis, databas och antal workers", "security": [],
-                                "responses": {"200": {"description": "Tjänsten fungerar (status ok eller degraded)"},
-                                              "503": {"description": "Redis eller databasen svarar inte"}}}},
-        "/api/openapi.json": {"get": {"summary": "Den här beskrivningen", "security": [],
-                                      "responses": {"200": {"description": "OpenAPI 3"}}}},
-        "/api/documents": {
-            "get": {"summary": "Senaste dokumenten (högst 200)",
-                    "parameters": [{"name": "ids", "in": "query", "schema": {"type": "string"},
-                                    "description": "Kommaseparerade id:n"}],
-                    "responses": {"200": _list("Dokumenten", "documents", "Document"), **AUTH}},
-            "post": {"summary": "Ladda upp en PDF (roll clerk, drafter eller admin)",
-                     "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-                         "type": "object", "required": ["file"],
-                         "properties": {"file": {"type": "string", "format": "binary"}}}}}},
-                     "responses": {"202": _json("Mottagen och köad", "Queued"),
-                                   "200": _json("Samma fil fanns redan; det befintliga dokumentet", "Queued"),
-                                   "400": _error("Fältet file saknas"), **AUTH,
-                                   "413": _error("Filen är för stor"), "415": _error("Filen är ingen PDF")}}},
-        "/api/documents/{id}": {"get": {"summary": "Ett dokument med status och extraktion", "parameters": [ID],
-                                        "responses": {"200": _json("Dokumentet", "Document"), **AUTH,
-                                                      "404": _error("Finns inte")}}},
-        "/api/documents/{id}/history": {"get": {"summary": "Fältens versioner: extraktionen och rättelserna",
-                                                "parameters": [ID],
-                                                "responses": {"200": {"description": "{\"revisions\": [...]}"},
-                                                              **AUTH, "404": _error("Finns inte")}}},
-        "/api/documents/{id}/fields": {"patch": {
-            "summary": "Rätta fält (roll drafter eller admin); originalet finns kvar i historiken",
-            "parameters": [ID],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
-            "responses": {"200": _json("Dokumentet med rättade fält", "Document"), **AUTH,
-                          "404": _error("Finns inte"), "409": _error("Inte extraherat ännu"),
-                          "422": _error("Fält som inte passar dokumenttypen")}}},
-        "/api/documents/{id}/file": {"get": {"summary": "Den uppladdade PDF-filen", "parameters": [ID],
-                                             "responses": {"200": {"description": "application/pdf"}, **AUTH}}},
-        "/api/outputs": {
-            "get": {"summary": "Senaste utkasten", "parameters": [
-                {"name": "document_id", "in": "query", "schema": {"type": "integer"}}],
-                "responses": {"200": _list("Utkasten", "outputs", "Output"), **AUTH}},
-            "post": {"summary": "Skapa ett utkast (roll drafter eller admin): en samverkansöverenskommelse från en "
-                                "stadsdelsplan (agency krävs), eller beslutsbrev från ett regeringsbeslut "
-                                "(document_id eller fields) — ett brev per mottagare, varje .docx med PDF/A-2b",
-                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                         "type": "object", "required": ["kind"], "properties": {
-                             "document_ids": {"type": "array", "items": {"type": "integer"},
-                                              "description": "report: de myndighetsrapporter som sammanställs"},
-                             "kind": {**_enum(KINDS),
-                                      "description": "batch: från ett regeringsbeslut (document_id) och en "
-                                                     "myndighet, en överenskommelse per kommun i beslutet, "
-                                                     "ifylld från kommunens stadsdelsplan där en finns; en zip"},
-                             "document_id": {"type": "integer"},
-                             "agency": {"type": "string", "enum": list(AGENCIES)},
-                             "fields": {"type": "object"}}}}}},
-                     "responses": {"202": _json("Köad", "Queued"), "400": _error("Ogiltig begäran"), **AUTH,
-                                   "404": _error("Dokumentet finns inte"),
-                                   "409": _error("Dokumentet är inte färdigläst eller av fel typ"),
-                                   "422": _error("Fälten räcker inte för utkastet")}}},
-        "/api/templates": {
-            "get": {"summary": "Mallversioner som administratörer laddat upp, nyast först",
-                    "responses": {"200": _list("Mallversionerna", "templates", "Template"), **AUTH}},
-            "post": {"summary": "Ladda upp en ny version av en mall (roll admin); kontrolleras innan den används",
-                     "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-                         "type": "object", "required": ["file", "name"], "properties": {
-                             "file": {"type": "string", "format": "binary"},
-                             "name": _enum(TEMPLATES)}}}}},
-                     "responses": {"201": _json("Mallversionen", "Template"), "400": _error("Fil saknas"), **AUTH,
-                                   "422": _error("Mallen går inte att använda: Jinja-fel, okända variabler, "
-                                                 "inte .docx eller för stor")}}},
-        "/api/registry": {
-            "get": {"summary": "Registreringar som matchar q (diarienummer, part, beskrivning), nyast först",
-                    "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"},
-                                    "description": "Fritext i diarieuppgifter, fält och dokumentens text"},
-                                   {"name": "kind", "in": "query", "schema": {"type": "string"}},
-                                   {"name": "municipality", "in": "query", "schema": {"type": "string"}},
-                                   {"name": "year", "in": "query", "schema": {"type": "integer"}},
-                                   {"name": "status", "in": "query", "schema": _enum(RegistrationStatus)}],
-                    "responses": {"200": _list("Registreringarna", "registrations", "Registration"), **AUTH}},
-            "post": {"summary": "Registrera ett dokument (inkommet) eller ett klart utkast (upprättat); roll registrar",
-                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                         "type": "object", "properties": {"document_id": {"type": "integer"},
-                                                          "output_id": {"type": "integer"},
-                                                          "party": {"type": "string"},
-                                                          "description": {"type": "string"}}}}}},
-                     "responses": {"201": _json("Registreringen med diarienummer (dnr)", "Registration"),
-                                   "400": _error("Varken eller båda id:n"), **AUTH, "404": _error("Finns inte"),
-                                   "409": _error("Utkastet är inte klart")}}},
-        "/api/registry/{dnr}": {"get": {"summary": "En registrering", "parameters": [
-            {"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"},
-             "description": "Diarienumret; snedstrecket får stå som det är"}],
-            "responses": {"200": _json("Registreringen", "Registration"), **AUTH, "404": _error("Finns inte")}}},
-        "/api/registry/{dnr}/archive": {"post": {
-            "summary": "Arkivera: fryser registreringen i ett paket (FGS Paketstruktur 2.0 / E-ARK SIP); roll registrar",
-            "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"202": _json("Arkiverad", "Registration"), **AUTH, "404": _error("Finns inte"),
-                          "409": _error("Redan arkiverad")}}},
-        "/api/registry/{dnr}/hold": {"post": {
-            "summary": "Rättslig spärr: {\"hold\": true, \"reason\": \"...\"} hindrar gallring; hold false hävs den",
-            "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": _json("Registreringen", "Registration"), "400": _error("Skäl saknas eller fel typ"), **AUTH,
-                          "409": _error("Redan gallrad")}}},
-        "/api/registry/{dnr}/disposal": {"post": {
-            "summary": "Begär gallring ({\"reason\": \"...\"}); en annan registrator måste godkänna",
-            "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"202": _json("Begärd", "Registration"), "400": _error("Skäl saknas"), **AUTH,
-                          "409": _error("Spärrad, ska bevaras eller gallringsfristen har inte gått ut")}}},
-        "/api/registry/{dnr}/disposal/approve": {"post": {
-            "summary": "Godkänn gallring (en annan registrator än den som begärde); registreringen finns kvar som "
-                       "spår av att handlingen funnits, filerna tas bort",
-            "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": _json("Gallrad", "Registration"), **AUTH,
-                          "409": _error("Samma registrator eller inte begärd")}}},
-        "/api/registry/{dnr}/package": {"get": {
-            "summary": "Arkivpaketet som zip",
-            "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "application/zip"}, **AUTH, "409": _error("Inte arkiverad")}}},
-        "/api/outputs/{id}": {"get": {"summary": "Ett utkast med status och filer", "parameters": [ID],
-                                      "responses": {"200": _json("Utkastet", "Output"), **AUTH,
-                                                    "404": _error("Finns inte")}}},
-        "/api/outputs/{id}/files/{name}": {"get": {
-            "summary": "Ladda ner en fil", "parameters": [ID, {"name": "name", "in": "path", "required": True,
-                                                             "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "Filen (.docx)"}, **AUTH, "404": _error("Finns inte")}}},
-    },
-}
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/health": {"get": {"summary": "Redis, databas och antal workers", "security": [],
+                                    "responses": {"200": {"description": "Tjänsten fungerar (status ok eller degraded)"},
+                                                  "503": {"description": "Redis eller databasen svarar inte"}}}},
+            "/api/openapi.json": {"get": {"summary": "Den här beskrivningen", "security": [],
+                                          "responses": {"200": {"description": "OpenAPI 3"}}}},
+            "/api/documents": {
+                "get": {"summary": "Senaste dokumenten (högst 200)",
+                        "parameters": [{"name": "ids", "in": "query", "schema": {"type": "string"},
+                                        "description": "Kommaseparerade id:n"}],
+                        "responses": {"200": _list("Dokumenten", "documents", "Document"), **AUTH}},
+                "post": {"summary": "Ladda upp en PDF (roll clerk, drafter eller admin)",
+                         "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                             "type": "object", "required": ["file"],
+                             "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+                         "responses": {"202": _json("Mottagen och köad", "Queued"),
+                                       "200": _json("Samma fil fanns redan; det befintliga dokumentet", "Queued"),
+                                       "400": _error("Fältet file saknas"), **AUTH,
+                                       "413": _error("Filen är för stor"), "415": _error("Filen är ingen PDF")}}},
+            "/api/documents/{id}": {"get": {"summary": "Ett dokument med status och extraktion", "parameters": [ID],
+                                            "responses": {"200": _json("Dokumentet", "Document"), **AUTH,
+                                                          "404": _error("Finns inte")}}},
+            "/api/documents/{id}/history": {"get": {"summary": "Fältens versioner: extraktionen och rättelserna",
+                                                    "parameters": [ID],
+                                                    "responses": {"200": {"description": "{\"revisions\": [...]}"},
+                                                                  **AUTH, "404": _error("Finns inte")}}},
+            "/api/documents/{id}/fields": {"patch": {
+                "summary": "Rätta fält (roll drafter eller admin); originalet finns kvar i historiken",
+                "parameters": [ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+                "responses": {"200": _json("Dokumentet med rättade fält", "Document"), **AUTH,
+                              "404": _error("Finns inte"), "409": _error("Inte extraherat ännu"),
+                              "422": _error("Fält som inte passar dokumenttypen")}}},
+            "/api/documents/{id}/file": {"get": {"summary": "Den uppladdade PDF-filen", "parameters": [ID],
+                                                 "responses": {"200": {"description": "application/pdf"}, **AUTH}}},
+            "/api/outputs": {
+                "get": {"summary": "Senaste utkasten", "parameters": [
+                    {"name": "document_id", "in": "query", "schema": {"type": "integer"}}],
+                    "responses": {"200": _list("Utkasten", "outputs", "Output"), **AUTH}},
+                "post": {"summary": "Skapa ett utkast (roll drafter eller admin): en samverkansöverenskommelse från en "
+                                    "stadsdelsplan (agency krävs), eller beslutsbrev från ett regeringsbeslut "
+                                    "(document_id eller fields) — ett brev per mottagare, varje .docx med PDF/A-2b",
+                         "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                             "type": "object", "required": ["kind"], "properties": {
+                                 "document_ids": {"type": "array", "items": {"type": "integer"},
+                                                  "description": "report: de myndighetsrapporter som sammanställs"},
+                                 "kind": {**_enum(KINDS),
+                                          "description": "batch: från ett regeringsbeslut (document_id) och en "
+                                                         "myndighet, en överenskommelse per kommun i beslutet, "
+                                                         "ifylld från kommunens stadsdelsplan där en finns; en zip"},
+                                 "document_id": {"type": "integer"},
+                                 "agency": {"type": "string", "enum": list(AGENCIES)},
+                                 "fields": {"type": "object"}}}}}},
+                         "responses": {"202": _json("Köad", "Queued"), "400": _error("Ogiltig begäran"), **AUTH,
+                                       "404": _error("Dokumentet finns inte"),
+                                       "409": _error("Dokumentet är inte färdigläst eller av fel typ"),
+                                       "422": _error("Fälten räcker inte för utkastet")}}},
+            "/api/templates": {
+                "get": {"summary": "Mallversioner som administratörer laddat upp, nyast först",
+                        "responses": {"200": _list("Mallversionerna", "templates", "Template"), **AUTH}},
+                "post": {"summary": "Ladda upp en ny version av en mall (roll admin); kontrolleras innan den används",
+                         "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                             "type": "object", "required": ["file", "name"], "properties": {
+                                 "file": {"type": "string", "format": "binary"},
+                                 "name": _enum(template_variables())}}}}},
+                         "responses": {"201": _json("Mallversionen", "Template"), "400": _error("Fil saknas"), **AUTH,
+                                       "422": _error("Mallen går inte att använda: Jinja-fel, okända variabler, "
+                                                     "inte .docx eller för stor")}}},
+            "/api/registry": {
+                "get": {"summary": "Registreringar som matchar q (diarienummer, part, beskrivning), nyast först",
+                        "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"},
+                                        "description": "Fritext i diarieuppgifter, fält och dokumentens text"},
+                                       {"name": "kind", "in": "query", "schema": {"type": "string"}},
+                                       {"name": "municipality", "in": "query", "schema": {"type": "string"}},
+                                       {"name": "year", "in": "query", "schema": {"type": "integer"}},
+                                       {"name": "status", "in": "query", "schema": _enum(RegistrationStatus)}],
+                        "responses": {"200": _list("Registreringarna", "registrations", "Registration"), **AUTH}},
+                "post": {"summary": "Registrera ett dokument (inkommet) eller ett klart utkast (upprättat); roll registrar",
+                         "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                             "type": "object", "properties": {"document_id": {"type": "integer"},
+                                                              "output_id": {"type": "integer"},
+                                                              "party": {"type": "string"},
+                                                              "description": {"type": "string"}}}}}},
+                         "responses": {"201": _json("Registreringen med diarienummer (dnr)", "Registration"),
+                                       "400": _error("Varken eller båda id:n"), **AUTH, "404": _error("Finns inte"),
+                                       "409": _error("Utkastet är inte klart")}}},
+            "/api/registry/{dnr}": {"get": {"summary": "En registrering", "parameters": [
+                {"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"},
+                 "description": "Diarienumret; snedstrecket får stå som det är"}],
+                "responses": {"200": _json("Registreringen", "Registration"), **AUTH, "404": _error("Finns inte")}}},
+            "/api/registry/{dnr}/archive": {"post": {
+                "summary": "Arkivera: fryser registreringen i ett paket (FGS Paketstruktur 2.0 / E-ARK SIP); roll registrar",
+                "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"202": _json("Arkiverad", "Registration"), **AUTH, "404": _error("Finns inte"),
+                              "409": _error("Redan arkiverad")}}},
+            "/api/registry/{dnr}/hold": {"post": {
+                "summary": "Rättslig spärr: {\"hold\": true, \"reason\": \"...\"} hindrar gallring; hold false hävs den",
+                "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": _json("Registreringen", "Registration"), "400": _error("Skäl saknas eller fel typ"), **AUTH,
+                              "409": _error("Redan gallrad")}}},
+            "/api/registry/{dnr}/disposal": {"post": {
+                "summary": "Begär gallring ({\"reason\": \"...\"}); en annan registrator måste godkänna",
+                "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"202": _json("Begärd", "Registration"), "400": _error("Skäl saknas"), **AUTH,
+                              "409": _error("Spärrad, ska bevaras eller gallringsfristen har inte gått ut")}}},
+            "/api/registry/{dnr}/disposal/approve": {"post": {
+                "summary": "Godkänn gallring (en annan registrator än den som begärde); registreringen finns kvar som "
+                           "spår av att handlingen funnits, filerna tas bort",
+                "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": _json("Gallrad", "Registration"), **AUTH,
+                              "409": _error("Samma registrator eller inte begärd")}}},
+            "/api/registry/{dnr}/package": {"get": {
+                "summary": "Arkivpaketet som zip",
+                "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "application/zip"}, **AUTH, "409": _error("Inte arkiverad")}}},
+            "/api/outputs/{id}": {"get": {"summary": "Ett utkast med status och filer", "parameters": [ID],
+                                          "responses": {"200": _json("Utkastet", "Output"), **AUTH,
+                                                        "404": _error("Finns inte")}}},
+            "/api/outputs/{id}/files/{name}": {"get": {
+                "summary": "Ladda ner en fil", "parameters": [ID, {"name": "name", "in": "path", "required": True,
+                                                                 "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "Filen (.docx)"}, **AUTH, "404": _error("Finns inte")}}},
+        },
+    }
 
 
 @bp.get("/openapi.json")
 def openapi() -> Any:
-    return jsonify(SPEC)
+    return jsonify(describe())

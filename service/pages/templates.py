@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from kansli import templates
 from kansli.models import Template
+from kansli.outputs import template_variables
 from service.actions import receive_template
 from service.auth import page_role
 from service.database import get_session
@@ -19,8 +20,8 @@ bp = Blueprint("templates", __name__)
 @page_role("admin")
 def index() -> Any:
     rows = get_session().scalars(select(Template).order_by(Template.id.desc())).all()
-    return render_template("templates.html", versions=rows, names=list(templates.VARIABLES),
-                           variables=templates.VARIABLES)
+    variables = template_variables()
+    return render_template("templates.html", versions=rows, names=list(variables), variables=variables)
 
 
 @bp.post("/templates")
