@@ -6,6 +6,7 @@ its runs are skipped with the reason printed (``-rs``), never silently.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -67,11 +68,26 @@ def postgres_url() -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database migrated once per run; each test gets a copy (migrating takes about a second)."""
+    path = tmp_path_factory.mktemp("sqlite") / "migrated.db"
+    url = f"sqlite:///{path}"
+    db.upgrade(url)
+    db.engine_for(url).dispose()  # the last connection closing checkpoints the WAL into the file
+    return path
+
+
+def fresh_sqlite(migrated: Path, folder: Path) -> str:
+    path = folder / "kansli.db"
+    shutil.copyfile(migrated, path)
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_sqlite: Path) -> Iterator[str]:
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'kansli.db'}"
-        db.upgrade(url)
+        url = fresh_sqlite(migrated_sqlite, tmp_path)
         yield url
         db.engine_for(url).dispose()
         return
@@ -82,11 +98,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
+def sqlite_url(tmp_path: Path, migrated_sqlite: Path) -> str:
     """For the tests that start whole processes: SQLite only, to keep the suite's time in bounds."""
-    url = f"sqlite:///{tmp_path / 'kansli.db'}"
-    db.upgrade(url)
-    return url
+    return fresh_sqlite(migrated_sqlite, tmp_path)
 
 
 def _settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str, redis_url: str,
@@ -122,15 +136,27 @@ def client(app):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def tokens(settings: Settings) -> dict[str, str]:
+def tokens(settings: Settings, password_hashes: dict[str, str]) -> dict[str, str]:
     """One user per role, named after it, password ``losenord-ROLE``; returns role → API token."""
-    from kansli.users import create_user
+    from kansli.models import User
+    from kansli.users import issue_token
 
     result = {}
     with db.session_scope(settings.database_url) as session:
-        for role in ("clerk", "drafter", "registrar", "admin"):
-            _user, result[role] = create_user(session, role, role, f"losenord-{role}")
+        for role, password_hash in password_hashes.items():
+            user = User(name=role, role=role, password_hash=password_hash)
+            session.add(user)
+            session.flush()
+            result[role] = issue_token(session, user)
     return result
+
+
+@pytest.fixture(scope="session")
+def password_hashes() -> dict[str, str]:
+    """A real scrypt hash takes a tenth of a second: the test users' passwords are hashed once per run."""
+    from werkzeug.security import generate_password_hash
+
+    return {role: generate_password_hash(f"losenord-{role}") for role in ("clerk", "drafter", "registrar", "admin")}
 
 
 @pytest.fixture

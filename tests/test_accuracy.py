@@ -9,6 +9,8 @@ import json
 import re
 from typing import Any
 
+import pytest
+
 from helpers.corpus import build
 from helpers.data import SEED
 from helpers.pdfs import text_pdf
@@ -39,6 +41,7 @@ def seed_truth() -> dict[str, Any]:
     }
 
 
+@pytest.mark.office  # the corpus has plans made in Word and converted by LibreOffice
 def test_field_accuracy_over_the_varied_corpus() -> None:
     corpus = build() + [("seed", "decision", text_pdf(SEED.read_text()), seed_truth())]
     assert len(corpus) >= 41

@@ -151,6 +151,7 @@ def test_output_requests_are_checked(client: Any, auth: Auth, settings: Any) -> 
     assert bad.status_code == 422 and "lista" in bad.json["error"]["message"]
 
 
+@pytest.mark.office
 def test_agreement_output_is_rendered_and_downloadable(client: Any, auth: Auth, settings: Any) -> None:
     from workers.jobs import render_output
 
@@ -174,6 +175,7 @@ def test_agreement_output_is_rendered_and_downloadable(client: Any, auth: Auth, 
     assert image.mimetype == "image/png" and image.data[:4] == b"\x89PNG"
 
 
+@pytest.mark.office
 def test_decision_from_fields_gives_one_letter_per_recipient(client: Any, auth: Auth, settings: Any) -> None:
     from workers.jobs import render_output
 
@@ -194,6 +196,7 @@ def test_decision_from_fields_gives_one_letter_per_recipient(client: Any, auth: 
     assert sum(f["format"] == "pdf" for f in output["files"]) == 3
 
 
+@pytest.mark.office
 def test_batch_drafts_one_agreement_per_municipality_of_a_decision(client: Any, auth: Auth, settings: Any) -> None:
     import zipfile
 
@@ -230,6 +233,7 @@ def test_batch_needs_a_decision_document(client: Any, auth: Auth, settings: Any)
     assert response.status_code == 409 and "regeringsbeslut" in response.json["error"]["message"]
 
 
+@pytest.mark.office
 def test_consolidated_report_merges_reports_and_deduplicates_proposals(
         client: Any, auth: Auth, settings: Any, tmp_path: Path) -> None:
     from helpers.office import libreoffice_text

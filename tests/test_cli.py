@@ -11,6 +11,8 @@ from helpers.office import libreoffice_text
 from helpers.pdfs import PLAN, plan_pdf
 from helpers.processes import KANSLI
 
+pytestmark = pytest.mark.office  # LibreOffice opens or converts what these tests make
+
 
 def run(*args: str, env_dir: Path, check: bool = False) -> subprocess.CompletedProcess[str]:
     import os

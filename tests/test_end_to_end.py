@@ -15,6 +15,7 @@ from helpers.servers import Api, serve
 pytestmark = pytest.mark.slow
 
 
+@pytest.mark.office
 def test_upload_to_download_through_the_api_with_a_real_worker(
         settings: Any, tokens: dict[str, str], processes: Processes, tmp_path: Path) -> None:
     """The whole path on each database: upload → worker → extraction → correction → agreement → download."""

@@ -65,7 +65,7 @@ def test_progress_is_reported_page_by_page() -> None:
         (b"   \n", "empty"),
         (b"PK\x03\x04 a zip, not a pdf", "not_pdf"),
         (plan_pdf()[:900], "corrupt"),
-        (image_only_pdf(), "no_text"),
+        pytest.param(image_only_pdf(), "no_text", marks=pytest.mark.office),  # OCR is tried first
     ],
     ids=["empty", "blank", "zip", "truncated", "scan"],
 )
@@ -132,6 +132,7 @@ def test_numbers_and_strings_are_normalised() -> None:
     assert clean("   ") is None
 
 
+@pytest.mark.office
 def test_a_scanned_plan_is_read_with_ocr() -> None:
     from helpers.pdfs import scanned
 

@@ -220,6 +220,7 @@ def test_an_attempt_that_lost_its_lease_stops_at_its_next_progress_report(
     assert f"document {doc_id}: lost the lease to another attempt at 13 %; stopped, nothing written" in caplog.text
 
 
+@pytest.mark.office
 def test_an_output_whose_lease_was_lost_stores_no_files(
         make_settings: Callable[..., Any], database_url: str, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:

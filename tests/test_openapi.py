@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
@@ -69,6 +70,7 @@ def test_lists_of_values_come_from_the_code(client: Any) -> None:
     assert "report.docx" in schemas["Template"]["properties"]["name"]["enum"]
 
 
+@pytest.mark.office
 def test_real_answers_match_the_description(client: Any, auth: Auth, settings: Any) -> None:
     call = Checked(client, client.get("/api/openapi.json").json)
     doc_id = extracted(client, auth, settings)

@@ -16,6 +16,8 @@ from kansli.models import Output
 from kansli.outputs import KINDS, OutputKind
 from workers.jobs import render_output
 
+pytestmark = pytest.mark.office  # LibreOffice opens or converts what these tests make
+
 
 def _receipt_template(folder: Path) -> None:
     document = docx.Document()

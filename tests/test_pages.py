@@ -5,6 +5,8 @@ import io
 import re
 from typing import Any
 
+import pytest
+
 from helpers.api import extracted, upload
 from helpers.pdfs import plan_pdf
 
@@ -173,6 +175,7 @@ def test_a_report_page_offers_to_consolidate_the_reports(client: Any, auth: Any,
     assert "(sammanställd redovisning) skapas" in response.get_data(as_text=True)
 
 
+@pytest.mark.office
 def test_registrars_register_and_archive_from_the_registry_page(client: Any, auth: Any, settings: Any) -> None:
     doc_id = extracted(client, auth, settings)
     token = login(client, "registrar")
@@ -189,6 +192,7 @@ def test_registrars_register_and_archive_from_the_registry_page(client: Any, aut
     assert client.get("/registry?q=finnsinte").get_data(as_text=True).count('data-dnr="') == 0
 
 
+@pytest.mark.office
 def test_clerks_search_the_registry_but_cannot_register(client: Any, auth: Any, settings: Any) -> None:
     doc_id = extracted(client, auth, settings)
     token = login(client, "clerk")
@@ -198,6 +202,7 @@ def test_clerks_search_the_registry_but_cannot_register(client: Any, auth: Any, 
     assert client.post("/registry/archive", data={"csrf_token": token, "dnr": "KAN 2026/00001"}).status_code == 403
 
 
+@pytest.mark.office
 def test_the_source_of_a_value_is_shown_outlined_on_its_page(client: Any, auth: Any, settings: Any) -> None:
     from PIL import Image
 

@@ -54,6 +54,7 @@ def test_concurrent_registrations_get_distinct_consecutive_numbers(settings: Any
     assert sorted(numbers) == [f"KAN {YEAR}/{n:05d}" for n in range(1, 101)]
 
 
+@pytest.mark.office
 def test_a_failed_registration_leaves_no_gap(settings: Any) -> None:
     with db.session_scope(settings.database_url) as session:
         doc, _ = add_upload(session, Store(settings.files_dir), b"%PDF-1.4 x", "x.pdf", None)
@@ -78,6 +79,7 @@ def ready_output(client: Any, auth: Auth, settings: Any) -> int:
     return output_id
 
 
+@pytest.mark.office
 def test_registering_through_the_api(client: Any, auth: Auth, settings: Any) -> None:
     output_id = ready_output(client, auth, settings)
     body = {"output_id": output_id}
@@ -119,6 +121,7 @@ def test_search_finds_by_number_party_and_description_newest_first(client: Any, 
     assert search(f"{YEAR}/00002") == [second["dnr"]]
 
 
+@pytest.mark.office
 def test_archiving_freezes_a_valid_package(client: Any, auth: Auth, settings: Any, tmp_path: Path) -> None:
     output_id = ready_output(client, auth, settings)
     dnr = client.post("/api/registry", headers=auth("registrar"), json={"output_id": output_id}).json["dnr"]
@@ -165,6 +168,7 @@ ARCHIVED_RECORD_KEYS = {"dnr", "direction", "kind", "date", "party", "descriptio
                         "templates", "software"}
 
 
+@pytest.mark.office
 def test_the_archived_record_has_its_own_format_apart_from_the_api(client: Any, auth: Auth, settings: Any) -> None:
     output_id = ready_output(client, auth, settings)
     api = client.post("/api/registry", headers=auth("registrar"), json={"output_id": output_id}).json
@@ -184,6 +188,7 @@ def test_the_archived_record_has_its_own_format_apart_from_the_api(client: Any, 
     assert {"id", "status", "archived_at", "package_sha256", "disposal_requested"} <= set(api) - ARCHIVED_RECORD_KEYS
 
 
+@pytest.mark.office
 def test_archived_documents_cannot_be_changed(client: Any, auth: Auth, settings: Any) -> None:
     doc_id = extracted(client, auth, settings)
     dnr = client.post("/api/registry", headers=auth("registrar"), json={"document_id": doc_id}).json["dnr"]
@@ -196,6 +201,7 @@ def run(settings: Any, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([KANSLI, *args], capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.office
 def test_fixity_notices_a_changed_byte(client: Any, auth: Auth, settings: Any) -> None:
     doc_id = extracted(client, auth, settings)
     dnr = client.post("/api/registry", headers=auth("registrar"), json={"document_id": doc_id}).json["dnr"]
@@ -215,6 +221,7 @@ def test_fixity_notices_a_changed_byte(client: Any, auth: Auth, settings: Any) -
     assert client.get("/api/health").json["fixity"]["failures"] >= 1
 
 
+@pytest.mark.office
 def test_the_audit_trail_records_actions_and_detects_tampering(client: Any, auth: Auth, settings: Any) -> None:
     output_id = ready_output(client, auth, settings)
     download = client.get(f"/api/outputs/{output_id}", headers=auth("clerk")).json["files"][0]["url"]
@@ -241,6 +248,7 @@ def test_the_audit_trail_records_actions_and_detects_tampering(client: Any, auth
     assert removed.returncode == 1 and re.search(r"post \d+: kedjan bruten", removed.stdout)
 
 
+@pytest.mark.office
 def test_full_text_search_finds_words_inside_documents_with_filters(client: Any, auth: Auth, settings: Any) -> None:
     from helpers.pdfs import report_pdf
 
@@ -276,6 +284,7 @@ def second_registrar(settings: Any) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+@pytest.mark.office
 def test_disposal_needs_expired_retention_no_hold_and_two_registrars(client: Any, auth: Auth, settings: Any) -> None:
     doc_id = extracted(client, auth, settings)
     record = client.post("/api/registry", headers=auth("registrar"), json={"document_id": doc_id}).json
@@ -314,6 +323,7 @@ def test_disposal_needs_expired_retention_no_hold_and_two_registrars(client: Any
 
 
 @pytest.mark.parametrize("disposed", ["document", "output"])
+@pytest.mark.office
 def test_disposal_keeps_bytes_that_another_item_still_holds(client: Any, auth: Auth, settings: Any,
                                                             disposed: str) -> None:
     """The store keeps identical bytes once: an upload and an output file with the same bytes share them."""
@@ -389,6 +399,7 @@ def test_decisions_are_kept_for_good(client: Any, auth: Auth, settings: Any) -> 
     assert response.status_code == 409 and "ska bevaras" in response.json["error"]["message"]
 
 
+@pytest.mark.office
 def test_an_archived_upload_carries_a_pdfa_rendering(client: Any, auth: Auth, settings: Any, tmp_path: Path) -> None:
     doc_id = extracted(client, auth, settings)
     dnr = client.post("/api/registry", headers=auth("registrar"), json={"document_id": doc_id}).json["dnr"]

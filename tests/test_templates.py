@@ -15,6 +15,8 @@ from kansli.generation import GenerationError
 from kansli.generation.render import render_docx
 from workers.jobs import extract_document, render_output
 
+pytestmark = pytest.mark.office  # LibreOffice opens or converts what these tests make
+
 Auth = Callable[[str], dict[str, str]]
 
 
