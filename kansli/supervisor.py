@@ -23,7 +23,12 @@ log = logging.getLogger("kansli.supervisor")
 
 #: A child that dies sooner than this after starting is restarted with a growing delay.
 QUICK_EXIT = 5.0
+#: How long a child may take to stop after SIGTERM before it is killed: a worker finishes its job if it
+#: can (recovery takes over what it could not), the web server its requests.
 STOP_GRACE = 20.0
+#: A resident LibreOffice holds nothing worth waiting for (its conversions belong to stopping workers),
+#: and its soffice lingers for many seconds after unoserver's SIGTERM.
+OFFICE_GRACE = 3.0
 
 
 @dataclass
@@ -31,6 +36,7 @@ class Child:
     name: str
     argv: list[str]
     env: dict[str, str] | None = None
+    grace: float = STOP_GRACE
     proc: subprocess.Popen | None = None
     started: float = 0.0
     quick_exits: int = 0
@@ -55,8 +61,8 @@ class Supervisor:
         self.children: list[Child] = []
         self.stopping = False
 
-    def add(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
-        self.children.append(Child(name, argv, env))
+    def add(self, name: str, argv: list[str], env: dict[str, str] | None = None, grace: float = STOP_GRACE) -> None:
+        self.children.append(Child(name, argv, env, grace))
 
     def _start(self, child: Child) -> None:
         # Own session per child: a signal meant for one (or its work horse) never hits the others.
@@ -84,19 +90,20 @@ class Supervisor:
 
     def stop(self) -> None:
         self.stopping = True
-        procs = [c.proc for c in self.children if c.proc]
-        running = [proc for proc in procs if proc.poll() is None]
-        for proc in running:  # the whole group: a child's own children (soffice, gunicorn's) stop with it
-            os.killpg(proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_GRACE
-        for proc in running:
-            try:
-                proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
-            except subprocess.TimeoutExpired:
-                pass
-        for proc in procs:  # then whatever did not heed the SIGTERM, or outlived its own child
-            _sweep(proc)
-            proc.wait()
+        started = [c for c in self.children if c.proc]
+        waiting = [c for c in started if c.proc and c.proc.poll() is None]
+        for child in waiting:  # the whole group: a child's own children (soffice, gunicorn's) stop with it
+            assert child.proc is not None
+            os.killpg(child.proc.pid, signal.SIGTERM)
+        asked = time.monotonic()
+        while waiting:  # each child until it has stopped or its grace has run out
+            time.sleep(0.1)
+            elapsed = time.monotonic() - asked
+            waiting = [c for c in waiting if c.proc and c.proc.poll() is None and elapsed < c.grace]
+        for child in started:  # then whatever did not heed the SIGTERM, or outlived its own child
+            assert child.proc is not None
+            _sweep(child.proc)
+            child.proc.wait()
 
     def run(self, tick: Callable[[], None] | None = None, tick_every: float = 10.0) -> None:
         def on_signal(signum: int, _frame: object) -> None:
@@ -182,7 +189,7 @@ def add_workers(supervisor: Supervisor, settings: Settings, count: int) -> None:
         if unoserver:
             port, uno_port = free_port(), free_port()
             profile = settings.data_dir / "libreoffice" / f"{socket.gethostname()}-office-{n}"
-            supervisor.add(f"office-{n}", office.argv(unoserver, port, uno_port, profile))
+            supervisor.add(f"office-{n}", office.argv(unoserver, port, uno_port, profile), grace=OFFICE_GRACE)
             env = {"KANSLI_UNOSERVER_PORT": str(port)}
         supervisor.add(f"worker-{n}", worker_argv(), env)
 
