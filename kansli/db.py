@@ -59,15 +59,23 @@ def sessionmaker_for(url: str) -> sessionmaker[Session]:
 
 
 @contextmanager
-def session_scope(url: str) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error: the one commit point of a step."""
-    session = sessionmaker_for(url)()
+def transaction(session: Session) -> Iterator[Session]:
+    """Commit what the block did if it succeeds, roll it back if it raises: the one commit point of a step."""
     try:
         yield session
         session.commit()
     except BaseException:
         session.rollback()
         raise
+
+
+@contextmanager
+def session_scope(url: str) -> Iterator[Session]:
+    """A session of its own, committed (or rolled back) and closed when the block ends."""
+    session = sessionmaker_for(url)()
+    try:
+        with transaction(session):
+            yield session
     finally:
         session.close()
 

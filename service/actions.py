@@ -7,8 +7,8 @@ handed to Redis only after the commit, so a worker never looks for a row that is
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from flask_login import current_user
@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kansli import audit, queues, templates
+from kansli.db import transaction
 from kansli.documents import add_upload, correct
 from kansli.models import Document, Output, Registration, Revision, Template
 from kansli.names import display_name
@@ -28,16 +29,9 @@ from service.database import get_session, get_store, settings
 log = logging.getLogger("kansli.web")
 
 
-@contextmanager
-def _transaction() -> Iterator[Session]:
+def _transaction() -> AbstractContextManager[Session]:
     """The request's session, committed if the block succeeds and rolled back if it raises."""
-    session = get_session()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+    return transaction(get_session())
 
 
 def _audit(session: Session, action: str, subject: str, **details: Any) -> None:
