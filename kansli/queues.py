@@ -20,6 +20,9 @@ MAINTENANCE = "kansli-maintenance"
 QUEUES = (EXTRACT, RENDER, MAINTENANCE)
 #: Seconds before the 1st, 2nd, 3rd retry of a job that raised.
 BACKOFF = [5, 30, 120]
+#: Each worker process says it is alive this often, and counts as gone when it has not for LIVE_FOR.
+BEAT_EVERY, LIVE_FOR = 5, 15
+_ALIVE = "kansli:alive:"
 
 
 @cache
@@ -56,14 +59,34 @@ def enqueue_render(settings: Settings, output_id: int) -> None:
     _enqueue(settings, RENDER, "workers.jobs.render_output", output_id, output_job_id(output_id))
 
 
+def beat(redis: Redis, worker: str) -> None:
+    """Say that ``worker`` (its RQ name) is alive; a key that expires, so a killed worker stops counting.
+
+    RQ's own registry of workers keeps a killed worker for minutes and loses every live one when Redis
+    restarts; this key is written again at the next beat either way.
+    """
+    redis.set(_ALIVE + worker, "1", ex=LIVE_FOR)
+
+
+def live_workers(redis: Redis) -> set[str]:
+    """The RQ names of the workers that said they were alive within the last LIVE_FOR seconds."""
+    return {key.decode().removeprefix(_ALIVE) for key in redis.scan_iter(match=_ALIVE + "*", count=500)}
+
+
 def live_job(redis: Redis, job_id: str) -> Job | None:
-    """The job if Redis still holds it in a state that will run; None if lost or dead."""
+    """The job if Redis holds it in a state that will run, or running on a live worker; None if lost or dead.
+
+    A job RQ calls started whose worker no longer beats was taken by a process that died (perhaps before
+    Kansli could claim its row): nothing will finish it.
+    """
     try:
         job = Job.fetch(job_id, connection=redis)
     except NoSuchJobError:
         return None
     status = job.get_status(refresh=False)
     if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED, JobStatus.FINISHED, None):
+        return None
+    if status == JobStatus.STARTED and job.worker_name not in live_workers(redis):
         return None
     return job
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from kansli import db, office, recovery
 from kansli.config import Settings
+from kansli.lifeline import die_with_parent
 from kansli.queues import connection
 
 log = logging.getLogger("kansli.supervisor")
@@ -66,7 +67,8 @@ class Supervisor:
 
     def _start(self, child: Child) -> None:
         # Own session per child: a signal meant for one (or its work horse) never hits the others.
-        child.proc = subprocess.Popen(child.argv, env={**self.env, **(child.env or {})}, start_new_session=True)
+        child.proc = subprocess.Popen(child.argv, env={**self.env, **(child.env or {})}, start_new_session=True,
+                                      preexec_fn=die_with_parent)
         child.started = time.monotonic()
         log.info("started %s (pid %d)", child.name, child.proc.pid)
 

@@ -1,6 +1,7 @@
 """Errors as the API contract wants them (JSON) under /api, and as Swedish pages elsewhere."""
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
@@ -17,6 +18,15 @@ MESSAGES = {
     415: "Filen är ingen PDF.",
     500: "Ett oväntat fel uppstod; försök igen, och kontakta förvaltningen om det upprepas.",
 }
+#: A disk that is full or cannot be written to is the operator's to fix, not a bug: say so, never 500.
+STORAGE = {errno.ENOSPC: (507, "storage_full", "Lagringsutrymmet är fullt, så inget kunde sparas; "
+                                               "kontakta förvaltningen och försök igen senare."),
+           errno.EDQUOT: (507, "storage_full", "Lagringsutrymmet är fullt, så inget kunde sparas; "
+                                               "kontakta förvaltningen och försök igen senare."),
+           errno.EROFS: (503, "storage_unavailable", "Datamappen går inte att skriva till just nu, så inget "
+                                                     "kunde sparas; försök igen senare."),
+           errno.EACCES: (503, "storage_unavailable", "Datamappen går inte att skriva till just nu, så inget "
+                                                      "kunde sparas; försök igen senare.")}
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          409: "conflict", 413: "too_large", 415: "not_pdf", 422: "unprocessable", 500: "internal"}
 
@@ -40,6 +50,16 @@ def init_app(app: Flask) -> None:
             return api_error(status)
         limit = request.max_content_length // (1024 * 1024) if request.max_content_length else "?"
         message = MESSAGES.get(status, exc.description or "").format(limit=limit)
+        return render_template("error.html", status=status, message=message), status
+
+    @app.errorhandler(OSError)
+    def storage_error(exc: OSError) -> Any:
+        if exc.errno not in STORAGE:
+            raise exc
+        status, code, message = STORAGE[exc.errno]
+        app.logger.error("storage: %s", exc)
+        if _wants_json():
+            return api_error(status, message, code)
         return render_template("error.html", status=status, message=message), status
 
     @app.errorhandler(CSRFError)

@@ -15,12 +15,6 @@ from kansli.models import Document, Revision
 from workers.jobs import extract_document
 
 
-def test_health_reports_redis_database_and_workers(client: Any) -> None:
-    response = client.get("/api/health")
-    assert response.status_code == 200
-    assert response.json == {"status": "degraded", "redis": "ok", "database": "ok", "workers": 0, "fixity": None}
-
-
 def test_upload_is_stored_queued_and_described(client: Any, auth: Auth, settings: Any) -> None:
     response = upload(client, auth("clerk"))
     assert response.status_code == 202

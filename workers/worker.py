@@ -4,17 +4,34 @@ and whoever started it (``kansli serve``, ``kansli worker``, or compose's restar
 from __future__ import annotations
 
 import logging
+import threading
+import time
 
+from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Worker
 
 from kansli import queues
 from kansli.config import Settings
+from kansli.lifeline import children_die_with_this_process
 
 
 def run(settings: Settings) -> None:
     if not settings.redis_url:
         raise SystemExit("REDIS_URL saknas: en fristående worker behöver veta vilken Redis den ska använda.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    children_die_with_this_process()
     redis = queues.connection(settings.redis_url)
     worker = Worker([Queue(name, connection=redis) for name in queues.QUEUES], connection=redis)
+    threading.Thread(target=_beat, args=(redis, worker.name), daemon=True, name="kansli-alive").start()
     worker.work(max_jobs=settings.worker_max_jobs, with_scheduler=True, logging_level="INFO")
+
+
+def _beat(redis: Redis, name: str) -> None:
+    """Until the process ends: alive, every few seconds (a Redis away for a while is simply retried)."""
+    while True:
+        try:
+            queues.beat(redis, name)
+        except RedisError:
+            pass
+        time.sleep(queues.BEAT_EVERY)

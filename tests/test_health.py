@@ -1,0 +1,125 @@
+"""``/api/health`` tells the truth in each state: workers by their heartbeats, the disk, waiting work."""
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+from rq import Queue
+
+from helpers.api import Auth, upload
+from helpers.pdfs import text_pdf
+from helpers.processes import REPO, wait_for
+from kansli import db, queues
+from kansli.models import Document
+
+
+def test_without_workers_it_is_degraded_and_says_why(client: Any) -> None:
+    response = client.get("/api/health")
+    assert response.status_code == 200
+    body = response.json
+    assert {k: body[k] for k in ("status", "redis", "database", "storage", "workers", "fixity")} == {
+        "status": "degraded", "redis": "ok", "database": "ok", "storage": "ok", "workers": 0, "fixity": None}
+    assert body["reasons"] == ["Ingen worker är igång; uppladdningar tas emot men läses inte förrän en startar."]
+    assert body["queues"][queues.EXTRACT] == {"waiting": 0, "oldest_seconds": None}
+    assert body["free_mb"] > 0
+
+
+@pytest.fixture
+def two_workers(settings: Any) -> Iterator[list[subprocess.Popen]]:
+    """Two bare worker processes (no supervisor that would restart a killed one)."""
+    procs = [subprocess.Popen([sys.executable, "-m", "workers"], env=dict(os.environ), cwd=REPO,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+    yield procs
+    for proc in procs:
+        proc.kill()
+        proc.wait()
+
+
+def test_workers_are_counted_by_heartbeat_and_a_killed_one_stops_counting(
+        client: Any, settings: Any, two_workers: list[subprocess.Popen]) -> None:
+    wait_for(lambda: client.get("/api/health").json["workers"] == 2, 30, what="two live workers")
+    assert client.get("/api/health").json["status"] == "ok"
+    # the one running RQ's scheduler (a forked child) is killed: no goodbye, only the missing heartbeat tells
+    first = wait_for(lambda: next((p for p in two_workers if psutil.Process(p.pid).children()), None), 30,
+                     what="a worker with its scheduler")
+    second = next(p for p in two_workers if p is not first)
+    children = psutil.Process(first.pid).children()
+    first.send_signal(signal.SIGKILL)
+    wait_for(lambda: not any(c.is_running() and c.status() != psutil.STATUS_ZOMBIE for c in children), 10,
+             what="the killed worker's children to die with it")
+    wait_for(lambda: client.get("/api/health").json["workers"] == 1, queues.LIVE_FOR + 10, what="one live worker")
+    queues.connection(settings.redis_url).flushdb()  # Redis restarted and empty: the live worker says so again
+    wait_for(lambda: client.get("/api/health").json["workers"] == 1, queues.BEAT_EVERY + 5, what="beat again")
+    assert second.poll() is None
+
+
+def test_work_waiting_long_is_a_reason(client: Any, auth: Auth, settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.api import health
+
+    assert upload(client, auth("clerk")).status_code == 202
+    monkeypatch.setattr(health, "LONG_WAIT", -1)
+    body = client.get("/api/health").json
+    assert body["queues"][queues.EXTRACT]["waiting"] == 1
+    assert any(reason.startswith(f"Arbete i kön {queues.EXTRACT} har väntat") for reason in body["reasons"])
+
+
+def test_a_started_job_whose_worker_is_gone_is_not_taken_for_alive(settings: Any) -> None:
+    redis = queues.connection(settings.redis_url)
+    queues.enqueue_extraction(settings, 7)
+    job = Queue(queues.EXTRACT, connection=redis).dequeue_any([Queue(queues.EXTRACT, connection=redis)], None,
+                                                              connection=redis)[0]
+    job.worker_name = "a-worker-that-was-killed"
+    job.set_status("started")
+    job.save()
+    assert queues.live_job(redis, queues.document_job_id(7)) is None
+    queues.beat(redis, "a-worker-that-was-killed")
+    assert queues.live_job(redis, queues.document_job_id(7)) is not None
+
+
+@contextmanager
+def mounted(target: Path, *options: str) -> Iterator[None]:
+    """A file system mounted over ``target`` for the block (needs root, as the test machines have)."""
+    target.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(["mount", *options, str(target)], capture_output=True, text=True)
+    if result.returncode:
+        pytest.skip(f"cannot mount here ({result.stderr.strip()}); this test needs root")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", "-l", str(target)], check=True)
+
+
+def test_a_read_only_data_folder_is_503_with_a_reason_and_nothing_half_saved(
+        client: Any, auth: Auth, settings: Any) -> None:
+    files = settings.files_dir
+    with mounted(files, "--bind", "-o", "ro", str(files.parent.parent)):
+        body = client.get("/api/health")
+        assert body.status_code == 503 and body.json["status"] == "error"
+        assert body.json["reasons"][0].startswith("Datamappen går inte att skriva till")
+        response = upload(client, auth("clerk"), text_pdf("Ett underlag"))
+        assert response.status_code == 503
+        assert response.json["error"]["code"] == "storage_unavailable"
+        assert "försök igen senare" in response.json["error"]["message"]
+    with db.session_scope(settings.database_url) as session:
+        assert session.query(Document).count() == 0
+    assert client.get("/api/health").json["status"] != "error"
+    assert upload(client, auth("clerk"), text_pdf("Ett underlag")).status_code == 202
+
+
+def test_a_full_disk_is_507_in_swedish(client: Any, auth: Auth, settings: Any) -> None:
+    with mounted(settings.files_dir, "-t", "tmpfs", "-o", "size=64k", "tmpfs"):
+        noise = " ".join(secrets.token_hex(8) for _ in range(20000))  # text that does not compress away
+        response = upload(client, auth("clerk"), text_pdf(noise))
+        assert response.status_code == 507
+        assert response.json["error"] == {"code": "storage_full", "message": (
+            "Lagringsutrymmet är fullt, så inget kunde sparas; kontakta förvaltningen och försök igen senare.")}
+        assert any(r.startswith("Bara ") for r in client.get("/api/health").json["reasons"])
