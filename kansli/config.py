@@ -125,6 +125,10 @@ class Settings:
     #: Agency → the plan's areas its agreement cites; None means the built-in mapping.
     agency_areas: dict[str, tuple[str, ...]] | None = field(default=None,
                                                             metadata=env("KANSLI_AGENCY_AREAS", _agency_areas))
+    #: A login session unused this long ends: a browser left open in a shared office does not stay signed in.
+    session_idle_minutes: int = field(default=30, metadata=env("KANSLI_SESSION_IDLE_MINUTES", _int))
+    #: A login session ends this long after sign-in however busy it is: a working day, then sign in again.
+    session_max_hours: int = field(default=10, metadata=env("KANSLI_SESSION_MAX_HOURS", _int))
 
     @property
     def files_dir(self) -> Path:

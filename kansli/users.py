@@ -1,18 +1,25 @@
-"""Users, roles and API tokens.
+"""Users, roles, API tokens and login sessions.
 
-Passwords are stored as salted scrypt hashes (Werkzeug); API tokens are random and stored only as
-their SHA-256, so a leaked database gives away neither.
+Passwords are stored as salted scrypt hashes (Werkzeug); API tokens and login session ids are random and
+stored only as their SHA-256, so a leaked database gives away none of them. A login session is a row, so
+ending it (deleting the row) works wherever its cookie was copied to.
+
+The functions here only flush; their callers commit, with an audit entry in the same transaction.
 """
 from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, CursorResult, Result, and_, delete, not_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from kansli.models import ROLES, ApiToken, User
+from kansli.config import Settings
+from kansli.models import ROLES, ApiToken, LoginSession, User, utcnow
 
 #: Which roles may do what (shared/contracts/api.md): "clerk+" and so on.
 CLERK_PLUS = ("clerk", "drafter", "admin")
@@ -63,3 +70,65 @@ def authenticate(session: Session, name: str, password: str) -> User | None:
 def user_for_token(session: Session, token: str) -> User | None:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     return row.user if row else None
+
+
+@dataclass(frozen=True)
+class SessionLimits:
+    """How long a login session lives: ``idle`` between requests, ``lifetime`` after sign-in at most."""
+
+    idle: timedelta
+    lifetime: timedelta
+
+    @classmethod
+    def of(cls, settings: Settings) -> SessionLimits:
+        return cls(timedelta(minutes=settings.session_idle_minutes), timedelta(hours=settings.session_max_hours))
+
+    def live(self) -> ColumnElement[bool]:
+        """Compared in the database: SQLite hands back naive datetimes, PostgreSQL aware ones."""
+        now = utcnow()
+        return and_(LoginSession.last_seen_at > now - self.idle, LoginSession.created_at > now - self.lifetime)
+
+
+def start_session(session: Session, user: User, address: str | None, limits: SessionLimits) -> str:
+    """Open a login session; returns its id for the cookie, which is the only place the id itself is kept.
+
+    Sessions that have run out are deleted here, so the table holds no more than the live ones and
+    those that ended since the last sign-in.
+    """
+    session.execute(delete(LoginSession).where(not_(limits.live())).execution_options(synchronize_session=False))
+    session_id = secrets.token_urlsafe(32)
+    session.add(LoginSession(user_id=user.id, token_hash=hash_token(session_id), address=address))
+    session.flush()
+    return session_id
+
+
+def user_for_session(session: Session, session_id: str, limits: SessionLimits) -> User | None:
+    """The user of a live login session; a session past either limit, or of a disabled user, is ended."""
+    found = session.execute(
+        select(LoginSession, limits.live()).where(LoginSession.token_hash == hash_token(session_id))
+    ).first()
+    if found is None:
+        return None
+    row, live = found
+    if not live or row.user.disabled_at is not None:
+        session.delete(row)
+        session.flush()
+        return None
+    # Written at most once per thirtieth of the idle time, so that most requests only read.
+    session.execute(update(LoginSession)
+                    .where(LoginSession.id == row.id, LoginSession.last_seen_at < utcnow() - limits.idle / 30)
+                    .values(last_seen_at=utcnow()).execution_options(synchronize_session=False))
+    return row.user
+
+
+def end_session(session: Session, session_id: str) -> None:
+    session.execute(delete(LoginSession).where(LoginSession.token_hash == hash_token(session_id)))
+
+
+def end_sessions(session: Session, user: User) -> int:
+    """End every login session of ``user`` (on password change, disabling, or an operator's request)."""
+    return _rowcount(session.execute(delete(LoginSession).where(LoginSession.user_id == user.id)))
+
+
+def _rowcount(result: Result[Any]) -> int:
+    return cast(CursorResult[Any], result).rowcount

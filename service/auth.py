@@ -1,4 +1,9 @@
-"""Signing in: login sessions (Flask-Login, CSRF by Flask-WTF) for pages, Bearer tokens for the API."""
+"""Signing in: login sessions (Flask-Login, CSRF by Flask-WTF) for pages, Bearer tokens for the API.
+
+Flask's signed cookie carries only a random login session id; the session itself is a database row
+(:func:`kansli.users.user_for_session`), so logging out, a password change, disabling the user or an
+operator ends it for good, also in a copy of the cookie.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -7,13 +12,13 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
 from kansli.models import User
-from kansli.users import ROLE_NAMES, authenticate, user_for_token
-from service.database import get_session
+from kansli.users import ROLE_NAMES, SessionLimits, authenticate, end_session, start_session, user_for_session, user_for_token
+from service.database import get_session, settings
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -27,16 +32,24 @@ class SignedIn(UserMixin):
     id: int
     name: str
     role: str
+    #: The login session's id, or None for a caller signed in by API token.
+    session_id: str | None = None
 
     @classmethod
-    def of(cls, user: User) -> SignedIn:
-        return cls(user.id, user.name, user.role)
+    def of(cls, user: User, session_id: str | None = None) -> SignedIn:
+        return cls(user.id, user.name, user.role, session_id)
+
+    def get_id(self) -> str | None:
+        """What Flask-Login keeps in the cookie: the session id, never the user's id."""
+        return self.session_id
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> SignedIn | None:
-    user = get_session().get(User, int(user_id))
-    return SignedIn.of(user) if user else None
+def load_user(session_id: str) -> SignedIn | None:
+    db = get_session()
+    user = user_for_session(db, session_id, SessionLimits.of(settings()))
+    db.commit()  # an ended session's deletion, or its last-seen time
+    return SignedIn.of(user, session_id) if user else None
 
 
 @login_manager.request_loader
@@ -78,9 +91,13 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     if request.method == "POST":
-        user = authenticate(get_session(), request.form.get("name", ""), request.form.get("password", ""))
+        db = get_session()
+        user = authenticate(db, request.form.get("name", ""), request.form.get("password", ""))
         if user:
-            login_user(SignedIn.of(user))
+            session_id = start_session(db, user, request.remote_addr, SessionLimits.of(settings()))
+            db.commit()
+            session.clear()  # a new CSRF token for the new login
+            login_user(SignedIn.of(user, session_id))
             return redirect(_safe_next(request.args.get("next")))
         flash("Fel användarnamn eller lösenord; försök igen.", "error")
         return render_template("login.html", name=request.form.get("name", "")), 401
@@ -89,12 +106,23 @@ def login() -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
+    if current_user.is_authenticated and current_user.session_id:
+        db = get_session()
+        end_session(db, current_user.session_id)
+        db.commit()
     logout_user()
     flash("Du är utloggad.", "info")
     return redirect(url_for("auth.login"))
 
 
+def _load_user_first() -> None:
+    """Load (and mark as seen) the login session before any view opens a transaction of its own."""
+    if request.endpoint != "static":
+        current_user._get_current_object()
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_load_user_first)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Logga in för att fortsätta."
