@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Result, and_, delete, not_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Result, and_, delete, func, not_, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -29,47 +29,118 @@ ROLE_NAMES = {"clerk": "registrator av underlag", "drafter": "handläggare", "re
               "admin": "administratör"}
 
 
+#: How long a new API token works unless the operator says otherwise: a forgotten token stops working.
+TOKEN_LIFETIME = timedelta(days=365)
+
+
 class UserError(ValueError):
-    """A user that cannot be created as asked."""
+    """A user that cannot be created or changed as asked."""
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_user(session: Session, name: str, role: str, password: str) -> tuple[User, str]:
+def _check_password(password: str) -> None:
+    if len(password) < 8:
+        raise UserError("Lösenordet måste ha minst 8 tecken.")
+
+
+def create_user(session: Session, name: str, role: str, password: str,
+                token_lifetime: timedelta | None = TOKEN_LIFETIME) -> tuple[User, str]:
     """Create a user with one API token; returns the user and the token (shown once, never stored)."""
     name = name.strip()
     if role not in ROLES:
         raise UserError(f"Okänd roll {role!r}; välj en av {', '.join(ROLES)}.")
     if not name:
         raise UserError("Användarnamnet får inte vara tomt.")
-    if len(password) < 8:
-        raise UserError("Lösenordet måste ha minst 8 tecken.")
+    _check_password(password)
     if session.scalar(select(User).where(User.name == name)):
         raise UserError(f"Användaren {name!r} finns redan.")
     user = User(name=name, role=role, password_hash=generate_password_hash(password))
     session.add(user)
     session.flush()
-    return user, issue_token(session, user)
+    return user, issue_token(session, user, token_lifetime)
 
 
-def issue_token(session: Session, user: User) -> str:
+def get_user(session: Session, name: str) -> User:
+    user = session.scalar(select(User).where(User.name == name.strip()))
+    if user is None:
+        raise UserError(f"Användaren {name!r} finns inte.")
+    return user
+
+
+def set_password(session: Session, user: User, password: str) -> int:
+    """Replace the password and end the user's login sessions (someone may have used the old one);
+    returns how many were ended."""
+    _check_password(password)
+    user.password_hash = generate_password_hash(password)
+    return end_sessions(session, user)
+
+
+def disable_user(session: Session, user: User) -> int:
+    """Stop the user signing in or using a token, and end their sessions; returns how many were ended.
+
+    The user row stays: documents, revisions and the audit trail still name who did what.
+    """
+    if user.disabled_at is None:
+        user.disabled_at = utcnow()
+    return end_sessions(session, user)
+
+
+def enable_user(user: User) -> None:
+    user.disabled_at = None
+
+
+def issue_token(session: Session, user: User, lifetime: timedelta | None = TOKEN_LIFETIME) -> str:
+    """A new API token for ``user``, valid for ``lifetime`` (None: until revoked); returned once, never stored."""
     token = secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=hash_token(token)))
+    session.add(ApiToken(user_id=user.id, token_hash=hash_token(token),
+                         expires_at=utcnow() + lifetime if lifetime is not None else None))
+    session.flush()
     return token
+
+
+def revoke_tokens(session: Session, user: User) -> int:
+    """Revoke every usable token of ``user``; returns how many."""
+    return _rowcount(session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, _usable_token())
+        .values(revoked_at=utcnow()).execution_options(synchronize_session=False)))
+
+
+def _usable_token() -> ColumnElement[bool]:
+    return and_(ApiToken.revoked_at.is_(None), or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > utcnow()))
 
 
 def authenticate(session: Session, name: str, password: str) -> User | None:
     user = session.scalar(select(User).where(User.name == name.strip()))
-    if user and check_password_hash(user.password_hash, password):
+    if user and check_password_hash(user.password_hash, password) and user.disabled_at is None:
         return user
     return None
 
 
 def user_for_token(session: Session, token: str) -> User | None:
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
-    return row.user if row else None
+    """The user of a token that is neither revoked nor expired, unless that user is disabled."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token), _usable_token()))
+    return row.user if row and row.user.disabled_at is None else None
+
+
+@dataclass(frozen=True)
+class Account:
+    """A user as an operator lists them: with the number of tokens that work and of live sessions."""
+
+    user: User
+    tokens: int
+    sessions: int
+
+
+def accounts(session: Session, limits: SessionLimits) -> list[Account]:
+    def count(model: type, *where: ColumnElement[bool]) -> int:
+        return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+    return [Account(user, count(ApiToken, ApiToken.user_id == user.id, _usable_token()),
+                    count(LoginSession, LoginSession.user_id == user.id, limits.live()))
+            for user in session.scalars(select(User).order_by(User.name))]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from helpers.pages import login
+from helpers.pages import login, post_login
 from kansli import db
 from kansli.config import Settings
 from kansli.models import LoginSession, User, utcnow
@@ -93,3 +93,71 @@ def test_signing_in_again_gives_a_new_session_and_csrf_token(client: Any, tokens
     assert first != second
     with db.session_scope(settings.database_url) as session:
         assert len(session.scalars(select(LoginSession)).all()) == 2
+
+
+def _as_user(settings: Settings, name: str, change: Callable[..., Any]) -> Any:
+    """Apply a kansli.users change to user ``name`` in one committed transaction, as the CLI does."""
+    from kansli.users import get_user
+
+    with db.session_scope(settings.database_url) as session:
+        return change(session, get_user(session, name))
+
+
+def test_a_disabled_user_has_no_session_no_token_and_no_login(app: Any, client: Any, auth: Any,
+                                                             settings: Settings) -> None:
+    from kansli.users import disable_user, enable_user
+
+    login(client, "clerk")
+    assert _as_user(settings, "clerk", disable_user) == 1
+    assert not signed_in(client)
+    assert client.get("/api/documents", headers=auth("clerk")).status_code == 401
+    assert post_login(app.test_client(), "clerk", "losenord-clerk").status_code == 401
+    assert client.get("/api/documents", headers=auth("drafter")).status_code == 200  # only that user
+
+    _as_user(settings, "clerk", lambda _session, user: enable_user(user))
+    assert client.get("/api/documents", headers=auth("clerk")).status_code == 200
+    assert post_login(app.test_client(), "clerk", "losenord-clerk").status_code == 302
+
+
+def test_a_password_change_ends_the_users_sessions(app: Any, client: Any, tokens: Any, settings: Settings) -> None:
+    from kansli.users import set_password
+
+    login(client, "drafter")
+    other = app.test_client()
+    login(other, "clerk")
+    assert _as_user(settings, "drafter", lambda session, user: set_password(session, user, "nytt-losenord")) == 1
+    assert not signed_in(client)
+    assert signed_in(other)  # someone else's session is untouched
+    assert post_login(app.test_client(), "drafter", "losenord-drafter").status_code == 401
+    assert post_login(app.test_client(), "drafter", "nytt-losenord").status_code == 302
+
+
+def test_an_operator_ends_a_users_sessions(app: Any, client: Any, tokens: Any, settings: Settings) -> None:
+    from kansli.users import end_sessions
+
+    login(client, "registrar")
+    copy = copy_of(app, client)
+    assert _as_user(settings, "registrar", end_sessions) == 1
+    assert not signed_in(client) and not signed_in(copy)
+
+
+def test_revoked_and_expired_tokens_are_refused(client: Any, tokens: Any, settings: Settings) -> None:
+    from kansli.models import ApiToken
+    from kansli.users import issue_token, revoke_tokens
+
+    short = _as_user(settings, "drafter", lambda session, user: issue_token(session, user, timedelta(minutes=5)))
+    forever = _as_user(settings, "drafter", lambda session, user: issue_token(session, user, None))
+    bearer = lambda token: {"Authorization": f"Bearer {token}"}  # noqa: E731
+    assert all(client.get("/api/documents", headers=bearer(t)).status_code == 200
+               for t in (tokens["drafter"], short, forever))
+
+    with db.session_scope(settings.database_url) as session:
+        row = session.scalars(select(ApiToken).where(ApiToken.token_hash == hashlib.sha256(short.encode()).hexdigest())
+                              ).one()
+        row.expires_at = utcnow() - timedelta(seconds=1)
+    assert client.get("/api/documents", headers=bearer(short)).status_code == 401
+    assert client.get("/api/documents", headers=bearer(forever)).status_code == 200
+
+    assert _as_user(settings, "drafter", revoke_tokens) == 2  # the expired one is not counted again
+    assert all(client.get("/api/documents", headers=bearer(t)).status_code == 401 for t in (tokens["drafter"], forever))
+    assert client.get("/api/documents", headers={"Authorization": f"Bearer {tokens['clerk']}"}).status_code == 200
