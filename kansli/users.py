@@ -12,6 +12,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, CursorResult, Result, and_, delete, func, not_, or_, select, update
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kansli.config import Settings
-from kansli.models import ROLES, ApiToken, LoginSession, User, utcnow
+from kansli.models import ROLES, ApiToken, LoginFailure, LoginSession, User, utcnow
 
 #: Which roles may do what (shared/contracts/api.md): "clerk+" and so on.
 CLERK_PLUS = ("clerk", "drafter", "admin")
@@ -112,11 +113,64 @@ def _usable_token() -> ColumnElement[bool]:
     return and_(ApiToken.revoked_at.is_(None), or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > utcnow()))
 
 
+@cache
+def dummy_password_hash() -> str:
+    """A hash made as real ones are, checked when no user has the name, so that the answer takes as long
+    as for a real user and its timing does not tell which names exist."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
 def authenticate(session: Session, name: str, password: str) -> User | None:
+    """The user with this name and password, unless disabled; every call checks one password hash."""
     user = session.scalar(select(User).where(User.name == name.strip()))
-    if user and check_password_hash(user.password_hash, password) and user.disabled_at is None:
-        return user
-    return None
+    matches = check_password_hash(user.password_hash if user else dummy_password_hash(), password)
+    return user if user and matches and user.disabled_at is None else None
+
+
+#: After this many failed logins within THROTTLE_WINDOW for one account name, or from one client address,
+#: further attempts are refused without a look at the password until the oldest failures leave the window.
+#: Far above what a person mistyping needs, far below what guessing needs.
+THROTTLE_LIMIT = 40
+THROTTLE_WINDOW = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """What one login attempt came to; the caller audits it and commits."""
+
+    user: User | None = None
+    session_id: str | None = None
+    #: Refused unseen: too many failures for the account or the address.
+    throttled: bool = False
+    #: What this failure locked, as "user NAME" or "address ADDRESS".
+    locked: tuple[str, ...] = ()
+
+
+def log_in(session: Session, name: str, password: str, address: str | None, limits: SessionLimits) -> LoginAttempt:
+    """Check a login, counting failures per account name (known or not) and per address.
+
+    Failures are rows in the database, so every web process counts the same ones.
+    """
+    account = name.strip()[:100]
+    if any(count >= THROTTLE_LIMIT for count in _recent_failures(session, account, address).values()):
+        return LoginAttempt(throttled=True)
+    if user := authenticate(session, name, password):
+        return LoginAttempt(user, start_session(session, user, address, limits))
+    session.execute(delete(LoginFailure).where(LoginFailure.at < utcnow() - THROTTLE_WINDOW)
+                    .execution_options(synchronize_session=False))
+    session.add(LoginFailure(account=account, address=address))
+    session.flush()
+    counts = _recent_failures(session, account, address)
+    return LoginAttempt(locked=tuple(key for key, count in counts.items() if count >= THROTTLE_LIMIT))
+
+
+def _recent_failures(session: Session, account: str, address: str | None) -> dict[str, int]:
+    since = utcnow() - THROTTLE_WINDOW
+    keys = {f"user {account}": LoginFailure.account == account}
+    if address:
+        keys[f"address {address}"] = LoginFailure.address == address
+    return {key: session.scalar(select(func.count()).select_from(LoginFailure).where(match, LoginFailure.at > since)) or 0
+            for key, match in keys.items()}
 
 
 def user_for_token(session: Session, token: str) -> User | None:

@@ -2,10 +2,12 @@
 
 Flask's signed cookie carries only a random login session id; the session itself is a database row
 (:func:`kansli.users.user_for_session`), so logging out, a password change, disabling the user or an
-operator ends it for good, also in a copy of the cookie.
+operator ends it for good, also in a copy of the cookie. Logins are throttled per account name and per
+client address (:func:`kansli.users.log_in`), and each login, failure and lock-out is audited.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -16,10 +18,22 @@ from flask import Blueprint, Flask, abort, flash, redirect, render_template, req
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
+from kansli import audit
 from kansli.models import User
-from kansli.users import ROLE_NAMES, SessionLimits, authenticate, end_session, start_session, user_for_session, user_for_token
+from kansli.users import (
+    ROLE_NAMES,
+    THROTTLE_LIMIT,
+    THROTTLE_WINDOW,
+    SessionLimits,
+    dummy_password_hash,
+    end_session,
+    log_in,
+    user_for_session,
+    user_for_token,
+)
 from service.database import get_session, settings
 
+log = logging.getLogger("kansli.web")
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -88,20 +102,38 @@ def _safe_next(target: str | None) -> str:
     return url_for("documents.index")
 
 
+THROTTLED = "För många misslyckade inloggningar; försök igen om en stund."
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     if request.method == "POST":
-        db = get_session()
-        user = authenticate(db, request.form.get("name", ""), request.form.get("password", ""))
-        if user:
-            session_id = start_session(db, user, request.remote_addr, SessionLimits.of(settings()))
-            db.commit()
-            session.clear()  # a new CSRF token for the new login
-            login_user(SignedIn.of(user, session_id))
-            return redirect(_safe_next(request.args.get("next")))
-        flash("Fel användarnamn eller lösenord; försök igen.", "error")
-        return render_template("login.html", name=request.form.get("name", "")), 401
+        return _sign_in(request.form.get("name", ""), request.form.get("password", ""))
     return render_template("login.html", name="")
+
+
+def _sign_in(name: str, password: str) -> Any:
+    """Check a login and audit it, in one transaction: a login, a failure, and any lock-out it caused."""
+    db, address = get_session(), request.remote_addr
+    attempt = log_in(db, name, password, address, SessionLimits.of(settings()))
+    if attempt.throttled:  # not audited one by one: that would let a flood fill the audit trail
+        log.warning("login as %r from %s refused: too many failed logins", name[:100], address)
+        flash(THROTTLED, "error")
+        retry = str(int(THROTTLE_WINDOW.total_seconds()))
+        return render_template("login.html", name=name), 429, {"Retry-After": retry}
+    if attempt.user and attempt.session_id:
+        audit.record(db, attempt.user.name, "login", f"user {attempt.user.name}", address=address)
+        db.commit()
+        session.clear()  # a new CSRF token for the new login
+        login_user(SignedIn.of(attempt.user, attempt.session_id))
+        return redirect(_safe_next(request.args.get("next")))
+    audit.record(db, None, "login_failed", f"user {name.strip()}"[:100], address=address)
+    for locked in attempt.locked:
+        audit.record(db, None, "lockout", locked[:100], address=address, failures=THROTTLE_LIMIT,
+                     window_seconds=int(THROTTLE_WINDOW.total_seconds()))
+    db.commit()
+    flash("Fel användarnamn eller lösenord; försök igen.", "error")
+    return render_template("login.html", name=name), 401
 
 
 @bp.post("/logout")
@@ -109,6 +141,7 @@ def logout() -> Any:
     if current_user.is_authenticated and current_user.session_id:
         db = get_session()
         end_session(db, current_user.session_id)
+        audit.record(db, current_user.name, "logout", f"user {current_user.name}")
         db.commit()
     logout_user()
     flash("Du är utloggad.", "info")
@@ -122,6 +155,7 @@ def _load_user_first() -> None:
 
 
 def init_app(app: Flask) -> None:
+    dummy_password_hash()  # made now, so that the first unknown name is not answered slower than later ones
     app.before_request(_load_user_first)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

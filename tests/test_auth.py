@@ -161,3 +161,70 @@ def test_revoked_and_expired_tokens_are_refused(client: Any, tokens: Any, settin
     assert _as_user(settings, "drafter", revoke_tokens) == 2  # the expired one is not counted again
     assert all(client.get("/api/documents", headers=bearer(t)).status_code == 401 for t in (tokens["drafter"], forever))
     assert client.get("/api/documents", headers={"Authorization": f"Bearer {tokens['clerk']}"}).status_code == 200
+
+
+THROTTLED = "För många misslyckade inloggningar; försök igen om en stund."
+
+
+def _from(address: str) -> dict[str, Any]:
+    return {"environ_base": {"REMOTE_ADDR": address}}
+
+
+def _let_the_window_pass(settings: Settings) -> None:
+    from kansli.models import LoginFailure
+    from kansli.users import THROTTLE_WINDOW
+
+    with db.session_scope(settings.database_url) as session:
+        for row in session.scalars(select(LoginFailure)):
+            row.at = utcnow() - THROTTLE_WINDOW - timedelta(seconds=1)
+
+
+def _audited(settings: Settings) -> list[tuple[str, str]]:
+    from kansli.models import AuditEntry
+
+    with db.session_scope(settings.database_url) as session:
+        return [(e.action, e.subject) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+
+
+def test_the_41st_failed_login_in_a_minute_locks_the_account_even_for_the_right_password(
+        client: Any, tokens: Any, settings: Settings) -> None:
+    for n in range(40):  # from 40 addresses: the account's count, not an address's, locks it
+        assert post_login(client, "clerk", f"fel-{n}", **_from(f"10.0.0.{n}")).status_code == 401
+    refused = post_login(client, "clerk", "fel-41", **_from("10.0.1.1"))
+    assert refused.status_code == 429 and THROTTLED in refused.get_data(as_text=True)
+    assert refused.headers["Retry-After"] == "60"
+    assert post_login(client, "clerk", "losenord-clerk", **_from("10.0.1.2")).status_code == 429
+    assert post_login(client, "drafter", "losenord-drafter", **_from("10.0.1.3")).status_code == 302  # others may
+
+    _let_the_window_pass(settings)
+    assert post_login(client, "clerk", "losenord-clerk", **_from("10.0.1.4")).status_code == 302
+    audited = _audited(settings)
+    assert audited.count(("login_failed", "user clerk")) == 40  # the refused ones are logged, not audited
+    assert audited.count(("lockout", "user clerk")) == 1
+    assert ("login", "user drafter") in audited and audited[-1] == ("login", "user clerk")
+
+
+def test_many_failed_logins_from_one_address_lock_that_address_out(client: Any, tokens: Any,
+                                                                   settings: Settings) -> None:
+    for n in range(40):  # names nobody has count as much as real ones
+        assert post_login(client, f"gissning-{n}", "fel", **_from("192.0.2.9")).status_code == 401
+    assert post_login(client, "clerk", "losenord-clerk", **_from("192.0.2.9")).status_code == 429
+    assert post_login(client, "clerk", "losenord-clerk", **_from("192.0.2.10")).status_code == 302
+    assert ("lockout", "address 192.0.2.9") in _audited(settings)
+
+
+def test_an_unknown_name_is_answered_as_slowly_as_a_known_one(settings: Settings, tokens: Any) -> None:
+    import statistics
+    import time
+
+    from kansli.users import authenticate
+
+    def seconds(name: str) -> float:
+        with db.session_scope(settings.database_url) as session:
+            start = time.perf_counter()
+            assert authenticate(session, name, "fel-losenord") is None
+            return time.perf_counter() - start
+
+    known = statistics.median(seconds("clerk") for _ in range(5))
+    unknown = statistics.median(seconds("ingen-alls") for _ in range(5))
+    assert unknown > known / 2, (known, unknown)  # without a dummy hash, an unknown name is ~100 times faster
