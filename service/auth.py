@@ -75,10 +75,6 @@ def load_user_from_token(req: Any) -> SignedIn | None:
     return SignedIn.of(user) if user else None
 
 
-def bearer_request() -> bool:
-    return request.headers.get("Authorization", "").lower().startswith("bearer ")
-
-
 def page_role(*roles: str) -> Callable:
     """For pages: sign-in required, and one of ``roles``; others get the 403 page."""
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -228,3 +229,22 @@ def test_an_unknown_name_is_answered_as_slowly_as_a_known_one(settings: Settings
     known = statistics.median(seconds("clerk") for _ in range(5))
     unknown = statistics.median(seconds("ingen-alls") for _ in range(5))
     assert unknown > known / 2, (known, unknown)  # without a dummy hash, an unknown name is ~100 times faster
+
+
+@pytest.mark.parametrize("authorization", ["Bearer nonsens", "Bearer ", "bearer x.y.z", None])
+def test_a_session_request_needs_the_csrf_token_whatever_authorization_it_carries(
+        client: Any, tokens: Any, authorization: str | None) -> None:
+    """A forged cross-site request rides on the victim's cookie; a made-up bearer header must not excuse it."""
+    csrf = login(client, "clerk")
+    headers = {"Authorization": authorization} if authorization else {}
+    upload = lambda **extra: client.post("/api/documents", headers={**headers, **extra},  # noqa: E731
+                                         data={"file": (io.BytesIO(b"%PDF-1.4 x"), "a.pdf")})
+    refused = upload()
+    assert refused.status_code == 400 and refused.json["error"]["code"] == "csrf"
+    assert upload(**{"X-CSRFToken": csrf}).status_code == 202
+
+
+def test_a_valid_token_without_a_session_needs_no_csrf_token(app: Any, auth: Any) -> None:
+    response = app.test_client().post("/api/documents", headers=auth("clerk"),
+                                      data={"file": (io.BytesIO(b"%PDF-1.4 y"), "b.pdf")})
+    assert response.status_code == 202
