@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -248,3 +250,66 @@ def test_a_valid_token_without_a_session_needs_no_csrf_token(app: Any, auth: Any
     response = app.test_client().post("/api/documents", headers=auth("clerk"),
                                       data={"file": (io.BytesIO(b"%PDF-1.4 y"), "b.pdf")})
     assert response.status_code == 202
+
+
+def _assert_security_headers(response: Any, policy: str) -> None:
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert policy in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_api_answers_and_files_carry_the_security_headers(client: Any, auth: Any) -> None:
+    from helpers.api import upload
+
+    login_page = client.get("/login")
+    _assert_security_headers(login_page, "script-src 'self'")
+    assert "style-src 'self'" in login_page.headers["Content-Security-Policy"]
+    _assert_security_headers(client.get("/dokument-som-inte-finns"), "script-src 'self'")  # error pages too
+    _assert_security_headers(client.get("/api/documents", headers=auth("clerk")), "sandbox")
+    _assert_security_headers(client.get("/api/documents"), "sandbox")  # and refusals
+
+    doc_id = upload(client, auth("clerk")).json["id"]
+    pdf = client.get(f"/api/documents/{doc_id}/file", headers=auth("clerk"))
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.headers["Content-Disposition"].startswith("inline;")  # read in the browser, see document_file
+    _assert_security_headers(pdf, "sandbox")
+    assert "Strict-Transport-Security" not in pdf.headers
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "service" / "templates"
+INLINE = {
+    "script without src": re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I),
+    "event handler attribute": re.compile(r"<[^>]+\son[a-z]+\s*=", re.I),
+    "style attribute": re.compile(r"<[^>]+\sstyle\s*=", re.I),
+    "style element": re.compile(r"<style\b", re.I),
+    "javascript: URL": re.compile(r"javascript:", re.I),
+}
+
+
+@pytest.mark.parametrize("template", sorted(p.name for p in TEMPLATES.glob("*.html")))
+def test_no_template_has_inline_script_or_style(template: str) -> None:
+    """The policy forbids them, so the browser would ignore them: script and style live in service/static."""
+    html = (TEMPLATES / template).read_text()
+    assert [what for what, pattern in INLINE.items() if pattern.search(html)] == []
+
+
+@pytest.mark.parametrize("behind_tls", [False, True])
+def test_forwarded_headers_count_only_behind_tls(make_settings: Callable[..., Settings], database_url: str,
+                                                tokens: Any, behind_tls: bool) -> None:
+    """Without a proxy anyone can send X-Forwarded-For: believing it would let a guesser pick a fresh
+    address for every try and slip past the throttle."""
+    from service import create_app
+
+    settings = make_settings(database_url, KANSLI_BEHIND_TLS=str(behind_tls).lower())
+    client = create_app(settings, {"TESTING": True}).test_client()
+    # Over HTTPS, Flask-WTF also wants a same-origin Referer, which browsers send (Referrer-Policy: same-origin).
+    forwarded = {"X-Forwarded-For": "203.0.113.5", "X-Forwarded-Proto": "https", "Referer": "https://localhost/login"}
+    response = post_login(client, "clerk", "losenord-clerk", headers=forwarded)
+    assert response.status_code == 302
+    assert ("Secure" in response.headers["Set-Cookie"]) == behind_tls
+    assert ("Strict-Transport-Security" in response.headers) == behind_tls
+    with db.session_scope(settings.database_url) as session:
+        address = session.scalars(select(LoginSession.address)).one()
+    assert address == ("203.0.113.5" if behind_tls else "127.0.0.1")
