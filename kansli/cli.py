@@ -7,17 +7,21 @@ import logging
 import os
 import secrets
 import sys
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import click
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from kansli import config, db
+from kansli import audit as trail
+from kansli import config, db, users
 from kansli.extraction import Refusal, extract
 from kansli.generation import GenerationError, render_agreement, render_decision
-from kansli.models import AGENCIES, ROLES, User
-from kansli.users import UserError, create_user
+from kansli.models import AGENCIES, ROLES, User, utcnow
+from kansli.users import TOKEN_LIFETIME, UserError, create_user
 
 REFUSED = 3
 
@@ -149,34 +153,160 @@ def decision(fields_file: IO[str], outdir: Path, pdf: bool) -> None:
 
 @main.group()
 def user() -> None:
-    """Användare och API-nycklar."""
+    """Användare, API-nycklar och inloggningar."""
+
+
+def _operator() -> str:
+    """Who ran the command, for the audit trail: the account on the server."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # a container user without a name
+        return f"cli:uid {os.getuid()}"
+
+
+def _new_password(given: str | None) -> tuple[str, bool]:
+    """The password given, else asked twice at a terminal, else the first line of standard input;
+    when that is empty, a random one. Returns the password and whether it was made up (and must be shown)."""
+    if given is not None:
+        return given, False
+    if sys.stdin.isatty():
+        password = getpass.getpass("Lösenord: ")
+        if getpass.getpass("Upprepa lösenordet: ") != password:
+            raise click.ClickException("Lösenorden stämmer inte överens.")
+        return password, False
+    line = sys.stdin.readline().rstrip("\r\n")
+    return (line, False) if line else (secrets.token_urlsafe(12), True)
+
+
+def _lifetime(days: int) -> timedelta | None:
+    return timedelta(days=days) if days > 0 else None
+
+
+PASSWORD = click.option("--password", envvar="KANSLI_PASSWORD",
+                        help="Utan detta: fråga (terminal), läs första raden på standard in, eller slumpa om den är tom.")
+TOKEN_DAYS = click.option("--days", default=TOKEN_LIFETIME.days, show_default=True, type=click.IntRange(min=0),
+                          help="Dagar som API-nyckeln gäller (0: tills den återkallas).")
 
 
 @user.command("add")
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice(ROLES))
-@click.option("--password", envvar="KANSLI_PASSWORD", help="Utan detta: fråga (terminal) eller slumpa.")
-def user_add(name: str, role: str, password: str | None) -> None:
+@PASSWORD
+@TOKEN_DAYS
+def user_add(name: str, role: str, password: str | None, days: int) -> None:
     """Skapa en användare; sista raden är användarens API-nyckel."""
     settings = config.load()
     db.upgrade(settings.database_url)
-    generated = False
-    if password is None:
-        if sys.stdin.isatty():
-            password = getpass.getpass("Lösenord: ")
-            if getpass.getpass("Upprepa lösenordet: ") != password:
-                raise click.ClickException("Lösenorden stämmer inte överens.")
-        else:
-            password, generated = secrets.token_urlsafe(12), True
+    password, generated = _new_password(password)
     try:
         with db.session_scope(settings.database_url) as session:
-            created, token = create_user(session, name, role, password)
+            created, token = create_user(session, name, role, password, _lifetime(days))
+            trail.record(session, _operator(), "user_add", f"user {created.name}", role=role)
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Användaren {created.name} ({role}) är skapad.")
     if generated:
         click.echo(f"Lösenord: {password}")
     click.echo(token)
+
+
+def _change(name: str, action: str, change: Callable[[Session, User], tuple[str, dict[str, Any]]]) -> None:
+    """Apply an operator's change to user ``name`` with its audit entry, in one transaction, and say what it did."""
+    settings = config.load()
+    db.upgrade(settings.database_url)
+    try:
+        with db.session_scope(settings.database_url) as session:
+            found = users.get_user(session, name)
+            message, details = change(session, found)
+            trail.record(session, _operator(), action, f"user {found.name}", **details)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(message)
+
+
+@user.command("list")
+def user_list() -> None:
+    """Alla användare: roll, om de kan logga in, giltiga API-nycklar och pågående inloggningar."""
+    settings = config.load()
+    db.upgrade(settings.database_url)
+    with db.session_scope(settings.database_url) as session:
+        for account in users.accounts(session, users.SessionLimits.of(settings)):
+            state = "avstängd" if account.user.disabled_at else "aktiv"
+            click.echo(f"{account.user.name}\t{account.user.role}\t{state}\t"
+                       f"{account.tokens} API-nycklar\t{account.sessions} inloggningar")
+
+
+@user.command("disable")
+@click.argument("name")
+def user_disable(name: str) -> None:
+    """Stäng av en användare: ingen inloggning, inga API-nycklar; pågående inloggningar avslutas."""
+    def change(session: Session, found: User) -> tuple[str, dict[str, Any]]:
+        ended = users.disable_user(session, found)
+        return f"Användaren {found.name} är avstängd; {ended} inloggningar avslutade.", {"sessions_ended": ended}
+
+    _change(name, "user_disable", change)
+
+
+@user.command("enable")
+@click.argument("name")
+def user_enable(name: str) -> None:
+    """Låt en avstängd användare logga in och använda sina API-nycklar igen."""
+    def change(_session: Session, found: User) -> tuple[str, dict[str, Any]]:
+        users.enable_user(found)
+        return f"Användaren {found.name} kan logga in igen.", {}
+
+    _change(name, "user_enable", change)
+
+
+@user.command("password")
+@click.argument("name")
+@PASSWORD
+def user_password(name: str, password: str | None) -> None:
+    """Byt lösenord; användarens pågående inloggningar avslutas."""
+    password, generated = _new_password(password)
+
+    def change(session: Session, found: User) -> tuple[str, dict[str, Any]]:
+        ended = users.set_password(session, found, password)
+        shown = f"\nLösenord: {password}" if generated else ""
+        return f"Lösenordet är bytt; {ended} inloggningar avslutade.{shown}", {"sessions_ended": ended}
+
+    _change(name, "password", change)
+
+
+@user.command("token")
+@click.argument("name")
+@TOKEN_DAYS
+def user_token(name: str, days: int) -> None:
+    """En ny API-nyckel (sista raden); användarens andra nycklar gäller som förut."""
+    def change(session: Session, found: User) -> tuple[str, dict[str, Any]]:
+        lifetime = _lifetime(days)
+        token = users.issue_token(session, found, lifetime)
+        until = f"till {(utcnow() + lifetime):%Y-%m-%d}" if lifetime else "tills den återkallas"
+        return f"Ny API-nyckel för {found.name}, gäller {until}:\n{token}", {"days": days or None}
+
+    _change(name, "token", change)
+
+
+@user.command("revoke")
+@click.argument("name")
+def user_revoke(name: str) -> None:
+    """Återkalla alla användarens API-nycklar."""
+    def change(session: Session, found: User) -> tuple[str, dict[str, Any]]:
+        revoked = users.revoke_tokens(session, found)
+        return f"{revoked} API-nycklar för {found.name} återkallade.", {"tokens_revoked": revoked}
+
+    _change(name, "revoke_tokens", change)
+
+
+@user.command("logout")
+@click.argument("name")
+def user_logout(name: str) -> None:
+    """Avsluta alla användarens inloggningar (webbläsare); API-nycklarna gäller som förut."""
+    def change(session: Session, found: User) -> tuple[str, dict[str, Any]]:
+        ended = users.end_sessions(session, found)
+        return f"{ended} inloggningar för {found.name} avslutade.", {"sessions_ended": ended}
+
+    _change(name, "end_sessions", change)
 
 
 @main.command("fixity")
@@ -202,8 +332,6 @@ def audit() -> None:
 @audit.command()
 def verify() -> None:
     """Kontrollera att ingen post i granskningsloggen är ändrad eller borttagen; status 1 annars."""
-    from kansli import audit as trail
-
     settings = config.load()
     db.upgrade(settings.database_url)
     problems = trail.verify(settings.database_url)

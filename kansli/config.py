@@ -37,6 +37,15 @@ def _megabytes(raw: str) -> int:
     return _int(raw) * 1024 * 1024
 
 
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "ja"):
+        return True
+    if value in ("0", "false", "no", "nej"):
+        return False
+    raise ValueError("true eller false")
+
+
 def _text(raw: str) -> str | None:
     return raw.strip() or None
 
@@ -125,6 +134,13 @@ class Settings:
     #: Agency → the plan's areas its agreement cites; None means the built-in mapping.
     agency_areas: dict[str, tuple[str, ...]] | None = field(default=None,
                                                             metadata=env("KANSLI_AGENCY_AREAS", _agency_areas))
+    #: A login session unused this long ends: a browser left open in a shared office does not stay signed in.
+    session_idle_minutes: int = field(default=30, metadata=env("KANSLI_SESSION_IDLE_MINUTES", _int))
+    #: A login session ends this long after sign-in however busy it is: a working day, then sign in again.
+    session_max_hours: int = field(default=10, metadata=env("KANSLI_SESSION_MAX_HOURS", _int))
+    #: Served by one TLS-terminating proxy: cookies only over HTTPS, and the client's address and scheme read
+    #: from the proxy's X-Forwarded-For and X-Forwarded-Proto (without a proxy, anyone could send those).
+    behind_tls: bool = field(default=False, metadata=env("KANSLI_BEHIND_TLS", _bool))
 
     @property
     def files_dir(self) -> Path:

@@ -1,4 +1,4 @@
-"""Database models: users and tokens, uploaded documents with their extraction history, outputs.
+"""Database models: users, tokens and login sessions, uploaded documents with their extraction history, outputs.
 
 Job state (status, progress, error, attempts, lease) lives on the rows themselves, not only in Redis,
 so that work survives a lost Redis or a killed worker (see :mod:`kansli.jobstate`).
@@ -32,6 +32,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set while the account is disabled: no login, no token, no session works, but its history stays.
+    disabled_at: Mapped[datetime | None] = mapped_column()
 
 
 class ApiToken(Base):
@@ -41,7 +43,41 @@ class ApiToken(Base):
     #: SHA-256 of the token: tokens are random, so a fast hash is enough and the token is never stored.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: None: never expires (tokens issued before expiry existed, or on purpose with ``--days 0``).
+    expires_at: Mapped[datetime | None] = mapped_column()
+    #: Revoked tokens are kept, so the audit trail's token ids keep pointing somewhere.
+    revoked_at: Mapped[datetime | None] = mapped_column()
     user: Mapped[User] = relationship()
+
+
+class LoginSession(Base):
+    """A signed-in browser. Its cookie holds only a random id and this row its SHA-256, so deleting the row
+    ends the session wherever the cookie was copied to."""
+
+    __tablename__ = "login_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The client address it signed in from, for an operator who wonders whose session it is.
+    address: Mapped[str | None] = mapped_column(String(64))
+    user: Mapped[User] = relationship()
+
+
+class LoginFailure(Base):
+    """One failed login, counted per account name and per client address to throttle guessing.
+
+    Kept in the database so that every web process counts the same failures; rows older than the
+    throttling window are deleted as new ones arrive.
+    """
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    #: The name as typed, whether or not such a user exists: unknown names are throttled alike.
+    account: Mapped[str] = mapped_column(String(100), index=True)
+    address: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class JobStateMixin:

@@ -1,18 +1,26 @@
-"""Users, roles and API tokens.
+"""Users, roles, API tokens and login sessions.
 
-Passwords are stored as salted scrypt hashes (Werkzeug); API tokens are random and stored only as
-their SHA-256, so a leaked database gives away neither.
+Passwords are stored as salted scrypt hashes (Werkzeug); API tokens and login session ids are random and
+stored only as their SHA-256, so a leaked database gives away none of them. A login session is a row, so
+ending it (deleting the row) works wherever its cookie was copied to.
+
+The functions here only flush; their callers commit, with an audit entry in the same transaction.
 """
 from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, CursorResult, Result, and_, delete, func, not_, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from kansli.models import ROLES, ApiToken, User
+from kansli.config import Settings
+from kansli.models import ROLES, ApiToken, LoginFailure, LoginSession, User, utcnow
 
 #: Which roles may do what (shared/contracts/api.md): "clerk+" and so on.
 CLERK_PLUS = ("clerk", "drafter", "admin")
@@ -22,44 +30,230 @@ ROLE_NAMES = {"clerk": "registrator av underlag", "drafter": "handläggare", "re
               "admin": "administratör"}
 
 
+#: How long a new API token works unless the operator says otherwise: a forgotten token stops working.
+TOKEN_LIFETIME = timedelta(days=365)
+
+
 class UserError(ValueError):
-    """A user that cannot be created as asked."""
+    """A user that cannot be created or changed as asked."""
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_user(session: Session, name: str, role: str, password: str) -> tuple[User, str]:
+def _check_password(password: str) -> None:
+    if len(password) < 8:
+        raise UserError("Lösenordet måste ha minst 8 tecken.")
+
+
+def create_user(session: Session, name: str, role: str, password: str,
+                token_lifetime: timedelta | None = TOKEN_LIFETIME) -> tuple[User, str]:
     """Create a user with one API token; returns the user and the token (shown once, never stored)."""
     name = name.strip()
     if role not in ROLES:
         raise UserError(f"Okänd roll {role!r}; välj en av {', '.join(ROLES)}.")
     if not name:
         raise UserError("Användarnamnet får inte vara tomt.")
-    if len(password) < 8:
-        raise UserError("Lösenordet måste ha minst 8 tecken.")
+    _check_password(password)
     if session.scalar(select(User).where(User.name == name)):
         raise UserError(f"Användaren {name!r} finns redan.")
     user = User(name=name, role=role, password_hash=generate_password_hash(password))
     session.add(user)
     session.flush()
-    return user, issue_token(session, user)
+    return user, issue_token(session, user, token_lifetime)
 
 
-def issue_token(session: Session, user: User) -> str:
+def get_user(session: Session, name: str) -> User:
+    user = session.scalar(select(User).where(User.name == name.strip()))
+    if user is None:
+        raise UserError(f"Användaren {name!r} finns inte.")
+    return user
+
+
+def set_password(session: Session, user: User, password: str) -> int:
+    """Replace the password and end the user's login sessions (someone may have used the old one);
+    returns how many were ended."""
+    _check_password(password)
+    user.password_hash = generate_password_hash(password)
+    return end_sessions(session, user)
+
+
+def disable_user(session: Session, user: User) -> int:
+    """Stop the user signing in or using a token, and end their sessions; returns how many were ended.
+
+    The user row stays: documents, revisions and the audit trail still name who did what.
+    """
+    if user.disabled_at is None:
+        user.disabled_at = utcnow()
+    return end_sessions(session, user)
+
+
+def enable_user(user: User) -> None:
+    user.disabled_at = None
+
+
+def issue_token(session: Session, user: User, lifetime: timedelta | None = TOKEN_LIFETIME) -> str:
+    """A new API token for ``user``, valid for ``lifetime`` (None: until revoked); returned once, never stored."""
     token = secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=hash_token(token)))
+    session.add(ApiToken(user_id=user.id, token_hash=hash_token(token),
+                         expires_at=utcnow() + lifetime if lifetime is not None else None))
+    session.flush()
     return token
 
 
+def revoke_tokens(session: Session, user: User) -> int:
+    """Revoke every usable token of ``user``; returns how many."""
+    return _rowcount(session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, _usable_token())
+        .values(revoked_at=utcnow()).execution_options(synchronize_session=False)))
+
+
+def _usable_token() -> ColumnElement[bool]:
+    return and_(ApiToken.revoked_at.is_(None), or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > utcnow()))
+
+
+@cache
+def dummy_password_hash() -> str:
+    """A hash made as real ones are, checked when no user has the name, so that the answer takes as long
+    as for a real user and its timing does not tell which names exist."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
 def authenticate(session: Session, name: str, password: str) -> User | None:
+    """The user with this name and password, unless disabled; every call checks one password hash."""
     user = session.scalar(select(User).where(User.name == name.strip()))
-    if user and check_password_hash(user.password_hash, password):
-        return user
-    return None
+    matches = check_password_hash(user.password_hash if user else dummy_password_hash(), password)
+    return user if user and matches and user.disabled_at is None else None
+
+
+#: After this many failed logins within THROTTLE_WINDOW for one account name, or from one client address,
+#: further attempts are refused without a look at the password until the oldest failures leave the window.
+#: Far above what a person mistyping needs, far below what guessing needs.
+THROTTLE_LIMIT = 40
+THROTTLE_WINDOW = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """What one login attempt came to; the caller audits it and commits."""
+
+    user: User | None = None
+    session_id: str | None = None
+    #: Refused unseen: too many failures for the account or the address.
+    throttled: bool = False
+    #: What this failure locked, as "user NAME" or "address ADDRESS".
+    locked: tuple[str, ...] = ()
+
+
+def log_in(session: Session, name: str, password: str, address: str | None, limits: SessionLimits) -> LoginAttempt:
+    """Check a login, counting failures per account name (known or not) and per address.
+
+    Failures are rows in the database, so every web process counts the same ones.
+    """
+    account = name.strip()[:100]
+    if any(count >= THROTTLE_LIMIT for count in _recent_failures(session, account, address).values()):
+        return LoginAttempt(throttled=True)
+    if user := authenticate(session, name, password):
+        return LoginAttempt(user, start_session(session, user, address, limits))
+    session.execute(delete(LoginFailure).where(LoginFailure.at < utcnow() - THROTTLE_WINDOW)
+                    .execution_options(synchronize_session=False))
+    session.add(LoginFailure(account=account, address=address))
+    session.flush()
+    counts = _recent_failures(session, account, address)
+    return LoginAttempt(locked=tuple(key for key, count in counts.items() if count >= THROTTLE_LIMIT))
+
+
+def _recent_failures(session: Session, account: str, address: str | None) -> dict[str, int]:
+    since = utcnow() - THROTTLE_WINDOW
+    keys = {f"user {account}": LoginFailure.account == account}
+    if address:
+        keys[f"address {address}"] = LoginFailure.address == address
+    return {key: session.scalar(select(func.count()).select_from(LoginFailure).where(match, LoginFailure.at > since)) or 0
+            for key, match in keys.items()}
 
 
 def user_for_token(session: Session, token: str) -> User | None:
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
-    return row.user if row else None
+    """The user of a token that is neither revoked nor expired, unless that user is disabled."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token), _usable_token()))
+    return row.user if row and row.user.disabled_at is None else None
+
+
+@dataclass(frozen=True)
+class Account:
+    """A user as an operator lists them: with the number of tokens that work and of live sessions."""
+
+    user: User
+    tokens: int
+    sessions: int
+
+
+def accounts(session: Session, limits: SessionLimits) -> list[Account]:
+    def count(model: type, *where: ColumnElement[bool]) -> int:
+        return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+    return [Account(user, count(ApiToken, ApiToken.user_id == user.id, _usable_token()),
+                    count(LoginSession, LoginSession.user_id == user.id, limits.live()))
+            for user in session.scalars(select(User).order_by(User.name))]
+
+
+@dataclass(frozen=True)
+class SessionLimits:
+    """How long a login session lives: ``idle`` between requests, ``lifetime`` after sign-in at most."""
+
+    idle: timedelta
+    lifetime: timedelta
+
+    @classmethod
+    def of(cls, settings: Settings) -> SessionLimits:
+        return cls(timedelta(minutes=settings.session_idle_minutes), timedelta(hours=settings.session_max_hours))
+
+    def live(self) -> ColumnElement[bool]:
+        """Compared in the database: SQLite hands back naive datetimes, PostgreSQL aware ones."""
+        now = utcnow()
+        return and_(LoginSession.last_seen_at > now - self.idle, LoginSession.created_at > now - self.lifetime)
+
+
+def start_session(session: Session, user: User, address: str | None, limits: SessionLimits) -> str:
+    """Open a login session; returns its id for the cookie, which is the only place the id itself is kept.
+
+    Sessions that have run out are deleted here, so the table holds no more than the live ones and
+    those that ended since the last sign-in.
+    """
+    session.execute(delete(LoginSession).where(not_(limits.live())).execution_options(synchronize_session=False))
+    session_id = secrets.token_urlsafe(32)
+    session.add(LoginSession(user_id=user.id, token_hash=hash_token(session_id), address=address))
+    session.flush()
+    return session_id
+
+
+def user_for_session(session: Session, session_id: str, limits: SessionLimits) -> User | None:
+    """The user of a live login session; a session past either limit, or of a disabled user, is ended."""
+    found = session.execute(
+        select(LoginSession, limits.live()).where(LoginSession.token_hash == hash_token(session_id))
+    ).first()
+    if found is None:
+        return None
+    row, live = found
+    if not live or row.user.disabled_at is not None:
+        session.delete(row)
+        session.flush()
+        return None
+    # Written at most once per thirtieth of the idle time, so that most requests only read.
+    session.execute(update(LoginSession)
+                    .where(LoginSession.id == row.id, LoginSession.last_seen_at < utcnow() - limits.idle / 30)
+                    .values(last_seen_at=utcnow()).execution_options(synchronize_session=False))
+    return row.user
+
+
+def end_session(session: Session, session_id: str) -> None:
+    session.execute(delete(LoginSession).where(LoginSession.token_hash == hash_token(session_id)))
+
+
+def end_sessions(session: Session, user: User) -> int:
+    """End every login session of ``user`` (on password change, disabling, or an operator's request)."""
+    return _rowcount(session.execute(delete(LoginSession).where(LoginSession.user_id == user.id)))
+
+
+def _rowcount(result: Result[Any]) -> int:
+    return cast(CursorResult[Any], result).rowcount

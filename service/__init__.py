@@ -22,10 +22,11 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     if test_config:
         app.config.update(test_config)
 
-    from service import auth, database, errors
+    from service import auth, database, errors, security
     from service.api import bp as api_bp
     from service.pages import documents, registry, templates
 
+    security.init_app(app, settings.behind_tls)
     database.init_app(app)
     auth.init_app(app)
     errors.init_app(app)

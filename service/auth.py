@@ -1,20 +1,39 @@
-"""Signing in: login sessions (Flask-Login, CSRF by Flask-WTF) for pages, Bearer tokens for the API."""
+"""Signing in: login sessions (Flask-Login, CSRF by Flask-WTF) for pages, Bearer tokens for the API.
+
+Flask's signed cookie carries only a random login session id; the session itself is a database row
+(:func:`kansli.users.user_for_session`), so logging out, a password change, disabling the user or an
+operator ends it for good, also in a copy of the cookie. Logins are throttled per account name and per
+client address (:func:`kansli.users.log_in`), and each login, failure and lock-out is audited.
+"""
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
+from kansli import audit
 from kansli.models import User
-from kansli.users import ROLE_NAMES, authenticate, user_for_token
-from service.database import get_session
+from kansli.users import (
+    ROLE_NAMES,
+    THROTTLE_LIMIT,
+    THROTTLE_WINDOW,
+    SessionLimits,
+    dummy_password_hash,
+    end_session,
+    log_in,
+    user_for_session,
+    user_for_token,
+)
+from service.database import get_session, settings
 
+log = logging.getLogger("kansli.web")
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -27,16 +46,24 @@ class SignedIn(UserMixin):
     id: int
     name: str
     role: str
+    #: The login session's id, or None for a caller signed in by API token.
+    session_id: str | None = None
 
     @classmethod
-    def of(cls, user: User) -> SignedIn:
-        return cls(user.id, user.name, user.role)
+    def of(cls, user: User, session_id: str | None = None) -> SignedIn:
+        return cls(user.id, user.name, user.role, session_id)
+
+    def get_id(self) -> str | None:
+        """What Flask-Login keeps in the cookie: the session id, never the user's id."""
+        return self.session_id
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> SignedIn | None:
-    user = get_session().get(User, int(user_id))
-    return SignedIn.of(user) if user else None
+def load_user(session_id: str) -> SignedIn | None:
+    db = get_session()
+    user = user_for_session(db, session_id, SessionLimits.of(settings()))
+    db.commit()  # an ended session's deletion, or its last-seen time
+    return SignedIn.of(user, session_id) if user else None
 
 
 @login_manager.request_loader
@@ -46,10 +73,6 @@ def load_user_from_token(req: Any) -> SignedIn | None:
         return None
     user = user_for_token(get_session(), header[7:].strip())
     return SignedIn.of(user) if user else None
-
-
-def bearer_request() -> bool:
-    return request.headers.get("Authorization", "").lower().startswith("bearer ")
 
 
 def page_role(*roles: str) -> Callable:
@@ -75,26 +98,61 @@ def _safe_next(target: str | None) -> str:
     return url_for("documents.index")
 
 
+THROTTLED = "För många misslyckade inloggningar; försök igen om en stund."
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     if request.method == "POST":
-        user = authenticate(get_session(), request.form.get("name", ""), request.form.get("password", ""))
-        if user:
-            login_user(SignedIn.of(user))
-            return redirect(_safe_next(request.args.get("next")))
-        flash("Fel användarnamn eller lösenord; försök igen.", "error")
-        return render_template("login.html", name=request.form.get("name", "")), 401
+        return _sign_in(request.form.get("name", ""), request.form.get("password", ""))
     return render_template("login.html", name="")
+
+
+def _sign_in(name: str, password: str) -> Any:
+    """Check a login and audit it, in one transaction: a login, a failure, and any lock-out it caused."""
+    db, address = get_session(), request.remote_addr
+    attempt = log_in(db, name, password, address, SessionLimits.of(settings()))
+    if attempt.throttled:  # not audited one by one: that would let a flood fill the audit trail
+        log.warning("login as %r from %s refused: too many failed logins", name[:100], address)
+        flash(THROTTLED, "error")
+        retry = str(int(THROTTLE_WINDOW.total_seconds()))
+        return render_template("login.html", name=name), 429, {"Retry-After": retry}
+    if attempt.user and attempt.session_id:
+        audit.record(db, attempt.user.name, "login", f"user {attempt.user.name}", address=address)
+        db.commit()
+        session.clear()  # a new CSRF token for the new login
+        login_user(SignedIn.of(attempt.user, attempt.session_id))
+        return redirect(_safe_next(request.args.get("next")))
+    audit.record(db, None, "login_failed", f"user {name.strip()}"[:100], address=address)
+    for locked in attempt.locked:
+        audit.record(db, None, "lockout", locked[:100], address=address, failures=THROTTLE_LIMIT,
+                     window_seconds=int(THROTTLE_WINDOW.total_seconds()))
+    db.commit()
+    flash("Fel användarnamn eller lösenord; försök igen.", "error")
+    return render_template("login.html", name=name), 401
 
 
 @bp.post("/logout")
 def logout() -> Any:
+    if current_user.is_authenticated and current_user.session_id:
+        db = get_session()
+        end_session(db, current_user.session_id)
+        audit.record(db, current_user.name, "logout", f"user {current_user.name}")
+        db.commit()
     logout_user()
     flash("Du är utloggad.", "info")
     return redirect(url_for("auth.login"))
 
 
+def _load_user_first() -> None:
+    """Load (and mark as seen) the login session before any view opens a transaction of its own."""
+    if request.endpoint != "static":
+        current_user._get_current_object()
+
+
 def init_app(app: Flask) -> None:
+    dummy_password_hash()  # made now, so that the first unknown name is not answered slower than later ones
+    app.before_request(_load_user_first)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Logga in för att fortsätta."

@@ -21,8 +21,9 @@ from kansli.config import Settings
 
 REDIS_URL = os.environ.get("KANSLI_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 PG_ADMIN_URL = os.environ.get("KANSLI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-TABLES = ("registry_search", "audit_log", "fixity_runs", "archived_files", "registrations", "registry_counters",
-          "templates", "output_files", "outputs", "revisions", "documents", "api_tokens", "users")
+TABLES = ("login_failures", "login_sessions", "registry_search", "audit_log", "fixity_runs", "archived_files",
+          "registrations", "registry_counters", "templates", "output_files", "outputs", "revisions", "documents",
+          "api_tokens", "users")
 
 
 @pytest.fixture(scope="session")

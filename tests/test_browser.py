@@ -51,6 +51,14 @@ def log_in(page: Page, base: str, name: str) -> None:
     expect(page.get_by_role("heading", name="Dokument", exact=True)).to_be_visible()
 
 
+def csp_violations(page: Page) -> list[str]:
+    """What the Content-Security-Policy blocked on the pages ``page`` visits, as Chromium reports it."""
+    blocked: list[str] = []
+    page.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text
+            else None)
+    return blocked
+
+
 def unlabelled_controls(page: Page) -> list[str]:
     """Form controls a screen reader could not name (WCAG 1.3.1, 4.1.2)."""
     return page.evaluate("""() => Array.from(document.querySelectorAll('input, select, textarea'))
@@ -63,6 +71,7 @@ def test_upload_extract_generate_and_download_in_a_browser(
     _server, base = serve(processes, free_port(), KANSLI_WORKERS="1")
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(accept_downloads=True)
+    blocked = csp_violations(page)
     log_in(page, base, "admin")
 
     plan = tmp_path / "botkyrka-plan.pdf"
@@ -101,6 +110,7 @@ def test_upload_extract_generate_and_download_in_a_browser(
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
     assert "mellan Polismyndigheten och Botkyrka kommun" in text
     assert "stadsdelarna Alby, Fittja och Hallunda" in text
+    assert blocked == []
 
 
 def test_a_failed_upload_is_announced_with_its_reason(

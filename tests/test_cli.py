@@ -3,23 +3,32 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from helpers.office import libreoffice_text
 from helpers.pdfs import PLAN, plan_pdf
 from helpers.processes import KANSLI
+from kansli.db import session_scope
+from kansli.models import AuditEntry
+from kansli.users import SessionLimits, authenticate, get_user, start_session, user_for_session, user_for_token
 
 pytestmark = pytest.mark.office  # LibreOffice opens or converts what these tests make
 
 
-def run(*args: str, env_dir: Path, check: bool = False) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env_dir: Path, check: bool = False, input: str = "") -> subprocess.CompletedProcess[str]:
+    """``input`` is standard input, never a terminal (as under a script or a pipe)."""
     import os
 
     env = {**os.environ, "KANSLI_DATA_DIR": str(env_dir)}
     env.pop("DATABASE_URL", None)
-    return subprocess.run([KANSLI, *args], capture_output=True, text=True, env=env, timeout=120, check=check)
+    env.pop("KANSLI_PASSWORD", None)
+    return subprocess.run([KANSLI, *args], capture_output=True, text=True, env=env, timeout=120, check=check,
+                          input=input)
 
 
 def test_extract_prints_the_contract_json(tmp_path: Path) -> None:
@@ -62,17 +71,75 @@ def test_generate_with_broken_json_says_what_to_fix(tmp_path: Path) -> None:
     assert not (tmp_path / "x.docx").exists()
 
 
+def _database(data_dir: Path) -> Any:
+    return session_scope(f"sqlite:///{data_dir / 'kansli.db'}")
+
+
+LIMITS = SessionLimits(timedelta(minutes=30), timedelta(hours=10))
+
+
 def test_user_add_prints_a_working_token_last(tmp_path: Path) -> None:
     result = run("user", "add", "karin", "--role", "drafter", "--password", "langtlosen", env_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip().splitlines()[-1]
-    from kansli.db import session_scope
-    from kansli.users import user_for_token
-
-    url = f"sqlite:///{tmp_path / 'kansli.db'}"
-    with session_scope(url) as session:
+    with _database(tmp_path) as session:
         user = user_for_token(session, token)
         assert (user.name, user.role) == ("karin", "drafter")
+
+
+def test_user_add_reads_the_password_from_standard_input(tmp_path: Path) -> None:
+    result = run("user", "add", "sara", "--role", "clerk", input="ett-langt-losen\n", env_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Lösenord:" not in result.stdout  # nothing made up, nothing to show
+    with _database(tmp_path) as session:
+        assert authenticate(session, "sara", "ett-langt-losen") is not None
+
+
+def test_user_add_without_any_password_makes_one_up_and_shows_it(tmp_path: Path) -> None:
+    result = run("user", "add", "sven", "--role", "clerk", env_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    password = next(line for line in result.stdout.splitlines() if line.startswith("Lösenord: "))[10:]
+    with _database(tmp_path) as session:
+        assert authenticate(session, "sven", password) is not None
+
+
+def test_an_operator_disables_enables_and_reissues_access(tmp_path: Path) -> None:
+    first = run("user", "add", "olle", "--role", "drafter", "--password", "langtlosen", env_dir=tmp_path,
+                check=True).stdout.splitlines()[-1]
+    with _database(tmp_path) as session:
+        session_id = start_session(session, get_user(session, "olle"), "10.0.0.7", LIMITS)
+
+    second = run("user", "token", "olle", "--days", "7", env_dir=tmp_path, check=True).stdout.splitlines()[-1]
+    listed = run("user", "list", env_dir=tmp_path, check=True).stdout
+    assert listed.split("\t") == ["olle", "drafter", "aktiv", "2 API-nycklar", "1 inloggningar\n"]
+
+    assert "1 inloggningar" in run("user", "disable", "olle", env_dir=tmp_path, check=True).stdout
+    with _database(tmp_path) as session:
+        assert authenticate(session, "olle", "langtlosen") is None
+        assert user_for_token(session, second) is None
+        assert user_for_session(session, session_id, LIMITS) is None
+    assert "avstängd" in run("user", "list", env_dir=tmp_path, check=True).stdout
+
+    run("user", "enable", "olle", env_dir=tmp_path, check=True)
+    assert "2 API-nycklar" in run("user", "revoke", "olle", env_dir=tmp_path, check=True).stdout
+    run("user", "password", "olle", input="annat-losenord\n", env_dir=tmp_path, check=True)
+    with _database(tmp_path) as session:
+        assert user_for_token(session, first) is None and user_for_token(session, second) is None
+        assert authenticate(session, "olle", "langtlosen") is None
+        assert authenticate(session, "olle", "annat-losenord") is not None
+        session_id = start_session(session, get_user(session, "olle"), None, LIMITS)
+    assert "1 inloggningar" in run("user", "logout", "olle", env_dir=tmp_path, check=True).stdout
+    with _database(tmp_path) as session:
+        assert user_for_session(session, session_id, LIMITS) is None
+        trail = session.execute(select(AuditEntry.actor, AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert [action for _actor, action in trail] == ["user_add", "token", "user_disable", "user_enable", "revoke_tokens",
+                                                    "password", "end_sessions"]
+    assert all(actor.startswith("cli:") for actor, _action in trail)
+
+
+def test_user_commands_name_a_missing_user(tmp_path: Path) -> None:
+    result = run("user", "disable", "ingen", env_dir=tmp_path)
+    assert result.returncode == 1 and "finns inte" in result.stderr
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -37,7 +37,9 @@ def test_the_environment_sets_each_kind_of_value(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("KANSLI_ORGANISATION_ID", "  ")  # set but empty counts as unset
     monkeypatch.setenv("KANSLI_RETENTION", '{"report": 3}')
     monkeypatch.setenv("KANSLI_AGENCY_AREAS", '{"Polismyndigheten": ["trygghet", "utbildning"]}')
+    monkeypatch.setenv("KANSLI_BEHIND_TLS", "Ja")
     settings = config.load()
+    assert settings.behind_tls is True
     assert (settings.port, settings.max_upload_bytes, settings.lease_seconds) == (8080, 5 * 1024 * 1024, 2.5)
     assert settings.organisation_id is None
     assert settings.retention["report"] == 3 and settings.retention["decision"] is None
@@ -50,6 +52,7 @@ def test_the_environment_sets_each_kind_of_value(monkeypatch: pytest.MonkeyPatch
     ("KANSLI_RETENTION", "{", "JSON"),
     ("KANSLI_RETENTION", '{"report": true}', "antal år"),
     ("KANSLI_AGENCY_AREAS", '{"Polismyndigheten": ["polisiär"]}', "trygghet"),
+    ("KANSLI_BEHIND_TLS", "kanske", "true eller false"),
 ])
 def test_a_value_that_cannot_be_read_names_its_variable(monkeypatch: pytest.MonkeyPatch, name: str, value: str,
                                                         says: str) -> None:

@@ -8,20 +8,8 @@ from typing import Any
 import pytest
 
 from helpers.api import extracted, upload
+from helpers.pages import csrf_of, login
 from helpers.pdfs import plan_pdf
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
-
-
-def login(client: Any, role: str) -> str:
-    """Sign in as the fixture user of ``role``; returns a CSRF token for later posts."""
-    page = client.get("/login").get_data(as_text=True)
-    response = client.post("/login", data={"name": role, "password": f"losenord-{role}",
-                                           "csrf_token": csrf_of(page)})
-    assert response.status_code == 302
-    return csrf_of(client.get("/").get_data(as_text=True))
 
 
 def test_pages_need_a_login(client: Any) -> None:

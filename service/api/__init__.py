@@ -1,7 +1,9 @@
 """The JSON API of shared/contracts/api.md, described in ``GET /api/openapi.json``.
 
 Callers sign in with ``Authorization: Bearer TOKEN``; the app's own pages call it with their login
-session, and then changes need the page's CSRF token (header ``X-CSRFToken``).
+session, and then changes need the page's CSRF token (header ``X-CSRFToken``). A request that carries a
+login session is signed in by it (Flask-Login looks at the session before the header), so it needs the
+CSRF token whatever else it carries: a made-up ``Authorization`` header does not excuse it.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import Any
 from flask import Blueprint, request
 from flask_login import current_user
 
-from service.auth import bearer_request, csrf
+from service.auth import csrf
 from service.errors import api_error
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -21,9 +23,9 @@ csrf.exempt(bp)
 
 @bp.before_request
 def protect_session_writes() -> None:
-    # Only a signed-in browser session can be forged across sites; a caller with neither session nor
-    # token gets the plain 401 from the view.
-    if request.method not in ("GET", "HEAD", "OPTIONS") and not bearer_request() and current_user.is_authenticated:
+    # Only a signed-in browser session can be forged across sites; a caller signed in by token has no
+    # session, and one with neither gets the plain 401 from the view.
+    if request.method not in ("GET", "HEAD", "OPTIONS") and current_user.is_authenticated and current_user.session_id:
         csrf.protect()
 
 

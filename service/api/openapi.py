@@ -47,7 +47,9 @@ def describe() -> dict[str, Any]:
                  "description": "Dokument och blanketter för urbant utvecklingsarbete (förordningen 2008:348)."},
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
-                                           "description": "Från `kansli user add NAMN --role ROLL`."}},
+                                           "description": "Från `kansli user add NAMN --role ROLL` eller "
+                                                          "`kansli user token NAMN`; gäller 365 dagar om inte "
+                                                          "`--days` säger annat, tills `kansli user revoke NAMN`."}},
             "schemas": {
                 "Error": {"type": "object", "required": ["error"], "properties": {"error": {
                     "type": "object", "required": ["code", "message"],
