@@ -13,8 +13,8 @@ import sys
 _PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent() -> None:
-    """Be killed when the process that started this one dies (Linux; elsewhere nothing happens).
+def die_with_parent(signum: int = signal.SIGKILL) -> None:
+    """Get ``signum`` when the process that started this one dies (Linux; elsewhere nothing happens).
 
     Called first thing in a new child: should the parent already be gone, the child ends at once.
     """
@@ -22,7 +22,7 @@ def die_with_parent() -> None:
         return
     parent = os.getppid()
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    libc.prctl(_PR_SET_PDEATHSIG, signum)
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
 

@@ -5,8 +5,10 @@ a number of jobs — runs the recovery pass on a timer, and on Ctrl-C or SIGTERM
 """
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,6 +16,8 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO
 
 from kansli import db, office, recovery
 from kansli.config import Settings
@@ -61,6 +65,8 @@ class Supervisor:
         self.env = env
         self.children: list[Child] = []
         self.stopping = False
+        #: Folders of this supervisor's own (LibreOffice profiles), removed once its children have stopped.
+        self.scratch: list[Path] = []
 
     def add(self, name: str, argv: list[str], env: dict[str, str] | None = None, grace: float = STOP_GRACE) -> None:
         self.children.append(Child(name, argv, env, grace))
@@ -106,6 +112,8 @@ class Supervisor:
             assert child.proc is not None
             _sweep(child.proc)
             child.proc.wait()
+        for folder in self.scratch:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def run(self, tick: Callable[[], None] | None = None, tick_every: float = 10.0) -> None:
         def on_signal(signum: int, _frame: object) -> None:
@@ -150,6 +158,7 @@ def serve(settings: Settings) -> None:
     from kansli.embedded_redis import EmbeddedRedis
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    lock = hold_data_folder(settings)
     embedded = None
     if not settings.redis_url:
         embedded = EmbeddedRedis(settings.data_dir / "redis")
@@ -170,6 +179,20 @@ def serve(settings: Settings) -> None:
     finally:
         if embedded:
             embedded.shutdown()
+        lock.close()
+
+
+def hold_data_folder(settings: Settings) -> IO[bytes]:
+    """One ``kansli serve`` per data folder: a second one would fight the first for its port, its embedded
+    Redis and its schedules. The lock is the kernel's, so it is released however the holder ends."""
+    handle = (settings.data_dir / "serve.lock").open("a+b")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise SystemExit(f"Kansli körs redan med datamappen {settings.data_dir}; stoppa den först, "
+                         "eller ange en annan KANSLI_DATA_DIR.") from None
+    return handle
 
 
 def run_workers(settings: Settings, count: int) -> None:
@@ -190,8 +213,11 @@ def add_workers(supervisor: Supervisor, settings: Settings, count: int) -> None:
         env = None
         if unoserver:
             port, uno_port = free_port(), free_port()
-            profile = settings.data_dir / "libreoffice" / f"{socket.gethostname()}-office-{n}"
-            supervisor.add(f"office-{n}", office.argv(unoserver, port, uno_port, profile), grace=OFFICE_GRACE)
+            # per supervising process: two `kansli worker` on one host must never share a profile
+            profile = settings.data_dir / "libreoffice" / f"{socket.gethostname()}-{os.getpid()}-office-{n}"
+            supervisor.add(f"office-{n}", [sys.executable, "-m", "kansli.office_host",
+                                            *office.argv(unoserver, port, uno_port, profile)], grace=OFFICE_GRACE)
+            supervisor.scratch.append(profile)
             env = {"KANSLI_UNOSERVER_PORT": str(port)}
         supervisor.add(f"worker-{n}", worker_argv(), env)
 

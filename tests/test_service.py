@@ -109,7 +109,12 @@ def test_serve_without_redis_url_runs_embedded_redis_and_stops_cleanly(
     tree = psutil.Process(server.pid).children(recursive=True)
     names = " ".join(" ".join(p.cmdline()) for p in tree)
     assert "gunicorn" in names and "workers.cron" in names and names.count("-m workers") >= 2
-    assert names.count("unoserver") == 2  # a resident LibreOffice per worker
+    assert names.count("kansli.office_host") == 2  # a resident LibreOffice per worker
+    second = processes.start("serve", env={"PORT": str(free_port())})  # the same data folder: refused
+    assert second.wait(timeout=60) == 1
+    assert "Kansli körs redan med datamappen" in processes.log(second)
+    profiles = list((settings.data_dir / "libreoffice").iterdir())
+    assert len(profiles) == 2 and all(f"-{server.pid}-office-" in p.name for p in profiles)  # this process's own
     server.send_signal(signal.SIGTERM)
     assert server.wait(timeout=60) == 0
     gone, alive = psutil.wait_procs(tree, timeout=10)
@@ -120,6 +125,27 @@ def test_serve_without_redis_url_runs_embedded_redis_and_stops_cleanly(
     assert leftovers == []
     with pytest.raises(redis.ConnectionError):
         embedded.ping()  # the embedded Redis stopped too
+    assert list((settings.data_dir / "libreoffice").iterdir()) == []  # its profiles went with it
+
+
+def test_nothing_outlives_a_killed_serve(settings: Any, processes: Processes, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REDIS_URL")  # its embedded Redis too
+    server, base = serve(processes, free_port())
+    wait_for(lambda: requests.get(base + "/api/health", timeout=30).json()["workers"] == 2, 30, 0.3, "two workers")
+    tree = psutil.Process(server.pid).children(recursive=True)
+    assert any("soffice" in " ".join(p.cmdline()) for p in tree)  # LibreOffice itself is up, not only unoserver
+    server.kill()  # no chance to stop anything
+
+    def ours() -> list[list[str]]:
+        """Processes still working for this data folder (LibreOffice's profile, Redis's dump, the web's port)."""
+        return [p.info["cmdline"] for p in psutil.process_iter(["cmdline", "status"])
+                if p.info["status"] != psutil.STATUS_ZOMBIE and p.pid != server.pid
+                and str(settings.data_dir) in " ".join(p.info["cmdline"] or [])]
+
+    _, alive = psutil.wait_procs(tree, timeout=20)
+    assert alive == [] and ours() == [], f"still running: {[p.cmdline() for p in alive] or ours()}"
+    again, base = serve(processes, free_port())  # and the folder is free for a new serve at once
+    wait_for(lambda: requests.get(base + "/api/health", timeout=30).json()["workers"] == 2, 30, 0.3, "restarted")
 
 
 def test_a_document_that_outlasts_the_job_timeout_fails_with_a_reason(
