@@ -118,6 +118,8 @@ class Settings:
     #: The unoserver each worker runs as its resident LibreOffice (built by ``make`` under Debian's python3).
     unoserver: Path = field(default=REPO_ROOT / ".venv-office" / "bin" / "unoserver",
                             metadata=env("KANSLI_UNOSERVER", Path))
+    #: A resident LibreOffice using more memory than this (MB, with its soffice) is replaced by a fresh one.
+    office_max_mb: int = field(default=600, metadata=env("KANSLI_OFFICE_MAX_MB", _int))
     #: The XML-RPC port of this worker's resident LibreOffice (set by ``kansli serve``); None: convert cold.
     unoserver_port: int | None = field(default=None,
                                        metadata=env("KANSLI_UNOSERVER_PORT", lambda r: _int(r) or None, internal=True))
