@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 
 from redis import Redis
+from rq import Queue
+from rq.registry import clean_registries
 from sqlalchemy import select
 
 from kansli import jobstate, queues
@@ -27,6 +29,8 @@ KINDS = (
 
 def recover(settings: Settings, redis: Redis) -> list[str]:
     """One pass; returns what it did, one line per row, for the log and the tests."""
+    for name in queues.QUEUES:  # RQ's own bookkeeping of expired and abandoned jobs, now rather than later
+        clean_registries(Queue(name, connection=redis))
     done: list[str] = []
     now = utcnow()
     for model, job_id_of, enqueue, label in KINDS:

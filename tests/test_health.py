@@ -123,3 +123,23 @@ def test_a_full_disk_is_507_in_swedish(client: Any, auth: Auth, settings: Any) -
         assert response.json["error"] == {"code": "storage_full", "message": (
             "Lagringsutrymmet är fullt, så inget kunde sparas; kontakta förvaltningen och försök igen senare.")}
         assert any(r.startswith("Bara ") for r in client.get("/api/health").json["reasons"])
+
+
+def test_recovery_queues_again_what_a_dead_worker_took_before_claiming_it(settings: Any) -> None:
+    """The kill fell between RQ taking the job and Kansli claiming the row: the row says queued, RQ started."""
+    from helpers.pdfs import plan_pdf
+    from kansli import recovery
+    from kansli.documents import add_upload
+    from kansli.storage import Store
+
+    with db.session_scope(settings.database_url) as session:
+        doc_id = add_upload(session, Store(settings.files_dir), plan_pdf(), "plan.pdf", None)[0].id
+    redis = queues.connection(settings.redis_url)
+    queues.enqueue_extraction(settings, doc_id)
+    queue = Queue(queues.EXTRACT, connection=redis)
+    job = queue.dequeue_any([queue], None, connection=redis)[0]
+    job.worker_name = "killed-before-claiming"
+    job.set_status("started")
+    job.save()
+    assert recovery.recover(settings, redis) == [f"document {doc_id}: requeued after lost queue entry"]
+    assert queue.job_ids == [queues.document_job_id(doc_id)]
