@@ -45,10 +45,22 @@ def _enqueue(settings: Settings, queue: str, func: str, row_id: int, job_id: str
         q.enqueue_call(
             func, args=(row_id,), job_id=job_id, unique=True,
             timeout=settings.job_timeout, result_ttl=3600, failure_ttl=7 * 24 * 3600,
-            retry=Retry(max=max(settings.max_attempts - 1, 0), interval=BACKOFF),
+            retry=retry(settings.max_attempts),
         )
     except DuplicateJobError:
         pass  # already queued: enqueueing is idempotent
+
+
+def retry(max_attempts: int) -> Retry | None:
+    """RQ's retries after the first attempt, waiting BACKOFF's delays from the first on.
+
+    RQ counts its delays from the end of the list it is given (with two retries left of three delays it
+    waits the second), so it gets exactly as many delays as there are retries.
+    """
+    retries = max(max_attempts - 1, 0)
+    if not retries:
+        return None
+    return Retry(max=retries, interval=[BACKOFF[min(n, len(BACKOFF) - 1)] for n in range(retries)])
 
 
 def enqueue_extraction(settings: Settings, document_id: int) -> None:

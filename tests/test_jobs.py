@@ -294,3 +294,15 @@ def test_a_worker_paused_past_its_lease_stops_and_writes_nothing(
     assert f"document {doc_id}: extracted" not in log and "Traceback" not in log and worker.is_running()
     doc = row(settings, doc_id)
     assert (doc.status, doc.attempts, doc.progress, doc.error, revisions(settings)) == ("extracted", 2, 100, None, 1)
+
+
+@pytest.mark.parametrize(("attempts", "delays"), [(3, [5, 30]), (4, [5, 30, 120]), (5, [5, 30, 120, 120]), (1, [])])
+def test_retries_wait_the_documented_delays_in_order(settings: Any, attempts: int, delays: list[int]) -> None:
+    retry = queues.retry(attempts)
+    waited = []
+    if retry:
+        job = Job.create(func=print, connection=queues.connection(settings.redis_url), retry=retry)
+        for _ in range(retry.max):
+            waited.append(job.get_retry_interval())
+            job.retries_left -= 1
+    assert waited == delays
