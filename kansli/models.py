@@ -241,6 +241,23 @@ class ArchivedFile(Base):
     size: Mapped[int] = mapped_column(Integer)
 
 
+class IdempotencyKey(Base):
+    """A client's key for one request that creates something, so that a retry gets the first answer.
+
+    The row is claimed before the work and names what was made once it is, all in one transaction.
+    """
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    #: "document" or "output".
+    resource: Mapped[str] = mapped_column(String(20))
+    resource_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class AuditEntry(Base):
     """Append-only: who did what, when; each entry's hash covers the previous one's."""
 

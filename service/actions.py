@@ -16,7 +16,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kansli import audit, queues, templates
+from kansli import audit, idempotency, queues, templates
 from kansli.db import transaction
 from kansli.documents import add_upload, correct
 from kansli.models import Document, Output, Registration, Revision, Template
@@ -46,10 +46,17 @@ def _enqueue(what: str, row_id: int, enqueue: Callable[[Any, int], Any]) -> None
         log.exception("%s %s: could not reach Redis; recovery will queue it", what, row_id)
 
 
-def receive_upload(file: Any) -> tuple[Document, bool]:
-    """Store one uploaded file and queue it for extraction; the same bytes again give the same document."""
+def receive_upload(file: Any, key: str | None = None) -> tuple[Document, bool]:
+    """Store one uploaded file and queue it for extraction; returns the document and whether it is new.
+
+    The same bytes again give the same document, and so does a retry with the same idempotency ``key``.
+    """
     with _transaction() as session:
+        if key and (claim := idempotency.claim(session, current_user.id, key, "document")) is None:
+            return session.get_one(Document, idempotency.earlier(session, current_user.id, key, "document")), False
         doc, created = add_upload(session, get_store(), file.read(), file.filename, current_user.id)
+        if key and claim:
+            claim.resource_id = doc.id
         if created:
             _audit(session, "upload", f"document {doc.id}", filename=doc.filename, sha256=doc.sha256)
     if created:
@@ -74,16 +81,23 @@ def apply_correction(doc: Document, changes: Any) -> Revision:
     return revision
 
 
-def start_output(body: Any) -> Output:
-    """Check a request for a draft, save it queued and queue its rendering."""
+def start_output(body: Any, key: str | None = None) -> tuple[Output, bool]:
+    """Check a request for a draft, save it queued and queue its rendering; returns it and whether it is new.
+
+    A retry with the same idempotency ``key`` gets the draft the first request made, not a second one.
+    """
     with _transaction() as session:
+        if key and (claim := idempotency.claim(session, current_user.id, key, "output")) is None:
+            return session.get_one(Output, idempotency.earlier(session, current_user.id, key, "output")), False
         output = request_output(session, body, current_user.id)
+        if key and claim:
+            claim.resource_id = output.id
         _audit(session, "generate", f"output {output.id}", kind=output.kind, document_id=output.document_id,
                agency=output.agency)
     log.info("output %s: %s for document %s (%s) requested by %s", output.id, output.kind, output.document_id,
              output.agency, current_user.name)
     _enqueue("output", output.id, queues.enqueue_render)
-    return output
+    return output, True
 
 
 def record_download(subject: str, what: str) -> None:

@@ -18,12 +18,12 @@ from sqlalchemy import create_engine, text
 from helpers.processes import Processes
 from kansli import config, db
 from kansli.config import Settings
+from kansli.models import Base
 
 REDIS_URL = os.environ.get("KANSLI_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 PG_ADMIN_URL = os.environ.get("KANSLI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-TABLES = ("login_failures", "login_sessions", "registry_search", "audit_log", "fixity_runs", "archived_files",
-          "registrations", "registry_counters", "templates", "output_files", "outputs", "revisions", "documents",
-          "api_tokens", "users")
+#: Emptied after each PostgreSQL test: every table the models know, so a new one is never forgotten.
+TABLES = tuple(table.name for table in reversed(Base.metadata.sorted_tables))
 
 
 @pytest.fixture(scope="session")

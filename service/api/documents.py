@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from kansli.documents import ArchivedError, UploadRejected
 from kansli.fields import FieldError
+from kansli.idempotency import KeyRejected
 from kansli.models import Document
 from kansli.names import file_name
 from kansli.status import DocumentStatus
@@ -27,9 +28,11 @@ def upload_document() -> Any:
     if file is None:
         return api_error(400, "Bifoga PDF-filen i fältet \"file\".")
     try:
-        doc, created = receive_upload(file)
+        doc, created = receive_upload(file, request.headers.get("Idempotency-Key"))
     except UploadRejected as exc:
         return api_error(exc.status, exc.message, exc.code)
+    except KeyRejected as exc:
+        return api_error(422, str(exc), "idempotency_key")
     body = {"id": doc.id, "status": doc.status, "filename": doc.filename, "duplicate": not created}
     return jsonify(body), 202 if created else 200, {"Location": f"/api/documents/{doc.id}"}
 

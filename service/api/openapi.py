@@ -36,6 +36,10 @@ def _enum(values: Any) -> dict[str, Any]:
     return {"type": "string", "enum": [str(v) for v in values]}
 
 
+IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
+               "schema": {"type": "string", "maxLength": 200},
+               "description": "Valfri nyckel per begäran: ett nytt försök med samma nyckel ger samma svar igen, "
+                              "och inget skapas två gånger"}
 ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 AUTH = {"401": _error("Ingen eller ogiltig API-nyckel"), "403": _error("Rollen saknar behörighet")}
 
@@ -138,10 +142,12 @@ def describe() -> dict[str, Any]:
                          "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                              "type": "object", "required": ["file"],
                              "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+                         "parameters": [IDEMPOTENCY],
                          "responses": {"202": _json("Mottagen och köad", "Queued"),
                                        "200": _json("Samma fil fanns redan; det befintliga dokumentet", "Queued"),
                                        "400": _error("Fältet file saknas"), **AUTH,
-                                       "413": _error("Filen är för stor"), "415": _error("Filen är ingen PDF")}}},
+                                       "413": _error("Filen är för stor"), "415": _error("Filen är ingen PDF"),
+                                       "422": _error("Idempotency-Key är ogiltig eller använd för något annat")}}},
             "/api/documents/{id}": {"get": {"summary": "Ett dokument med status och extraktion", "parameters": [ID],
                                             "responses": {"200": _json("Dokumentet", "Document"), **AUTH,
                                                           "404": _error("Finns inte")}}},
@@ -176,7 +182,10 @@ def describe() -> dict[str, Any]:
                                  "document_id": {"type": "integer"},
                                  "agency": {"type": "string", "enum": list(AGENCIES)},
                                  "fields": {"type": "object"}}}}}},
+                         "parameters": [IDEMPOTENCY],
                          "responses": {"202": _json("Köad", "Queued"), "400": _error("Ogiltig begäran"), **AUTH,
+                                       "200": _json("Samma Idempotency-Key som förut: det utkast den begäran gav",
+                                                    "Queued"),
                                        "404": _error("Dokumentet finns inte"),
                                        "409": _error("Dokumentet är inte färdigläst eller av fel typ"),
                                        "422": _error("Fälten räcker inte för utkastet")}}},

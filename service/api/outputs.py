@@ -8,6 +8,7 @@ from flask import abort, jsonify, request, send_file
 from flask_login import current_user
 from sqlalchemy import select
 
+from kansli.idempotency import KeyRejected
 from kansli.models import Output
 from kansli.outputs import MEDIA_TYPES, OutputRejected
 from kansli.users import DRAFTER_PLUS
@@ -24,10 +25,13 @@ log = logging.getLogger("kansli.web")
 @role(*DRAFTER_PLUS)
 def create_output() -> Any:
     try:
-        output = start_output(request.get_json(silent=True))
+        output, new = start_output(request.get_json(silent=True), request.headers.get("Idempotency-Key"))
     except OutputRejected as exc:
         return api_error(exc.status, exc.message, exc.code)
-    return jsonify({"id": output.id, "status": output.status}), 202, {"Location": f"/api/outputs/{output.id}"}
+    except KeyRejected as exc:
+        return api_error(422, str(exc), "idempotency_key")
+    headers = {"Location": f"/api/outputs/{output.id}", **({} if new else {"Idempotent-Replayed": "true"})}
+    return jsonify({"id": output.id, "status": output.status}), 202 if new else 200, headers
 
 
 @bp.get("/outputs")

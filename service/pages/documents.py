@@ -101,7 +101,7 @@ def generate(doc_id: int) -> Any:
     body = {"kind": kind, "document_id": doc.id, "agency": request.form.get("agency"),
             "document_ids": [int(i) for i in request.form.getlist("document_ids") if i.isdigit()]}
     try:
-        output = start_output(body)
+        output, _new = start_output(body)
     except OutputRejected as exc:
         flash(exc.message, "error")
     else:
