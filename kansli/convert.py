@@ -16,6 +16,7 @@ import tempfile
 import xmlrpc.client
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageDraw
 
@@ -53,7 +54,13 @@ def warm_pdf(documents: dict[str, bytes], port: int) -> dict[str, bytes]:
     """Convert through a resident LibreOffice (unoserver on ``port``); ConversionError if it is not there."""
     from unoserver.client import UnoClient
 
-    client = UnoClient(server="127.0.0.1", port=str(port))
+    class Client(UnoClient):
+        def _connect(self, proxy: Any, retries: int = 1, sleep: int = 0) -> Any:
+            # Once, at once: unoserver's client would try five times ten seconds apart, but a resident
+            # LibreOffice that does not answer now is being replaced, and a cold start is quicker.
+            return super()._connect(proxy, retries=1, sleep=0)
+
+    client = Client(server="127.0.0.1", port=str(port))
     result = {}
     for name, data in documents.items():
         try:
