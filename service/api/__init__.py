@@ -1,22 +1,27 @@
 """The JSON API of shared/contracts/api.md, described in ``GET /api/openapi.json``.
 
 Callers sign in with ``Authorization: Bearer TOKEN``; the app's own pages call it with their login
-session, and then changes need the page's CSRF token (header ``X-CSRFToken``).
+session, and then changes need the page's CSRF token (header ``X-CSRFToken``). Bodies and query
+arguments are read only through :func:`json_body`, :func:`body_as` and :func:`query_as`, so every value
+passes the models of :mod:`kansli.validation` and every refusal is the contract's JSON error.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, request
 from flask_login import current_user
+from pydantic import BaseModel
 
+from kansli.validation import MAX_JSON_BYTES, Invalid, TooLarge, check, parse_json
 from service.auth import bearer_request, csrf
 from service.errors import api_error
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)
+M = TypeVar("M", bound=BaseModel)
 
 
 @bp.before_request
@@ -25,6 +30,35 @@ def protect_session_writes() -> None:
     # token gets the plain 401 from the view.
     if request.method not in ("GET", "HEAD", "OPTIONS") and not bearer_request() and current_user.is_authenticated:
         csrf.protect()
+
+
+@bp.errorhandler(Invalid)
+def refused(exc: Invalid) -> Any:
+    return api_error(exc.status, exc.message, exc.code)
+
+
+def json_body() -> Any:
+    """The request's JSON value (None without a body), read within the limits of :func:`parse_json`."""
+    if (request.content_length or 0) > MAX_JSON_BYTES:
+        raise TooLarge(f"JSON-innehållet är större än {MAX_JSON_BYTES // 1024} kB.")
+    data = request.get_data(cache=True)
+    if not data.strip():
+        return None
+    if not request.is_json:
+        raise Invalid("Skicka innehållet som JSON, med Content-Type: application/json.")
+    return parse_json(data)
+
+
+def body_as(model: type[M]) -> M:
+    """The JSON body as ``model``; calls whose body is optional take a missing one as ``{}``."""
+    body = json_body()
+    if not isinstance(body, dict) and body is not None:
+        raise Invalid("Skicka ett JSON-objekt.")
+    return check(model, body or {})
+
+
+def query_as(model: type[M]) -> M:
+    return check(model, request.args.to_dict())
 
 
 def role(*roles: str) -> Callable:

@@ -4,15 +4,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import abort, jsonify, request, send_file
+from flask import abort, jsonify, send_file
 from flask_login import current_user
 from sqlalchemy import select
 
 from kansli.models import Output
 from kansli.outputs import MEDIA_TYPES, OutputRejected
 from kansli.users import DRAFTER_PLUS
+from kansli.validation import OutputQuery, OutputRequest
 from service.actions import record_download, start_output
-from service.api import bp, role
+from service.api import body_as, bp, query_as, role
 from service.api.representation import output_json
 from service.database import get_or_404, get_session, get_store
 from service.errors import api_error
@@ -24,7 +25,7 @@ log = logging.getLogger("kansli.web")
 @role(*DRAFTER_PLUS)
 def create_output() -> Any:
     try:
-        output = start_output(request.get_json(silent=True))
+        output = start_output(body_as(OutputRequest))
     except OutputRejected as exc:
         return api_error(exc.status, exc.message, exc.code)
     return jsonify({"id": output.id, "status": output.status}), 202, {"Location": f"/api/outputs/{output.id}"}
@@ -34,7 +35,7 @@ def create_output() -> Any:
 @role()
 def list_outputs() -> Any:
     query = select(Output).order_by(Output.id.desc()).limit(200)
-    if doc_id := request.args.get("document_id", type=int):
+    if doc_id := query_as(OutputQuery).document_id:
         query = query.where(Output.document_id == doc_id)
     return jsonify({"outputs": [output_json(o) for o in get_session().scalars(query)]})
 
