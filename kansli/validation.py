@@ -212,8 +212,7 @@ def _area(value: Any) -> Any:
 
 Area = Annotated[str | None, AfterValidator(_area), WithJsonSchema({"type": "string", "enum": list(AREAS),
                                                                     "nullable": True})]
-# Text before the area check: `None` or an unknown key both get the area's message.
-AreaKey = Annotated[str, AfterValidator(_area), WithJsonSchema({"type": "string", "enum": list(AREAS)})]
+AreaKey = Annotated[str, AfterValidator(_area)]
 
 
 def _form(kind: str, label: str) -> Any:
@@ -275,7 +274,10 @@ def _without_empty_areas(goals: dict[str, list[str]]) -> dict[str, list[str]]:
     return {area: lines for area, lines in goals.items() if lines}
 
 
-Goals = Annotated[dict[AreaKey, Lines], _none_as(dict), AfterValidator(_without_empty_areas)]
+_LINES_SCHEMA = {"type": "array", "maxItems": MAX_ITEMS, "items": {"type": "string", "maxLength": MAX_LINE}}
+Goals = Annotated[dict[AreaKey, Lines], _none_as(dict), AfterValidator(_without_empty_areas),
+                  WithJsonSchema({"type": "object", "properties": {area: _LINES_SCHEMA for area in AREAS},
+                                  "additionalProperties": False, "nullable": True})]
 MaybePeriod = Annotated[Period | None, BeforeValidator(_blank_none)]
 MaybeContact = Annotated[Contact, _none_as(dict)]
 Indicators = Annotated[list[Indicator], _none_as(list), Field(max_length=MAX_ITEMS)]
