@@ -384,7 +384,7 @@ class Query(BaseModel):
 
 def _digits(value: Any) -> Any:
     # Python's int() reads "²" and "٣" as digits; only ASCII digits are a number here.
-    if isinstance(value, str) and not re.fullmatch(r"\s*[0-9]{1,12}\s*", value):
+    if isinstance(value, str) and not re.fullmatch(r"\s*[0-9]{1,30}\s*", value):
         raise _error("digits", "ska vara ett heltal skrivet med siffrorna 0–9")
     return value
 

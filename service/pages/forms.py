@@ -17,7 +17,7 @@ from kansli.validation import MAX_ITEMS
 #: Empty indicator rows offered below the existing ones, for adding new ones.
 SPARE_ROWS = 2
 
-_INTEGER = re.compile(r"-?[0-9]{1,12}")
+_INTEGER = re.compile(r"-?[0-9]{1,30}")
 _DECIMAL = re.compile(r"-?[0-9]{1,15}(?:[.,][0-9]{1,15})?")
 
 
