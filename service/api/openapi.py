@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_json_schema
 from pydantic_core import core_schema
 
-from kansli.fields import SCHEMAS
+from kansli.fields import EXAMPLES, SCHEMAS
 from kansli.models import AGENCIES
 from kansli.outputs import KINDS, MEDIA_TYPES, template_variables
 from kansli.status import DocumentStatus, OutputStatus, RegistrationStatus
@@ -68,9 +68,11 @@ def _models() -> dict[str, Any]:
     return schemas
 
 
-def _body(model: type[BaseModel], required: bool = True) -> dict[str, Any]:
-    return {"required": required, "content": {"application/json": {"schema": {
-        "$ref": f"#/components/schemas/{model.__name__}"}}}}
+def _body(model: type[BaseModel], examples: dict[str, Any], required: bool = True) -> dict[str, Any]:
+    """A JSON request body checked by ``model``, with examples (name → body) for its readers and fuzzers."""
+    return {"required": required, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{model.__name__}"},
+        "examples": {name: {"value": value} for name, value in examples.items()}}}}
 
 
 def _query(model: type[BaseModel], schemas: dict[str, Any]) -> list[dict[str, Any]]:
@@ -222,9 +224,12 @@ def describe() -> dict[str, Any]:
             "/api/documents/{id}/fields": {"patch": {
                 "summary": "Rätta fält (roll drafter eller admin); originalet finns kvar i historiken",
                 "parameters": [ID],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "anyOf": [{"$ref": f"#/components/schemas/{m.__name__}"} for m in FIELD_MODELS.values()],
-                    "description": "De fält som rättas, av dokumenttypens form"}}}},
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"anyOf": [{"$ref": f"#/components/schemas/{m.__name__}"} for m in FIELD_MODELS.values()],
+                               "description": "De fält som rättas, av dokumenttypens form"},
+                    "examples": {"district_plan": {"value": {"municipality": "Botkyrka kommun",
+                                                             "period": {"start": 2008, "end": 2011}}},
+                                 "report": {"value": {"year": 2009, "date": "2010-02-15"}}}}}},
                 "responses": {"200": _json("Dokumentet med rättade fält", "Document"), **JSON_BODY, **AUTH,
                               "404": _error("Finns inte"), "409": _error("Inte extraherat ännu"),
                               "422": _error("Fält som inte passar dokumenttypen")}}},
@@ -240,7 +245,11 @@ def describe() -> dict[str, Any]:
                          "description": "report: document_ids är de myndighetsrapporter som sammanställs. batch: från "
                                         "ett regeringsbeslut (document_id) och en myndighet, en överenskommelse per "
                                         "kommun i beslutet, ifylld från kommunens stadsdelsplan där en finns; en zip.",
-                         "requestBody": _body(OutputRequest),
+                         "requestBody": _body(OutputRequest, {
+                             "agreement": {"kind": "agreement", "document_id": 1, "agency": AGENCIES[0]},
+                             "decision": {"kind": "decision", "fields": {**EXAMPLES["decision"], "item": "5"}},
+                             "report": {"kind": "report", "document_ids": [1, 2]},
+                             "batch": {"kind": "batch", "document_id": 1, "agency": AGENCIES[0]}}),
                          "responses": {"202": _json("Köad", "Queued"), **JSON_BODY, **AUTH,
                                        "404": _error("Dokumentet finns inte"),
                                        "409": _error("Dokumentet är inte färdigläst eller av fel typ"),
@@ -267,7 +276,10 @@ def describe() -> dict[str, Any]:
                         "responses": {"200": _list("Registreringarna", "registrations", "Registration"), **BAD,
                                       **AUTH}},
                 "post": {"summary": "Registrera ett dokument (inkommet) eller ett klart utkast (upprättat); roll registrar",
-                         "requestBody": _body(RegistrationRequest),
+                         "requestBody": _body(RegistrationRequest, {
+                             "document": {"document_id": 1},
+                             "output": {"output_id": 1, "party": "Botkyrka kommun",
+                                        "description": "Samverkansöverenskommelse"}}),
                          "responses": {"201": _json("Registreringen med diarienummer (dnr)", "Registration"),
                                        **JSON_BODY, **AUTH, "404": _error("Finns inte"),
                                        "409": _error("Utkastet är inte klart")}}},
@@ -283,13 +295,15 @@ def describe() -> dict[str, Any]:
             "/api/registry/{dnr}/hold": {"post": {
                 "summary": "Rättslig spärr: {\"hold\": true, \"reason\": \"...\"} hindrar gallring; hold false hävs den",
                 "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "requestBody": _body(HoldRequest, required=False),
+                "requestBody": _body(HoldRequest, {"hold": {"hold": True, "reason": "Begäran om utlämnande"},
+                                                   "release": {"hold": False}}, required=False),
                 "responses": {"200": _json("Registreringen", "Registration"), **JSON_BODY, **AUTH,
                               "404": _error("Finns inte"), "409": _error("Redan gallrad")}}},
             "/api/registry/{dnr}/disposal": {"post": {
                 "summary": "Begär gallring ({\"reason\": \"...\"}); en annan registrator måste godkänna",
                 "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "requestBody": _body(DisposalRequest, required=False),
+                "requestBody": _body(DisposalRequest, {"disposal": {"reason": "Gallringsbeslut 2026:1"}},
+                                     required=False),
                 "responses": {"202": _json("Begärd", "Registration"), **JSON_BODY, **AUTH, "404": _error("Finns inte"),
                               "409": _error("Spärrad, ska bevaras eller gallringsfristen har inte gått ut")}}},
             "/api/registry/{dnr}/disposal/approve": {"post": {
