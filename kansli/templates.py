@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import resource
 import signal
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError
@@ -91,14 +93,21 @@ def check(name: str, data: bytes) -> None:
 
 def test_render(name: str, data: bytes) -> None:
     """Fill the template with example fields in a child process, which the budget stops; TemplateRejected if
-    anything goes wrong, so that an upload never becomes a version every later draft fails on."""
+    anything goes wrong, so that an upload never becomes a version every later draft fails on.
+
+    The child is told the variables and example contexts (the output kinds rendered with ``name``), so it
+    needs no registry of its own: it only parses and renders.
+    """
     seconds = RENDER_SECONDS
+    trial = {"allowed": sorted(template_variables()[name]),
+             "contexts": [kind.sample_context() for kind in KINDS.values() if kind.template == name]}
     package_root = str(Path(__file__).resolve().parent.parent)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
     too_slow = TemplateRejected(f"Mallen tar mer än {seconds} sekunder att fylla i med exempeldata; "
                                 "kontrollera loopar och range() i mallen.")
     try:
-        child = subprocess.run([sys.executable, "-m", "kansli.templates", name, str(seconds)], input=data,
+        child = subprocess.run([sys.executable, "-m", "kansli.templates", str(seconds)],
+                               input=json.dumps(trial).encode() + b"\n" + data,
                                capture_output=True, timeout=seconds * 3 + 10, env=env, check=False)
     except subprocess.TimeoutExpired:
         raise too_slow from None
@@ -112,7 +121,7 @@ def test_render(name: str, data: bytes) -> None:
                            "kontrollera mallens Jinja-kod.")
 
 
-def _refusal(name: str, data: bytes) -> str | None:
+def _refusal(allowed: set[str], contexts: list[dict[str, Any]], data: bytes) -> str | None:
     """In the child: why the template cannot be used, or None. Its own process, so any failure is the
     template's and is answered, never raised."""
     try:
@@ -120,13 +129,12 @@ def _refusal(name: str, data: bytes) -> str | None:
     except TemplateSyntaxError as exc:
         reason = (exc.message or "").rstrip(".")
         return f"Mallen har ett Jinja-fel på rad {exc.lineno} i dokumentets XML: {reason}."
-    allowed = template_variables()[name]
     if unknown := sorted(used - allowed):
         return (f"Mallen använder variabler som fälten saknar: {', '.join(unknown)}. "
                 f"Tillgängliga: {', '.join(sorted(allowed))}.")
-    for kind in (k for k in KINDS.values() if k.template == name):
+    for context in contexts:
         try:
-            rendered = render_docx(io.BytesIO(data), kind.sample_context())
+            rendered = render_docx(io.BytesIO(data), context)
         except GenerationError as exc:
             return f"Provifyllningen med exempeldata misslyckades: {exc}"
         except MemoryError:
@@ -157,11 +165,13 @@ def current(session: Session, store: Store, templates_dir: Path, name: str) -> t
     return path, hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-if __name__ == "__main__":  # the test render's child: python -m kansli.templates NAME SECONDS < template.docx
-    _seconds = int(sys.argv[2])
+if __name__ == "__main__":  # the test render's child: python -m kansli.templates SECONDS < trial JSON, newline, .docx
+    _seconds = int(sys.argv[1])
     resource.setrlimit(resource.RLIMIT_CPU, (_seconds, _seconds + 1))
     resource.setrlimit(resource.RLIMIT_AS, (RENDER_MEMORY, RENDER_MEMORY))
-    _message = _refusal(sys.argv[1], sys.stdin.buffer.read())
+    _header, _, _data = sys.stdin.buffer.read().partition(b"\n")
+    _trial = json.loads(_header)
+    _message = _refusal(set(_trial["allowed"]), _trial["contexts"], _data)
     if _message:
         sys.stdout.buffer.write(_message.encode())
         sys.exit(_REFUSED)

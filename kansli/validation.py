@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, TypeVar, get_args
 
@@ -168,11 +169,12 @@ def _number(value: Any) -> int | float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _error("number", "ska vara ett tal")
     if not math.isfinite(value) or abs(value) > MAX_NUMBER:
-        raise _error("number", f"ska vara ett ändligt tal mellan -{MAX_NUMBER:.0e} och {MAX_NUMBER:.0e}")
+        limit = f"{MAX_NUMBER:,.0f}".replace(",", " ")
+        raise _error("number", f"ska vara ett ändligt tal mellan −{limit} och {limit}")
     return value
 
 
-def _none_as(empty: Any) -> BeforeValidator:
+def _none_as(empty: Callable[[], Any]) -> BeforeValidator:
     """A field the document lacks is ``null``, ``[]`` or ``{}`` by the contract: never missing."""
     return BeforeValidator(lambda value: empty() if value is None or value == "" else value)
 
