@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kansli.models import ROLES, ApiToken, User
+from kansli.validation import is_plain
 
 #: Which roles may do what (shared/contracts/api.md): "clerk+" and so on.
 CLERK_PLUS = ("clerk", "drafter", "admin")
@@ -54,6 +55,8 @@ def issue_token(session: Session, user: User) -> str:
 
 
 def authenticate(session: Session, name: str, password: str) -> User | None:
+    if not is_plain(name):  # a name no user can have (NUL, which PostgreSQL refuses) is not looked up
+        return None
     user = session.scalar(select(User).where(User.name == name.strip()))
     if user and check_password_hash(user.password_hash, password):
         return user

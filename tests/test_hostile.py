@@ -215,3 +215,11 @@ def test_hostile_page_forms_and_searches_answer_with_a_message(client: Any, auth
         assert response.status_code == 200 and "Sökningen gick inte att göra" in response.get_data(as_text=True)
     response = client.post("/registry/archive", data={"csrf_token": token, "dnr": "KAN\x00"})
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", ["clerk\x00", "\x00", "x" * 5000])
+def test_a_login_name_no_user_can_have_is_a_failed_login(client: Any, tokens: Any, name: str) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"name": name, "password": "losenord-clerk", "csrf_token": token})
+    assert response.status_code == 401 and "Fel användarnamn eller lösenord" in response.get_data(as_text=True)
