@@ -1,135 +1,79 @@
-"""The shape of each document kind's fields, used to check a drafter's corrections.
+"""The fields of each document kind as pages and checks use them; their shapes are in :mod:`kansli.validation`.
 
-The same shape is the extraction contract's (shared/contracts/extraction.md); a correction must keep
-it, so that generation can trust what it reads.
+The shapes are the extraction contract's (shared/contracts/extraction.md); a correction must keep them,
+so that generation can trust what it reads.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from kansli.areas import AREAS
+from pydantic.fields import FieldInfo
+
+from kansli.validation import FIELD_MODELS, Contact, Invalid, check
+
+
+def _control(info: FieldInfo) -> str:
+    extra = info.json_schema_extra
+    return str(extra["x-form"]) if isinstance(extra, dict) else "str"
+
 
 #: Each kind of document as the pages and the registry name it.
 KIND_LABELS: dict[str | None, str] = {"district_plan": "Strategisk stadsdelsplan", "report": "Myndighetsrapport",
                "decision": "Regeringsbeslut", "unknown": "Okänd dokumenttyp"}
-#: kind → field → (type, Swedish label). Types: str, date, int, strlist, period, goals, indicators, contact.
+#: kind → field → (form control, Swedish label), read from the models. Controls: str, date, int, text,
+#: strlist, period, goals, indicators, contact.
 SCHEMAS: dict[str, dict[str, tuple[str, str]]] = {
+    kind: {name: (_control(info), info.title or name) for name, info in model.model_fields.items()}
+    for kind, model in FIELD_MODELS.items()
+}
+CONTACT_KEYS = tuple(Contact.model_fields)
+#: One filled-in example of each kind's fields (the contract's examples): what a new template version
+#: is test-rendered with before it is kept.
+EXAMPLES: dict[str, dict[str, Any]] = {
     "district_plan": {
-        "municipality": ("str", "Kommun"),
-        "districts": ("strlist", "Stadsdelar"),
-        "period": ("period", "Planperiod"),
-        "adopted": ("date", "Antagen"),
-        "reference": ("str", "Diarienummer"),
-        "goals": ("goals", "Mål per område"),
-        "indicators": ("indicators", "Indikatorer"),
-        "contact": ("contact", "Kontaktperson"),
-        "agencies": ("strlist", "Myndigheter i partnerskapet"),
+        "municipality": "Botkyrka kommun", "districts": ["Alby", "Fittja"], "period": {"start": 2008, "end": 2010},
+        "adopted": "2008-04-24", "reference": "KS 2008/214",
+        "goals": {"arbete": ["Andelen förvärvsarbetande i åldern 20–64 år ska öka"],
+                  "utbildning": ["Fler elever ska nå målen i alla ämnen"],
+                  "trygghet": ["Fler ska känna sig trygga i sitt bostadsområde"],
+                  "tillvaxt": ["Fler företag ska startas i stadsdelarna"]},
+        "indicators": [{"area": "arbete", "name": "Förvärvsfrekvens 20–64 år", "unit": "%",
+                        "baseline": {"year": 2006, "value": 52.1}, "target": {"year": 2010, "value": 60.0}}],
+        "contact": {"name": "Anna Berg", "title": "utvecklingsstrateg", "email": "anna.berg@botkyrka.se",
+                    "phone": "08-530 610 00"},
+        "agencies": ["Arbetsförmedlingen", "Försäkringskassan", "Polismyndigheten"],
     },
     "report": {
-        "agency": ("str", "Myndighet"),
-        "year": ("int", "Redovisningsår"),
-        "municipalities": ("strlist", "Kommuner"),
-        "reference": ("str", "Diarienummer"),
-        "date": ("date", "Datum"),
-        "proposals": ("strlist", "Förslag till åtgärder"),
+        "agency": "Försäkringskassan", "year": 2009, "municipalities": ["Malmö kommun", "Uppsala kommun"],
+        "reference": "FK-2010/4411", "date": "2010-02-15",
+        "proposals": ["En nationell samordnare för urbant utvecklingsarbete bör utses"],
     },
     "decision": {
-        "department": ("str", "Departement"),
-        "date": ("date", "Datum"),
-        "reference": ("str", "Diarienummer"),
-        "addressee": ("str", "Mottagare"),
-        "addressee_address": ("str", "Mottagarens adress"),
-        "identical_to": ("strlist", "Likalydande till"),
-        "title": ("str", "Rubrik"),
-        "decision": ("text", "Regeringens beslut"),
-        "background": ("text", "Bakgrund"),
-        "municipalities": ("strlist", "Kommuner"),
-        "signatories": ("strlist", "Undertecknare"),
-        "copies_to": ("strlist", "Kopia till"),
+        "department": "Integrations- och jämställdhetsdepartementet", "date": "2008-05-08",
+        "reference": "IJ2008/1234/UF", "addressee": "Arbetsförmedlingen", "addressee_address": "113 99 Stockholm",
+        "identical_to": ["Rikspolisstyrelsen", "Försäkringskassan"],
+        "title": "Uppdrag att samverka med kommuner som har lokala utvecklingsavtal",
+        "decision": "Myndigheterna ska samverka med kommunerna.\n\nUppdraget ska redovisas.",
+        "background": "Av budgetpropositionen för 2008 framgår att arbetet ska fortsätta.",
+        "municipalities": ["Borås kommun", "Botkyrka kommun"], "signatories": ["Nyamko Sabuni", "Evert Kroes"],
+        "copies_to": ["Statsrådsberedningen", "Justitiedepartementet/KRIM"],
     },
-    "unknown": {"title": ("str", "Rubrik")},
+    "unknown": {"title": "Ett okänt dokument"},
 }
-CONTACT_KEYS = ("name", "title", "email", "phone")
 
 
-class FieldError(ValueError):
+class FieldError(Invalid):
     """A correction that does not fit the field's shape; the message names the field."""
 
-
-def _check(kind: str, value: Any, label: str) -> Any:
-    if value is None or value == "":
-        return None if kind in ("str", "date", "int", "text", "period") else ([] if kind in ("strlist", "indicators") else {})
-    if kind in ("str", "text"):
-        if not isinstance(value, str):
-            raise FieldError(f"{label} ska vara text.")
-        return value.strip() if kind == "text" else " ".join(value.split())
-    if kind == "date":
-        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d\d-\d\d", value.strip()):
-            raise FieldError(f"{label} ska vara ett datum på formen ÅÅÅÅ-MM-DD.")
-        return value.strip()
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise FieldError(f"{label} ska vara ett heltal.")
-        return value
-    if kind == "strlist":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise FieldError(f"{label} ska vara en lista med text.")
-        return [" ".join(v.split()) for v in value if v.strip()]
-    if kind == "period":
-        if not isinstance(value, dict) or not all(isinstance(value.get(k), int) for k in ("start", "end")):
-            raise FieldError(f"{label} ska ha ett startår och ett slutår.")
-        if value["start"] > value["end"]:
-            raise FieldError(f"{label}: startåret kan inte ligga efter slutåret.")
-        return {"start": value["start"], "end": value["end"]}
-    if kind == "goals":
-        if not isinstance(value, dict) or set(value) - set(AREAS):
-            raise FieldError(f"{label} ska ordnas under områdena {', '.join(AREAS)}.")
-        return {a: _check("strlist", g, f"{label} ({AREAS[a].label})") for a, g in value.items() if g}
-    if kind == "contact":
-        if not isinstance(value, dict) or set(value) - set(CONTACT_KEYS):
-            raise FieldError(f"{label} har fälten {', '.join(CONTACT_KEYS)}.")
-        return {k: _check("str", value.get(k), label) for k in CONTACT_KEYS}
-    if kind == "indicators":
-        if not isinstance(value, list) or not all(isinstance(i, dict) for i in value):
-            raise FieldError(f"{label} ska vara en lista med indikatorer.")
-        return [_indicator(i, label) for i in value]
-    raise AssertionError(kind)
-
-
-def _number(value: Any, label: str) -> float | int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise FieldError(f"{label}: värdet ska vara ett tal.")
-    return value
-
-
-def _indicator(item: dict[str, Any], label: str) -> dict[str, Any]:
-    name = _check("str", item.get("name"), label)
-    if not name:
-        raise FieldError(f"{label}: varje indikator behöver ett namn.")
-    area = item.get("area")
-    if area is not None and area not in AREAS:
-        raise FieldError(f"{label}: området {area!r} finns inte; välj en av {', '.join(AREAS)}.")
-    out: dict[str, Any] = {"area": area, "name": name, "unit": _check("str", item.get("unit"), label)}
-    for point in ("baseline", "target"):
-        p = item.get(point) or {}
-        if not isinstance(p, dict):
-            raise FieldError(f"{label}: {point} ska ha år och värde.")
-        year = p.get("year")
-        if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-            raise FieldError(f"{label}: året ska vara ett heltal.")
-        out[point] = {"year": year, "value": _number(p.get("value"), label)}
-    return out
+    status = 422
+    code = "invalid_fields"
 
 
 def validate(kind: str, changes: Any) -> dict[str, Any]:
-    """Check corrections to a document of ``kind``; returns them normalised, or raises FieldError."""
-    schema = SCHEMAS.get(kind, SCHEMAS["unknown"])
+    """Check corrections to a document of ``kind``; returns the given fields normalised, or raises FieldError."""
     if not isinstance(changes, dict) or not changes:
         raise FieldError("Skicka ett JSON-objekt med de fält som ska rättas.")
-    unknown = sorted(set(changes) - set(schema))
-    if unknown:
-        raise FieldError(f"Okänt fält för {kind}: {', '.join(unknown)}.")
-    return {name: _check(schema[name][0], value, schema[name][1]) for name, value in changes.items()}
+    try:
+        return check(FIELD_MODELS.get(kind, FIELD_MODELS["unknown"]), changes).model_dump(exclude_unset=True)
+    except Invalid as exc:
+        raise FieldError(exc.message) from None

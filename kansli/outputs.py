@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kansli.fields import FieldError, validate
+from kansli.fields import EXAMPLES
 from kansli.generation import (
     agreement_context,
     agreement_name,
@@ -31,6 +31,7 @@ from kansli.generation import (
 from kansli.models import AGENCIES, Document, Output
 from kansli.names import municipality_key
 from kansli.status import DocumentStatus, OutputStatus
+from kansli.validation import DecisionLetterFields, Invalid, OutputRequest, check
 
 #: Media type of each file format an output can have.
 MEDIA_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -57,10 +58,11 @@ class OutputKind:
     label: str
     #: The Word template it is rendered with (built in, or an admin's newer version of it).
     template: str
-    #: The variables the template may use, for checking an uploaded template version.
+    #: The template's variables filled from example fields: which variables an uploaded version may use,
+    #: and what it is test-rendered with before it is kept.
     sample_context: Callable[[], dict[str, Any]]
-    #: Checks a drafter's request (the API's body) and returns the new, unsaved row.
-    request: Callable[[Session, dict[str, Any], int | None], Output]
+    #: Checks a drafter's request (the API's body, its shape already checked) and returns the new, unsaved row.
+    request: Callable[[Session, OutputRequest, int | None], Output]
     render: Renderer
     #: Sender or recipient, and a short description, proposed when the output is registered.
     describe: Callable[[Output], tuple[str | None, str]]
@@ -68,8 +70,8 @@ class OutputKind:
     converts: bool = True
 
 
-def _extracted_document(session: Session, doc_id: Any, kind: str, what: str) -> Document:
-    doc = session.get(Document, doc_id) if isinstance(doc_id, int) and not isinstance(doc_id, bool) else None
+def _extracted_document(session: Session, doc_id: int | None, kind: str, what: str) -> Document:
+    doc = session.get(Document, doc_id) if doc_id is not None else None
     if doc is None:
         raise OutputRejected(404, "not_found", f"Dokument {doc_id} finns inte.")
     if doc.status != DocumentStatus.EXTRACTED:
@@ -79,9 +81,9 @@ def _extracted_document(session: Session, doc_id: Any, kind: str, what: str) -> 
     return doc
 
 
-def _agency(body: dict[str, Any]) -> str:
-    agency = body.get("agency")
-    if agency not in AGENCIES:
+def _agency(body: OutputRequest) -> str:
+    agency = body.agency
+    if agency is None or agency not in AGENCIES:
         raise OutputRejected(400, "bad_request", f"Välj myndighet: {', '.join(AGENCIES)}.")
     return agency
 
@@ -102,9 +104,9 @@ def plans_for(session: Session, municipalities: list[str]) -> dict[str, dict[str
 
 # --- agreement: one cooperation agreement from a district plan ---
 
-def _request_agreement(session: Session, body: dict[str, Any], user_id: int | None) -> Output:
+def _request_agreement(session: Session, body: OutputRequest, user_id: int | None) -> Output:
     agency = _agency(body)
-    doc = _extracted_document(session, body.get("document_id"), "district_plan",
+    doc = _extracted_document(session, body.document_id, "district_plan",
                               "En samverkansöverenskommelse skapas från en strategisk stadsdelsplan")
     return Output(kind="agreement", document_id=doc.id, agency=agency, fields=doc.current_fields(),
                   created_by=user_id)
@@ -124,20 +126,15 @@ def _describe_agreement(output: Output) -> tuple[str | None, str]:
 
 # --- decision: the letter and its identical letters, from a decision or from fields ---
 
-def _request_decision(session: Session, body: dict[str, Any], user_id: int | None) -> Output:
+def _request_decision(session: Session, body: OutputRequest, user_id: int | None) -> Output:
     doc_id: int | None = None
-    if "fields" in body:
-        given = body["fields"]
-        if not isinstance(given, dict):
-            raise OutputRejected(400, "bad_request", "fields ska vara ett JSON-objekt med beslutets fält.")
+    if body.fields is not None:
         try:
-            fields = validate("decision", {k: v for k, v in given.items() if k != "item"})
-        except FieldError as exc:
-            raise OutputRejected(422, "invalid_fields", str(exc)) from None
-        if given.get("item") is not None:
-            fields["item"] = str(given["item"]).strip()
+            fields = check(DecisionLetterFields, body.fields).model_dump(exclude_unset=True)
+        except Invalid as exc:
+            raise OutputRejected(422, "invalid_fields", exc.message) from None
     else:
-        doc = _extracted_document(session, body.get("document_id"), "decision",
+        doc = _extracted_document(session, body.document_id, "decision",
                                   "Ett beslutsbrev skapas från ett regeringsbeslut")
         doc_id, fields = doc.id, dict(doc.current_fields() or {})
     if not (fields.get("addressee") and fields.get("title")):
@@ -158,9 +155,9 @@ def _describe_decision(output: Output) -> tuple[str | None, str]:
 
 # --- batch: one agreement per municipality a decision names, as a zip ---
 
-def _request_batch(session: Session, body: dict[str, Any], user_id: int | None) -> Output:
+def _request_batch(session: Session, body: OutputRequest, user_id: int | None) -> Output:
     agency = _agency(body)
-    decision = _extracted_document(session, body.get("document_id"), "decision",
+    decision = _extracted_document(session, body.document_id, "decision",
                                    "Överenskommelser i omgång skapas från ett regeringsbeslut")
     fields = dict(decision.current_fields() or {})
     if not fields.get("municipalities"):
@@ -179,12 +176,10 @@ def _render_batch(output: Output, template: Path, areas: dict[str, tuple[str, ..
 
 # --- report: the consolidated report of several agencies' reports ---
 
-def _request_report(session: Session, body: dict[str, Any], user_id: int | None) -> Output:
-    ids = body.get("document_ids")
-    if not isinstance(ids, list) or not ids:
+def _request_report(session: Session, body: OutputRequest, user_id: int | None) -> Output:
+    ids = body.document_ids
+    if not ids:
         raise OutputRejected(400, "bad_request", "Ange document_ids: de myndighetsrapporter som ska sammanställas.")
-    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-        raise OutputRejected(400, "bad_request", "document_ids ska vara en lista med heltal.")
     docs = [_extracted_document(session, i, "report", "En sammanställning görs av myndighetsrapporter")
             for i in dict.fromkeys(ids)]
     return Output(kind="report", document_id=docs[0].id, created_by=user_id,
@@ -203,16 +198,16 @@ def _labelled(label: str) -> Callable[[Output], tuple[str | None, str]]:
 
 KINDS: dict[str, OutputKind] = {kind.name: kind for kind in (
     OutputKind("agreement", "Samverkansöverenskommelse", "agreement.docx",
-               lambda: agreement_context({}, AGENCIES[0]), _request_agreement, _render_agreement,
+               lambda: agreement_context(EXAMPLES["district_plan"], AGENCIES[0]), _request_agreement, _render_agreement,
                _describe_agreement),
     OutputKind("decision", "Beslutsbrev", "decision.docx",
-               lambda: decision_context({"addressee": "x", "title": "x"}, "x"), _request_decision,
+               lambda: decision_context(EXAMPLES["decision"], EXAMPLES["decision"]["addressee"]), _request_decision,
                _render_decision, _describe_decision),
     OutputKind("batch", "Överenskommelser för beslutets kommuner", "agreement.docx",
-               lambda: agreement_context({}, AGENCIES[0]), _request_batch, _render_batch,
+               lambda: agreement_context(EXAMPLES["district_plan"], AGENCIES[0]), _request_batch, _render_batch,
                _labelled("Samverkansöverenskommelser"), converts=False),
     OutputKind("report", "Sammanställd redovisning", "report.docx",
-               lambda: report_context([{}]), _request_report, _render_report,
+               lambda: report_context([EXAMPLES["report"]]), _request_report, _render_report,
                _labelled("Sammanställd redovisning")),
 )}
 
@@ -225,12 +220,9 @@ def template_variables() -> dict[str, set[str]]:
     return variables
 
 
-def request_output(session: Session, body: Any, user_id: int | None) -> Output:
-    """Check a request (the API's ``POST /api/outputs`` body) and add the queued output to the session."""
-    if not isinstance(body, dict):
-        raise OutputRejected(400, "bad_request", "Skicka ett JSON-objekt med kind och document_id.")
-    name = body.get("kind")
-    kind = KINDS.get(name) if isinstance(name, str) else None
+def request_output(session: Session, body: OutputRequest, user_id: int | None) -> Output:
+    """Check a request (the API's ``POST /api/outputs`` body, its shape checked) and add the queued output."""
+    kind = KINDS.get(body.kind or "")
     if kind is None:
         names = [f'"{k}"' for k in KINDS]
         raise OutputRejected(400, "bad_request",

@@ -1,34 +1,69 @@
 """Word templates: the built-in ones in ``templates/docx``, and versions admins upload.
 
-An upload is checked before it is kept — a real .docx, no zip bomb, Jinja that parses, and no variable
-the template's fields do not provide — and rendering always runs in Jinja's sandbox. Every version is
-kept; the newest of a name is used, and each output records the SHA-256 of the version that made it.
+An upload is checked before it is kept — a real .docx, no zip bomb, XML without a DTD (so no entity
+can be expanded or fetched), Jinja that parses, no variable the template's fields do not provide —
+and then test-rendered with example fields, in Jinja's sandbox, in a child process with a CPU, memory
+and output budget: a template that cannot render (an include, an unknown filter, an endless loop)
+is refused at the door instead of failing every later draft. Every version is kept; the newest of a
+name is used, and each output records the SHA-256 of the version that made it.
 """
 from __future__ import annotations
 
 import hashlib
 import io
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kansli.generation import GenerationError
+from kansli.generation.render import render_docx
 from kansli.models import Template
-from kansli.outputs import template_variables
+from kansli.outputs import KINDS, template_variables
 from kansli.storage import Store
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED = 100 * 1024 * 1024
 MAX_ENTRIES = 2000
 MAX_RATIO = 200  # deflate rarely beats 1:20 on Word XML; 1:200 is a bomb
+#: The test render's budget: CPU seconds, memory, and the unpacked size of what it produces.
+RENDER_SECONDS = 5
+RENDER_MEMORY = 1024 * 1024 * 1024
+MAX_RENDERED = 20 * 1024 * 1024
+#: The child's exit status when it refuses the template (its message on stdout).
+_REFUSED = 3
 
 
 class TemplateRejected(ValueError):
     """An uploaded template that cannot be used; the message says what to fix."""
+
+
+def _xml_parts(archive: zipfile.ZipFile) -> None:
+    """Every XML part must parse without a DTD: Word never writes one, and entities are how XML
+    bombs (billion laughs) and XXE work, whatever the libraries reading the file later default to."""
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
+    for entry in archive.namelist():
+        if not entry.endswith((".xml", ".rels")):
+            continue
+        try:
+            tree = etree.fromstring(archive.read(entry), parser).getroottree()
+        except etree.XMLSyntaxError:
+            raise TemplateRejected(f"Mallen är skadad: {entry} är ingen giltig XML; spara om den i Word.") from None
+        if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+            raise TemplateRejected(f"Mallen innehåller en DTD (<!DOCTYPE>) i {entry}, vilket Word-filer aldrig gör; "
+                                   "den tas inte emot.")
 
 
 def check(name: str, data: bytes) -> None:
@@ -50,15 +85,66 @@ def check(name: str, data: bytes) -> None:
     if "word/document.xml" not in archive.namelist():
         raise TemplateRejected("Filen är inget Word-dokument (.docx); word/document.xml saknas.")
     try:
+        _xml_parts(archive)
+    except (zipfile.BadZipFile, EOFError, OSError, RuntimeError):  # a damaged or encrypted member
+        raise TemplateRejected("Filen är inget läsbart Word-dokument (.docx); spara om mallen i Word.") from None
+    test_render(name, data)
+
+
+def test_render(name: str, data: bytes) -> None:
+    """Fill the template with example fields in a child process, which the budget stops; TemplateRejected if
+    anything goes wrong, so that an upload never becomes a version every later draft fails on.
+
+    The child is told the variables and example contexts (the output kinds rendered with ``name``), so it
+    needs no registry of its own: it only parses and renders.
+    """
+    seconds = RENDER_SECONDS
+    trial = {"allowed": sorted(template_variables()[name]),
+             "contexts": [kind.sample_context() for kind in KINDS.values() if kind.template == name]}
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    too_slow = TemplateRejected(f"Mallen tar mer än {seconds} sekunder att fylla i med exempeldata; "
+                                "kontrollera loopar och range() i mallen.")
+    try:
+        child = subprocess.run([sys.executable, "-m", "kansli.templates", str(seconds)],
+                               input=json.dumps(trial).encode() + b"\n" + data,
+                               capture_output=True, timeout=seconds * 3 + 10, env=env, check=False)
+    except subprocess.TimeoutExpired:
+        raise too_slow from None
+    if child.returncode == 0:
+        return
+    if child.returncode == _REFUSED:
+        raise TemplateRejected(child.stdout.decode("utf-8", "replace").strip())
+    if child.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        raise too_slow
+    raise TemplateRejected("Mallen gick inte att fylla i med exempeldata (provkörningen avbröts); "
+                           "kontrollera mallens Jinja-kod.")
+
+
+def _refusal(allowed: set[str], contexts: list[dict[str, Any]], data: bytes) -> str | None:
+    """In the child: why the template cannot be used, or None. Its own process, so any failure is the
+    template's and is answered, never raised."""
+    try:
         used = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables(jinja_env=SandboxedEnvironment())
     except TemplateSyntaxError as exc:
-        raise TemplateRejected(f"Mallen har ett Jinja-fel på rad {exc.lineno} i dokumentets XML: {exc.message}.") from None
-    unknown = sorted(used - variables[name])
-    if unknown:
-        raise TemplateRejected(
-            f"Mallen använder variabler som fälten saknar: {', '.join(unknown)}. "
-            f"Tillgängliga: {', '.join(sorted(variables[name]))}."
-        )
+        reason = (exc.message or "").rstrip(".")
+        return f"Mallen har ett Jinja-fel på rad {exc.lineno} i dokumentets XML: {reason}."
+    if unknown := sorted(used - allowed):
+        return (f"Mallen använder variabler som fälten saknar: {', '.join(unknown)}. "
+                f"Tillgängliga: {', '.join(sorted(allowed))}.")
+    for context in contexts:
+        try:
+            rendered = render_docx(io.BytesIO(data), context)
+        except GenerationError as exc:
+            return f"Provifyllningen med exempeldata misslyckades: {exc}"
+        except MemoryError:
+            return "Mallen kräver för mycket minne när den fylls i med exempeldata; kontrollera loopar i mallen."
+        except Exception as exc:  # anything the template makes the renderer do wrong is the template's
+            return f"Mallen gick inte att fylla i med exempeldata ({type(exc).__name__}: {exc}); rätta mallen."
+        if sum(e.file_size for e in zipfile.ZipFile(io.BytesIO(rendered)).infolist()) > MAX_RENDERED:
+            return (f"Mallen blir större än {MAX_RENDERED // (1024 * 1024)} MB när den fylls i med exempeldata; "
+                    "kontrollera loopar i mallen.")
+    return None
 
 
 def add(session: Session, store: Store, name: str, data: bytes, filename: str, user_id: int | None) -> Template:
@@ -77,3 +163,15 @@ def current(session: Session, store: Store, templates_dir: Path, name: str) -> t
         return store.path(newest.sha256), newest.sha256
     path = templates_dir / name
     return path, hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+if __name__ == "__main__":  # the test render's child: python -m kansli.templates SECONDS < trial JSON, newline, .docx
+    _seconds = int(sys.argv[1])
+    resource.setrlimit(resource.RLIMIT_CPU, (_seconds, _seconds + 1))
+    resource.setrlimit(resource.RLIMIT_AS, (RENDER_MEMORY, RENDER_MEMORY))
+    _header, _, _data = sys.stdin.buffer.read().partition(b"\n")
+    _trial = json.loads(_header)
+    _message = _refusal(set(_trial["allowed"]), _trial["contexts"], _data)
+    if _message:
+        sys.stdout.buffer.write(_message.encode())
+        sys.exit(_REFUSED)

@@ -21,6 +21,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from kansli.config import Settings
 from kansli.models import ROLES, ApiToken, LoginFailure, LoginSession, User, utcnow
+from kansli.validation import is_plain
 
 #: Which roles may do what (shared/contracts/api.md): "clerk+" and so on.
 CLERK_PLUS = ("clerk", "drafter", "admin")
@@ -122,7 +123,8 @@ def dummy_password_hash() -> str:
 
 def authenticate(session: Session, name: str, password: str) -> User | None:
     """The user with this name and password, unless disabled; every call checks one password hash."""
-    user = session.scalar(select(User).where(User.name == name.strip()))
+    # a name no user can have (NUL, which PostgreSQL refuses) is not looked up, but answered as slowly
+    user = session.scalar(select(User).where(User.name == name.strip())) if is_plain(name) else None
     matches = check_password_hash(user.password_hash if user else dummy_password_hash(), password)
     return user if user and matches and user.disabled_at is None else None
 

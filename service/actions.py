@@ -23,7 +23,7 @@ from kansli.models import Document, Output, Registration, Revision, Template
 from kansli.names import display_name
 from kansli.outputs import request_output
 from kansli.registry import archiving, numbering, retention
-from kansli.registry.errors import RegistryError
+from kansli.validation import OutputRequest, RegistrationRequest, is_plain
 from service.database import get_session, get_store, settings
 
 log = logging.getLogger("kansli.web")
@@ -81,7 +81,7 @@ def apply_correction(doc: Document, changes: Any) -> Revision:
     return revision
 
 
-def start_output(body: Any, key: str | None = None) -> tuple[Output, bool]:
+def start_output(body: OutputRequest, key: str | None = None) -> tuple[Output, bool]:
     """Check a request for a draft, save it queued and queue its rendering; returns it and whether it is new.
 
     A retry with the same idempotency ``key`` gets the draft the first request made, not a second one.
@@ -116,25 +116,22 @@ def receive_template(name: str, file: Any) -> Template:
     return template
 
 
-def register_from(body: Any) -> Registration:
+def register_from(body: RegistrationRequest) -> Registration:
     """Register the document or output that ``body`` names under the next number."""
-    if not isinstance(body, dict):
-        raise RegistryError(400, "Skicka ett JSON-objekt med document_id eller output_id.")
-    ids = {k: body.get(k) for k in ("document_id", "output_id")}
-    if any(v is not None and (not isinstance(v, int) or isinstance(v, bool)) for v in ids.values()):
-        raise RegistryError(400, "document_id och output_id ska vara heltal.")
-    texts = {k: body.get(k) for k in ("party", "description")}
-    if any(v is not None and not isinstance(v, str) for v in texts.values()):
-        raise RegistryError(400, "party och description ska vara text.")
     with _transaction() as session:
         registration = numbering.register(session, settings().dnr_prefix, user_id=current_user.id,
-                                         retention=settings().retention, **texts, **ids)
-        _audit(session, "register", registration.dnr, **ids)
+                                         retention=settings().retention, party=body.party,
+                                         description=body.description, document_id=body.document_id,
+                                         output_id=body.output_id)
+        _audit(session, "register", registration.dnr, document_id=body.document_id, output_id=body.output_id)
     log.info("registry: %s registered by %s", registration.dnr, current_user.name)
     return registration
 
 
 def get_registration(dnr: str) -> Registration | None:
+    """The registration numbered ``dnr``; a "number" no registration can have is not looked up."""
+    if not is_plain(dnr):
+        return None
     return get_session().scalar(select(Registration).where(Registration.dnr == dnr))
 
 

@@ -20,6 +20,7 @@ from kansli.documents import add_upload
 from kansli.models import Document, Output, OutputFile, Revision, utcnow
 from kansli.outputs import request_output
 from kansli.storage import Store
+from kansli.validation import OutputRequest
 from workers import jobs
 from workers.jobs import extract_document, render_output
 
@@ -229,7 +230,7 @@ def test_an_output_whose_lease_was_lost_stores_no_files(
     extract_document(doc_id)
     with db.session_scope(settings.database_url) as session:
         output_id = request_output(
-            session, {"kind": "agreement", "document_id": doc_id, "agency": "Polismyndigheten"}, None).id
+            session, OutputRequest(kind="agreement", document_id=doc_id, agency="Polismyndigheten"), None).id
     first, second = Stalled(render_output, output_id), Stalled(render_output, output_id)
 
     def to_pdf(documents: dict[str, bytes], profile: Any, port: int | None = None) -> dict[str, bytes]:

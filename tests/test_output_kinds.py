@@ -14,6 +14,7 @@ from helpers.office import TEMPLATES, libreoffice_text
 from kansli.generation.render import render_docx
 from kansli.models import Output
 from kansli.outputs import KINDS, OutputKind
+from kansli.validation import OutputRequest
 from workers.jobs import render_output
 
 pytestmark = pytest.mark.office  # LibreOffice opens or converts what these tests make
@@ -25,8 +26,8 @@ def _receipt_template(folder: Path) -> None:
     document.save(str(folder / "kvitto.docx"))
 
 
-def _request(_session: Any, body: dict[str, Any], user_id: int | None) -> Output:
-    return Output(kind="kvitto", document_id=body["document_id"], fields={"municipality": "Botkyrka kommun"},
+def _request(_session: Any, body: OutputRequest, user_id: int | None) -> Output:
+    return Output(kind="kvitto", document_id=body.document_id, fields={"municipality": "Botkyrka kommun"},
                   created_by=user_id)
 
 

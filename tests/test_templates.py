@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 
-from helpers.office import AGREEMENT, libreoffice_text, variant
+from helpers.office import AGREEMENT, libreoffice_text, variant, with_doctype, with_part
+from kansli import templates
 from kansli.generation import GenerationError
 from kansli.generation.render import render_docx
+from kansli.outputs import KINDS
 from workers.jobs import extract_document, render_output
 
 pytestmark = pytest.mark.office  # LibreOffice opens or converts what these tests make
@@ -65,12 +67,30 @@ def bomb() -> bytes:
     return out.getvalue()
 
 
+LAUGHS = b"<!DOCTYPE lolz [<!ENTITY lol0 \"lol\">" + b"".join(
+    b"<!ENTITY lol%d \"%s\">" % (i, b"&lol%d;" % (i - 1) * 10) for i in range(1, 10)) + b"]>"
+
+
 @pytest.mark.parametrize(("data", "message"), [
     (lambda: variant("{% if municipality %}ingen slutsats"), "Jinja-fel på rad"),
     (lambda: variant("{{ salary }} och {{ bonus }}"), "variabler som fälten saknar: bonus, salary"),
     (lambda: b"%PDF-1.4 not a template", "inget Word-dokument"),
     (bomb, "orimligt mycket data"),
-], ids=["syntax", "unknown-variables", "not-docx", "zip-bomb"])
+    (lambda: b"", "inget Word-dokument"),
+    (lambda: with_part("word/document.xml", bytes(range(256)) * 64), "word/document.xml är ingen giltig XML"),
+    (lambda: with_part("word/document.xml", b""), "word/document.xml är ingen giltig XML"),
+    (lambda: with_part("[Content_Types].xml", b"<Types"), "[Content_Types].xml är ingen giltig XML"),
+    (lambda: with_doctype(LAUGHS, b"&lol9;"), "word/document.xml"),
+    (lambda: with_doctype(b'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', b"&xxe;"), "DTD"),
+    (lambda: variant("{% include '/etc/passwd' %}"), "exempeldata"),
+    (lambda: variant("{% for d in districts %}{% include 'x.xml' %}{% endfor %}"), "exempeldata"),
+    (lambda: variant("{{ municipality|no_such_filter }}"), "No filter named 'no_such_filter'"),
+    (lambda: variant("{% for i in range(10000000) %}x{% endfor %}"), "Range too big"),
+    (lambda: variant("{{ 'x' * 3000000000 }}"), "för mycket minne"),
+    (lambda: variant("{%p for i in range(60000) %}", "{{ 'x' * 300 }}", "{%p endfor %}"), "större än 20 MB"),
+], ids=["syntax", "unknown-variables", "not-docx", "zip-bomb", "empty-file", "binary-xml", "empty-xml",
+        "broken-content-types", "billion-laughs", "xxe", "include", "include-in-loop", "undefined-filter", "huge-range",
+        "huge-string", "huge-output"])
 def test_bad_templates_are_refused_with_the_reason(client: Any, auth: Auth, data: Callable[[], bytes],
                                                    message: str) -> None:
     response = upload(client, auth("admin"), data())
@@ -93,3 +113,22 @@ def test_the_sandbox_stops_a_template_reaching_outside_its_data(tmp_path: Path) 
     evil.write_bytes(variant("{{ agency.__class__.__mro__[1].__subclasses__() }}"))
     with pytest.raises(GenerationError, match="Mallen kunde inte fyllas i"):
         render_docx(evil, {"agency": "Polismyndigheten"})
+
+
+def test_a_template_that_renders_too_long_is_refused(client: Any, auth: Auth, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(templates, "RENDER_SECONDS", 1)
+    endless = variant("{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}")
+    response = upload(client, auth("admin"), endless)
+    assert response.status_code == 422 and "mer än 1 sekunder" in response.json["error"]["message"]
+    assert client.get("/api/templates", headers=auth("admin")).json["templates"] == []
+
+
+def test_the_renderer_never_resolves_external_entities(tmp_path: Path) -> None:
+    """Past the upload check (which refuses any DTD), docxtpl and lxml must still not read a file an entity names."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("HEMLIGT-4711")
+    doctype = b'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "' + secret.as_uri().encode() + b'">]>'
+    rendered = render_docx(io.BytesIO(with_doctype(doctype, b"A&xxe;B {{ municipality }}")),
+                           KINDS["agreement"].sample_context())
+    body = zipfile.ZipFile(io.BytesIO(rendered)).read("word/document.xml").decode()
+    assert "HEMLIGT" not in body and "AB Botkyrka kommun" in body

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError
@@ -27,8 +27,8 @@ def scrub(value: Any) -> Any:
     return value
 
 
-def render_docx(template: Path, context: dict[str, Any]) -> bytes:
-    doc = DocxTemplate(str(template))
+def render_docx(template: Path | IO[bytes], context: dict[str, Any]) -> bytes:
+    doc = DocxTemplate(str(template) if isinstance(template, Path) else template)
     try:
         doc.render(scrub(context), jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
     except TemplateError as exc:  # includes the sandbox's SecurityError: a template reaching outside its data

@@ -14,8 +14,9 @@ from kansli.models import Document
 from kansli.names import file_name
 from kansli.status import DocumentStatus
 from kansli.users import CLERK_PLUS, DRAFTER_PLUS
+from kansli.validation import DocumentQuery
 from service.actions import apply_correction, receive_upload, record_download
-from service.api import bp, role
+from service.api import bp, json_body, query_as, role
 from service.api.representation import document_json
 from service.database import get_or_404, get_session, get_store
 from service.errors import api_error
@@ -41,12 +42,8 @@ def upload_document() -> Any:
 @role()
 def list_documents() -> Any:
     query = select(Document).options(selectinload(Document.revisions)).order_by(Document.id.desc()).limit(200)
-    if ids := request.args.get("ids"):
-        try:
-            wanted = [int(i) for i in ids.split(",") if i]
-        except ValueError:
-            return api_error(400, "ids ska vara kommaseparerade heltal.")
-        query = query.where(Document.id.in_(wanted))
+    if ids := query_as(DocumentQuery).ids:
+        query = query.where(Document.id.in_(ids))
     return jsonify({"documents": [document_json(d) for d in get_session().scalars(query)]})
 
 
@@ -72,7 +69,7 @@ def document_history(doc_id: int) -> Any:
 def correct_fields(doc_id: int) -> Any:
     doc = get_or_404(Document, doc_id)
     try:
-        apply_correction(doc, request.get_json(silent=True))
+        apply_correction(doc, json_body())
     except ArchivedError as exc:
         return api_error(409, str(exc), "archived")
     except FieldError as exc:

@@ -1,19 +1,89 @@
 """``GET /api/openapi.json``: the whole API, described for its users.
 
 Hand-written where words are needed, but every list of values (statuses, kinds, agencies, templates)
-is read from the code that defines it, and the tests check each route and each response against it.
+is read from the code that defines it, request bodies and query arguments are the pydantic models
+that check them (:mod:`kansli.validation`), and the tests check each route and each response against it.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from flask import jsonify
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_json_schema
+from pydantic_core import core_schema
 
-from kansli.fields import SCHEMAS
+from kansli.fields import EXAMPLES, SCHEMAS
 from kansli.models import AGENCIES
 from kansli.outputs import KINDS, MEDIA_TYPES, template_variables
 from kansli.status import DocumentStatus, OutputStatus, RegistrationStatus
+from kansli.validation import (
+    FIELD_MODELS,
+    MAX_ID,
+    DecisionLetterFields,
+    DisposalRequest,
+    DocumentQuery,
+    HoldRequest,
+    OutputQuery,
+    OutputRequest,
+    RegistrationRequest,
+    RegistryQuery,
+)
 from service.api import bp
+
+_BODIES: list[type[BaseModel]] = [*FIELD_MODELS.values(), DecisionLetterFields, OutputRequest, RegistrationRequest,
+                                  HoldRequest, DisposalRequest]
+_QUERIES: list[type[BaseModel]] = [DocumentQuery, OutputQuery, RegistryQuery]
+
+
+class _OpenAPI30(GenerateJsonSchema):
+    """JSON Schema as OpenAPI 3.0 writes it: ``nullable`` rather than a union with ``null``."""
+
+    def nullable_schema(self, schema: core_schema.NullableSchema) -> JsonSchemaValue:
+        inner = self.generate_inner(schema["schema"])
+        return {"allOf": [inner], "nullable": True} if "$ref" in inner else {**inner, "nullable": True}
+
+
+def _openapi30(schema: Any) -> Any:
+    """What pydantic writes beside a ``$ref`` goes under ``allOf`` (3.0 ignores it there); a null default is nullable."""
+    if isinstance(schema, list):
+        return [_openapi30(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    schema = {k: _openapi30(v) for k, v in schema.items()}
+    if "$ref" in schema and len(schema) > 1:
+        schema = {"allOf": [{"$ref": schema.pop("$ref")}], **schema}
+    if "default" in schema and schema["default"] is None:
+        schema["nullable"] = True
+    return schema
+
+
+def _models() -> dict[str, Any]:
+    _, top = models_json_schema([(m, "validation") for m in _BODIES + _QUERIES], schema_generator=_OpenAPI30,
+                                ref_template="#/components/schemas/{model}")
+    schemas = _openapi30(top["$defs"])
+    schemas["OutputRequest"]["properties"].update(
+        kind=_enum(KINDS), agency={**_enum(AGENCIES), "nullable": True},
+        fields={"allOf": [{"$ref": "#/components/schemas/DecisionLetterFields"}], "nullable": True})
+    return schemas
+
+
+def _body(model: type[BaseModel], examples: dict[str, Any], required: bool = True) -> dict[str, Any]:
+    """A JSON request body checked by ``model``, with examples (name → body) for its readers and fuzzers."""
+    return {"required": required, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{model.__name__}"},
+        "examples": {name: {"value": value} for name, value in examples.items()}}}}
+
+
+def _query(model: type[BaseModel], schemas: dict[str, Any]) -> list[dict[str, Any]]:
+    """A query model's fields as parameters; a list is written comma-separated (``ids=1,2,3``)."""
+    parameters = []
+    for name, schema in schemas[model.__name__]["properties"].items():
+        parameter = {"name": name, "in": "query", "schema": schema}
+        if schema.get("type") == "array":
+            parameter.update(style="form", explode=False)
+        parameters.append(parameter)
+    return parameters
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -40,11 +110,15 @@ IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
                "schema": {"type": "string", "maxLength": 200},
                "description": "Valfri nyckel per begäran: ett nytt försök med samma nyckel ger samma svar igen, "
                               "och inget skapas två gånger"}
-ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
 AUTH = {"401": _error("Ingen eller ogiltig API-nyckel"), "403": _error("Rollen saknar behörighet")}
+#: A query argument or JSON body the models refuse; a JSON body over 1 MB.
+BAD = {"400": _error("Ogiltiga uppgifter; meddelandet namnger fältet")}
+JSON_BODY = {**BAD, "413": _error("JSON-innehållet är för stort")}
 
 def describe() -> dict[str, Any]:
     """The description, built from the code's current lists on each request (it is small)."""
+    models = _models()
     return {
         "openapi": "3.0.3",
         "info": {"title": "Kansli", "version": "1",
@@ -55,6 +129,7 @@ def describe() -> dict[str, Any]:
                                                           "`kansli user token NAMN`; gäller 365 dagar om inte "
                                                           "`--days` säger annat, tills `kansli user revoke NAMN`."}},
             "schemas": {
+                **models,
                 "Error": {"type": "object", "required": ["error"], "properties": {"error": {
                     "type": "object", "required": ["code", "message"],
                     "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
@@ -134,10 +209,9 @@ def describe() -> dict[str, Any]:
             "/api/openapi.json": {"get": {"summary": "Den här beskrivningen", "security": [],
                                           "responses": {"200": {"description": "OpenAPI 3"}}}},
             "/api/documents": {
-                "get": {"summary": "Senaste dokumenten (högst 200)",
-                        "parameters": [{"name": "ids", "in": "query", "schema": {"type": "string"},
-                                        "description": "Kommaseparerade id:n"}],
-                        "responses": {"200": _list("Dokumenten", "documents", "Document"), **AUTH}},
+                "get": {"summary": "Senaste dokumenten (högst 200), eller de med id:n ids (kommaseparerade)",
+                        "parameters": _query(DocumentQuery, models),
+                        "responses": {"200": _list("Dokumenten", "documents", "Document"), **BAD, **AUTH}},
                 "post": {"summary": "Ladda upp en PDF (roll clerk, drafter eller admin)",
                          "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                              "type": "object", "required": ["file"],
@@ -158,32 +232,34 @@ def describe() -> dict[str, Any]:
             "/api/documents/{id}/fields": {"patch": {
                 "summary": "Rätta fält (roll drafter eller admin); originalet finns kvar i historiken",
                 "parameters": [ID],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
-                "responses": {"200": _json("Dokumentet med rättade fält", "Document"), **AUTH,
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"anyOf": [{"$ref": f"#/components/schemas/{m.__name__}"} for m in FIELD_MODELS.values()],
+                               "description": "De fält som rättas, av dokumenttypens form"},
+                    "examples": {"district_plan": {"value": {"municipality": "Botkyrka kommun",
+                                                             "period": {"start": 2008, "end": 2011}}},
+                                 "report": {"value": {"year": 2009, "date": "2010-02-15"}}}}}},
+                "responses": {"200": _json("Dokumentet med rättade fält", "Document"), **JSON_BODY, **AUTH,
                               "404": _error("Finns inte"), "409": _error("Inte extraherat ännu"),
                               "422": _error("Fält som inte passar dokumenttypen")}}},
             "/api/documents/{id}/file": {"get": {"summary": "Den uppladdade PDF-filen", "parameters": [ID],
-                                                 "responses": {"200": {"description": "application/pdf"}, **AUTH}}},
+                                                 "responses": {"200": {"description": "application/pdf"}, **AUTH,
+                                                               "404": _error("Finns inte")}}},
             "/api/outputs": {
-                "get": {"summary": "Senaste utkasten", "parameters": [
-                    {"name": "document_id", "in": "query", "schema": {"type": "integer"}}],
-                    "responses": {"200": _list("Utkasten", "outputs", "Output"), **AUTH}},
+                "get": {"summary": "Senaste utkasten", "parameters": _query(OutputQuery, models),
+                        "responses": {"200": _list("Utkasten", "outputs", "Output"), **BAD, **AUTH}},
                 "post": {"summary": "Skapa ett utkast (roll drafter eller admin): en samverkansöverenskommelse från en "
                                     "stadsdelsplan (agency krävs), eller beslutsbrev från ett regeringsbeslut "
                                     "(document_id eller fields) — ett brev per mottagare, varje .docx med PDF/A-2b",
-                         "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                             "type": "object", "required": ["kind"], "properties": {
-                                 "document_ids": {"type": "array", "items": {"type": "integer"},
-                                                  "description": "report: de myndighetsrapporter som sammanställs"},
-                                 "kind": {**_enum(KINDS),
-                                          "description": "batch: från ett regeringsbeslut (document_id) och en "
-                                                         "myndighet, en överenskommelse per kommun i beslutet, "
-                                                         "ifylld från kommunens stadsdelsplan där en finns; en zip"},
-                                 "document_id": {"type": "integer"},
-                                 "agency": {"type": "string", "enum": list(AGENCIES)},
-                                 "fields": {"type": "object"}}}}}},
+                         "description": "report: document_ids är de myndighetsrapporter som sammanställs. batch: från "
+                                        "ett regeringsbeslut (document_id) och en myndighet, en överenskommelse per "
+                                        "kommun i beslutet, ifylld från kommunens stadsdelsplan där en finns; en zip.",
+                         "requestBody": _body(OutputRequest, {
+                             "agreement": {"kind": "agreement", "document_id": 1, "agency": AGENCIES[0]},
+                             "decision": {"kind": "decision", "fields": {**EXAMPLES["decision"], "item": "5"}},
+                             "report": {"kind": "report", "document_ids": [1, 2]},
+                             "batch": {"kind": "batch", "document_id": 1, "agency": AGENCIES[0]}}),
                          "parameters": [IDEMPOTENCY],
-                         "responses": {"202": _json("Köad", "Queued"), "400": _error("Ogiltig begäran"), **AUTH,
+                         "responses": {"202": _json("Köad", "Queued"), **JSON_BODY, **AUTH,
                                        "200": _json("Samma Idempotency-Key som förut: det utkast den begäran gav",
                                                     "Queued"),
                                        "404": _error("Dokumentet finns inte"),
@@ -198,25 +274,25 @@ def describe() -> dict[str, Any]:
                                  "file": {"type": "string", "format": "binary"},
                                  "name": _enum(template_variables())}}}}},
                          "responses": {"201": _json("Mallversionen", "Template"), "400": _error("Fil saknas"), **AUTH,
-                                       "422": _error("Mallen går inte att använda: Jinja-fel, okända variabler, "
-                                                     "inte .docx eller för stor")}}},
+                                       "413": _error("Filen är för stor"),
+                                       "422": _error("Mallen går inte att använda: inte .docx, skadad XML eller en DTD, "
+                                                     "Jinja-fel, okända variabler, eller provifyllningen med "
+                                                     "exempeldata misslyckas, tar mer än några sekunder eller blir "
+                                                     "större än 20 MB")}}},
             "/api/registry": {
                 "get": {"summary": "Registreringar som matchar q (diarienummer, part, beskrivning), nyast först",
-                        "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"},
-                                        "description": "Fritext i diarieuppgifter, fält och dokumentens text"},
-                                       {"name": "kind", "in": "query", "schema": {"type": "string"}},
-                                       {"name": "municipality", "in": "query", "schema": {"type": "string"}},
-                                       {"name": "year", "in": "query", "schema": {"type": "integer"}},
-                                       {"name": "status", "in": "query", "schema": _enum(RegistrationStatus)}],
-                        "responses": {"200": _list("Registreringarna", "registrations", "Registration"), **AUTH}},
+                        "description": "q är fritext i diarieuppgifter, fält och dokumentens text; styrtecken "
+                                       "(som NUL) avvisas med 400",
+                        "parameters": _query(RegistryQuery, models),
+                        "responses": {"200": _list("Registreringarna", "registrations", "Registration"), **BAD,
+                                      **AUTH}},
                 "post": {"summary": "Registrera ett dokument (inkommet) eller ett klart utkast (upprättat); roll registrar",
-                         "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                             "type": "object", "properties": {"document_id": {"type": "integer"},
-                                                              "output_id": {"type": "integer"},
-                                                              "party": {"type": "string"},
-                                                              "description": {"type": "string"}}}}}},
+                         "requestBody": _body(RegistrationRequest, {
+                             "document": {"document_id": 1},
+                             "output": {"output_id": 1, "party": "Botkyrka kommun",
+                                        "description": "Samverkansöverenskommelse"}}),
                          "responses": {"201": _json("Registreringen med diarienummer (dnr)", "Registration"),
-                                       "400": _error("Varken eller båda id:n"), **AUTH, "404": _error("Finns inte"),
+                                       **JSON_BODY, **AUTH, "404": _error("Finns inte"),
                                        "409": _error("Utkastet är inte klart")}}},
             "/api/registry/{dnr}": {"get": {"summary": "En registrering", "parameters": [
                 {"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"},
@@ -230,23 +306,28 @@ def describe() -> dict[str, Any]:
             "/api/registry/{dnr}/hold": {"post": {
                 "summary": "Rättslig spärr: {\"hold\": true, \"reason\": \"...\"} hindrar gallring; hold false hävs den",
                 "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": _json("Registreringen", "Registration"), "400": _error("Skäl saknas eller fel typ"), **AUTH,
-                              "409": _error("Redan gallrad")}}},
+                "requestBody": _body(HoldRequest, {"hold": {"hold": True, "reason": "Begäran om utlämnande"},
+                                                   "release": {"hold": False}}, required=False),
+                "responses": {"200": _json("Registreringen", "Registration"), **JSON_BODY, **AUTH,
+                              "404": _error("Finns inte"), "409": _error("Redan gallrad")}}},
             "/api/registry/{dnr}/disposal": {"post": {
                 "summary": "Begär gallring ({\"reason\": \"...\"}); en annan registrator måste godkänna",
                 "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"202": _json("Begärd", "Registration"), "400": _error("Skäl saknas"), **AUTH,
+                "requestBody": _body(DisposalRequest, {"disposal": {"reason": "Gallringsbeslut 2026:1"}},
+                                     required=False),
+                "responses": {"202": _json("Begärd", "Registration"), **JSON_BODY, **AUTH, "404": _error("Finns inte"),
                               "409": _error("Spärrad, ska bevaras eller gallringsfristen har inte gått ut")}}},
             "/api/registry/{dnr}/disposal/approve": {"post": {
                 "summary": "Godkänn gallring (en annan registrator än den som begärde); registreringen finns kvar som "
                            "spår av att handlingen funnits, filerna tas bort",
                 "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": _json("Gallrad", "Registration"), **AUTH,
+                "responses": {"200": _json("Gallrad", "Registration"), **AUTH, "404": _error("Finns inte"),
                               "409": _error("Samma registrator eller inte begärd")}}},
             "/api/registry/{dnr}/package": {"get": {
                 "summary": "Arkivpaketet som zip",
                 "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "application/zip"}, **AUTH, "409": _error("Inte arkiverad")}}},
+                "responses": {"200": {"description": "application/zip"}, **AUTH, "404": _error("Finns inte"),
+                              "409": _error("Inte arkiverad")}}},
             "/api/outputs/{id}": {"get": {"summary": "Ett utkast med status och filer", "parameters": [ID],
                                           "responses": {"200": _json("Utkastet", "Output"), **AUTH,
                                                         "404": _error("Finns inte")}}},

@@ -12,8 +12,9 @@ from kansli.idempotency import KeyRejected
 from kansli.models import Output
 from kansli.outputs import MEDIA_TYPES, OutputRejected
 from kansli.users import DRAFTER_PLUS
+from kansli.validation import OutputQuery, OutputRequest
 from service.actions import record_download, start_output
-from service.api import bp, role
+from service.api import body_as, bp, query_as, role
 from service.api.representation import output_json
 from service.database import get_or_404, get_session, get_store
 from service.errors import api_error
@@ -25,7 +26,7 @@ log = logging.getLogger("kansli.web")
 @role(*DRAFTER_PLUS)
 def create_output() -> Any:
     try:
-        output, new = start_output(request.get_json(silent=True), request.headers.get("Idempotency-Key"))
+        output, new = start_output(body_as(OutputRequest), request.headers.get("Idempotency-Key"))
     except OutputRejected as exc:
         return api_error(exc.status, exc.message, exc.code)
     except KeyRejected as exc:
@@ -38,7 +39,7 @@ def create_output() -> Any:
 @role()
 def list_outputs() -> Any:
     query = select(Output).order_by(Output.id.desc()).limit(200)
-    if doc_id := request.args.get("document_id", type=int):
+    if doc_id := query_as(OutputQuery).document_id:
         query = query.where(Output.document_id == doc_id)
     return jsonify({"outputs": [output_json(o) for o in get_session().scalars(query)]})
 

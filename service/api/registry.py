@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, jsonify, request, send_file
+from flask import abort, jsonify, send_file
 
 from kansli.archive import package_id
 from kansli.models import Registration
 from kansli.registry import search
 from kansli.registry.errors import RegistryError
 from kansli.users import REGISTRAR
+from kansli.validation import DisposalRequest, HoldRequest, RegistrationRequest, RegistryQuery
 from service import actions
-from service.api import bp, role
+from service.api import body_as, bp, query_as, role
 from service.api.representation import registration_json
 from service.database import get_session, get_store
 from service.errors import api_error
@@ -28,7 +29,7 @@ def _registration(dnr: str) -> Registration:
 @role(*REGISTRAR)
 def create_registration() -> Any:
     try:
-        registration = actions.register_from(request.get_json(silent=True))
+        registration = actions.register_from(body_as(RegistrationRequest))
     except RegistryError as exc:
         return api_error(exc.status, exc.message)
     return jsonify(registration_json(registration)), 201
@@ -37,9 +38,9 @@ def create_registration() -> Any:
 @bp.get("/registry")
 @role()
 def search_registry() -> Any:
-    args = request.args
-    found = search.search(get_session(), args.get("q"), kind=args.get("kind"), municipality=args.get("municipality"),
-                            year=args.get("year", type=int), status=args.get("status"))
+    args = query_as(RegistryQuery)
+    found = search.search(get_session(), args.q, kind=args.kind, municipality=args.municipality, year=args.year,
+                          status=args.status)
     return jsonify({"registrations": [registration_json(r) for r in found]})
 
 
@@ -59,20 +60,12 @@ def archive_registration(dnr: str) -> Any:
     return jsonify(registration_json(registration)), 202
 
 
-def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else {}
-
-
 @bp.post("/registry/<path:dnr>/hold")
 @role(*REGISTRAR)
 def hold(dnr: str) -> Any:
-    body = _body()
-    on, reason = body.get("hold", True), body.get("reason")
-    if not isinstance(on, bool) or not (reason is None or isinstance(reason, str)):
-        return api_error(400, "hold ska vara true eller false och reason en text.")
+    body = body_as(HoldRequest)
     try:
-        registration = actions.hold(_registration(dnr), on, reason)
+        registration = actions.hold(_registration(dnr), body.hold, body.reason)
     except RegistryError as exc:
         return api_error(exc.status, exc.message)
     return jsonify(registration_json(registration))
@@ -81,7 +74,7 @@ def hold(dnr: str) -> Any:
 @bp.post("/registry/<path:dnr>/disposal")
 @role(*REGISTRAR)
 def request_disposal(dnr: str) -> Any:
-    reason = _body().get("reason")
+    reason = body_as(DisposalRequest).reason
     try:
         registration = actions.request_disposal(_registration(dnr), reason)
     except RegistryError as exc:

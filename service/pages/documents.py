@@ -18,6 +18,7 @@ from kansli.models import AGENCIES, Document, Output
 from kansli.outputs import KINDS, OutputRejected
 from kansli.status import DocumentStatus
 from kansli.users import CLERK_PLUS, DRAFTER_PLUS
+from kansli.validation import Invalid, OutputRequest, check
 from service.actions import apply_correction, receive_upload, start_output
 from service.api.representation import KIND_NAMES, document_json, output_json
 from service.auth import page_role
@@ -99,10 +100,10 @@ def generate(doc_id: int) -> Any:
     doc = get_or_404(Document, doc_id)
     kind = request.form.get("kind") or ("decision" if doc.kind == "decision" else "agreement")
     body = {"kind": kind, "document_id": doc.id, "agency": request.form.get("agency"),
-            "document_ids": [int(i) for i in request.form.getlist("document_ids") if i.isdigit()]}
+            "document_ids": [i for i in request.form.getlist("document_ids") if i] or None}
     try:
-        output, _new = start_output(body)
-    except OutputRejected as exc:
+        output, _new = start_output(check(OutputRequest, body, strict=False))
+    except (Invalid, OutputRejected) as exc:
         flash(exc.message, "error")
     else:
         flash(f"Utkast {output.id} ({KINDS[output.kind].label.lower()}"

@@ -1,15 +1,24 @@
-"""Reading the review form back into fields of the extraction contract's shape."""
+"""Reading the review form back into fields of the extraction contract's shape.
+
+The form only turns its text into values (Swedish decimal commas, ASCII digits); whatever it cannot
+read it passes on as text, and :func:`kansli.fields.validate` — the API's check — says what is wrong.
+"""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
 from kansli.areas import AREAS
 from kansli.fields import CONTACT_KEYS, SCHEMAS, FieldError
+from kansli.validation import MAX_ITEMS
 
 #: Empty indicator rows offered below the existing ones, for adding new ones.
 SPARE_ROWS = 2
+
+_INTEGER = re.compile(r"-?[0-9]{1,30}")
+_DECIMAL = re.compile(r"-?[0-9]{1,15}(?:[.,][0-9]{1,15})?")
 
 
 def _text(form: MultiDict, key: str) -> str | None:
@@ -21,64 +30,59 @@ def _lines(form: MultiDict, key: str) -> list[str]:
     return [line.strip() for line in (form.get(key) or "").splitlines() if line.strip()]
 
 
-def _int(form: MultiDict, key: str, label: str) -> int | None:
+def _int(form: MultiDict, key: str) -> int | str | None:
+    raw = _text(form, key)
+    return int(raw) if raw is not None and _INTEGER.fullmatch(raw) else raw
+
+
+def _num(form: MultiDict, key: str) -> float | int | str | None:
     raw = _text(form, key)
     if raw is None:
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise FieldError(f"{label} ska vara ett heltal, inte {raw!r}.") from None
-
-
-def _num(form: MultiDict, key: str, label: str) -> float | int | None:
-    raw = _text(form, key)
-    if raw is None:
-        return None
-    try:
-        value = float(raw.replace(",", ".").replace(" ", ""))
-    except ValueError:
-        raise FieldError(f"{label} ska vara ett tal, inte {raw!r}.") from None
-    return int(value) if value.is_integer() and "," not in raw and "." not in raw else value
+    digits = re.sub(r"[\s\u00a0]", "", raw)
+    if not _DECIMAL.fullmatch(digits):
+        return raw
+    value = float(digits.replace(",", "."))
+    return int(value) if "," not in digits and "." not in digits else value
 
 
 def fields_from_form(kind: str, form: MultiDict) -> dict[str, Any]:
     fields: dict[str, Any] = {}
-    for name, (ftype, label) in SCHEMAS.get(kind, SCHEMAS["unknown"]).items():
+    for name, (control, _label) in SCHEMAS.get(kind, SCHEMAS["unknown"]).items():
         key = f"f-{name}"
-        if ftype in ("str", "date", "text"):
+        if control in ("str", "date", "text"):
             fields[name] = _text(form, key)
-        elif ftype == "int":
-            fields[name] = _int(form, key, label)
-        elif ftype == "strlist":
+        elif control == "int":
+            fields[name] = _int(form, key)
+        elif control == "strlist":
             fields[name] = _lines(form, key)
-        elif ftype == "period":
-            start, end = _int(form, f"{key}-start", "Startår"), _int(form, f"{key}-end", "Slutår")
-            if (start is None) != (end is None):
-                raise FieldError("Planperioden behöver både startår och slutår.")
-            fields[name] = {"start": start, "end": end} if start is not None else None
-        elif ftype == "goals":
+        elif control == "period":
+            start, end = _int(form, f"{key}-start"), _int(form, f"{key}-end")
+            fields[name] = {"start": start, "end": end} if start is not None or end is not None else None
+        elif control == "goals":
             fields[name] = {a: g for a in AREAS if (g := _lines(form, f"{key}-{a}"))}
-        elif ftype == "contact":
+        elif control == "contact":
             fields[name] = {k: _text(form, f"{key}-{k}") for k in CONTACT_KEYS}
-        elif ftype == "indicators":
+        elif control == "indicators":
             fields[name] = _indicators(form)
     return fields
 
 
 def _indicators(form: MultiDict) -> list[dict[str, Any]]:
+    count = _int(form, "indicator-rows") or 0
+    if not isinstance(count, int) or not 0 <= count <= MAX_ITEMS + SPARE_ROWS:
+        raise FieldError("Formuläret är skadat (antalet indikatorrader); ladda om sidan och försök igen.")
     rows = []
-    for i in range(int(form.get("indicator-rows") or 0)):
+    for i in range(count):
         p = f"f-indicators-{i}-"
         name = _text(form, p + "name")
         if not name:
             continue  # an emptied row removes the indicator
-        label = f"Indikatorn {name!r}"
         rows.append({
             "area": _text(form, p + "area"),
             "name": name,
             "unit": _text(form, p + "unit"),
-            "baseline": {"year": _int(form, p + "by", label), "value": _num(form, p + "bv", label)},
-            "target": {"year": _int(form, p + "ty", label), "value": _num(form, p + "tv", label)},
+            "baseline": {"year": _int(form, p + "by"), "value": _num(form, p + "bv")},
+            "target": {"year": _int(form, p + "ty"), "value": _num(form, p + "tv")},
         })
     return rows

@@ -13,6 +13,7 @@ from kansli.registry.errors import RegistryError
 from kansli.registry.search import search
 from kansli.status import OutputStatus
 from kansli.users import REGISTRAR
+from kansli.validation import Invalid, RegistrationRequest, RegistryQuery, check
 from service import actions
 from service.auth import page_role
 from service.database import get_session, settings
@@ -26,11 +27,15 @@ def index() -> Any:
     session = get_session()
     registered_docs = select(Registration.document_id).where(Registration.document_id.is_not(None))
     registered_outputs = select(Registration.output_id).where(Registration.output_id.is_not(None))
+    try:
+        args = check(RegistryQuery, {k: v for k, v in request.args.items() if v})
+        found = search(session, args.q, kind=args.kind, municipality=args.municipality, year=args.year,
+                       status=args.status)
+    except Invalid as exc:
+        flash(f"Sökningen gick inte att göra: {exc.message}", "error")
+        found = []
     return render_template(
-        "registry.html", q=request.args.get("q", ""), args=request.args,
-        registrations=search(session, request.args.get("q"), kind=request.args.get("kind") or None,
-                                      municipality=request.args.get("municipality") or None,
-                                      year=request.args.get("year", type=int), status=request.args.get("status") or None),
+        "registry.html", q=request.args.get("q", ""), args=request.args, registrations=found,
         documents=session.scalars(select(Document).where(Document.id.not_in(registered_docs))
                                   .order_by(Document.id.desc()).limit(100)).all(),
         outputs=session.scalars(select(Output).where(Output.status == OutputStatus.READY, Output.id.not_in(registered_outputs))
@@ -45,10 +50,10 @@ def index() -> Any:
 def register() -> Any:
     value = request.form.get("item", "")
     kind, _, number = value.partition("-")
-    body = {"document_id" if kind == "document" else "output_id": int(number)} if number.isdigit() else {}
     try:
+        body = check(RegistrationRequest, {"document_id" if kind == "document" else "output_id": number or None}, strict=False)
         registration = actions.register_from(body)
-    except RegistryError as exc:
+    except (Invalid, RegistryError) as exc:
         flash(exc.message, "error")
     else:
         flash(f"Registrerat som {registration.dnr}.", "info")

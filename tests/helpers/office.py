@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+import zipfile
 from pathlib import Path
 
 import docx
@@ -35,3 +36,19 @@ def variant(*paragraphs: str) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def with_part(entry: str, data: bytes) -> bytes:
+    """The built-in agreement template with one part of its zip replaced, as a hostile upload would."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(AGREEMENT) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, data if info.filename == entry else source.read(info))
+    return out.getvalue()
+
+
+def with_doctype(doctype: bytes, text: bytes) -> bytes:
+    """The agreement template's body XML under a DOCTYPE, with a first paragraph of ``text`` (entities and all)."""
+    body = zipfile.ZipFile(AGREEMENT).read("word/document.xml").split(b"?>", 1)[1]
+    paragraph = b"<w:body><w:p><w:r><w:t>" + text + b"</w:t></w:r></w:p>"
+    return with_part("word/document.xml", b'<?xml version="1.0"?>' + doctype + body.replace(b"<w:body>", paragraph, 1))
