@@ -43,6 +43,12 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def account_of(name: str) -> str:
+    """The account name a login tried, as failures are counted and audited under it: printable only (a NUL
+    is refused by PostgreSQL) and not longer than a name can be."""
+    return "".join(c for c in name.strip() if c.isprintable())[:100]
+
+
 def _check_password(password: str) -> None:
     if len(password) < 8:
         raise UserError("Lösenordet måste ha minst 8 tecken.")
@@ -153,7 +159,7 @@ def log_in(session: Session, name: str, password: str, address: str | None, limi
 
     Failures are rows in the database, so every web process counts the same ones.
     """
-    account = name.strip()[:100]
+    account = account_of(name)
     if any(count >= THROTTLE_LIMIT for count in _recent_failures(session, account, address).values()):
         return LoginAttempt(throttled=True)
     if user := authenticate(session, name, password):

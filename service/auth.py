@@ -25,6 +25,7 @@ from kansli.users import (
     THROTTLE_LIMIT,
     THROTTLE_WINDOW,
     SessionLimits,
+    account_of,
     dummy_password_hash,
     end_session,
     log_in,
@@ -123,7 +124,7 @@ def _sign_in(name: str, password: str) -> Any:
         session.clear()  # a new CSRF token for the new login
         login_user(SignedIn.of(attempt.user, attempt.session_id))
         return redirect(_safe_next(request.args.get("next")))
-    audit.record(db, None, "login_failed", f"user {name.strip()}"[:100], address=address)
+    audit.record(db, None, "login_failed", f"user {account_of(name)}"[:100], address=address)
     for locked in attempt.locked:
         audit.record(db, None, "lockout", locked[:100], address=address, failures=THROTTLE_LIMIT,
                      window_seconds=int(THROTTLE_WINDOW.total_seconds()))

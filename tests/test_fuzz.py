@@ -186,6 +186,7 @@ def request_for(path: str, method: str, operation: dict[str, Any], world: World)
     return build()
 
 
+@pytest.mark.slow  # some 1,900 requests per database: in make test, not make check
 def test_no_generated_request_makes_the_api_answer_5xx(app: Any, client: Any, auth: Auth, settings: Any,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     spec = client.get("/api/openapi.json").json
