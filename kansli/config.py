@@ -90,6 +90,14 @@ class Settings:
     port: int = field(default=5000, metadata=env("PORT", _int))
     #: Worker processes ``kansli serve`` keeps running.
     workers: int = field(default=2, metadata=env("KANSLI_WORKERS", _int))
+    #: Memory one document's reading may take beyond the program itself; a PDF that unpacks to more is
+    #: refused (``too_large``). A gigabyte is far beyond any real plan, and well within one host.
+    extract_memory: int = field(default=1024 * 1024 * 1024, metadata=env("KANSLI_EXTRACT_MEMORY_MB", _megabytes))
+    #: CPU seconds one document's reading may take; more is refused (``too_large``). 2,000 pages of plain
+    #: text take under a minute.
+    extract_cpu_seconds: int = field(default=300, metadata=env("KANSLI_EXTRACT_CPU_SECONDS", _int))
+    #: Scans with more pages are refused (``too_many_pages``) rather than recognised: OCR takes seconds a page.
+    max_ocr_pages: int = field(default=50, metadata=env("KANSLI_MAX_OCR_PAGES", _int))
     #: Uploads above this are refused with 413; plans are rarely above a few MB.
     max_upload_bytes: int = field(default=50 * 1024 * 1024, metadata=env("KANSLI_MAX_UPLOAD_MB", _megabytes))
     #: Longer documents are refused: a 2,000-page "plan" is a mistake, and it would hold a worker.

@@ -21,5 +21,10 @@ class Refusal(Exception):
         self.message = message or MESSAGES[code]
         super().__init__(self.message)
 
+    def __reduce__(self) -> tuple[type[Refusal], tuple[str, str]]:
+        """Pickled with its code: a refusal made in a budgeted child (:mod:`kansli.budget`) is raised in the parent."""
+        return Refusal, (self.code, self.message)
+
     def as_dict(self) -> dict[str, dict[str, str]]:
         return {"error": {"code": self.code, "message": self.message}}
+
