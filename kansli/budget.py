@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
 from kansli.config import Settings
-from kansli.extraction.refusal import Refusal
+from kansli.extraction.refusal import HeavyWork, Refusal
 
 T = TypeVar("T")
 
@@ -172,24 +172,33 @@ def run(fn: Callable[..., T], *args: Any, budget: Budget, on_progress: Callable[
     raise Crashed(f"the child ended with status {status:#x} and no answer")
 
 
-def of(settings: Settings, deadline: float | None = None) -> Budget:
-    """A document's budget, from the settings."""
-    return Budget(settings.extract_memory, settings.extract_cpu_seconds, deadline)
+def of(settings: Settings, *, heavy: bool, deadline: float | None = None) -> Budget:
+    """A document's budget: the full CPU time on the heavy queue (and in ``kansli extract``), an ordinary
+    worker's share elsewhere; the same memory everywhere, since more of it would not help."""
+    return Budget(settings.extract_memory, settings.extract_cpu_seconds if heavy else settings.heavy_after_seconds,
+                  deadline)
 
 
-def read(fn: Callable[..., T], data: bytes, settings: Settings, *,
+def read(fn: Callable[..., T], data: bytes, settings: Settings, *, heavy: bool = True,
          on_progress: Callable[[int, int], None] | None = None, deadline: float | None = None) -> T:
     """``fn(data, **limits)`` — :func:`kansli.extraction.extract` or a function with its arguments — held to
-    the document's budget, where running out of it is the contract's refusal."""
+    the document's budget, where running out of it is the contract's refusal.
+
+    On an ordinary worker (not ``heavy``), spending its share of CPU time, or needing OCR, is
+    :class:`HeavyWork` for the caller to hand on rather than a refusal.
+    """
     try:
-        return run(fn, data, budget=of(settings, deadline), on_progress=on_progress, max_pages=settings.max_pages,
-                   max_bytes=settings.max_upload_bytes, max_ocr_pages=settings.max_ocr_pages, deadline=deadline)
+        return run(fn, data, budget=of(settings, heavy=heavy, deadline=deadline), on_progress=on_progress,
+                   max_pages=settings.max_pages, max_bytes=settings.max_upload_bytes,
+                   max_ocr_pages=settings.max_ocr_pages, allow_ocr=heavy, deadline=deadline)
     except OverBudget as over:
         if over.resource == "memory":
             raise Refusal("too_large", f"PDF-filen kräver mer än {over.budget.memory_bytes // 2**20} MB minne för att "
                                        "läsas; spara om den som en ny PDF eller dela upp den och ladda upp den igen.") from None
         if over.resource == "time":
             raise Refusal("timeout") from None
+        if not heavy:
+            raise HeavyWork(f"more than {over.budget.cpu_seconds} s of CPU time") from None
         raise Refusal("too_large", f"PDF-filen kräver mer än {over.budget.cpu_seconds} sekunders beräkning för att "
                                    "läsas; spara om den som en ny PDF eller dela upp den och ladda upp den igen.") from None
     except Crashed:

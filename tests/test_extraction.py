@@ -133,15 +133,21 @@ def test_a_decompression_bomb_is_refused_as_too_large_by_its_budget(monkeypatch:
     assert budget.read(extract, plan_pdf(), settings)["fields"] == PLAN  # and reading goes on
 
 
-def test_a_document_past_its_cpu_budget_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    """CPU time ends a read that memory would not: every segment of a drawing is an object to read."""
+def test_a_document_past_its_cpu_budget_is_refused_or_handed_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CPU time ends a read that memory would not: on the heavy queue (and in ``kansli extract``) as a
+    refusal, on an ordinary worker, whose share is smaller, as work for the heavy queue."""
     from helpers.pdfs import drawing_bomb_pdf
     from kansli import budget, config
+    from kansli.extraction import HeavyWork
 
     monkeypatch.setenv("KANSLI_EXTRACT_CPU_SECONDS", "1")
+    monkeypatch.setenv("KANSLI_HEAVY_AFTER_SECONDS", "1")
+    drawing = drawing_bomb_pdf(400_000)
     with pytest.raises(Refusal) as caught:
-        budget.read(extract, drawing_bomb_pdf(400_000), config.load())
+        budget.read(extract, drawing, config.load())
     assert caught.value.code == "too_large" and "mer än 1 sekunders beräkning" in caught.value.message
+    with pytest.raises(HeavyWork):
+        budget.read(extract, drawing, config.load(), heavy=False)
 
 
 def test_the_budgeted_child_reports_progress_and_stops_when_the_parent_says_so() -> None:
@@ -185,6 +191,14 @@ def test_a_scan_past_the_ocr_page_limit_is_refused_before_any_page_is_recognised
     assert caught.value.code == "too_many_pages"
     assert "60 sidor" in caught.value.message and "högst 50 sidor tolkas med OCR" in caught.value.message
     assert time.monotonic() - started < 10
+
+
+def test_an_ordinary_reader_hands_a_scan_on_instead_of_recognising_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kansli.extraction import HeavyWork, ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: True)
+    with pytest.raises(HeavyWork):
+        extract(image_only_pdf(), allow_ocr=False)
 
 
 def test_realworld_corpus_is_present() -> None:

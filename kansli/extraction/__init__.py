@@ -13,9 +13,9 @@ from . import decision, district_plan, ocr, report
 from .classify import classify
 from .normalize import clean
 from .pdf import PdfText, ProgressCallback, count_pages, read
-from .refusal import Refusal
+from .refusal import HeavyWork, Refusal
 
-__all__ = ["extract", "extract_with_text", "Refusal", "EXTRACTORS"]
+__all__ = ["extract", "extract_with_text", "Refusal", "HeavyWork", "EXTRACTORS"]
 
 EXTRACTORS = {
     "district_plan": district_plan.extract,
@@ -34,19 +34,21 @@ def _title(text: str) -> str | None:
 def extract(
     data: bytes, *, max_pages: int = 2000, on_progress: ProgressCallback | None = None,
     deadline: float | None = None, max_bytes: int | None = None, max_ocr_pages: int | None = None,
+    allow_ocr: bool = True,
 ) -> dict[str, Any]:
     return extract_with_text(data, max_pages=max_pages, on_progress=on_progress, deadline=deadline,
-                             max_bytes=max_bytes, max_ocr_pages=max_ocr_pages)[0]
+                             max_bytes=max_bytes, max_ocr_pages=max_ocr_pages, allow_ocr=allow_ocr)[0]
 
 
 def extract_with_text(
     data: bytes, *, max_pages: int = 2000, on_progress: ProgressCallback | None = None,
     deadline: float | None = None, max_bytes: int | None = None, max_ocr_pages: int | None = None,
+    allow_ocr: bool = True,
 ) -> tuple[dict[str, Any], PdfText]:
     """The contract's object and the pages' text (kept for search and provenance, not in the contract).
 
     A scan is read through OCR, which takes seconds a page: past ``max_ocr_pages`` it is refused before
-    any page is recognised.
+    any page is recognised, and where OCR is not ``allow_ocr``-ed here it is handed on (:class:`HeavyWork`).
     """
     notes = []
     try:
@@ -54,6 +56,8 @@ def extract_with_text(
     except Refusal as refusal:
         if refusal.code != "no_text" or not ocr.available():
             raise
+        if not allow_ocr:
+            raise HeavyWork("the PDF has no text layer and needs OCR") from None
         pages = count_pages(data)
         if max_ocr_pages is not None and pages > max_ocr_pages:
             raise Refusal("too_many_pages", f"PDF-filen saknar textlager och har {pages} sidor, men högst "

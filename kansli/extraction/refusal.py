@@ -1,4 +1,5 @@
-"""The refusals of the extraction contract: a code and one sentence a clerk can act on."""
+"""The refusals of the extraction contract: a code and one sentence a clerk can act on; and work that is
+not refused but is more than an ordinary worker takes on."""
 from __future__ import annotations
 
 MESSAGES = {
@@ -28,3 +29,7 @@ class Refusal(Exception):
     def as_dict(self) -> dict[str, dict[str, str]]:
         return {"error": {"code": self.code, "message": self.message}}
 
+
+class HeavyWork(Exception):
+    """Not a refusal: the document needs what only the heavy queue gives (OCR, or more CPU time than an
+    ordinary worker spends on one document), so the ordinary worker hands it on instead of finishing it."""
