@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 
 from helpers.pdfs import PLAN, plan_pdf
 from helpers.processes import Processes, wait_for
-from kansli import db, jobstate, queues, recovery
+from kansli import db, jobstate, pageimages, queues, recovery
 from kansli.documents import add_upload
 from kansli.models import Document, Output, OutputFile, Revision, utcnow
 from kansli.outputs import request_output
@@ -303,7 +303,7 @@ def test_an_attempt_that_lost_its_lease_stops_at_its_next_progress_report(
     assert pages == [1, 2, 3]  # it stopped where it stood (its child killed), instead of reading the other 18 pages
     doc = row(settings, doc_id)
     assert (doc.status, doc.attempts, doc.progress, revisions(settings)) == ("extracted", 2, 100, 1)
-    assert f"document {doc_id}: lost the lease to another attempt at 13 %; stopped, nothing written" in caplog.text
+    assert f"document {doc_id}: lost the lease to another attempt at 12 %; stopped, nothing written" in caplog.text
 
 
 def test_an_output_whose_lease_was_lost_stores_no_files(
@@ -338,9 +338,10 @@ def test_an_output_whose_lease_was_lost_stores_no_files(
         output = session.get(Output, output_id)
         assert (output.status, output.attempts, output.error) == ("ready", 2, None)
         files = {f.sha256 for f in session.scalars(select(OutputFile))}
-        upload = session.get(Document, doc_id).sha256
+        document = session.get(Document, doc_id)
+        upload, page_images = document.sha256, set(pageimages.digests(document.provenance))
     assert len(files) == 3  # the agreement, its PDF and the preview, once
-    assert stored(settings) == files | {upload}
+    assert stored(settings) == files | {upload} | page_images
     assert f"output {output_id}: lost the lease to another attempt before writing; stopped, nothing written" \
         in caplog.text
 

@@ -17,11 +17,11 @@ from typing import Any
 from rq.timeouts import JobTimeoutException
 from sqlalchemy.orm import Session
 
-from kansli import budget, config, fixity, jobstate, queues, templates
+from kansli import budget, config, fixity, jobstate, pageimages, queues, templates
 from kansli.convert import ConversionError, preview_png, to_pdf
 from kansli.db import session_scope
 from kansli.extraction import HeavyWork, Refusal, extract_with_text
-from kansli.extraction.pdf import PdfText
+from kansli.extraction.pdf import PARSE_ERRORS, PdfText
 from kansli.extraction.provenance import locate
 from kansli.extraction.refusal import MESSAGES
 from kansli.generation import GenerationError
@@ -88,25 +88,41 @@ def _read_for_review(data: bytes, **limits: Any) -> tuple[dict[str, Any], PdfTex
     return result, pdf, locate(data, pdf.texts, result["fields"])
 
 
+def _page_images(data: bytes, where: dict[str, Any], settings: config.Settings, heavy: bool,
+                 deadline: float) -> dict[int, tuple[bytes, float, float]]:
+    """The review's page images, rendered in a budgeted child of their own: a page that cannot be drawn
+    within the budget costs the review its picture, not the document its fields."""
+    try:
+        return budget.run(pageimages.render, data, pageimages.pages_to_render(where),
+                          budget=budget.of(settings, heavy=heavy, deadline=deadline))
+    except (budget.OverBudget, budget.Crashed, OSError, *PARSE_ERRORS) as exc:  # a page PDFium or PIL can't draw
+        log.warning("page images not made: %r", exc)
+        return {}
+
+
 def extract_document(document_id: int, heavy: bool = False) -> None:
-    """Read an uploaded PDF and store its fields as the document's first revision. ``heavy``: the heavy
-    queue's budget (OCR, the full CPU time)."""
+    """Read an uploaded PDF and store its fields as the document's first revision, and the images of
+    the pages its review shows. ``heavy``: the heavy queue's budget (OCR, the full CPU time)."""
     settings = config.load()
 
     def work(session: Session, doc: Document, attempt: jobstate.Attempt) -> dict[str, Any]:
-        data = Store(settings.files_dir).get(doc.sha256)
+        store = Store(settings.files_dir)
+        data = store.get(doc.sha256)
         # Our own limit, checked between pages, ends a long read cleanly before RQ's signal (which a
         # library may swallow) or its hard kill 60 s later; a hang inside one page kills the child.
         deadline = time.monotonic() + settings.job_timeout * 0.9
         result, pdf, where = budget.read(_read_for_review, data, settings, heavy=heavy, deadline=deadline,
-                                         on_progress=lambda page, total: attempt.progress(int(page * 95 / total)))
+                                         on_progress=lambda page, total: attempt.progress(int(page * 90 / total)))
+        images = _page_images(data, where, settings, heavy, deadline)
         attempt.check()
+        stored = {page: {"sha256": store.put(png), "width": width, "height": height}
+                  for page, (png, width, height) in images.items()}
         if not doc.revisions:
             session.add(Revision(document_id=doc.id, number=1, source="extraction", fields=result["fields"]))
-        log.info("document %s: %s, %d pages, %d warnings", doc.id, result["kind"], result["pages"],
-                 len(result["warnings"]))
+        log.info("document %s: %s, %d pages, %d warnings, %d page images", doc.id, result["kind"], result["pages"],
+                 len(result["warnings"]), len(stored))
         return {"kind": result["kind"], "pages": result["pages"], "warnings": result["warnings"],
-                "text": pdf.text.replace("\x00", ""), "provenance": where}
+                "text": pdf.text.replace("\x00", ""), "provenance": pageimages.recorded(where, stored)}
 
     _run(Document, document_id, "document", work)
 
