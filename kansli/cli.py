@@ -69,9 +69,10 @@ def worker(count: int) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def extract_cmd(file: Path) -> None:
     """Läs fälten ur en PDF och skriv dem som JSON."""
-    settings = config.load()
-    try:
-        result = extract(file.read_bytes(), max_pages=settings.max_pages, max_bytes=settings.max_upload_bytes)
+    from kansli import budget
+
+    try:  # held to the same budget as in the workers: a bomb ends in a refusal, not in the machine's swap
+        result = budget.read(extract, file.read_bytes(), config.load())
     except Refusal as refusal:
         click.echo(json.dumps(refusal.as_dict(), ensure_ascii=False))
         sys.exit(REFUSED)

@@ -97,8 +97,24 @@ class Settings:
     redis_url: str | None = field(default=None, metadata=env("REDIS_URL", _text))
     host: str = field(default="127.0.0.1", metadata=env("HOST"))
     port: int = field(default=5000, metadata=env("PORT", _int))
-    #: Worker processes ``kansli serve`` keeps running.
+    #: Worker processes ``kansli serve`` keeps running for ordinary work: extraction and drafts.
     workers: int = field(default=2, metadata=env("KANSLI_WORKERS", _int))
+    #: Worker processes for the heavy queue (long or suspicious documents), beside the ordinary ones; an
+    #: idle one helps with ordinary extraction, an ordinary one never takes heavy work.
+    heavy_workers: int = field(default=1, metadata=env("KANSLI_HEAVY_WORKERS", _int))
+    #: Longer documents go to the heavy queue: at about 50 pages a second, 100 pages hold a worker 2 s.
+    heavy_pages: int = field(default=100, metadata=env("KANSLI_HEAVY_PAGES", _int))
+    #: Memory one document's reading may take beyond the program itself; a PDF that unpacks to more is
+    #: refused (``too_large``). A gigabyte is far beyond any real plan, and well within one host.
+    extract_memory: int = field(default=1024 * 1024 * 1024, metadata=env("KANSLI_EXTRACT_MEMORY_MB", _megabytes))
+    #: CPU seconds one document's reading may take on the heavy queue (and in ``kansli extract``); more is
+    #: refused (``too_large``). 2,000 pages of plain text take under a minute.
+    extract_cpu_seconds: int = field(default=300, metadata=env("KANSLI_EXTRACT_CPU_SECONDS", _int))
+    #: CPU seconds an ordinary worker gives one document before it hands it to the heavy queue, so that
+    #: an upload waits at most this long behind a document nobody could tell was heavy.
+    heavy_after_seconds: int = field(default=30, metadata=env("KANSLI_HEAVY_AFTER_SECONDS", _int))
+    #: Scans with more pages are refused (``too_many_pages``) rather than recognised: OCR takes seconds a page.
+    max_ocr_pages: int = field(default=50, metadata=env("KANSLI_MAX_OCR_PAGES", _int))
     #: Uploads above this are refused with 413; plans are rarely above a few MB.
     max_upload_bytes: int = field(default=50 * 1024 * 1024, metadata=env("KANSLI_MAX_UPLOAD_MB", _megabytes))
     #: Longer documents are refused: a 2,000-page "plan" is a mistake, and it would hold a worker.

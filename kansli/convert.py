@@ -1,4 +1,4 @@
-"""Word → PDF/A-2b through headless LibreOffice, and a PNG preview of page one through pdftoppm.
+"""Word → PDF/A-2b through headless LibreOffice, and a PNG preview of an output's first page through pdftoppm.
 
 LibreOffice instances sharing a user profile block each other, so each caller passes its own profile
 folder. A conversion runs in its own process group and is killed whole when it overruns, because a
@@ -6,7 +6,6 @@ hung soffice otherwise keeps its children (and the profile lock) alive.
 """
 from __future__ import annotations
 
-import io
 import logging
 import os
 import shutil
@@ -17,8 +16,6 @@ import xmlrpc.client
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-from PIL import Image, ImageDraw
 
 #: PDF/A-2 ("SelectPdfVersion" 2): the archival format of RA-FS 2009:2, and a normal PDF to read.
 log = logging.getLogger(__name__)
@@ -119,27 +116,12 @@ def transform(tool: str, package: str, data: bytes, args: Callable[[str, str], l
         return target.read_bytes()
 
 
-def preview_png(pdf: bytes, timeout: float = 60, dpi: int = 50, page: int = 1) -> bytes:
-    """One page (the first unless told) as a PNG, for lists and review pages."""
+def preview_png(pdf: bytes, timeout: float = 60, dpi: int = 50) -> bytes:
+    """An output's first page as a PNG, for its list; the PDF is our own, from LibreOffice."""
     return transform("pdftoppm", "poppler-utils", pdf,
-                     lambda source, target: ["-png", "-f", str(page), "-l", str(page), "-r", str(dpi), "-singlefile",
+                     lambda source, target: ["-png", "-f", "1", "-l", "1", "-r", str(dpi), "-singlefile",
                                              source, target.removesuffix(".png")],
                      "page.png", timeout, "Förhandsbilden kunde inte skapas.")
-
-
-def marked_page_png(pdf: bytes, page: int, bbox: list[float] | None, dpi: int = 100) -> bytes:
-    """A page as PNG with ``bbox`` (x0, top, x1, bottom in points) outlined: where a value was read."""
-    png = preview_png(pdf, dpi=dpi, page=page)
-    if not bbox:
-        return png
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    x0, top, x1, bottom = (v * dpi / 72 for v in bbox)
-    margin = 4
-    ImageDraw.Draw(image).rectangle((x0 - margin, top - margin, x1 + margin, bottom + margin),
-                                    outline=(176, 0, 32), width=4)  # 7:1 against white paper
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
 
 
 def pdf_to_pdfa(pdf: bytes, timeout: float = 180) -> bytes:

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kansli import budget
 from kansli.db import insert_for
+from kansli.extraction import pdf
 from kansli.extraction.pdf import preflight
 from kansli.extraction.refusal import Refusal
 from kansli.fields import FieldError, validate
@@ -16,6 +20,8 @@ from kansli.names import display_name
 from kansli.registry.archiving import archived_registration_of_document
 from kansli.status import DocumentStatus
 from kansli.storage import Store
+
+log = logging.getLogger(__name__)
 
 
 class ArchivedError(ValueError):
@@ -28,6 +34,23 @@ class UploadRejected(ValueError):
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+
+
+#: Counting pages reads only the page tree; a file that needs more than this to show it is suspicious.
+COUNT_BUDGET_BYTES, COUNT_BUDGET_SECONDS = 256 * 1024 * 1024, 5
+
+
+def count_pages(data: bytes) -> int | None:
+    """The page count, which decides the queue (:func:`kansli.queues.is_heavy`); None if it cannot be read
+    cheaply, which sends the document to the heavy queue. Counted in a budgeted child: PDFium parses the
+    file's cross-reference streams to find the page tree, and the web process must not be where a
+    hostile one unpacks."""
+    try:
+        return budget.run(pdf.count_pages, data, budget=budget.Budget(
+            COUNT_BUDGET_BYTES, COUNT_BUDGET_SECONDS, time.monotonic() + 2 * COUNT_BUDGET_SECONDS))
+    except (Refusal, budget.OverBudget, budget.Crashed) as exc:
+        log.info("pages not counted at upload: %r", exc)
+        return None
 
 
 def add_upload(session: Session, store: Store, data: bytes, filename: str | None,
@@ -50,7 +73,7 @@ def add_upload(session: Session, store: Store, data: bytes, filename: str | None
     new_id = session.execute(
         insert_for(session, Document)
         .values(filename=name, sha256=digest, size=len(data), uploaded_by=user_id, status=DocumentStatus.QUEUED,
-                progress=0, attempts=0, warnings=[], created_at=utcnow(), updated_at=utcnow())
+                pages=count_pages(data), progress=0, attempts=0, warnings=[], created_at=utcnow(), updated_at=utcnow())
         .on_conflict_do_nothing(index_elements=["sha256"]).returning(Document.id)
     ).scalar()
     if new_id is None:

@@ -97,6 +97,19 @@ def settle(session: Session, model: Model, row_id: int, token: str, status: str,
     return _rowcount(result) == 1
 
 
+def hand_off(session: Session, model: Model, row_id: int, token: str) -> bool:
+    """Give the work back to the queue unfinished, for a worker of another kind (the heavy queue) to
+    claim; False if this attempt no longer held it. The attempt counts: the next one knows it is not the first.
+    """
+    result = session.execute(
+        update(model)
+        .where(_held(model, row_id, token))
+        .values(status=model.QUEUED, claim=None, lease_until=None, progress=0, updated_at=utcnow())
+    )
+    session.commit()
+    return _rowcount(result) == 1
+
+
 @dataclass(frozen=True)
 class Ended:
     """What became of work whose attempt did not finish: ``queued`` again, or ``failed`` for good."""
@@ -238,6 +251,11 @@ class Attempt:
         """
         if not settle(session, self.model, self.row_id, self.token, self.model.DONE, progress=100, **values):
             raise LeaseLost("when finishing")
+
+    def hand_off(self) -> bool:
+        """See :func:`hand_off`."""
+        with session_scope(self.url) as session:
+            return hand_off(session, self.model, self.row_id, self.token)
 
     def fail(self, error: str, code: str) -> bool:
         """A final failure with its reason; False if another attempt holds the work."""

@@ -135,8 +135,8 @@ class Supervisor:
             self.stop()
 
 
-def worker_argv() -> list[str]:
-    return [sys.executable, "-m", "workers"]
+def worker_argv(heavy: bool = False) -> list[str]:
+    return [sys.executable, "-m", "workers", *(["--heavy"] if heavy else [])]
 
 
 def web_argv(settings: Settings) -> list[str]:
@@ -205,7 +205,8 @@ def run_workers(settings: Settings, count: int) -> None:
 
 
 def add_workers(supervisor: Supervisor, settings: Settings, count: int) -> None:
-    """Workers, each with a resident LibreOffice of its own where unoserver is installed."""
+    """``count`` ordinary workers, each with a resident LibreOffice of its own where unoserver is installed,
+    and ``settings.heavy_workers`` for the heavy queue, which only read PDFs and need no LibreOffice."""
     unoserver = office.executable(settings)
     if count and not unoserver:
         log.info("unoserver not installed (.venv-office): documents are converted with a cold LibreOffice")
@@ -220,6 +221,8 @@ def add_workers(supervisor: Supervisor, settings: Settings, count: int) -> None:
             supervisor.scratch.append(profile)
             env = {"KANSLI_UNOSERVER_PORT": str(port)}
         supervisor.add(f"worker-{n}", worker_argv(), env)
+    for n in range(1, settings.heavy_workers + 1):
+        supervisor.add(f"heavy-{n}", worker_argv(heavy=True))
 
 
 def free_port() -> int:

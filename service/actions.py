@@ -60,8 +60,10 @@ def receive_upload(file: Any, key: str | None = None) -> tuple[Document, bool]:
         if created:
             _audit(session, "upload", f"document {doc.id}", filename=doc.filename, sha256=doc.sha256)
     if created:
-        log.info("document %s: uploaded %r (%d bytes) by %s", doc.id, doc.filename, doc.size, current_user.name)
-        _enqueue("document", doc.id, queues.enqueue_extraction)
+        log.info("document %s: uploaded %r (%d bytes, %s pages) by %s", doc.id, doc.filename, doc.size,
+                 doc.pages if doc.pages is not None else "uncounted", current_user.name)
+        heavy = queues.is_heavy(settings(), doc.pages, doc.attempts)
+        _enqueue("document", doc.id, lambda config, row_id: queues.enqueue_extraction(config, row_id, heavy))
     else:
         log.info("document %s: %r uploaded again by %s; same bytes, kept once", doc.id, file.filename,
                  current_user.name)

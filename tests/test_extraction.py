@@ -110,6 +110,97 @@ def test_real_world_pdfs_end_in_success_or_refusal(path: Path) -> None:
         assert "title" in result["fields"]
 
 
+def test_a_decompression_bomb_is_refused_as_too_large_by_its_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """2 MB of PDF whose content stream inflates to 2 GiB: read in a child held to 256 MB, it is refused
+    within seconds, and the reading process itself neither grows nor stops."""
+    import resource
+    import time
+
+    from helpers.pdfs import zip_bomb_pdf
+    from kansli import budget, config
+
+    monkeypatch.setenv("KANSLI_EXTRACT_MEMORY_MB", "256")
+    settings = config.load()
+    bomb = zip_bomb_pdf(2048)
+    assert len(bomb) < 3 * 2**20
+    started, peak = time.monotonic(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(Refusal) as caught:
+        budget.read(extract, bomb, settings)
+    assert caught.value.code == "too_large" and "mer än 256 MB minne" in caught.value.message
+    assert caught.value.message.endswith(".") and len(caught.value.message.split(".")) == 2
+    assert time.monotonic() - started < 60
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 100 * 1024  # KB: the child grew, not us
+    assert budget.read(extract, plan_pdf(), settings)["fields"] == PLAN  # and reading goes on
+
+
+def test_a_document_past_its_cpu_budget_is_refused_or_handed_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CPU time ends a read that memory would not: on the heavy queue (and in ``kansli extract``) as a
+    refusal, on an ordinary worker, whose share is smaller, as work for the heavy queue."""
+    from helpers.pdfs import drawing_bomb_pdf
+    from kansli import budget, config
+    from kansli.extraction import HeavyWork
+
+    monkeypatch.setenv("KANSLI_EXTRACT_CPU_SECONDS", "1")
+    monkeypatch.setenv("KANSLI_HEAVY_AFTER_SECONDS", "1")
+    drawing = drawing_bomb_pdf(400_000)
+    with pytest.raises(Refusal) as caught:
+        budget.read(extract, drawing, config.load())
+    assert caught.value.code == "too_large" and "mer än 1 sekunders beräkning" in caught.value.message
+    with pytest.raises(HeavyWork):
+        budget.read(extract, drawing, config.load(), heavy=False)
+
+
+def test_the_budgeted_child_reports_progress_and_stops_when_the_parent_says_so() -> None:
+    """Progress arrives in the parent, where a lost lease raises: the child is killed then, not left reading."""
+    from kansli import budget
+
+    class Stop(Exception):
+        pass
+
+    seen: list[tuple[int, int]] = []
+
+    def stop_at_2(page: int, total: int) -> None:
+        seen.append((page, total))
+        if page == 2:
+            raise Stop
+
+    with pytest.raises(Stop):
+        budget.run(extract, plan_pdf(filler_pages=20), budget=budget.Budget(2**30, 60), on_progress=stop_at_2)
+    assert seen == [(1, 21), (2, 21)]
+    with pytest.raises(Refusal) as caught:  # a refusal made in the child is raised here, code and all
+        budget.run(extract, b"%PDF-1.4 not really", budget=budget.Budget(2**30, 60))
+    assert caught.value.code == "corrupt"
+
+
+def test_a_scan_past_the_ocr_page_limit_is_refused_before_any_page_is_recognised(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """1,999 blank pages once ran 380 s of OCR; past ``max_ocr_pages`` none is recognised."""
+    import time
+
+    from helpers.pdfs import blank_pages_pdf
+    from kansli.extraction import ocr
+
+    def no_ocr(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("OCR ran")
+
+    monkeypatch.setattr(ocr, "available", lambda: True)
+    monkeypatch.setattr(ocr, "add_text_layer", no_ocr)
+    started = time.monotonic()
+    with pytest.raises(Refusal) as caught:
+        extract(blank_pages_pdf(60), max_ocr_pages=50)
+    assert caught.value.code == "too_many_pages"
+    assert "60 sidor" in caught.value.message and "högst 50 sidor tolkas med OCR" in caught.value.message
+    assert time.monotonic() - started < 10
+
+
+def test_an_ordinary_reader_hands_a_scan_on_instead_of_recognising_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kansli.extraction import HeavyWork, ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: True)
+    with pytest.raises(HeavyWork):
+        extract(image_only_pdf(), allow_ocr=False)
+
+
 def test_realworld_corpus_is_present() -> None:
     assert len(REALWORLD) == 22
 

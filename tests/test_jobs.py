@@ -10,12 +10,13 @@ from typing import Any
 import psutil
 import pytest
 from redis import Redis
+from rq import Queue
 from rq.job import Job
 from sqlalchemy import func, select, update
 
 from helpers.pdfs import PLAN, plan_pdf
 from helpers.processes import Processes, wait_for
-from kansli import db, jobstate, queues, recovery
+from kansli import db, jobstate, pageimages, queues, recovery
 from kansli.documents import add_upload
 from kansli.models import Document, Output, OutputFile, Revision, utcnow
 from kansli.outputs import request_output
@@ -107,8 +108,6 @@ def test_a_job_runs_at_most_once_per_document(settings: Any) -> None:
 def test_enqueueing_twice_queues_one_job(settings: Any) -> None:
     doc_id = new_document(settings)
     queues.enqueue_extraction(settings, doc_id)
-    from rq import Queue
-
     assert Queue(queues.EXTRACT, connection=redis(settings)).job_ids == [queues.document_job_id(doc_id)]
 
 
@@ -174,8 +173,93 @@ def test_recovery_takes_back_work_from_a_dead_worker(settings: Any) -> None:
         session.execute(update(Document).values(lease_until=utcnow() - timedelta(seconds=1)))
     assert recovery.recover(settings, redis(settings)) == [f"document {doc_id}: requeued after lost worker"]
     assert row(settings, doc_id).status == "queued"
-    extract_document(doc_id)
+    # A document that outlived its worker is suspect: it goes to the heavy worker, not back in line.
+    assert Queue(queues.EXTRACT_HEAVY, connection=redis(settings)).job_ids == [queues.document_job_id(doc_id, heavy=True)]
+    extract_document(doc_id, heavy=True)
     assert row(settings, doc_id).status == "extracted"
+
+
+def test_long_and_uncountable_documents_are_queued_for_the_heavy_worker(
+        make_settings: Callable[..., Any], database_url: str, tokens: dict[str, str]) -> None:
+    from helpers.api import upload
+    from service import create_app
+
+    settings = make_settings(database_url, KANSLI_HEAVY_PAGES="3")
+    client = create_app(settings, {"TESTING": True}).test_client()
+    headers = {"Authorization": f"Bearer {tokens['clerk']}"}
+    ids = {name: upload(client, headers, data, f"{name}.pdf").json["id"] for name, data in (
+        ("short", plan_pdf(filler_pages=2)), ("long", plan_pdf(filler_pages=3)), ("uncountable", b"%PDF-1.4 odd"))}
+    assert Queue(queues.EXTRACT, connection=redis(settings)).job_ids == [queues.document_job_id(ids["short"])]
+    assert Queue(queues.EXTRACT_HEAVY, connection=redis(settings)).job_ids == [
+        queues.document_job_id(ids["long"], heavy=True), queues.document_job_id(ids["uncountable"], heavy=True)]
+    assert (row(settings, ids["short"]).pages, row(settings, ids["long"]).pages) == (3, 4)
+    assert row(settings, ids["uncountable"]).pages is None
+    job = Job.fetch(queues.document_job_id(ids["long"], heavy=True), connection=redis(settings))
+    assert job.func_name == "workers.jobs.extract_document" and job.args == (ids["long"], True)
+
+    redis(settings).flushdb()  # and recovery puts each back where it belongs
+    assert len(recovery.recover(settings, redis(settings))) == 3
+    assert Queue(queues.EXTRACT, connection=redis(settings)).job_ids == [queues.document_job_id(ids["short"])]
+    assert len(Queue(queues.EXTRACT_HEAVY, connection=redis(settings)).job_ids) == 2
+
+
+def test_an_ordinary_worker_hands_a_scan_on_and_the_heavy_one_refuses_too_many_pages_unrecognised(
+        settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """60 blank pages: short enough for an ordinary worker, but a scan; the heavy worker refuses it
+    without recognising a page (1,999 of them once took 380 s of OCR)."""
+    import time
+
+    from helpers.pdfs import blank_pages_pdf
+    from kansli.extraction import ocr
+
+    def no_ocr(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("OCR ran")
+
+    monkeypatch.setattr(ocr, "available", lambda: True)  # installed or not: the page limit comes first
+    monkeypatch.setattr(ocr, "add_text_layer", no_ocr)
+    doc_id = new_document(settings, blank_pages_pdf(60))
+    extract_document(doc_id)
+    doc = row(settings, doc_id)
+    assert (doc.status, doc.attempts, doc.progress, doc.error) == ("queued", 1, 0, None)
+    assert Queue(queues.EXTRACT_HEAVY, connection=redis(settings)).job_ids == [queues.document_job_id(doc_id, heavy=True)]
+    assert recovery.recover(settings, redis(settings)) == []  # queued where it belongs
+
+    started = time.monotonic()
+    extract_document(doc_id, heavy=True)
+    doc = row(settings, doc_id)
+    assert (doc.status, doc.error_code, doc.attempts) == ("failed", "too_many_pages", 2)
+    assert "har 60 sidor, men högst 50 sidor tolkas med OCR" in doc.error
+    assert time.monotonic() - started < 30
+
+
+def test_a_document_that_outlasts_an_ordinary_workers_share_is_handed_on_then_refused(
+        make_settings: Callable[..., Any], database_url: str) -> None:
+    from helpers.pdfs import drawing_bomb_pdf
+
+    settings = make_settings(database_url, KANSLI_HEAVY_AFTER_SECONDS="1", KANSLI_EXTRACT_CPU_SECONDS="1")
+    doc_id = new_document(settings, drawing_bomb_pdf(1_000_000))  # about 5 s of CPU time to read
+    extract_document(doc_id)
+    assert (row(settings, doc_id).status, row(settings, doc_id).attempts) == ("queued", 1)
+    extract_document(doc_id, heavy=True)
+    doc = row(settings, doc_id)
+    assert (doc.status, doc.error_code) == ("failed", "too_large") and "1 sekunders beräkning" in doc.error
+
+
+def test_a_decompression_bomb_fails_its_document_and_the_worker_reads_the_next(settings: Any) -> None:
+    """This process is the worker here: it neither grows nor stops, and the next document is read."""
+    import resource
+
+    from helpers.pdfs import zip_bomb_pdf
+
+    bomb, plan = new_document(settings, zip_bomb_pdf(2048)), new_document(settings)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    extract_document(bomb)
+    extract_document(plan)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 100 * 1024  # KB
+    doc = row(settings, bomb)
+    assert (doc.status, doc.error_code, doc.attempts) == ("failed", "too_large", 1)
+    assert doc.error.startswith("PDF-filen kräver mer än 1024 MB minne")
+    assert row(settings, plan).status == "extracted"
 
 
 def test_recovery_gives_up_after_too_many_lost_attempts(settings: Any) -> None:
@@ -197,28 +281,30 @@ def test_an_attempt_that_lost_its_lease_stops_at_its_next_progress_report(
     doc_id = new_document(settings, plan_pdf(filler_pages=20), enqueue=False)
     first = Stalled(extract_document, doc_id)
     pages: list[int] = []
-    extract_with_text = jobs.extract_with_text
+    read = jobs.budget.read
 
-    def paused_on_page_3(data: bytes, *, on_progress: Callable[[int, int], None], **kwargs: Any) -> Any:
+    def paused_on_page_3(fn: Any, data: bytes, settings: Any, *, on_progress: Callable[[int, int], None],
+                         **kwargs: Any) -> Any:
+        """Reports arrive from the budgeted child; the job, in this process, holds at the third."""
         def report(page: int, total: int) -> None:
             if first.mine():
                 pages.append(page)
                 if page == 3:
                     first.hold()
             on_progress(page, total)
-        return extract_with_text(data, on_progress=report, **kwargs)
+        return read(fn, data, settings, on_progress=report, **kwargs)
 
-    monkeypatch.setattr(jobs, "extract_with_text", paused_on_page_3)
+    monkeypatch.setattr(jobs.budget, "read", paused_on_page_3)
     first.start()
     take_over(settings, Document, doc_id, "document")
     extract_document(doc_id)
     assert (row(settings, doc_id).status, revisions(settings)) == ("extracted", 1)
 
     first.finish()
-    assert pages == [1, 2, 3]  # it stopped where it stood, instead of reading the other 18 pages
+    assert pages == [1, 2, 3]  # it stopped where it stood (its child killed), instead of reading the other 18 pages
     doc = row(settings, doc_id)
     assert (doc.status, doc.attempts, doc.progress, revisions(settings)) == ("extracted", 2, 100, 1)
-    assert f"document {doc_id}: lost the lease to another attempt at 13 %; stopped, nothing written" in caplog.text
+    assert f"document {doc_id}: lost the lease to another attempt at 12 %; stopped, nothing written" in caplog.text
 
 
 @pytest.mark.office
@@ -254,9 +340,10 @@ def test_an_output_whose_lease_was_lost_stores_no_files(
         output = session.get(Output, output_id)
         assert (output.status, output.attempts, output.error) == ("ready", 2, None)
         files = {f.sha256 for f in session.scalars(select(OutputFile))}
-        upload = session.get(Document, doc_id).sha256
+        document = session.get(Document, doc_id)
+        upload, page_images = document.sha256, set(pageimages.digests(document.provenance))
     assert len(files) == 3  # the agreement, its PDF and the preview, once
-    assert stored(settings) == files | {upload}
+    assert stored(settings) == files | {upload} | page_images
     assert f"output {output_id}: lost the lease to another attempt before writing; stopped, nothing written" \
         in caplog.text
 
@@ -265,7 +352,9 @@ def test_an_output_whose_lease_was_lost_stores_no_files(
 def test_a_worker_paused_past_its_lease_stops_and_writes_nothing(
         make_settings: Callable[..., Any], sqlite_url: str, processes: Processes) -> None:
     settings = make_settings(sqlite_url)  # a lease of 3 s
-    workers = [processes.start("worker"), processes.start("worker")]
+    # One worker process each (a heavy one, which also takes ordinary work), so that each log is one worker's;
+    # the work taken back goes to the heavy queue, which the other one serves.
+    workers = [processes.start("worker", "--count", "0"), processes.start("worker", "--count", "0")]
     doc_id = new_document(settings, plan_pdf(filler_pages=250))
     busy = wait_for(lambda: (doc := row(settings, doc_id)).status == "processing" and doc.progress >= 5 and doc,
                     60, 0.1, "a worker mid-document")

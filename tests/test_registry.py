@@ -374,6 +374,16 @@ def test_every_column_that_names_a_stored_file_keeps_it(settings: Any) -> None:
         doc.status = "disposed"  # the row stays as the record that it existed; the bytes may go
         session.flush()
         assert not referenced(session, digest)
+        # Another document's page image (two documents' blank pages are the same bytes).
+        boxes = {"reference": {"page": 1, "bbox": None}}
+        other = Document(filename="b.pdf", sha256="ef" * 32, size=1, status="extracted",
+                         provenance={**boxes, "page_images": {"1": {"sha256": digest, "width": 595, "height": 842}}})
+        session.add(other)
+        session.flush()
+        assert referenced(session, digest)
+        other.provenance = boxes
+        session.flush()
+        assert not referenced(session, digest)
         for holder in (OutputFile(output_id=output.id, name="a.pdf", format="pdf", sha256=digest, size=1),
                        Template(name="agreement.docx", sha256=digest, size=1, filename="a.docx")):
             session.add(holder)

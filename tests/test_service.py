@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import signal
+import time
 from typing import Any
 
 import psutil
@@ -32,7 +33,7 @@ def settings(make_settings: Any, sqlite_url: str) -> Any:
 def test_a_worker_killed_mid_job_still_ends_extracted(
         settings: Any, tokens: dict[str, str], processes: Processes) -> None:
     port = free_port()
-    server, base = serve(processes, port, KANSLI_WORKERS="1")
+    server, base = serve(processes, port, KANSLI_WORKERS="1", KANSLI_HEAVY_PAGES="1000")
     api = Api(base, tokens["clerk"])
     doc_id = api.upload(plan_pdf(filler_pages=250))
     busy = api.wait(f"/api/documents/{doc_id}", ("processing",), 30)
@@ -53,7 +54,9 @@ def test_a_worker_killed_mid_job_still_ends_extracted(
     with db.session_scope(settings.database_url) as session:
         assert session.scalar(select(func.count()).select_from(Revision)) == 1
     log = processes.log(server)
-    assert "worker-1 exited with status -9" in log and "requeued after lost worker" in log
+    # The heavy worker helps with ordinary work when it has none of its own: either may have been killed.
+    assert re.search(r"(worker|heavy)-1 exited with status -9", log) and "requeued after lost worker" in log
+    assert f"(document-{doc_id}-heavy)" in log  # a document that outlived its worker is read on the heavy queue
 
 
 def test_serve_start_up_requeues_work_that_redis_lost(
@@ -79,7 +82,7 @@ def test_serve_start_up_requeues_work_that_redis_lost(
 
 def test_workers_are_restarted_after_their_job_limit(
         settings: Any, tokens: dict[str, str], processes: Processes) -> None:
-    server, base = serve(processes, free_port(), KANSLI_WORKERS="1", KANSLI_WORKER_MAX_JOBS="1")
+    server, base = serve(processes, free_port(), KANSLI_WORKERS="1", KANSLI_HEAVY_WORKERS="0", KANSLI_WORKER_MAX_JOBS="1")
     api = Api(base, tokens["clerk"])
     ids = [api.upload(plan_pdf(filler_pages=n)) for n in range(3)]
     for doc_id in ids:
@@ -91,10 +94,10 @@ def test_serve_without_redis_url_runs_embedded_redis_and_stops_cleanly(
         settings: Any, tokens: dict[str, str], processes: Processes, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("REDIS_URL")
     server, base = serve(processes, free_port())
-    health = wait_for(lambda: (h := requests.get(base + "/api/health", timeout=30).json())["workers"] == 2 and h,
-                      30, 0.3, "two workers")
+    health = wait_for(lambda: (h := requests.get(base + "/api/health", timeout=30).json())["workers"] == 3 and h,
+                      30, 0.3, "two ordinary workers and a heavy one")
     assert {k: health[k] for k in ("status", "redis", "database", "workers")} == {
-        "status": "ok", "redis": "ok", "database": "ok", "workers": 2}
+        "status": "ok", "redis": "ok", "database": "ok", "workers": 3}
     assert (settings.data_dir / "redis" / "redis.rdb").parent.is_dir()
 
     api = Api(base, tokens["clerk"])
@@ -108,8 +111,9 @@ def test_serve_without_redis_url_runs_embedded_redis_and_stops_cleanly(
     assert embedded.ping()
     tree = psutil.Process(server.pid).children(recursive=True)
     names = " ".join(" ".join(p.cmdline()) for p in tree)
-    assert "gunicorn" in names and "workers.cron" in names and names.count("-m workers") >= 2
-    assert names.count("kansli.office_host") == 2  # a resident LibreOffice per worker
+    assert "gunicorn" in names and "workers.cron" in names and names.count("-m workers") >= 3
+    assert [p.cmdline()[1:] for p in psutil.Process(server.pid).children()].count(["-m", "workers", "--heavy"]) == 1
+    assert names.count("kansli.office_host") == 2  # a resident LibreOffice per ordinary worker; the heavy one only reads
     second = processes.start("serve", env={"PORT": str(free_port())})  # the same data folder: refused
     assert second.wait(timeout=60) == 1
     assert "Kansli körs redan med datamappen" in processes.log(second)
@@ -171,6 +175,41 @@ def test_a_document_that_outlasts_the_job_timeout_fails_with_a_reason(
     assert (status, code, attempts) == ("failed", "timeout", 1), processes.log(worker)
     assert error.startswith("Det tog för lång tid att läsa PDF-filen")
     assert worker.poll() is None  # the worker itself lives on
+
+
+def test_bombs_are_refused_by_their_budget_and_ordinary_uploads_go_on_beside_them(
+        settings: Any, tokens: dict[str, str], processes: Processes) -> None:
+    """Issue 15: 1 MB of PDF unpacking to 1 GiB kept a worker 407 s at 2.1 GB, and uploads waited."""
+    from helpers.pdfs import drawing_bomb_pdf, zip_bomb_pdf
+
+    server, base = serve(processes, free_port(), KANSLI_WORKERS="1", KANSLI_HEAVY_PAGES="20")
+    api = Api(base, tokens["clerk"])
+
+    def workers() -> set[int]:  # the supervisor's own children; their work horses and budgeted children are theirs
+        return {p.pid for p in psutil.Process(server.pid).children() if p.cmdline()[1:3] == ["-m", "workers"]}
+
+    started_workers = wait_for(lambda: len(pids := workers()) == 2 and pids, 30, 0.2, "an ordinary and a heavy worker")
+
+    started = time.monotonic()
+    bomb = api.upload(drawing_bomb_pdf(3_500_000), "ritning.pdf")  # 31 kB; reading it takes more than a gigabyte
+    plan = api.upload(plan_pdf(), "plan.pdf")  # an ordinary upload, queued beside it
+    assert api.wait(f"/api/documents/{plan}", ("extracted", "failed"), 60)["status"] == "extracted"
+    assert api.get(f"/api/documents/{bomb}")["status"] == "processing"  # done before the bomb's budget ran out
+    refused = api.wait(f"/api/documents/{bomb}", ("extracted", "failed"), 60)
+    assert (refused["status"], refused["error_code"]) == ("failed", "too_large")
+    assert refused["error"].startswith("PDF-filen kräver mer än 1024 MB minne") and time.monotonic() - started < 60
+
+    zipped = api.upload(zip_bomb_pdf(2048), "bomb.pdf")  # 2 MB inflating to 2 GiB
+    refused = api.wait(f"/api/documents/{zipped}", ("extracted", "failed"), 60)
+    assert (refused["status"], refused["error_code"], refused["attempts"]) == ("failed", "too_large", 1)
+
+    long = api.upload(plan_pdf(filler_pages=30), "lang.pdf")  # past KANSLI_HEAVY_PAGES: the heavy worker's
+    assert api.wait(f"/api/documents/{long}", ("extracted", "failed"), 60)["status"] == "extracted"
+    log = processes.log(server)
+    assert f"kansli-extract-heavy: workers.jobs.extract_document({long}, True) (document-{long}-heavy)" in log
+    # The workers lived through it all: the same processes, never restarted.
+    assert "exited with status" not in log
+    assert workers() == started_workers
 
 
 def test_serve_schedules_the_fixity_check(settings: Any, tokens: dict[str, str], processes: Processes) -> None:

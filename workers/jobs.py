@@ -17,10 +17,11 @@ from typing import Any
 from rq.timeouts import JobTimeoutException
 from sqlalchemy.orm import Session
 
-from kansli import config, fixity, jobstate, templates
+from kansli import budget, config, fixity, jobstate, pageimages, queues, templates
 from kansli.convert import ConversionError, preview_png, to_pdf
 from kansli.db import session_scope
-from kansli.extraction import Refusal, extract_with_text
+from kansli.extraction import HeavyWork, Refusal, extract_with_text
+from kansli.extraction.pdf import PARSE_ERRORS, PdfText
 from kansli.extraction.provenance import locate
 from kansli.extraction.refusal import MESSAGES
 from kansli.generation import GenerationError
@@ -53,6 +54,12 @@ def _run(model: jobstate.Model, row_id: int, label: str, work: Work) -> None:
     except jobstate.LeaseLost as lost:
         # Not an error to retry: the attempt that holds the work now finishes it.
         log.warning("%s %s: lost the lease to another attempt %s; stopped, nothing written", label, row_id, lost)
+    except HeavyWork as reason:
+        # Only extraction hands work on: its queue's worker starts it again with the heavy budget.
+        if not attempt.hand_off():
+            return not_recorded("hand-off")
+        queues.enqueue_extraction(settings, row_id, heavy=True)
+        log.info("%s %s: %s; handed to the heavy queue", label, row_id, reason)
     except (Refusal, GenerationError) as exc:
         code = exc.code if isinstance(exc, Refusal) else "invalid_fields"
         if not attempt.fail(str(exc), code):
@@ -74,25 +81,48 @@ def _run(model: jobstate.Model, row_id: int, label: str, work: Work) -> None:
             raise  # RQ schedules the retry with backoff
 
 
-def extract_document(document_id: int) -> None:
-    """Read an uploaded PDF and store its fields as the document's first revision."""
+def _read_for_review(data: bytes, **limits: Any) -> tuple[dict[str, Any], PdfText, dict[str, Any]]:
+    """What a budgeted child reads: the contract's object, the pages' text, and where each value stands
+    (locating opens the pages again, so it is held to the same budget)."""
+    result, pdf = extract_with_text(data, **limits)
+    return result, pdf, locate(data, pdf.texts, result["fields"])
+
+
+def _page_images(data: bytes, where: dict[str, Any], settings: config.Settings, heavy: bool,
+                 deadline: float) -> dict[int, tuple[bytes, float, float]]:
+    """The review's page images, rendered in a budgeted child of their own: a page that cannot be drawn
+    within the budget costs the review its picture, not the document its fields."""
+    try:
+        return budget.run(pageimages.render, data, pageimages.pages_to_render(where),
+                          budget=budget.of(settings, heavy=heavy, deadline=deadline))
+    except (budget.OverBudget, budget.Crashed, OSError, *PARSE_ERRORS) as exc:  # a page PDFium or PIL can't draw
+        log.warning("page images not made: %r", exc)
+        return {}
+
+
+def extract_document(document_id: int, heavy: bool = False) -> None:
+    """Read an uploaded PDF and store its fields as the document's first revision, and the images of
+    the pages its review shows. ``heavy``: the heavy queue's budget (OCR, the full CPU time)."""
     settings = config.load()
 
     def work(session: Session, doc: Document, attempt: jobstate.Attempt) -> dict[str, Any]:
-        data = Store(settings.files_dir).get(doc.sha256)
+        store = Store(settings.files_dir)
+        data = store.get(doc.sha256)
         # Our own limit, checked between pages, ends a long read cleanly before RQ's signal (which a
-        # library may swallow) or its hard kill 60 s later (which stops a hang inside one page).
+        # library may swallow) or its hard kill 60 s later; a hang inside one page kills the child.
         deadline = time.monotonic() + settings.job_timeout * 0.9
-        result, pdf = extract_with_text(data, max_pages=settings.max_pages, deadline=deadline,
-                                        on_progress=lambda page, total: attempt.progress(int(page * 95 / total)))
-        where = locate(data, pdf.texts, result["fields"])
+        result, pdf, where = budget.read(_read_for_review, data, settings, heavy=heavy, deadline=deadline,
+                                         on_progress=lambda page, total: attempt.progress(int(page * 90 / total)))
+        images = _page_images(data, where, settings, heavy, deadline)
         attempt.check()
+        stored = {page: {"sha256": store.put(png), "width": width, "height": height}
+                  for page, (png, width, height) in images.items()}
         if not doc.revisions:
             session.add(Revision(document_id=doc.id, number=1, source="extraction", fields=result["fields"]))
-        log.info("document %s: %s, %d pages, %d warnings", doc.id, result["kind"], result["pages"],
-                 len(result["warnings"]))
+        log.info("document %s: %s, %d pages, %d warnings, %d page images", doc.id, result["kind"], result["pages"],
+                 len(result["warnings"]), len(stored))
         return {"kind": result["kind"], "pages": result["pages"], "warnings": result["warnings"],
-                "text": pdf.text.replace("\x00", ""), "provenance": where}
+                "text": pdf.text.replace("\x00", ""), "provenance": pageimages.recorded(where, stored)}
 
     _run(Document, document_id, "document", work)
 

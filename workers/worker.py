@@ -1,5 +1,6 @@
-"""One RQ worker process on both queues; it exits after ``worker_max_jobs`` jobs to bound its memory,
-and whoever started it (``kansli serve``, ``kansli worker``, or compose's restart policy) starts a new one.
+"""One RQ worker process, ordinary or heavy (see :mod:`kansli.queues` for what each listens on); it exits
+after ``worker_max_jobs`` jobs to bound its memory, and whoever started it (``kansli serve``, ``kansli
+worker``, or compose's restart policy) starts a new one.
 """
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ from kansli.config import Settings
 from kansli.lifeline import children_die_with_this_process
 
 
-def run(settings: Settings) -> None:
+def run(settings: Settings, heavy: bool = False) -> None:
     if not settings.redis_url:
         raise SystemExit("REDIS_URL saknas: en fristående worker behöver veta vilken Redis den ska använda.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     children_die_with_this_process()
     redis = queues.connection(settings.redis_url)
-    worker = Worker([Queue(name, connection=redis) for name in queues.QUEUES], connection=redis)
+    names = queues.HEAVY_QUEUES if heavy else queues.QUEUES
+    worker = Worker([Queue(name, connection=redis) for name in names], connection=redis)
     threading.Thread(target=_beat, args=(redis, worker.name), daemon=True, name="kansli-alive").start()
     worker.work(max_jobs=settings.worker_max_jobs, with_scheduler=True, logging_level="INFO")
 

@@ -6,15 +6,16 @@ Where each value stands in the PDF is found afterwards by :func:`kansli.extracti
 """
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from . import decision, district_plan, ocr, report
 from .classify import classify
 from .normalize import clean
-from .pdf import PdfText, ProgressCallback, read
-from .refusal import Refusal
+from .pdf import PdfText, ProgressCallback, count_pages, read
+from .refusal import HeavyWork, Refusal
 
-__all__ = ["extract", "extract_with_text", "Refusal", "EXTRACTORS"]
+__all__ = ["extract", "extract_with_text", "Refusal", "HeavyWork", "EXTRACTORS"]
 
 EXTRACTORS = {
     "district_plan": district_plan.extract,
@@ -32,24 +33,38 @@ def _title(text: str) -> str | None:
 
 def extract(
     data: bytes, *, max_pages: int = 2000, on_progress: ProgressCallback | None = None,
-    deadline: float | None = None, max_bytes: int | None = None,
+    deadline: float | None = None, max_bytes: int | None = None, max_ocr_pages: int | None = None,
+    allow_ocr: bool = True,
 ) -> dict[str, Any]:
     return extract_with_text(data, max_pages=max_pages, on_progress=on_progress, deadline=deadline,
-                             max_bytes=max_bytes)[0]
+                             max_bytes=max_bytes, max_ocr_pages=max_ocr_pages, allow_ocr=allow_ocr)[0]
 
 
 def extract_with_text(
     data: bytes, *, max_pages: int = 2000, on_progress: ProgressCallback | None = None,
-    deadline: float | None = None, max_bytes: int | None = None,
+    deadline: float | None = None, max_bytes: int | None = None, max_ocr_pages: int | None = None,
+    allow_ocr: bool = True,
 ) -> tuple[dict[str, Any], PdfText]:
-    """The contract's object and the pages' text (kept for search and provenance, not in the contract)."""
+    """The contract's object and the pages' text (kept for search and provenance, not in the contract).
+
+    A scan is read through OCR, which takes seconds a page: past ``max_ocr_pages`` it is refused before
+    any page is recognised, and where OCR is not ``allow_ocr``-ed here it is handed on (:class:`HeavyWork`).
+    """
     notes = []
     try:
         pdf = read(data, max_pages=max_pages, on_progress=on_progress, deadline=deadline, max_bytes=max_bytes)
     except Refusal as refusal:
         if refusal.code != "no_text" or not ocr.available():
             raise
-        pdf = read(ocr.add_text_layer(data), max_pages=max_pages, on_progress=on_progress, deadline=deadline)
+        if not allow_ocr:
+            raise HeavyWork("the PDF has no text layer and needs OCR") from None
+        pages = count_pages(data)
+        if max_ocr_pages is not None and pages > max_ocr_pages:
+            raise Refusal("too_many_pages", f"PDF-filen saknar textlager och har {pages} sidor, men högst "
+                                            f"{max_ocr_pages} sidor tolkas med OCR; ladda upp den del som gäller "
+                                            "ärendet eller en PDF med textlager.") from None
+        timeout = 600.0 if deadline is None else max(deadline - time.monotonic(), 1.0)
+        pdf = read(ocr.add_text_layer(data, timeout), max_pages=max_pages, on_progress=on_progress, deadline=deadline)
         notes.append(ocr.WARNING)
     kind = classify(pdf.text)
     if kind in EXTRACTORS:

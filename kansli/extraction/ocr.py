@@ -17,7 +17,7 @@ def available() -> bool:
 
 
 def add_text_layer(data: bytes, timeout: float = 600) -> bytes:
-    """The PDF with a text layer recognised from its page images."""
+    """The PDF with a text layer recognised from its page images; OCRmyPDF is killed after ``timeout`` s."""
     try:
         return transform("ocrmypdf", "ocrmypdf", data,
                          lambda source, target: ["-l", "swe", "--skip-text", "--output-type", "pdf", "--optimize", "0",

@@ -131,6 +131,19 @@ def preflight(data: bytes, max_bytes: int | None = None) -> None:
         raise Refusal("not_pdf")
 
 
+def count_pages(data: bytes) -> int:
+    """The page count, from the page tree alone: no page is loaded and no content stream unpacked."""
+    preflight(data)
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise Refusal("encrypted" if exc.err_code in PASSWORD_ERRORS else "corrupt") from exc
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
 def read(
     data: bytes,
     *,

@@ -1,4 +1,5 @@
-"""The refusals of the extraction contract: a code and one sentence a clerk can act on."""
+"""The refusals of the extraction contract: a code and one sentence a clerk can act on; and work that is
+not refused but is more than an ordinary worker takes on."""
 from __future__ import annotations
 
 MESSAGES = {
@@ -21,5 +22,14 @@ class Refusal(Exception):
         self.message = message or MESSAGES[code]
         super().__init__(self.message)
 
+    def __reduce__(self) -> tuple[type[Refusal], tuple[str, str]]:
+        """Pickled with its code: a refusal made in a budgeted child (:mod:`kansli.budget`) is raised in the parent."""
+        return Refusal, (self.code, self.message)
+
     def as_dict(self) -> dict[str, dict[str, str]]:
         return {"error": {"code": self.code, "message": self.message}}
+
+
+class HeavyWork(Exception):
+    """Not a refusal: the document needs what only the heavy queue gives (OCR, or more CPU time than an
+    ordinary worker spends on one document), so the ordinary worker hands it on instead of finishing it."""

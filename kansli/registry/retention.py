@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import Text, cast, or_, select
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
+from kansli import pageimages
 from kansli.models import Document, OutputFile, Registration, Template, utcnow
 from kansli.registry.errors import RegistryError
 from kansli.registry.record import registered_item
@@ -79,8 +80,8 @@ def approve_disposal(session: Session, registration: Registration, user_id: int)
     digests = [registration.package_sha256] if registration.package_sha256 else []
     item = registered_item(session, registration)
     if isinstance(item, Document):
-        digests.append(item.sha256)
-        item.text, item.status, item.revisions = None, DocumentStatus.DISPOSED, []
+        digests += [item.sha256, *pageimages.digests(item.provenance)]  # the page images show its content too
+        item.text, item.status, item.revisions, item.provenance = None, DocumentStatus.DISPOSED, [], None
         item.error = f"Gallrat enligt {registration.dnr}."
     else:
         digests += [f.sha256 for f in item.files]
@@ -107,11 +108,13 @@ def referenced(session: Session, digest: str) -> bool:
     """Whether any row still needs the stored file ``digest``, so that disposal leaves it alone.
 
     The store keeps identical bytes once: an upload, an output's file, a template version and an archive
-    package can all be the same file. These four columns are every reference into the store; an
+    package can all be the same file, and two documents can share a page image (a blank page). These four
+    columns and the page images' digests in a document's provenance are every reference into the store; an
     ArchivedFile's digest is of a member inside a package, which the store holds only as the whole zip.
     A disposed document's row keeps its digest as a record but no longer needs the bytes.
     """
     holders = (select(Document.id).where(Document.sha256 == digest, Document.status != DocumentStatus.DISPOSED),
+               select(Document.id).where(cast(Document.provenance, Text).contains(digest)),
                select(OutputFile.id).where(OutputFile.sha256 == digest),
                select(Template.id).where(Template.sha256 == digest),
                select(Registration.id).where(Registration.package_sha256 == digest))

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import url_for
 
+from kansli import pageimages
 from kansli.fields import KIND_LABELS
 from kansli.models import Document, Output, Registration, Template
 from kansli.outputs import KINDS
@@ -32,7 +33,7 @@ def document_json(doc: Document) -> dict[str, Any]:
         "revision": doc.revisions[-1].number if doc.revisions else None,
         # Where the extracted values stand (page, bbox in PDF points from the top left), shaped like the
         # extraction's fields; kept beside the contract's object rather than inside it.
-        "provenance": doc.provenance if extraction else None,
+        "provenance": pageimages.boxes(doc.provenance) if extraction else None,
         "error": doc.error,
         "error_code": doc.error_code,
         "attempts": doc.attempts,

@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from kansli import pageimages
 from kansli.areas import AREAS
-from kansli.convert import ConversionError, marked_page_png
 from kansli.documents import ArchivedError, UploadRejected
 from kansli.extraction.provenance import entry, first_box
 from kansli.fields import SCHEMAS, FieldError
@@ -151,21 +151,27 @@ def _source(doc_id: int, field: str, item: str | None) -> tuple[Document, str, d
 @bp.get("/documents/<int:doc_id>/source/<field>/<item>")
 @login_required
 def source(doc_id: int, field: str, item: str | None = None) -> Any:
-    """The page a value was read from, with the value outlined, so a drafter can check it at a glance."""
+    """The page a value was read from, with the value outlined, so a drafter can check it at a glance.
+
+    The outline is drawn by the browser over the worker's image of the page (see :mod:`kansli.pageimages`).
+    """
     doc, label, box, read_as = _source(doc_id, field, item)
+    image = pageimages.image_of(doc.provenance, box["page"])
     return render_template("source.html", doc=doc, field=field, item=item, label=label, box=box,
-                           data=document_json(doc), read_as=read_as)
+                           data=document_json(doc), read_as=read_as, image=image,
+                           frame=image and pageimages.frame(box, image))
 
 
 @bp.get("/documents/<int:doc_id>/source/<field>/page.png")
 @bp.get("/documents/<int:doc_id>/source/<field>/<item>/page.png")
 @login_required
 def source_png(doc_id: int, field: str, item: str | None = None) -> Any:
+    """The stored image of the value's page, as the worker made it: the web process never renders one."""
     doc, _, box, _ = _source(doc_id, field, item)
-    try:
-        png = marked_page_png(get_store().get(doc.sha256), box["page"], box.get("bbox"))
-    except ConversionError as exc:
-        return Response(str(exc), 503, mimetype="text/plain")
-    response = Response(png, mimetype="image/png")
+    image = pageimages.image_of(doc.provenance, box["page"])
+    if image is None:
+        return Response(f"Det finns ingen bild av sida {box['page']} ännu; öppna PDF-filen på den sidan i stället.",
+                        404, mimetype="text/plain")
+    response = Response(get_store().get(image["sha256"]), mimetype="image/png")
     response.headers["Cache-Control"] = "private, max-age=3600"  # the document's bytes never change
     return response

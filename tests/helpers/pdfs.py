@@ -162,3 +162,58 @@ def scanned(pdf: bytes, dpi: int = 200) -> bytes:
             page.showPage()
         page.save()
         return out.getvalue()
+
+
+def one_page_pdf(content: bytes, filters: bytes = b"/FlateDecode") -> bytes:
+    """A one-page PDF whose content stream is ``content`` (already encoded by ``filters``), written by hand
+    so that the stream is exactly what a test makes of it."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d /Filter %s >>\nstream\n%s\nendstream" % (len(content), filters, content),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def zip_bomb_pdf(decoded_mb: int) -> bytes:
+    """One page whose content stream inflates to ``decoded_mb`` MB of zeros from about a thousandth of
+    that, Flate's best ratio. One compressed megabyte, flushed so it stands alone, is repeated: a gigabyte
+    costs no time to make."""
+    import struct
+    import zlib
+
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    megabyte = deflate.compress(bytes(1 << 20)) + deflate.flush(zlib.Z_FULL_FLUSH)
+    size = decoded_mb << 20
+    adler32 = (size % 65521) << 16 | 1  # of zeros: the sum stays 1, the sum of sums counts the bytes
+    return one_page_pdf(b"\x78\xda" + megabyte * decoded_mb + deflate.flush() + struct.pack(">I", adler32))
+
+
+def drawing_bomb_pdf(segments: int) -> bytes:
+    """A page of text under ``segments`` tiny line segments, from a Flate stream of a few kilobytes: little to
+    unpack, but every segment is an object to PDFium and an edge to the table finder, in time and in memory."""
+    import zlib
+
+    text = b"BT /F1 12 Tf 72 720 Td (Ritning till detaljplanen) Tj ET\n"
+    return one_page_pdf(zlib.compress(text + b"0 0 m " + b"1 1 l " * segments + b"S", 9))
+
+
+def blank_pages_pdf(pages: int) -> bytes:
+    """Pages with nothing on them: no text layer, so a scan as far as extraction can tell."""
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    for _ in range(pages):
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()

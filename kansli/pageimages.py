@@ -1,0 +1,93 @@
+"""Images of the pages a document's review shows, made by the worker and kept in the store.
+
+The web process never renders a page: a hostile PDF's page can take seconds and gigabytes to draw, and
+a web process busy drawing one answers nobody else. The worker renders the pages that the provenance
+points to, in a budgeted child (:mod:`kansli.budget`), right after extraction; the web serves the
+stored bytes. The frame around a value is drawn by the browser over the plain image, from the value's
+box in PDF points and the page's size recorded here, so one image serves every value on its page.
+
+The images' digests are kept in the document's ``provenance`` under :data:`KEY`, beside the fields'
+boxes, where nothing else looks for them.
+"""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pypdfium2 as pdfium
+
+#: The key in ``Document.provenance`` under which page number (as text) → {sha256, width, height} is kept.
+KEY = "page_images"
+#: Enough to read a value at a glance on a screen; an A4 page is 827 × 1170 pixels.
+DPI = 100
+#: Pages rendered for one document at most: a review shows where the values stand, not the whole file.
+MAX_PAGES = 30
+
+
+def pages_to_render(provenance: dict[str, Any]) -> list[int]:
+    """The pages that boxes point to, in the order the fields first name them, at most ``MAX_PAGES``."""
+    pages: dict[int, None] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict) and isinstance(value.get("page"), int):
+            pages.setdefault(value["page"])
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for name, value in provenance.items():
+        if name != KEY:
+            walk(value)
+    return list(pages)[:MAX_PAGES]
+
+
+def render(data: bytes, pages: list[int], dpi: int = DPI) -> dict[int, tuple[bytes, float, float]]:
+    """Page number → (PNG, width, height in points) for each of ``pages``, rendered by PDFium."""
+    images = {}
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for number in pages:
+            page = pdf[number - 1]
+            try:
+                width, height = page.get_size()
+                out = io.BytesIO()
+                page.render(scale=dpi / 72).to_pil().save(out, "PNG")
+                images[number] = (out.getvalue(), width, height)
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    return images
+
+
+def recorded(provenance: dict[str, Any], images: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """The provenance with the stored images (page → {sha256, width, height}) beside the boxes."""
+    return {**provenance, KEY: {str(page): image for page, image in images.items()}}
+
+
+def image_of(provenance: dict[str, Any] | None, page: int) -> dict[str, Any] | None:
+    """The stored image of ``page`` ({sha256, width, height}), or None if none was made."""
+    return ((provenance or {}).get(KEY) or {}).get(str(page))
+
+
+def digests(provenance: dict[str, Any] | None) -> list[str]:
+    return [image["sha256"] for image in ((provenance or {}).get(KEY) or {}).values()]
+
+
+def boxes(provenance: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The provenance as the API shows it: the fields' boxes only."""
+    return None if provenance is None else {k: v for k, v in provenance.items() if k != KEY}
+
+
+def frame(box: dict[str, Any], image: dict[str, Any]) -> dict[str, float] | None:
+    """Where the value's frame stands on the page image, in percent of its width and height (CSS's
+    left, top, width, height), so that it scales with the image; None where the box is not known."""
+    if not box.get("bbox") or not image.get("width") or not image.get("height"):
+        return None
+    x0, top, x1, bottom = box["bbox"]
+    w, h = image["width"], image["height"]
+    return {"left": round(x0 / w * 100, 2), "top": round(top / h * 100, 2),
+            "width": round((x1 - x0) / w * 100, 2), "height": round((bottom - top) / h * 100, 2)}
