@@ -14,7 +14,6 @@ running out of each means in the extraction contract's terms.
 """
 from __future__ import annotations
 
-import ctypes
 import faulthandler
 import os
 import pickle
@@ -29,6 +28,7 @@ from typing import Any, NoReturn, TypeVar
 
 from kansli.config import Settings
 from kansli.extraction.refusal import HeavyWork, Refusal
+from kansli.lifeline import die_with_parent
 
 T = TypeVar("T")
 
@@ -39,7 +39,6 @@ GRACE_SECONDS = 5.0
 MEMORY_SHARE = 0.25
 _HEADER = struct.Struct(">I")
 _PAGE = os.sysconf("SC_PAGE_SIZE")
-_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,7 @@ def _child(fd: int, budget: Budget, fn: Callable[..., Any], args: tuple[Any, ...
     try:
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM):
             signal.signal(signum, signal.SIG_DFL)
-        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # an orphan has nobody to report to
+        die_with_parent()  # an orphan has nobody to report to
         faulthandler.disable()  # an abort for want of memory is expected here; the parent says what happened
         ceiling = _statm(0) + budget.memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kansli.lifeline import die_with_parent
+
 #: PDF/A-2 ("SelectPdfVersion" 2): the archival format of RA-FS 2009:2, and a normal PDF to read.
 log = logging.getLogger(__name__)
 PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
@@ -31,7 +33,9 @@ class ConversionTimeout(ConversionError):
 
 
 def run_killable(argv: list[str], timeout: float) -> None:
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    # a group of its own, to kill it whole on time-out; and dying with its caller (a budgeted child killed)
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                            preexec_fn=die_with_parent)
     try:
         proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

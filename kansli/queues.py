@@ -26,6 +26,8 @@ MAINTENANCE = "kansli-maintenance"
 #: What each kind of worker listens on, in order: an idle heavy worker helps with ordinary extraction.
 QUEUES = (EXTRACT, RENDER, MAINTENANCE)
 HEAVY_QUEUES = (EXTRACT_HEAVY, EXTRACT)
+#: Every queue, for those who look after all of them (recovery, health).
+ALL_QUEUES = (EXTRACT, EXTRACT_HEAVY, RENDER, MAINTENANCE)
 #: Seconds before the 1st, 2nd, 3rd retry of a job that raised.
 BACKOFF = [5, 30, 120]
 #: Each worker process says it is alive this often, and counts as gone when it has not for LIVE_FOR.

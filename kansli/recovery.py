@@ -37,7 +37,7 @@ KINDS: tuple[tuple[jobstate.Model, Callable[[int], tuple[str, ...]], Callable[[S
 
 def recover(settings: Settings, redis: Redis) -> list[str]:
     """One pass; returns what it did, one line per row, for the log and the tests."""
-    for name in queues.QUEUES:  # RQ's own bookkeeping of expired and abandoned jobs, now rather than later
+    for name in queues.ALL_QUEUES:  # RQ's own bookkeeping of expired and abandoned jobs, now rather than later
         clean_registries(Queue(name, connection=redis))
     done: list[str] = []
     now = utcnow()

@@ -227,8 +227,8 @@ def test_the_source_of_a_value_is_framed_on_the_page_image_the_worker_stored(
     assert page.size == (827, 1170)  # A4 at 100 dpi
     # The frame, in percent of the image, stands where the box says and holds the value's ink.
     box = client.get(f"/api/documents/{doc_id}", headers=auth("clerk")).json["provenance"]["reference"]["bbox"]
-    frame = re.search(r'class="value-frame" aria-hidden="true"\s+style="left: ([\d.]+)%; top: ([\d.]+)%; '
-                      r'width: ([\d.]+)%; height: ([\d.]+)%"', html)
+    frame = re.search(r'<svg class="value-frame" viewBox="0 0 100 100"[^>]*>\s*<rect x="([\d.]+)" y="([\d.]+)" '
+                      r'width="([\d.]+)" height="([\d.]+)"/>', html)
     left, top, width, height = (float(v) / 100 for v in frame.groups())
     assert left == pytest.approx(box[0] / image["width"], abs=1e-3)
     assert top == pytest.approx(box[1] / image["height"], abs=1e-3)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import signal
+import socket
 import time
 from typing import Any
 
@@ -117,8 +118,8 @@ def test_serve_without_redis_url_runs_embedded_redis_and_stops_cleanly(
     second = processes.start("serve", env={"PORT": str(free_port())})  # the same data folder: refused
     assert second.wait(timeout=60) == 1
     assert "Kansli körs redan med datamappen" in processes.log(second)
-    profiles = list((settings.data_dir / "libreoffice").iterdir())
-    assert len(profiles) == 2 and all(f"-{server.pid}-office-" in p.name for p in profiles)  # this process's own
+    profiles = [p.name for p in (settings.data_dir / "libreoffice").glob("*-office-*")]
+    assert sorted(profiles) == [f"{socket.gethostname()}-{server.pid}-office-{n}" for n in (1, 2)]  # its own
     server.send_signal(signal.SIGTERM)
     assert server.wait(timeout=60) == 0
     gone, alive = psutil.wait_procs(tree, timeout=10)
@@ -129,13 +130,13 @@ def test_serve_without_redis_url_runs_embedded_redis_and_stops_cleanly(
     assert leftovers == []
     with pytest.raises(redis.ConnectionError):
         embedded.ping()  # the embedded Redis stopped too
-    assert list((settings.data_dir / "libreoffice").iterdir()) == []  # its profiles went with it
+    assert list((settings.data_dir / "libreoffice").glob("*-office-*")) == []  # its profiles went with it
 
 
 def test_nothing_outlives_a_killed_serve(settings: Any, processes: Processes, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("REDIS_URL")  # its embedded Redis too
     server, base = serve(processes, free_port())
-    wait_for(lambda: requests.get(base + "/api/health", timeout=30).json()["workers"] == 2, 30, 0.3, "two workers")
+    wait_for(lambda: requests.get(base + "/api/health", timeout=30).json()["workers"] == 3, 30, 0.3, "three workers")
     tree = psutil.Process(server.pid).children(recursive=True)
     assert any("soffice" in " ".join(p.cmdline()) for p in tree)  # LibreOffice itself is up, not only unoserver
     server.kill()  # no chance to stop anything
@@ -149,7 +150,7 @@ def test_nothing_outlives_a_killed_serve(settings: Any, processes: Processes, mo
     _, alive = psutil.wait_procs(tree, timeout=20)
     assert alive == [] and ours() == [], f"still running: {[p.cmdline() for p in alive] or ours()}"
     again, base = serve(processes, free_port())  # and the folder is free for a new serve at once
-    wait_for(lambda: requests.get(base + "/api/health", timeout=30).json()["workers"] == 2, 30, 0.3, "restarted")
+    wait_for(lambda: requests.get(base + "/api/health", timeout=30).json()["workers"] == 3, 30, 0.3, "restarted")
 
 
 def test_a_document_that_outlasts_the_job_timeout_fails_with_a_reason(

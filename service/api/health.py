@@ -28,7 +28,7 @@ LONG_WAIT = 10 * 60
 def _queues(redis: Any) -> dict[str, dict[str, Any]]:
     """Per queue: how much work waits, and for how many seconds the oldest has waited."""
     found = {}
-    for name in queues.QUEUES:
+    for name in queues.ALL_QUEUES:
         queue = Queue(name, connection=redis)
         oldest = None
         for job_id in queue.get_job_ids(0, 1):  # the oldest only
