@@ -32,8 +32,12 @@ def entry_hash(prev_hash: str, at: str, actor: str | None, action: str, subject:
 CHAIN_LOCK = 0x6B616E736C69
 
 
-def _lock_chain(session: Session) -> None:
-    """Hold the chain until this transaction ends, so the last entry read stays the last."""
+def lock_chain(session: Session) -> None:
+    """Hold the chain until this transaction ends, so the last entry read stays the last.
+
+    Actions that check a row before they change it take it first, so no other audited change can come
+    between their check and their write.
+    """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
     else:  # a write that changes nothing takes SQLite's one write lock until commit
@@ -42,7 +46,7 @@ def _lock_chain(session: Session) -> None:
 
 def record(session: Session, actor: str | None, action: str, subject: str, **details: Any) -> AuditEntry:
     """Append an entry in ``session``'s transaction; it is kept when, and only when, that commits."""
-    _lock_chain(session)
+    lock_chain(session)
     prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
     at = utcnow().isoformat(timespec="microseconds")
     entry = AuditEntry(at=at, actor=actor, action=action, subject=subject, details=details, prev_hash=prev,

@@ -1,9 +1,9 @@
 """Uploaded documents: accepting an upload, and correcting extracted fields with history kept."""
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -53,32 +53,56 @@ def count_pages(data: bytes) -> int | None:
         return None
 
 
-def add_upload(session: Session, store: Store, data: bytes, filename: str | None,
-               user_id: int | None) -> tuple[Document, bool]:
-    """Store an upload and create its document; returns (document, created).
+@dataclass(frozen=True)
+class Received:
+    """An upload checked and kept in the store, ready to become a document (or to be one already)."""
 
-    The same bytes uploaded again return the existing document instead of a second copy. The caller
-    commits; a rollback leaves at most an unreferenced file in the store, never a row without its file.
-    """
+    name: str
+    sha256: str
+    size: int
+    pages: int | None
+
+
+def receive(store: Store, data: bytes, filename: str | None) -> Received:
+    """Check an upload and store its bytes, before any database work: the slow steps (reading the file,
+    counting its pages in a budgeted child) must not hold a transaction open."""
     name = display_name(filename)
     try:
         preflight(data)
     except Refusal as refusal:
         raise UploadRejected(415, refusal.code, f"{name}: {refusal.message}") from None
-    digest = hashlib.sha256(data).hexdigest()
-    if existing := session.scalar(select(Document).where(Document.sha256 == digest)):
+    digest = store.put(data)  # file first: a row never points at a missing file
+    return Received(name, digest, len(data), count_pages(data))
+
+
+def add_document(session: Session, received: Received, user_id: int | None) -> tuple[Document, bool]:
+    """The document for received bytes; returns (document, created). The caller commits.
+
+    The same bytes uploaded again give the existing document instead of a second copy; bytes that were
+    disposed of are refused, since the registry's record says they are gone.
+    """
+    if existing := session.scalar(select(Document).where(Document.sha256 == received.sha256)):
+        if existing.status == DocumentStatus.DISPOSED:
+            raise UploadRejected(409, "disposed", f"{received.name}: samma fil har gallrats som dokument "
+                                                  f"{existing.id} och kan inte tas emot igen.")
         return existing, False
-    store.put(data)  # file first: a row never points at a missing file
     # The same bytes may arrive at the same moment from someone else: the database decides who was first.
     new_id = session.execute(
         insert_for(session, Document)
-        .values(filename=name, sha256=digest, size=len(data), uploaded_by=user_id, status=DocumentStatus.QUEUED,
-                pages=count_pages(data), progress=0, attempts=0, warnings=[], created_at=utcnow(), updated_at=utcnow())
+        .values(filename=received.name, sha256=received.sha256, size=received.size, uploaded_by=user_id,
+                status=DocumentStatus.QUEUED, pages=received.pages, progress=0, attempts=0, warnings=[],
+                created_at=utcnow(), updated_at=utcnow())
         .on_conflict_do_nothing(index_elements=["sha256"]).returning(Document.id)
     ).scalar()
     if new_id is None:
-        return session.scalars(select(Document).where(Document.sha256 == digest)).one(), False
+        return session.scalars(select(Document).where(Document.sha256 == received.sha256)).one(), False
     return session.get_one(Document, new_id), True
+
+
+def add_upload(session: Session, store: Store, data: bytes, filename: str | None,
+               user_id: int | None) -> tuple[Document, bool]:
+    """Receive and add in one go, for callers with no transaction to keep short (the CLI, tests)."""
+    return add_document(session, receive(store, data, filename), user_id)
 
 
 def correct(session: Session, doc: Document, changes: Any, user_id: int | None) -> Revision:

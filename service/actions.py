@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from kansli import audit, idempotency, queues, templates
 from kansli.db import transaction
-from kansli.documents import add_upload, correct
+from kansli.documents import add_document, correct, receive
 from kansli.models import Document, Output, Registration, Revision, Template
 from kansli.names import display_name
 from kansli.outputs import request_output
@@ -51,10 +51,11 @@ def receive_upload(file: Any, key: str | None = None) -> tuple[Document, bool]:
 
     The same bytes again give the same document, and so does a retry with the same idempotency ``key``.
     """
+    received = receive(get_store(), file.read(), file.filename)  # the slow part, before the transaction
     with _transaction() as session:
         if key and (claim := idempotency.claim(session, current_user.id, key, "document")) is None:
             return session.get_one(Document, idempotency.earlier(session, current_user.id, key, "document")), False
-        doc, created = add_upload(session, get_store(), file.read(), file.filename, current_user.id)
+        doc, created = add_document(session, received, current_user.id)
         if key and claim:
             claim.resource_id = doc.id
         if created:
@@ -73,6 +74,8 @@ def receive_upload(file: Any, key: str | None = None) -> tuple[Document, bool]:
 def apply_correction(doc: Document, changes: Any) -> Revision:
     """A drafter's corrections as a new revision of the fields (none when nothing changed)."""
     with _transaction() as session:
+        audit.lock_chain(session)  # one correction at a time, each on the latest revision
+        session.refresh(doc)
         before = doc.revisions[-1].number if doc.revisions else 0
         revision = correct(session, doc, changes, current_user.id)
         if revision.number != before:
@@ -144,6 +147,8 @@ def change_registration(registration: Registration, action: str, apply: Callable
     A detail given as a callable is read off the registration after the change (an archive's checksum).
     """
     with _transaction() as session:
+        audit.lock_chain(session)  # one change at a time: what was checked (a hold, archived) is what is changed
+        session.refresh(registration)
         apply(session, registration)
         _audit(session, action, registration.dnr,
                **{k: v(registration) if callable(v) else v for k, v in details.items()})

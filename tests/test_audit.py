@@ -47,3 +47,19 @@ def test_a_change_whose_entry_cannot_be_written_is_not_kept(client: Any, auth: A
 def test_a_refused_change_leaves_no_entry(client: Any, auth: Auth, settings: Any) -> None:
     assert client.post("/api/registry", headers=auth("registrar"), json={"document_id": 999}).status_code == 404
     assert count(settings, AuditEntry) == 0
+
+
+def test_concurrent_corrections_each_become_a_revision(app: Any, auth: Auth, settings: Any) -> None:
+    from helpers.api import extracted
+
+    doc_id = extracted(app.test_client(), auth, settings)
+
+    def correct(n: int) -> int:
+        return app.test_client().patch(f"/api/documents/{doc_id}/fields", headers=auth("drafter"),
+                                       json={"reference": f"KS 2008/{n}"}).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert list(pool.map(correct, range(6))) == [200] * 6
+    history = app.test_client().get(f"/api/documents/{doc_id}/history", headers=auth("clerk")).json["revisions"]
+    assert [r["number"] for r in history] == list(range(1, 8))
+    assert count(settings, AuditEntry, AuditEntry.action == "correct") == 6

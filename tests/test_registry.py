@@ -466,3 +466,18 @@ def test_the_submitting_organisation_is_configurable(make_settings: Callable[...
     submitter = mets.find(".//{*}agent[@OTHERROLE='SUBMITTER']")
     assert submitter.findtext("{*}name") == "Botkyrka kommun"
     assert submitter.findtext("{*}note") == "212000-0159"
+
+
+def test_the_bytes_of_a_disposed_document_are_refused_with_a_reason(client: Any, auth: Auth, settings: Any) -> None:
+    from helpers.pdfs import text_pdf
+    from kansli.models import Document
+    from kansli.status import DocumentStatus
+
+    data = text_pdf("Ett underlag som gallras")
+    doc_id = client.post("/api/documents", headers=auth("clerk"), data={"file": (io.BytesIO(data), "u.pdf")}).json["id"]
+    with db.session_scope(settings.database_url) as session:
+        session.get_one(Document, doc_id).status = DocumentStatus.DISPOSED
+    again = client.post("/api/documents", headers=auth("clerk"), data={"file": (io.BytesIO(data), "u.pdf")})
+    assert again.status_code == 409
+    assert again.json["error"] == {"code": "disposed", "message": (
+        f"u.pdf: samma fil har gallrats som dokument {doc_id} och kan inte tas emot igen.")}

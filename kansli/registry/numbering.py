@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from kansli.db import insert_for
 from kansli.fields import KIND_LABELS
 from kansli.models import Document, Output, Registration, RegistryCounter
 from kansli.outputs import KINDS
@@ -23,9 +23,7 @@ from kansli.status import OutputStatus, RegistrationStatus
 
 def next_number(session: Session, year: int) -> int:
     """Take the year's next number, inside the caller's transaction."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(RegistryCounter).values(year=year, last=1)
+    stmt = insert_for(session, RegistryCounter).values(year=year, last=1)
     stmt = stmt.on_conflict_do_update(index_elements=["year"], set_={"last": RegistryCounter.last + 1})
     return session.execute(stmt.returning(RegistryCounter.last)).scalar_one()
 
