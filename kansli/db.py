@@ -6,6 +6,7 @@ busy timeout instead of failing on a lock. Schema changes go through Alembic (``
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -14,7 +15,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,17 +41,38 @@ def engine_for(url: str) -> Engine:
 def _create(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
+        path = engine.url.database or ""
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+        def _sqlite_pragmas(dbapi_conn, record) -> None:  # noqa: ANN001
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
+            record.info["read_only"] = not _writable(path)
+
+        @event.listens_for(engine, "checkout")
+        def _not_read_only_for_good(_dbapi_conn, record, _proxy) -> None:  # noqa: ANN001
+            # SQLite opens a file it cannot write (a read-only data folder) for reading only, and such a
+            # connection stays read-only when the folder is writable again: pooled, it would fail every
+            # write from then on. Once the file can be written, the pool opens a new connection instead.
+            if record.info.get("read_only") and _writable(path):
+                raise exc.DisconnectionError("opened while the database file was read-only")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _writable(path: str) -> bool:
+    return not path or path == ":memory:" or os.access(path, os.W_OK)
+
+
+def read_only_error(error: BaseException) -> bool:
+    """Whether ``error`` is SQLite refusing a write because its file (the data folder) is read-only."""
+    orig = getattr(error, "orig", None)
+    code = getattr(orig, "sqlite_errorcode", None)
+    return isinstance(orig, sqlite3.Error) and code is not None and code & 0xFF == sqlite3.SQLITE_READONLY
 
 
 @cache

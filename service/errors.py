@@ -6,7 +6,10 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
+
+from kansli.db import read_only_error
 
 MESSAGES = {
     400: "Begäran kunde inte tolkas; kontrollera uppgifterna och försök igen.",
@@ -56,7 +59,16 @@ def init_app(app: Flask) -> None:
     def storage_error(exc: OSError) -> Any:
         if exc.errno not in STORAGE:
             raise exc
-        status, code, message = STORAGE[exc.errno]
+        return storage_answer(exc.errno, exc)
+
+    @app.errorhandler(OperationalError)
+    def database_error(exc: OperationalError) -> Any:
+        if not read_only_error(exc):  # SQLite in a read-only data folder is the folder's 503, not a 500
+            raise exc
+        return storage_answer(errno.EROFS, exc)
+
+    def storage_answer(number: int, exc: Exception) -> Any:
+        status, code, message = STORAGE[number]
         app.logger.error("storage: %s", exc)
         if _wants_json():
             return api_error(status, message, code)

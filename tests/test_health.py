@@ -143,3 +143,42 @@ def test_recovery_queues_again_what_a_dead_worker_took_before_claiming_it(settin
     job.save()
     assert recovery.recover(settings, redis) == [f"document {doc_id}: requeued after lost queue entry"]
     assert queue.job_ids == [queues.document_job_id(doc_id)]
+
+
+def test_sqlite_in_a_read_only_data_folder_is_503_and_no_connection_stays_read_only(
+        make_settings: Any, migrated_sqlite: Path, password_hashes: dict[str, str], tmp_path: Path) -> None:
+    """SQLite in the data folder, as a single-host install keeps it: a connection opened while the folder is
+    read-only can only read, even once the folder is writable again. A write through it is the 503 of a
+    read-only folder, and no such connection is kept for later requests (found by tests/faults/)."""
+    import shutil
+    import sqlite3
+
+    from kansli.models import User
+    from kansli.users import issue_token
+    from service import create_app
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copyfile(migrated_sqlite, folder / "kansli.db")
+    settings = make_settings(f"sqlite:///{folder / 'kansli.db'}")
+    with db.session_scope(settings.database_url) as session:
+        user = User(name="clerk", role="clerk", password_hash=password_hashes["clerk"])
+        session.add(user)
+        session.flush()
+        headers = {"Authorization": f"Bearer {issue_token(session, user)}"}
+    client = create_app(settings, {"TESTING": True}).test_client()
+    doc_id = upload(client, headers, text_pdf("Ett underlag")).json["id"]
+    worker = sqlite3.connect(folder / "kansli.db")  # another process's connection keeps the WAL files there
+    worker.execute("SELECT count(*) FROM documents").fetchall()
+    db.engine_for(settings.database_url).dispose()  # the next request opens a connection, as a busier web would
+
+    with mounted(folder, "--bind", "-o", "ro", str(folder)):
+        response = client.get(f"/api/documents/{doc_id}/file", headers=headers)  # audited: a write
+        assert response.status_code == 503, response.text
+        assert response.json["error"]["code"] == "storage_unavailable"
+    response = client.get(f"/api/documents/{doc_id}/file", headers=headers)
+    assert response.status_code == 200, response.text
+    with db.session_scope(settings.database_url) as session:
+        assert session.query(Document).count() == 1
+    db.engine_for(settings.database_url).dispose()
+    worker.close()
