@@ -81,8 +81,9 @@ def retry(max_attempts: int) -> Retry | None:
 
 def is_heavy(settings: Settings, pages: int | None, attempts: int) -> bool:
     """Whether a document is read on the heavy queue: more than ``heavy_pages`` pages, pages that could not
-    be counted at upload, or an earlier attempt that did not finish."""
-    return pages is None or pages > settings.heavy_pages or attempts > 0
+    be counted at upload, or an earlier attempt that did not finish — unless this installation runs no
+    heavy workers (``KANSLI_HEAVY_WORKERS=0``), when every worker reads with the heavy budget instead."""
+    return settings.heavy_workers > 0 and (pages is None or pages > settings.heavy_pages or attempts > 0)
 
 
 def enqueue_extraction(settings: Settings, document_id: int, heavy: bool = False) -> None:

@@ -396,3 +396,25 @@ def test_retries_wait_the_documented_delays_in_order(settings: Any, attempts: in
             waited.append(job.get_retry_interval())
             job.retries_left -= 1
     assert waited == delays
+
+
+def test_without_heavy_workers_nothing_is_sent_to_the_heavy_queue(make_settings: Any, database_url: str) -> None:
+    ordinary = make_settings(database_url)
+    assert queues.is_heavy(ordinary, None, 0) and queues.is_heavy(ordinary, 1, 1)
+    assert not queues.is_heavy(ordinary, 1, 0)
+    alone = make_settings(database_url, KANSLI_HEAVY_WORKERS="0")
+    assert not queues.is_heavy(alone, None, 0) and not queues.is_heavy(alone, 10_000, 2)
+
+
+def test_without_heavy_workers_an_ordinary_worker_reads_a_scan_itself(
+        make_settings: Any, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpers.pdfs import blank_pages_pdf
+    from kansli.extraction import ocr
+
+    settings = make_settings(database_url, KANSLI_HEAVY_WORKERS="0")
+    monkeypatch.setattr(ocr, "available", lambda: True)
+    doc_id = new_document(settings, blank_pages_pdf(60))
+    extract_document(doc_id)  # as an ordinary worker: no one would take it from the heavy queue
+    doc = row(settings, doc_id)
+    assert (doc.status, doc.error_code) == ("failed", "too_many_pages")  # the heavy budget's answer, here
+    assert Queue(queues.EXTRACT_HEAVY, connection=redis(settings)).job_ids == []

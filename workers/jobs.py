@@ -102,8 +102,10 @@ def _page_images(data: bytes, where: dict[str, Any], settings: config.Settings, 
 
 def extract_document(document_id: int, heavy: bool = False) -> None:
     """Read an uploaded PDF and store its fields as the document's first revision, and the images of
-    the pages its review shows. ``heavy``: the heavy queue's budget (OCR, the full CPU time)."""
+    the pages its review shows. ``heavy``: the heavy queue's budget (OCR, the full CPU time), which every
+    worker has where no heavy worker runs — nothing is handed on to a queue nobody serves."""
     settings = config.load()
+    heavy = heavy or settings.heavy_workers == 0
 
     def work(session: Session, doc: Document, attempt: jobstate.Attempt) -> dict[str, Any]:
         store = Store(settings.files_dir)

@@ -91,7 +91,7 @@ class Service:
 
     def start(self) -> None:
         self.server, _base = serve(self.processes, self.port, KANSLI_WORKERS="2")
-        self.wait_workers(2)
+        self.wait_workers(3)  # two ordinary workers and the heavy one
 
     def wait_workers(self, count: int, timeout: float = 60) -> None:
         wait_for(lambda: self.health()[1]["workers"] == count, timeout, 0.5, f"{count} live workers")
@@ -318,7 +318,7 @@ def test_a_killed_worker_is_restarted_and_its_work_done_once(service: Callable[.
         worker.send_signal(signal.SIGKILL)
         killed.append(worker.pid)
         time.sleep(3)
-    svc.wait_workers(2)  # the supervisor started new ones
+    svc.wait_workers(3)  # the supervisor started new ones
     finish(svc, running)
     log = svc.processes.log(svc.server)
     assert log.count("exited with status -9; restarting") >= 2
@@ -400,7 +400,7 @@ def test_redis_restarted_empty_loses_no_work(service: Callable[..., Service], ow
     assert "Redis svarar inte; nya uppladdningar och utkast köas när den är tillbaka." in health["reasons"]
     time.sleep(3)  # uploads and drafts are still accepted meanwhile; their work waits for Redis
     own_redis.start()
-    svc.wait_workers(2, timeout=60)  # the workers found the new Redis (or were restarted to)
+    svc.wait_workers(3, timeout=60)  # the workers found the new Redis (or were restarted to)
     outcome = finish(svc, running, retries_allowed=True)
     assert outcome.retried == Counter(), "the web server stays reachable while Redis is away"
 
@@ -460,7 +460,7 @@ def test_a_read_only_data_folder_refuses_uploads_with_503_until_it_is_writable(
 def test_a_second_worker_host_beside_serve_does_nothing_twice(service: Callable[..., Service]) -> None:
     svc = service()
     extra = svc.processes.start("worker", "--count", "2")  # as `kansli worker` on another host would
-    svc.wait_workers(4)
+    svc.wait_workers(6)  # each supervisor: two ordinary workers and a heavy one
     svc.tree(extra)
     running = start_load(svc)
     in_flight(svc)
