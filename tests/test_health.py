@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import pytest
 from rq import Queue
 
 from helpers.api import Auth, upload
+from helpers.mounts import mounted
 from helpers.pdfs import text_pdf
 from helpers.processes import REPO, wait_for
 from kansli import db, queues
@@ -83,19 +83,6 @@ def test_a_started_job_whose_worker_is_gone_is_not_taken_for_alive(settings: Any
     assert queues.live_job(redis, queues.document_job_id(7)) is None
     queues.beat(redis, "a-worker-that-was-killed")
     assert queues.live_job(redis, queues.document_job_id(7)) is not None
-
-
-@contextmanager
-def mounted(target: Path, *options: str) -> Iterator[None]:
-    """A file system mounted over ``target`` for the block (needs root, as the test machines have)."""
-    target.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(["mount", *options, str(target)], capture_output=True, text=True)
-    if result.returncode:
-        pytest.skip(f"cannot mount here ({result.stderr.strip()}); this test needs root")
-    try:
-        yield
-    finally:
-        subprocess.run(["umount", "-l", str(target)], check=True)
 
 
 def test_a_read_only_data_folder_is_503_with_a_reason_and_nothing_half_saved(

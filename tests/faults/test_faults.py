@@ -19,7 +19,6 @@ import subprocess
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ import requests
 from sqlalchemy import func, select
 
 from helpers.load import AGENCIES, Call, Clients, Running, plans
+from helpers.mounts import read_only
 from helpers.processes import KANSLI, REPO, Processes, free_port, wait_for
 from helpers.servers import serve
 from kansli import db
@@ -429,18 +429,6 @@ def test_serve_killed_whole_and_started_again_finishes_the_work(service: Callabl
     svc.start()  # the same data folder and port; the lock was released with the killed serve
     outcome = finish(svc, running, retries_allowed=True)
     assert outcome.retried["connect"] > 0, "no client noticed the server was gone"
-
-
-@contextmanager
-def read_only(folder: Path) -> Iterator[None]:
-    """``folder`` read-only (a bind mount over itself) for the block; needs root, as the test machines have."""
-    result = subprocess.run(["mount", "--bind", "-o", "ro", str(folder), str(folder)], capture_output=True, text=True)
-    if result.returncode:
-        pytest.skip(f"cannot mount here ({result.stderr.strip()}); this test needs root")
-    try:
-        yield
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=True)
 
 
 def test_a_read_only_data_folder_refuses_uploads_with_503_until_it_is_writable(
