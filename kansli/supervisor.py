@@ -208,6 +208,8 @@ def add_workers(supervisor: Supervisor, settings: Settings, count: int) -> None:
     """``count`` ordinary workers, each with a resident LibreOffice of its own where unoserver is installed,
     and ``settings.heavy_workers`` for the heavy queue, which only read PDFs and need no LibreOffice."""
     unoserver = office.executable(settings)
+    for gone in office.sweep_profiles(settings.data_dir / "libreoffice"):
+        log.info("removed %s, left by a process that is gone", gone)
     if count and not unoserver:
         log.info("unoserver not installed (.venv-office): documents are converted with a cold LibreOffice")
     for n in range(1, count + 1):
@@ -215,7 +217,7 @@ def add_workers(supervisor: Supervisor, settings: Settings, count: int) -> None:
         if unoserver:
             port, uno_port = free_port(), free_port()
             # per supervising process: two `kansli worker` on one host must never share a profile
-            profile = settings.data_dir / "libreoffice" / f"{socket.gethostname()}-{os.getpid()}-office-{n}"
+            profile = settings.data_dir / "libreoffice" / office.profile_name(os.getpid(), "office", n)
             supervisor.add(f"office-{n}", [sys.executable, "-m", "kansli.office_host",
                                             *office.argv(unoserver, port, uno_port, profile)], grace=OFFICE_GRACE)
             supervisor.scratch.append(profile)
