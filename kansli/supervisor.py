@@ -64,7 +64,6 @@ class Supervisor:
     def __init__(self, env: dict[str, str]) -> None:
         self.env = env
         self.children: list[Child] = []
-        self.stopping = False
         #: Folders of this supervisor's own (LibreOffice profiles), removed once its children have stopped.
         self.scratch: list[Path] = []
 
@@ -97,7 +96,6 @@ class Supervisor:
             child.proc, child.not_before = None, now + delay
 
     def stop(self) -> None:
-        self.stopping = True
         started = [c for c in self.children if c.proc]
         waiting = [c for c in started if c.proc and c.proc.poll() is None]
         for child in waiting:  # the whole group: a child's own children (soffice, gunicorn's) stop with it
