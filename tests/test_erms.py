@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from helpers import eark
+from kansli.archive import build_case_package
 from kansli.registry.erms import (
     ErmsAgent,
     ErmsCase,
@@ -254,3 +259,104 @@ def test_the_same_case_exported_at_the_same_moment_gives_the_same_bytes() -> Non
         [later.find(p, NS).get("systemIdentifier") for p in same]
     control_id = "e:control/e:identification"
     assert earlier.findtext(control_id, namespaces=NS) != later.findtext(control_id, namespaces=NS)
+
+
+def case_with_contents() -> tuple[ErmsCase, dict[str, bytes]]:
+    """A case of three records, each with files of its own, and those files' bytes by SHA-256."""
+    contents: dict[str, bytes] = {}
+
+    def stored(number: str, name: str, data: bytes, mime: str = "application/pdf") -> ErmsFile:
+        contents[hashlib.sha256(data).hexdigest()] = data
+        return ErmsFile(file_path(number, name), name, hashlib.sha256(data).hexdigest(), mime)
+
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    case = replace(full_case(), records=(
+        record(1, title="Stadsdelsplan", files=(stored("KAN 2026/17-1", "plan.pdf", b"%PDF-1.4 plan"),
+                                                stored("KAN 2026/17-1", "plan-pdfa.pdf", b"%PDF-1.7 plan"))),
+        record(2, title="Överenskommelse", direction="outgoing", party=ErmsAgent("Polismyndigheten"),
+               dispatches=(ErmsDispatch(ErmsAgent("Polismyndigheten"), "e-post", AT, "Anna"),),
+               files=(stored("KAN 2026/17-2", "avtal.docx", b"PK docx", docx),
+                      stored("KAN 2026/17-2", "avtal.pdf", b"%PDF-1.4 avtal"))),
+        # the same name in another record: each record has a folder of its own
+        record(3, title="Rapport", secrecy=(ErmsSecrecy(("description",), PROVISION, AT, "Anna"),),
+               files=(stored("KAN 2026/17-3", "plan.pdf", b"%PDF-1.4 rapport"),)),
+    ))
+    return case, contents
+
+
+def test_a_case_package_holds_every_document_and_the_erms_file_and_passes_eark_validator(tmp_path: Path) -> None:
+    case, contents = case_with_contents()
+    events = [{"type": "transfer", "at": AT.isoformat(), "detail": "Ärendet arkiverat i ett paket"}]
+    package, listing = build_case_package(case, contents, events, ("Botkyrka kommun", "212000-0159"),
+                                          {"kansli": "1.2.3"})
+    (tmp_path / "case.zip").write_bytes(package)
+    assert eark.check(tmp_path / "case.zip") == ([], [])  # (errors, warnings)
+
+    archive = zipfile.ZipFile(io.BytesIO(package))
+    root = "kansli-kan-2026-17/"
+    erms = archive.read(root + "metadata/descriptive/erms.xml")
+    assert validate(erms) == []
+    for appendix in etree.fromstring(erms).iterfind(".//e:appendix", NS):  # every file named is there, unchanged
+        data = archive.read(root + appendix.get("path"))
+        assert hashlib.sha256(data).hexdigest() in contents
+    data = sorted(n.removeprefix(root + "representations/rep1/data/") for n in archive.namelist() if "/data/" in n)
+    assert data == ["kan-2026-17-1/plan-pdfa.pdf", "kan-2026-17-1/plan.pdf", "kan-2026-17-2/avtal.docx",
+                    "kan-2026-17-2/avtal.pdf", "kan-2026-17-3/plan.pdf"]
+    assert root + "schemas/ERMS.xsd" in archive.namelist()
+    assert {path for path, _, _ in listing} == {n.removeprefix(root) for n in archive.namelist()}
+
+    mets = etree.fromstring(archive.read(root + "METS.xml"))
+    assert mets.get("{https://DILCIS.eu/XML/METS/CSIPExtensionMETS}CONTENTINFORMATIONTYPE") == "citserms_v2_1"
+    [md_ref] = mets.iterfind("{*}dmdSec/{*}mdRef")
+    assert (md_ref.get("MDTYPE"), md_ref.get("OTHERMDTYPE")) == ("OTHER", "ERMS")
+    assert md_ref.get("{http://www.w3.org/1999/xlink}href") == "metadata/descriptive/erms.xml"
+    assert md_ref.get("CHECKSUM") == hashlib.sha256(erms).hexdigest()
+    assert mets.get("LABEL") == "KAN 2026/17: Lokal samverkan i Botkyrka"
+    text = archive.read(root + "documentation/om-paketet.txt").decode()
+    assert text.startswith("Arkivpaket från Kansli: KAN 2026/17\n") and "FGS Ärendehantering 2.0" in text
+
+
+def test_a_case_package_refuses_missing_or_changed_files_and_paths_outside_its_data() -> None:
+    case, contents = case_with_contents()
+    args = ([], ("Kansli", None), {"kansli": "1.2.3"})
+    first = case.records[0].files[0]
+    with pytest.raises(ValueError, match="saknas eller har fel SHA-256"):
+        build_case_package(case, {k: v for k, v in contents.items() if k != first.sha256}, *args)
+    with pytest.raises(ValueError, match="saknas eller har fel SHA-256"):
+        build_case_package(case, contents | {first.sha256: b"changed"}, *args)
+    outside = replace(case, records=(replace(case.records[0], files=(replace(first, path="METS.xml"),)),))
+    with pytest.raises(ValueError, match="ligger inte ensam under representations/rep1/data/"):
+        build_case_package(outside, contents, *args)
+    twice = replace(case, records=(replace(case.records[0], files=(first, first)),))
+    with pytest.raises(ValueError, match="ligger inte ensam"):
+        build_case_package(twice, contents, *args)
+
+
+def test_a_case_package_refuses_an_invalid_erms_file() -> None:
+    case, contents = case_with_contents()
+    # a running number past xs:int: no package is built around an ERMS file its schema refuses
+    bad = replace(case, records=(replace(case.records[0], running_number=2**31),))
+    with pytest.raises(ValueError, match=r"KAN 2026/17: ERMS-filen är ogiltig: ERMS.xsd, rad \d+: .*runningNumber"):
+        build_case_package(bad, contents, [], ("Kansli", None), {"kansli": "1.2.3"})
+
+
+def test_the_validators_csip63_rule_is_set_aside_only_where_the_specification_is_met(tmp_path: Path) -> None:
+    """Why eark.check() sets CSIP63 aside for case packages: eark-validator 1.1.3 asks every file group
+    for the type OTHER, where E-ARK CSIP 2.1 only asks a group of type OTHER to name its type."""
+    case, contents = case_with_contents()
+    package, _ = build_case_package(case, contents, [], ("Kansli", None), {"kansli": "1.2.3"})
+    (tmp_path / "as-built.zip").write_bytes(package)
+    assert {rule for rule, _, _ in eark.report(tmp_path / "as-built.zip")} == {"CSIP63", "SIP14"}
+    assert eark.meets_csip63(tmp_path / "as-built.zip")
+
+    unnamed = tmp_path / "other-unnamed.zip"
+    source = zipfile.ZipFile(io.BytesIO(package))
+    with zipfile.ZipFile(unnamed, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "kansli-kan-2026-17/METS.xml":
+                data = data.replace(b'fileGrp ID="fg-schemas" USE="Schemas" csip:CONTENTINFORMATIONTYPE="citserms_v2_1"',
+                                    b'fileGrp ID="fg-schemas" USE="Schemas" csip:CONTENTINFORMATIONTYPE="OTHER"')
+            target.writestr(name, data)
+    errors, _ = eark.check(unnamed)
+    assert not eark.meets_csip63(unnamed) and any(e.startswith("CSIP63") for e in errors)
