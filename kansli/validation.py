@@ -492,7 +492,7 @@ class PublicRegistryQuery(Query):
 
     q: Short | None = None
     year: QueryYear | None = None
-    page: Annotated[int, BeforeValidator(_digits), Field(ge=1, le=10_000)] = 1
+    page: Annotated[Annotated[int, Field(ge=1, le=10_000)], BeforeValidator(_digits)] = 1
 
 
 # --- checking, and saying what is wrong in Swedish ---
