@@ -490,9 +490,9 @@ class RegistryQuery(Query):
 class PublicRegistryQuery(Query):
     """The public diary's search: no filters on what may be secret (kind, municipality), one page at a time."""
 
-    q: Short | None = None
-    year: QueryYear | None = None
-    page: Annotated[Annotated[int, Field(ge=1, le=10_000)], BeforeValidator(_digits)] = 1
+    q: Short | None = Field(None, title="Söktext")
+    year: QueryYear | None = Field(None, title="År")
+    page: Annotated[Annotated[int, Field(ge=1, le=10_000)], BeforeValidator(_digits)] = Field(1, title="Sida")
 
 
 # --- checking, and saying what is wrong in Swedish ---
