@@ -200,10 +200,10 @@ class StuckWatch(threading.Thread):
         self.resumed = datetime.now(UTC)
         self.stuck: dict[tuple[str, int], float] = {}
         self.samples = 0
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.wait(0.5):
+        while not self._halt.wait(0.5):
             try:
                 with db.session_scope(self.url) as session:
                     rows = [(m.__tablename__, i, lease) for m in (Document, Output) for i, lease in session.execute(
@@ -219,7 +219,7 @@ class StuckWatch(threading.Thread):
                     self.stuck[(table, row_id)] = max(self.stuck.get((table, row_id), 0.0), overdue.total_seconds())
 
     def stop(self) -> dict[tuple[str, int], float]:
-        self._stop.set()
+        self._halt.set()
         self.join(timeout=10)
         assert self.samples > 0, "the watch never saw the database"
         return self.stuck
