@@ -50,7 +50,7 @@ SPREAD = 12.0
 #: Each ready agreement is a Word file, its PDF/A and a preview of its first page.
 OUTPUT_FILES = 3
 #: Seconds the whole load may take to end after the fault (lease 3 s + recovery 1 s + the work itself).
-SETTLE = 240.0
+SETTLE = 360.0
 #: Seconds a claim may stay past its lease before recovery must have taken it back, beyond the recovery
 #: interval itself: a pass under this load, on two busy cores, takes a few seconds.
 RECOVERY_SLACK = 10.0
