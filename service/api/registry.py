@@ -1,4 +1,4 @@
-"""The registry: register documents and outputs, archive them, find them again, download packages."""
+"""The registry: register documents and outputs in cases, void, archive them, find them again, download packages."""
 from __future__ import annotations
 
 from typing import Any
@@ -10,7 +10,7 @@ from kansli.models import Registration
 from kansli.registry import search
 from kansli.registry.errors import RegistryError
 from kansli.users import REGISTRAR
-from kansli.validation import DisposalRequest, HoldRequest, RegistrationRequest, RegistryQuery
+from kansli.validation import DisposalRequest, HoldRequest, RegistrationRequest, RegistryQuery, VoidRequest
 from service import actions
 from service.api import body_as, bp, query_as, role
 from service.api.representation import registration_json
@@ -58,6 +58,17 @@ def archive_registration(dnr: str) -> Any:
     except RegistryError as exc:
         return api_error(exc.status, exc.message, "archived" if exc.status == 409 else None)
     return jsonify(registration_json(registration)), 202
+
+
+@bp.post("/registry/<path:dnr>/void")
+@role(*REGISTRAR)
+def void(dnr: str) -> Any:
+    reason = body_as(VoidRequest).reason
+    try:
+        registration = actions.void(_registration(dnr), reason)
+    except RegistryError as exc:
+        return api_error(exc.status, exc.message)
+    return jsonify(registration_json(registration))
 
 
 @bp.post("/registry/<path:dnr>/hold")
