@@ -424,7 +424,7 @@ def test_an_archived_upload_carries_a_pdfa_rendering(client: Any, auth: Auth, se
     assert sorted(data) == ["plan-pdfa.pdf", "plan.pdf"]
     assert data["plan.pdf"] == plan_pdf()
     assert re.search(rb"pdfaid:part='?>?2", data["plan-pdfa.pdf"])
-    premis = archive.read(f"kansli-kan-{YEAR}-00001/metadata/preservation/premis.xml").decode()
+    premis = archive.read(f"kansli-kan-{YEAR}-1-1/metadata/preservation/premis.xml").decode()
     assert "PDF/A-2b framställd ur originalet" in premis
 
 
