@@ -67,13 +67,15 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('void_reason', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('voided_by', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('voided_at', sa.DateTime(timezone=True), nullable=True))
-    op.execute("UPDATE registrations SET case_id = id, number = 1")
+    op.execute("UPDATE registrations SET case_id = id")
     # SQLite's copy of the table names the unnamed unique (year, number) by this convention, so it can be dropped.
     with op.batch_alter_table('registrations', schema=None,
                               naming_convention={'uq': 'uq_%(table_name)s_%(column_0_name)s'}) as batch_op:
         batch_op.drop_constraint('registrations_year_number_key' if bind.dialect.name == 'postgresql'
                                  else 'uq_registrations_year', type_='unique')
         batch_op.alter_column('case_id', existing_type=sa.Integer(), nullable=False)
+    op.execute("UPDATE registrations SET number = 1")  # the running number within its case
+    with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.create_unique_constraint('uq_registrations_case_number', ['case_id', 'number'])
         batch_op.create_foreign_key('fk_registrations_case_id', 'cases', ['case_id'], ['id'])
         batch_op.create_foreign_key('fk_registrations_voided_by', 'users', ['voided_by'], ['id'])
