@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from kansli.status import DocumentStatus, OutputStatus, RegistrationStatus
+from kansli.status import CaseStatus, DocumentStatus, OutputStatus, RegistrationStatus
 
 ROLES = ("clerk", "drafter", "registrar", "admin")
 AGENCIES = ("Arbetsförmedlingen", "Försäkringskassan", "Polismyndigheten")
@@ -185,23 +185,58 @@ class Template(Base):
 
 
 class RegistryCounter(Base):
-    """The last registration number of each year; bumped in the same transaction as the registration."""
+    """The last case number of each year; bumped in the same transaction that opens the case."""
 
     __tablename__ = "registry_counters"
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(Integer)
 
 
-class Registration(Base):
-    """An entry in the registry (diarium): what arrived or was drawn up, when, from or to whom."""
+class Case(Base):
+    """A case (ärende): the matter whose number, ``PREFIX YEAR/N``, its documents are registered under.
 
-    __tablename__ = "registrations"
-    __table_args__ = (UniqueConstraint("year", "number"),)
+    Case numbers take the year's counter (:class:`RegistryCounter`), so they are gap-free within a year.
+    """
+
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("year", "number", name="uq_cases_year_number"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     dnr: Mapped[str] = mapped_column(String(40), unique=True)
     year: Mapped[int] = mapped_column(Integer)
     number: Mapped[int] = mapped_column(Integer)
-    #: "incoming" (an uploaded document) or "outgoing" (a generated output).
+    title: Mapped[str] = mapped_column(Text)
+    municipality: Mapped[str | None] = mapped_column(String(100), index=True)
+    #: The handling officer (handläggare), where one is named.
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.OPEN.value)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column()
+    #: The last running number given to a document of the case, bumped in the same transaction as the
+    #: registration (``UPDATE … RETURNING``), so running numbers are gap-free within the case.
+    last_document: Mapped[int] = mapped_column(Integer, default=0)
+    officer: Mapped[User | None] = relationship()
+    documents: Mapped[list[Registration]] = relationship(order_by="Registration.number", back_populates="case",
+                                                         viewonly=True)
+
+
+class Registration(Base):
+    """An entry in the registry (diarium): what arrived or was drawn up, when, from or to whom.
+
+    It is filed in a case and numbered within it: ``dnr`` is the case's number and ``number`` the
+    running number, ``KAN 2026/17-3``. Registrations made before cases existed keep the ``dnr`` they
+    were given (``KAN 2026/00017``) as document 1 of their case (migration 0009).
+    """
+
+    __tablename__ = "registrations"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_registrations_case_number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dnr: Mapped[str] = mapped_column(String(40), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    #: The year of the case's number.
+    year: Mapped[int] = mapped_column(Integer)
+    #: The running number within the case.
+    number: Mapped[int] = mapped_column(Integer)
+    #: "incoming", "outgoing" (drawn up, upprättad) or "internal" (:class:`kansli.status.Direction`).
     direction: Mapped[str] = mapped_column(String(10))
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     output_id: Mapped[int | None] = mapped_column(ForeignKey("outputs.id"))
@@ -224,7 +259,13 @@ class Registration(Base):
     disposal_reason: Mapped[str | None] = mapped_column(Text)
     disposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     disposed_at: Mapped[datetime | None] = mapped_column()
+    #: Voiding (makulering): the number stays, with why, when and by whom it was voided.
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    voided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    voided_at: Mapped[datetime | None] = mapped_column()
     user: Mapped[User | None] = relationship(foreign_keys=[registered_by])
+    voider: Mapped[User | None] = relationship(foreign_keys=[voided_by])
+    case: Mapped[Case] = relationship(back_populates="documents")
     output: Mapped[Output | None] = relationship()
     search_entry: Mapped[SearchEntry | None] = relationship(viewonly=True)
     files: Mapped[list[ArchivedFile]] = relationship(order_by="ArchivedFile.id", cascade="all, delete-orphan")

@@ -35,6 +35,21 @@ class RegistrationStatus(_Status):
     REGISTERED = "registered"
     ARCHIVED = "archived"
     DISPOSED = "disposed"
+    #: Made in error and voided (makulerad): the number stays, shown as such, and is never given again.
+    VOIDED = "voided"
+
+
+class CaseStatus(_Status):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Direction(_Status):
+    """Which way a registered document went: not a status, but a word the pages show just as one."""
+
+    INCOMING = "incoming"
+    OUTGOING = "outgoing"
+    INTERNAL = "internal"
 
 
 _LABELS: dict[type[_Status], dict[str, str]] = {
@@ -42,5 +57,8 @@ _LABELS: dict[type[_Status], dict[str, str]] = {
                      "disposed": "Gallrad"},
     OutputStatus: {"queued": "I kö", "rendering": "Skapas", "ready": "Klar", "failed": "Misslyckades",
                    "disposed": "Gallrad"},
-    RegistrationStatus: {"registered": "Registrerad", "archived": "Arkiverad", "disposed": "Gallrad"},
+    RegistrationStatus: {"registered": "Registrerad", "archived": "Arkiverad", "disposed": "Gallrad",
+                         "voided": "Makulerad"},
+    CaseStatus: {"open": "Öppet", "closed": "Avslutat"},
+    Direction: {"incoming": "Inkommande", "outgoing": "Upprättad/utgående", "internal": "Intern"},
 }

@@ -32,7 +32,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from kansli.areas import AREAS
 from kansli.registry.terms import DispatchMethod, SecrecyPart
-from kansli.status import RegistrationStatus
+from kansli.status import CaseStatus, Direction, RegistrationStatus
 
 #: The largest JSON body the API reads, and how deeply it may nest (the deepest real body nests 4).
 MAX_JSON_BYTES = 1024 * 1024
@@ -361,13 +361,43 @@ class OutputRequest(Shape):
     fields: dict[str, Any] | None = Field(None, description="Beslutets fält (kind decision), som i DecisionLetterFields")
 
 
+def _filled(value: str) -> str:
+    if not value.strip():
+        raise _error("blank", "får inte vara tomt")
+    return value.strip()
+
+
+#: A required line a person types (a title, a reason): not empty once trimmed.
+Filled = Annotated[Note, AfterValidator(_filled)]
+
+
 class RegistrationRequest(Shape):
-    """``POST /api/registry``: exactly one of the ids, and optionally the registrar's own wording."""
+    """``POST /api/registry``: exactly one of the ids, and optionally the registrar's own wording.
+
+    Without ``case`` the item opens a new case as its document 1; ``direction`` defaults to incoming for
+    an upload and outgoing for an output.
+    """
 
     document_id: Id | None = None
     output_id: Id | None = None
     party: Short | None = None
     description: Note | None = None
+    case: Short | None = Field(None, title="Ärende", description="Ärendets diarienummer, t.ex. KAN 2026/17")
+    direction: Annotated[Direction, Field(strict=False)] | None = Field(None, title="Riktning")
+
+
+class CaseRequest(Shape):
+    """``POST /api/cases``: a new case; the officer is named by user name."""
+
+    title: Filled = Field(title="Rubrik")
+    municipality: Short | None = Field(None, title="Kommun")
+    officer: Short | None = Field(None, title="Handläggare", description="Användarnamnet på handläggaren")
+
+
+class VoidRequest(Shape):
+    """``POST /api/registry/<dnr>/void``: why the registration is voided (makuleras)."""
+
+    reason: Filled = Field(title="Skäl")
 
 
 class HoldRequest(Shape):
@@ -479,6 +509,12 @@ class OutputQuery(Query):
     document_id: QueryId | None = None
 
 
+class CaseQuery(Query):
+    q: Short | None = None
+    status: CaseStatus | None = None
+    municipality: Short | None = None
+
+
 class RegistryQuery(Query):
     q: Short | None = None
     kind: Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")] | None = None
@@ -509,7 +545,7 @@ _SAYS = {
 }
 #: Our own checks' error types: their messages are Swedish already.
 _OWN = {"control", "date", "number", "period", "area", "indicator", "item", "digits", "secrecy_part", "provision",
-        "required", "method"}
+        "required", "method", "blank"}
 
 
 def _nested_model(annotation: Any) -> type[BaseModel] | None:

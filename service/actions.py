@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 from kansli import audit, idempotency, queues, templates
 from kansli.db import transaction
 from kansli.documents import add_document, correct, receive
-from kansli.models import Dispatch, Document, Output, Registration, Revision, Template
+from kansli.models import Case, Dispatch, Document, Output, Registration, Revision, Template
 from kansli.names import display_name
 from kansli.outputs import request_output
-from kansli.registry import archiving, dispatch, numbering, retention, secrecy
+from kansli.registry import archiving, cases, dispatch, numbering, retention, secrecy, voiding
 from kansli.validation import (
+    CaseRequest,
     DispatchRequest,
     OutputRequest,
     RegistrationRequest,
@@ -129,15 +130,63 @@ def receive_template(name: str, file: Any) -> Template:
 
 
 def register_from(body: RegistrationRequest) -> Registration:
-    """Register the document or output that ``body`` names under the next number."""
+    """File the document or output that ``body`` names in its case (a new one without ``case``)."""
     with _transaction() as session:
+        audit.lock_chain(session)  # first, as every audited change takes it: locks are always taken in one order
         registration = numbering.register(session, settings().dnr_prefix, user_id=current_user.id,
                                          retention=settings().retention, party=body.party,
                                          description=body.description, document_id=body.document_id,
-                                         output_id=body.output_id)
-        _audit(session, "register", registration.dnr, document_id=body.document_id, output_id=body.output_id)
+                                         output_id=body.output_id, case=body.case, direction=body.direction)
+        case = registration.case
+        if body.case is None:
+            _audit(session, "open_case", case.dnr, title=case.title, municipality=case.municipality, officer=None)
+        _audit(session, "register", registration.dnr, document_id=body.document_id, output_id=body.output_id,
+               case=case.dnr, direction=registration.direction)
     log.info("registry: %s registered by %s", registration.dnr, current_user.name)
     return registration
+
+
+def open_case(body: CaseRequest) -> Case:
+    """Open a case under the year's next number."""
+    with _transaction() as session:
+        audit.lock_chain(session)
+        case = numbering.open_case(session, settings().dnr_prefix, body.title, municipality=body.municipality,
+                                   officer_id=cases.officer_id(session, body.officer))
+        _audit(session, "open_case", case.dnr, title=case.title, municipality=case.municipality, officer=body.officer)
+    log.info("registry: case %s opened by %s", case.dnr, current_user.name)
+    return case
+
+
+def get_case(dnr: str) -> Case | None:
+    """The case numbered ``dnr``; a "number" no case can have is not looked up."""
+    if not is_plain(dnr):
+        return None
+    return get_session().scalar(select(Case).where(Case.dnr == dnr))
+
+
+def change_case(case: Case, action: str, apply: Callable[[Case], Any]) -> Case:
+    """Close or reopen a case, audited, in one transaction."""
+    with _transaction() as session:
+        audit.lock_chain(session)
+        session.refresh(case)
+        apply(case)
+        _audit(session, action, case.dnr)
+    log.info("registry: case %s %s by %s", case.dnr, action, current_user.name)
+    return case
+
+
+def close_case(case: Case) -> Case:
+    return change_case(case, "close_case", cases.close)
+
+
+def reopen_case(case: Case) -> Case:
+    return change_case(case, "reopen_case", cases.reopen)
+
+
+def void(registration: Registration, reason: str) -> Registration:
+    """Void a registration made in error: its number stays, shown as makulerad, never given again."""
+    return change_registration(registration, "void",
+                               lambda _session, r: voiding.void(r, current_user.id, reason), reason=reason)
 
 
 def get_registration(dnr: str) -> Registration | None:

@@ -11,7 +11,7 @@ from openapi_spec_validator import validate
 from helpers.api import Auth, extracted, upload
 from kansli.outputs import KINDS, template_variables
 from kansli.registry.terms import DispatchMethod, SecrecyPart
-from kansli.status import DocumentStatus, OutputStatus, RegistrationStatus
+from kansli.status import CaseStatus, Direction, DocumentStatus, OutputStatus, RegistrationStatus
 from workers.jobs import render_output
 
 
@@ -66,6 +66,8 @@ def test_lists_of_values_come_from_the_code(client: Any) -> None:
     assert schemas["Output"]["properties"]["status"]["enum"] == [str(s) for s in OutputStatus]
     assert schemas["Output"]["properties"]["kind"]["enum"] == list(KINDS)
     assert schemas["Registration"]["properties"]["status"]["enum"] == [str(s) for s in RegistrationStatus]
+    assert schemas["Registration"]["properties"]["direction"]["enum"] == [str(d) for d in Direction]
+    assert schemas["Case"]["properties"]["status"]["enum"] == [str(s) for s in CaseStatus]
     assert schemas["Template"]["properties"]["name"]["enum"] == list(template_variables())
     assert "disposed" in schemas["Document"]["properties"]["status"]["enum"]
     assert "report.docx" in schemas["Template"]["properties"]["name"]["enum"]
@@ -150,3 +152,36 @@ def test_secrecy_dispatch_and_public_answers_match_the_description(client: Any, 
         ("POST", lift, 409), ("POST", lift, 404), ("GET", proposed, 200), ("GET", proposed, 409),
         ("POST", "/api/registry/{dnr}/dispatches", 201), ("POST", "/api/registry/{dnr}/dispatches", 409),
         ("GET", "/api/public/registry", 200), ("GET", "/api/public/registry", 400)}
+
+
+def test_case_and_void_answers_match_the_description(client: Any, auth: Auth) -> None:
+    call = Checked(client, client.get("/api/openapi.json").json)
+    doc_id = upload(client, auth("clerk")).json["id"]
+    case = call("POST", "/api/cases", "/api/cases", headers=auth("registrar"),
+                json={"title": "Partnerskap Botkyrka", "municipality": "Botkyrka kommun"}).json["dnr"]
+    call("POST", "/api/cases", "/api/cases", headers=auth("registrar"), json={"title": ""})
+    call("POST", "/api/cases", "/api/cases", headers=auth("clerk"), json={"title": "X"})
+    dnr = call("POST", "/api/registry", "/api/registry", headers=auth("registrar"),
+               json={"document_id": doc_id, "case": case, "direction": "internal"}).json["dnr"]
+    call("POST", "/api/registry", "/api/registry", headers=auth("registrar"), json={"document_id": doc_id, "case": "KAN 1/1"})
+    call("GET", "/api/cases", "/api/cases", headers=auth("clerk"), query_string={"q": "Botkyrka", "status": "open"})
+    call("GET", "/api/cases", "/api/cases", headers=auth("clerk"), query_string={"status": "okänd"})
+    call("GET", f"/api/cases/{case}", "/api/cases/{dnr}", headers=auth("clerk"))
+    call("GET", "/api/cases/KAN 1/1", "/api/cases/{dnr}", headers=auth("clerk"))
+    call("POST", f"/api/cases/{case}/close", "/api/cases/{dnr}/close", headers=auth("registrar"))
+    call("POST", f"/api/cases/{case}/close", "/api/cases/{dnr}/close", headers=auth("registrar"))
+    call("POST", f"/api/cases/{case}/reopen", "/api/cases/{dnr}/reopen", headers=auth("registrar"))
+    call("POST", f"/api/cases/{case}/reopen", "/api/cases/{dnr}/reopen", headers=auth("registrar"))
+    call("POST", f"/api/registry/{dnr}/void", "/api/registry/{dnr}/void", headers=auth("registrar"), json={})
+    call("POST", f"/api/registry/{dnr}/void", "/api/registry/{dnr}/void", headers=auth("registrar"),
+         json={"reason": "Fel ärende"})
+    call("POST", f"/api/registry/{dnr}/void", "/api/registry/{dnr}/void", headers=auth("registrar"),
+         json={"reason": "Igen"})
+    call("GET", f"/api/cases/{case}", "/api/cases/{dnr}", headers=auth("clerk"))
+    assert {(m, t, s) for m, t, s in call.seen} >= {
+        ("POST", "/api/cases", 201), ("POST", "/api/cases", 400), ("GET", "/api/cases", 200),
+        ("GET", "/api/cases/{dnr}", 200), ("GET", "/api/cases/{dnr}", 404), ("POST", "/api/cases/{dnr}/close", 200),
+        ("POST", "/api/cases/{dnr}/close", 409), ("POST", "/api/cases/{dnr}/reopen", 200),
+        ("POST", "/api/cases/{dnr}/reopen", 409), ("POST", "/api/registry/{dnr}/void", 200),
+        ("POST", "/api/registry/{dnr}/void", 400), ("POST", "/api/registry/{dnr}/void", 409),
+        ("POST", "/api/registry", 201), ("POST", "/api/registry", 404)}

@@ -25,7 +25,7 @@ from helpers.processes import KANSLI
 from kansli import db, fixity
 from kansli.archive import build_package, mets_schema
 from kansli.documents import add_upload
-from kansli.models import ArchivedFile, AuditEntry, Document, Output, OutputFile, Registration, Template
+from kansli.models import ArchivedFile, AuditEntry, Case, Document, Output, OutputFile, Registration, Template
 from kansli.registry import archiving
 from kansli.registry.errors import RegistryError
 from kansli.registry.numbering import register
@@ -50,8 +50,8 @@ def test_concurrent_registrations_get_distinct_consecutive_numbers(settings: Any
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         numbers = list(pool.map(register_one, ids))
-    assert len(set(numbers)) == 100
-    assert sorted(numbers) == [f"KAN {YEAR}/{n:05d}" for n in range(1, 101)]
+    assert len(set(numbers)) == 100  # each opened a case of its own, as its document 1
+    assert set(numbers) == {f"KAN {YEAR}/{n}-1" for n in range(1, 101)}
 
 
 @pytest.mark.office
@@ -59,7 +59,7 @@ def test_a_failed_registration_leaves_no_gap(settings: Any) -> None:
     with db.session_scope(settings.database_url) as session:
         doc, _ = add_upload(session, Store(settings.files_dir), b"%PDF-1.4 x", "x.pdf", None)
     with db.session_scope(settings.database_url) as session:
-        assert register(session, "KAN", document_id=doc.id).number == 1
+        assert register(session, "KAN", document_id=doc.id).case.number == 1
     for bad in ({"document_id": 999}, {"document_id": doc.id}):  # missing; already registered
         try:
             with db.session_scope(settings.database_url) as session:
@@ -68,7 +68,7 @@ def test_a_failed_registration_leaves_no_gap(settings: Any) -> None:
             pass
     with db.session_scope(settings.database_url) as session:
         doc2, _ = add_upload(session, Store(settings.files_dir), b"%PDF-1.4 y", "y.pdf", None)
-        assert register(session, "KAN", document_id=doc2.id).number == 2
+        assert register(session, "KAN", document_id=doc2.id).case.number == 2
 
 
 def ready_output(client: Any, auth: Auth, settings: Any) -> int:
@@ -88,7 +88,7 @@ def test_registering_through_the_api(client: Any, auth: Auth, settings: Any) -> 
     response = client.post("/api/registry", headers=auth("registrar"), json=body)
     assert response.status_code == 201
     record = response.json
-    assert record["dnr"] == f"KAN {YEAR}/00001" and record["direction"] == "outgoing"
+    assert record["dnr"] == f"KAN {YEAR}/1-1" and record["direction"] == "outgoing" and record["case"] == f"KAN {YEAR}/1"
     assert record["kind"] == "agreement" and record["related"] == [{"document_id": 1}]
     assert record["party"] == "Botkyrka kommun" and record["registered_by"] == "registrar"
     assert record["description"] == "Samverkansöverenskommelse Polismyndigheten – Botkyrka kommun"
@@ -118,7 +118,7 @@ def test_search_finds_by_number_party_and_description_newest_first(client: Any, 
     assert search("") == [second["dnr"], first["dnr"]]
     assert search("botkyrka") == [first["dnr"]]
     assert search("ROSENGÅRD") == [second["dnr"]]
-    assert search(f"{YEAR}/00002") == [second["dnr"]]
+    assert search(f"{YEAR}/2-1") == [second["dnr"]]
 
 
 @pytest.mark.office
@@ -134,7 +134,7 @@ def test_archiving_freezes_a_valid_package(client: Any, auth: Auth, settings: An
     package = client.get(f"/api/registry/{dnr}/package", headers=auth("clerk"))
     assert package.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(package.data))
-    root = f"kansli-kan-{YEAR}-00001/"
+    root = f"kansli-kan-{YEAR}-1-1/"
     names = set(archive.namelist())
     assert {root + p for p in ("METS.xml", "metadata/descriptive/registration.json", "metadata/preservation/premis.xml",
                                "representations/rep1/METS.xml", "schemas/mets.xsd", "schemas/xlink.xsd")} <= names
@@ -176,7 +176,7 @@ def test_the_archived_record_has_its_own_format_apart_from_the_api(client: Any, 
     client.post(f"/api/registry/{dnr}/hold", headers=auth("registrar"), json={"hold": True, "reason": "Begäran från JO"})
     client.post(f"/api/registry/{dnr}/archive", headers=auth("registrar"))
     package = zipfile.ZipFile(io.BytesIO(client.get(f"/api/registry/{dnr}/package", headers=auth("clerk")).data))
-    record = json.loads(package.read(f"kansli-kan-{YEAR}-00001/metadata/descriptive/registration.json"))
+    record = json.loads(package.read(f"kansli-kan-{YEAR}-1-1/metadata/descriptive/registration.json"))
     assert set(record) == ARCHIVED_RECORD_KEYS
     assert (record["dnr"], record["direction"], record["kind"]) == (dnr, "outgoing", "agreement")
     assert record["party"] == "Botkyrka kommun" and record["registered_by"] == "registrar"
@@ -233,7 +233,7 @@ def test_the_audit_trail_records_actions_and_detects_tampering(client: Any, auth
         actions = [(e.actor, e.action) for e in entries]
         assert entries[-1].details == {"package_sha256": package_sha}  # read off the registration once archived
     assert actions == [("clerk", "upload"), ("drafter", "generate"), ("clerk", "download"),
-                       ("registrar", "register"), ("registrar", "archive")]
+                       ("registrar", "open_case"), ("registrar", "register"), ("registrar", "archive")]
     assert run(settings, "audit", "verify").returncode == 0
 
     with db.engine_for(settings.database_url).begin() as conn:
@@ -363,8 +363,10 @@ def test_every_column_that_names_a_stored_file_keeps_it(settings: Any) -> None:
     with db.session_scope(settings.database_url) as session:
         doc = Document(filename="a.pdf", sha256="cd" * 32, size=1, status="extracted")
         output = Output(kind="agreement", fields={}, status="ready")
-        registration = Registration(dnr="KAN 2000/00001", year=2000, number=1, direction="incoming", date="2000-01-01",
-                                    description="Plan", files=[ArchivedFile(path="METS.xml", sha256=digest, size=1)])
+        case = Case(dnr="KAN 2000/1", year=2000, number=1, title="Plan", last_document=1)
+        registration = Registration(dnr="KAN 2000/1-1", case=case, year=2000, number=1, direction="incoming",
+                                    date="2000-01-01", description="Plan",
+                                    files=[ArchivedFile(path="METS.xml", sha256=digest, size=1)])
         session.add_all([doc, output, registration])
         session.flush()
         assert not referenced(session, digest)  # an archived file is a member inside a package
@@ -422,7 +424,7 @@ def test_an_archived_upload_carries_a_pdfa_rendering(client: Any, auth: Auth, se
     assert sorted(data) == ["plan-pdfa.pdf", "plan.pdf"]
     assert data["plan.pdf"] == plan_pdf()
     assert re.search(rb"pdfaid:part='?>?2", data["plan-pdfa.pdf"])
-    premis = archive.read(f"kansli-kan-{YEAR}-00001/metadata/preservation/premis.xml").decode()
+    premis = archive.read(f"kansli-kan-{YEAR}-1-1/metadata/preservation/premis.xml").decode()
     assert "PDF/A-2b framställd ur originalet" in premis
 
 
@@ -462,7 +464,7 @@ def test_the_submitting_organisation_is_configurable(make_settings: Callable[...
         registration = register(session, "KAN", document_id=doc.id)
         archiving.archive(session, store, registration, (settings.organisation, settings.organisation_id))
         package = zipfile.ZipFile(io.BytesIO(store.get(registration.package_sha256)))
-    mets = etree.fromstring(package.read(f"kansli-kan-{YEAR}-00001/METS.xml"))
+    mets = etree.fromstring(package.read(f"kansli-kan-{YEAR}-1-1/METS.xml"))
     submitter = mets.find(".//{*}agent[@OTHERROLE='SUBMITTER']")
     assert submitter.findtext("{*}name") == "Botkyrka kommun"
     assert submitter.findtext("{*}note") == "212000-0159"

@@ -136,10 +136,12 @@ def test_bad_secrecy_requests_get_a_swedish_4xx(client: Any, auth: Auth, setting
 
 
 def test_the_public_diary_pages_and_filters(client: Any, auth: Auth, settings: Any) -> None:
-    from kansli.models import Registration
+    from kansli.models import Case, Registration
 
-    with db.session_scope(settings.database_url) as session:
-        session.add_all(Registration(dnr=f"KAN 2020/{n:05d}", year=2020, number=n, direction="incoming",
+    with db.session_scope(settings.database_url) as session:  # as registrations made before cases were migrated
+        session.add_all(Registration(dnr=f"KAN 2020/{n:05d}", year=2020, number=1, direction="incoming",
+                                     case=Case(dnr=f"KAN 2020/{n}", year=2020, number=n, title=f"Rapport {n}",
+                                               last_document=1),
                                      date="2020-01-01", party=f"Avsändare {n}", description="Rapport 100%_klar")
                         for n in range(1, 61))
     first = public(client).json
@@ -205,6 +207,10 @@ def test_an_agreement_is_proposed_to_its_agency_and_municipality(client: Any, au
     made = client.post(f"/api/registry/{dnr}/dispatches", headers=auth("registrar"), json={
         "recipient": "Polismyndigheten", "method": "esign", "date": "2026-03-01"})
     assert made.json["method_text"] == "E-legitimation/underskriftstjänst" and made.json["date"] == "2026-03-01"
+    assert client.post(f"/api/registry/{dnr}/void", headers=auth("registrar"), json={"reason": "Fel"}).status_code == 200
+    voided = client.post(f"/api/registry/{dnr}/dispatches", headers=auth("registrar"),
+                         json={"recipient": "Polismyndigheten", "method": "post"})
+    assert (voided.status_code, voided.json["error"]["message"]) == (409, f"{dnr} är makulerad och kan inte expedieras.")
 
 
 def test_bad_dispatches_get_a_swedish_4xx(client: Any, auth: Auth, settings: Any) -> None:
@@ -212,8 +218,7 @@ def test_bad_dispatches_get_a_swedish_4xx(client: Any, auth: Auth, settings: Any
     incoming = client.post(f"/api/registry/{dnr}/dispatches", headers=auth("registrar"),
                            json={"recipient": "Botkyrka kommun", "method": "post"})
     assert incoming.status_code == 409
-    assert incoming.json["error"]["message"] == (f"{dnr} är en inkommen handling; bara upprättade handlingar "
-                                                 "expedieras.")
+    assert incoming.json["error"]["message"] == f"{dnr} är en inkommande handling; bara utgående handlingar expedieras."
     assert client.get(f"/api/registry/{dnr}/dispatches/proposed", headers=auth("clerk")).status_code == 409
     bad = client.post(f"/api/registry/{dnr}/dispatches", headers=auth("registrar"),
                       json={"recipient": "", "method": "fax"})

@@ -14,6 +14,13 @@ def run_migrations_online() -> None:
         raise RuntimeError("kansli.db.upgrade sets sqlalchemy.url; run migrations through it")
     connectable = engine_for(url)
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration copies a table, drops it and renames the copy; with foreign keys enforced the
+            # drop fails once other rows point into the table. SQLite only changes this outside a transaction,
+            # and the check after the migrations makes sure nothing was left pointing nowhere.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -23,6 +30,11 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:5]}")
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():

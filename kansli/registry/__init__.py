@@ -1,6 +1,9 @@
 """The registry (diarium), one module per concern; import each thing from the module that holds it.
 
-- :mod:`.numbering`: registration numbers, registering an upload or an output, the guessed description
+- :mod:`.numbering`: case numbers, running numbers within a case, opening a case, registering an upload or an
+  output in one, the guessed description
+- :mod:`.cases`: finding, closing and reopening cases
+- :mod:`.voiding`: voiding (makulering) a registration made in error
 - :mod:`.search`: the search index (full text on both databases) and searching it
 - :mod:`.retention`: retention periods, legal holds, disposal (gallring) and what still needs stored bytes
 - :mod:`.archiving`: freezing a registration into an archive package

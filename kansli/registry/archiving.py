@@ -17,6 +17,7 @@ from kansli.models import ArchivedFile, Document, Registration, utcnow
 from kansli.names import file_name
 from kansli.registry.errors import RegistryError
 from kansli.registry.record import archived_record, registered_item
+from kansli.registry.voiding import refuse_if_voided
 from kansli.status import RegistrationStatus
 from kansli.storage import Store
 
@@ -44,6 +45,7 @@ def archive(session: Session, store: Store, registration: Registration, submitte
         raise RegistryError(409, f"{registration.dnr} är redan arkiverat och kan inte ändras.")
     if registration.status == RegistrationStatus.DISPOSED:
         raise RegistryError(409, f"{registration.dnr} är gallrat; det finns inget kvar att arkivera.")
+    refuse_if_voided(registration, "arkiveras")
     events: list[dict[str, str]] = []
     item = registered_item(session, registration)
     if isinstance(item, Document):

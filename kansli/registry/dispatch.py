@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from kansli.models import Dispatch, Output, Registration
 from kansli.registry.errors import RegistryError
 from kansli.registry.record import registered_item
-from kansli.status import RegistrationStatus
+from kansli.registry.voiding import refuse_if_voided
+from kansli.status import Direction, RegistrationStatus
 from kansli.validation import DispatchRequest
 
 #: Why a recipient is proposed, as the registration page says it.
@@ -60,8 +61,9 @@ def proposals(output: Output) -> list[Proposal]:
 
 
 def _outgoing(registration: Registration) -> None:
-    if registration.direction != "outgoing":
-        raise RegistryError(409, f"{registration.dnr} är en inkommen handling; bara upprättade handlingar expedieras.")
+    if registration.direction != Direction.OUTGOING:
+        what = Direction(registration.direction).label.lower()
+        raise RegistryError(409, f"{registration.dnr} är en {what} handling; bara utgående handlingar expedieras.")
 
 
 def proposed_for(session: Session, registration: Registration) -> list[Proposal]:
@@ -73,6 +75,7 @@ def proposed_for(session: Session, registration: Registration) -> list[Proposal]
 def record(session: Session, registration: Registration, body: DispatchRequest, user_id: int | None) -> Dispatch:
     """Record one sending of an outgoing registration."""
     _outgoing(registration)
+    refuse_if_voided(registration, "expedieras")
     if registration.status == RegistrationStatus.DISPOSED:
         raise RegistryError(409, f"{registration.dnr} är gallrat och kan inte expedieras.")
     if registration.status == RegistrationStatus.ARCHIVED:

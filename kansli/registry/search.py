@@ -1,6 +1,6 @@
 """Finding registrations: the search index of each registration and the search over it.
 
-A registration is found by its number, party and description, and by the full text of its fields and
+A registration is found by its number, its case's number and title, party and description, and by the full text of its fields and
 its document. SQLite indexes that text with FTS5 (table ``registry_fts``), PostgreSQL with a Swedish
 tsvector over ``registry_search``.
 """
@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Integer, String, column, func, literal_col
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
-from kansli.models import Document, Registration, SearchEntry
+from kansli.models import Case, Document, Registration, SearchEntry
 from kansli.registry.record import registered_item
 
 
@@ -25,7 +25,8 @@ def index(session: Session, registration: Registration) -> None:
         kind, fields, body = item.kind, item.current_fields() or {}, item.text or ""
     else:
         kind, fields, body = item.kind, item.fields or {}, ""
-    parts = [registration.dnr, registration.party or "", registration.description,
+    parts = [registration.dnr, registration.case.dnr, registration.case.title, registration.party or "",
+             registration.description,
              json.dumps(fields, ensure_ascii=False), body]
     entry = SearchEntry(registration_id=registration.id, body="\n".join(parts), kind=kind,
                         municipality=fields.get("municipality") if isinstance(fields.get("municipality"), str) else None)
@@ -49,11 +50,16 @@ def _full_text(session: Session, text: str) -> ColumnElement[bool]:
 
 def search(session: Session, text: str | None = None, *, kind: str | None = None, municipality: str | None = None,
            year: int | None = None, status: str | None = None, limit: int = 200) -> list[Registration]:
-    """Registrations matching ``text`` (full text of fields and documents) and the filters, newest first."""
-    query = select(Registration).outerjoin(SearchEntry).order_by(Registration.id.desc()).limit(limit)
+    """Registrations matching ``text`` (full text of fields and documents) and the filters, newest first.
+
+    The text also finds every registration of a case by the case's number or title, matched on the case
+    itself: registrations made before cases existed were indexed without them.
+    """
+    query = select(Registration).join(Case).outerjoin(SearchEntry).order_by(Registration.id.desc()).limit(limit)
     if text and text.strip():
         like = f"%{text.strip().lower()}%"
         query = query.where(or_(_full_text(session, text.strip()), func.lower(Registration.dnr).like(like),
+                                func.lower(Case.dnr).like(like), func.lower(Case.title).like(like),
                                 func.lower(Registration.party).like(like),
                                 func.lower(Registration.description).like(like)))
     if kind:

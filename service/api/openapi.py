@@ -19,10 +19,12 @@ from kansli.outputs import KINDS, MEDIA_TYPES, template_variables
 from kansli.registry.dispatch import ROLES
 from kansli.registry.public import PER_PAGE
 from kansli.registry.terms import DispatchMethod, SecrecyPart
-from kansli.status import DocumentStatus, OutputStatus, RegistrationStatus
+from kansli.status import CaseStatus, Direction, DocumentStatus, OutputStatus, RegistrationStatus
 from kansli.validation import (
     FIELD_MODELS,
     MAX_ID,
+    CaseQuery,
+    CaseRequest,
     DecisionLetterFields,
     DispatchRequest,
     DisposalRequest,
@@ -35,12 +37,14 @@ from kansli.validation import (
     RegistryQuery,
     SecrecyLiftRequest,
     SecrecyRequest,
+    VoidRequest,
 )
 from service.api import bp
 
 _BODIES: list[type[BaseModel]] = [*FIELD_MODELS.values(), DecisionLetterFields, OutputRequest, RegistrationRequest,
-                                  HoldRequest, DisposalRequest, SecrecyRequest, SecrecyLiftRequest, DispatchRequest]
-_QUERIES: list[type[BaseModel]] = [DocumentQuery, OutputQuery, RegistryQuery, PublicRegistryQuery]
+                                  HoldRequest, DisposalRequest, SecrecyRequest, SecrecyLiftRequest, DispatchRequest,
+                                  CaseRequest, VoidRequest]
+_QUERIES: list[type[BaseModel]] = [DocumentQuery, OutputQuery, RegistryQuery, PublicRegistryQuery, CaseQuery]
 
 
 class _OpenAPI30(GenerateJsonSchema):
@@ -122,7 +126,8 @@ AUTH = {"401": _error("Ingen eller ogiltig API-nyckel"), "403": _error("Rollen s
 #: A query argument or JSON body the models refuse; a JSON body over 1 MB.
 BAD = {"400": _error("Ogiltiga uppgifter; meddelandet namnger fältet")}
 JSON_BODY = {**BAD, "413": _error("JSON-innehållet är för stort")}
-DNR = {"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}
+DNR = {"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"},
+       "description": "Diarienumret (KAN 2026/17); mellanslag och snedstreck får stå som de är eller URL-kodas"}
 
 def describe() -> dict[str, Any]:
     """The description, built from the code's current lists on each request (it is small)."""
@@ -183,7 +188,13 @@ def describe() -> dict[str, Any]:
                "Registration": {"type": "object", "required": ["dnr", "status", "direction", "date", "description"],
                                  "properties": {
                                      "id": {"type": "integer"}, "dnr": {"type": "string"},
-                                     "direction": _enum(["incoming", "outgoing"]),
+                                     "case": {"type": "string", "description": "Ärendets diarienummer"},
+                                     "number": {"type": "integer", "description": "Löpnumret i ärendet"},
+                                     "direction": _enum(Direction), "direction_text": {"type": "string"},
+                                     "status_text": {"type": "string"},
+                                     "void_reason": {"type": "string", "nullable": True},
+                                     "voided_by": {"type": "string", "nullable": True},
+                                     "voided_at": {"type": "string", "format": "date-time", "nullable": True},
                                      "kind": {"type": "string", "nullable": True},
                                      "related": {"type": "array", "items": {"type": "object"}},
                                      "date": {"type": "string", "format": "date"},
@@ -243,6 +254,18 @@ def describe() -> dict[str, Any]:
                             "type": "object", "required": ["part", "provision"],
                             "properties": {"part": _enum(SecrecyPart), "provision": {"type": "string"}}}},
                         "document_secret": {"type": "boolean", "description": "Handlingen själv är sekretessmarkerad"}}},
+               "Case": {"type": "object", "required": ["dnr", "title", "status", "opened_at"],
+                         "properties": {
+                             "id": {"type": "integer"}, "dnr": {"type": "string"}, "year": {"type": "integer"},
+                             "number": {"type": "integer"}, "title": {"type": "string"},
+                             "municipality": {"type": "string", "nullable": True},
+                             "officer": {"type": "string", "nullable": True},
+                             "status": _enum(CaseStatus), "status_text": {"type": "string"},
+                             "opened_at": {"type": "string", "format": "date-time"},
+                             "closed_at": {"type": "string", "format": "date-time", "nullable": True},
+                             "document_count": {"type": "integer"}, "page": {"type": "string"},
+                             "documents": {"type": "array", "items": {"$ref": "#/components/schemas/Registration"},
+                                           "description": "Ärendets handlingar i nummerordning (bara för ett ärende)"}}},
                "Template": {"type": "object", "required": ["id", "name", "sha256"],
                              "properties": {"id": {"type": "integer"}, "name": _enum(template_variables()),
                                             "sha256": {"type": "string"}, "size": {"type": "integer"},
@@ -336,14 +359,48 @@ def describe() -> dict[str, Any]:
                         "parameters": _query(RegistryQuery, models),
                         "responses": {"200": _list("Registreringarna", "registrations", "Registration"), **BAD,
                                       **AUTH}},
-                "post": {"summary": "Registrera ett dokument (inkommet) eller ett klart utkast (upprättat); roll registrar",
+                "post": {"summary": "Registrera ett dokument (inkommet) eller ett klart utkast (upprättat) i ett ärende; "
+                                    "roll registrar",
+                         "description": "Med case registreras handlingen i det ärendet under nästa löpnummer "
+                                        "(KAN 2026/17-3); utan case öppnas ett nytt ärende med handlingen som nummer 1. "
+                                        "direction: incoming, outgoing eller internal (förval: inkommande för dokument, "
+                                        "upprättad för utkast).",
                          "requestBody": _body(RegistrationRequest, {
                              "document": {"document_id": 1},
+                             "in_case": {"document_id": 1, "case": "KAN 2026/17", "direction": "internal"},
                              "output": {"output_id": 1, "party": "Botkyrka kommun",
                                         "description": "Samverkansöverenskommelse"}}),
                          "responses": {"201": _json("Registreringen med diarienummer (dnr)", "Registration"),
-                                       **JSON_BODY, **AUTH, "404": _error("Finns inte"),
-                                       "409": _error("Utkastet är inte klart")}}},
+                                       **JSON_BODY, **AUTH, "404": _error("Dokumentet, utkastet eller ärendet finns inte"),
+                                       "409": _error("Utkastet är inte klart, redan registrerat, eller ärendet är "
+                                                     "avslutat")}}},
+            "/api/cases": {
+                "get": {"summary": "Ärenden vars diarienummer eller rubrik innehåller q, med filter; nyast först",
+                        "parameters": _query(CaseQuery, models),
+                        "responses": {"200": _list("Ärendena", "cases", "Case"), **BAD, **AUTH}},
+                "post": {"summary": "Öppna ett ärende under årets nästa nummer (KAN 2026/17); roll registrar",
+                         "requestBody": _body(CaseRequest, {"case": {"title": "Lokalt partnerskap Botkyrka",
+                                                                     "municipality": "Botkyrka kommun"}}),
+                         "responses": {"201": _json("Ärendet", "Case"), **JSON_BODY, **AUTH}}},
+            "/api/cases/{dnr}": {"get": {"summary": "Ett ärende med dess handlingar i nummerordning", "parameters": [DNR],
+                                         "responses": {"200": _json("Ärendet", "Case"), **AUTH,
+                                                       "404": _error("Finns inte")}}},
+            "/api/cases/{dnr}/close": {"post": {
+                "summary": "Avsluta ärendet; inget kan registreras i det förrän det öppnas igen; roll registrar",
+                "parameters": [DNR], "responses": {"200": _json("Ärendet", "Case"), **AUTH,
+                                                   "404": _error("Finns inte"), "409": _error("Redan avslutat")}}},
+            "/api/cases/{dnr}/reopen": {"post": {
+                "summary": "Öppna ett avslutat ärende igen; roll registrar",
+                "parameters": [DNR], "responses": {"200": _json("Ärendet", "Case"), **AUTH,
+                                                   "404": _error("Finns inte"), "409": _error("Redan öppet")}}},
+            "/api/registry/{dnr}/void": {"post": {
+                "summary": "Makulera en registrering gjord av misstag ({\"reason\": \"...\"}); numret finns kvar som "
+                           "makulerat och används aldrig igen; roll registrar",
+                "parameters": [DNR],
+                "requestBody": _body(VoidRequest, {"void": {"reason": "Registrerad i fel ärende"}}),
+                "responses": {"200": _json("Makulerad", "Registration"), **JSON_BODY, **AUTH,
+                              "404": _error("Finns inte"),
+                              "409": _error("Redan makulerad, arkiverad eller gallrad")}}},
             "/api/registry/{dnr}": {"get": {"summary": "En registrering", "parameters": [
                 {"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"},
                  "description": "Diarienumret; snedstrecket får stå som det är"}],

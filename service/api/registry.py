@@ -1,5 +1,5 @@
-"""The registry: register documents and outputs, archive them, find them again, download packages, mark
-parts secret, record and propose dispatches."""
+"""The registry: register documents and outputs in cases, void, archive them, find them again, download
+packages, mark parts secret, record and propose dispatches."""
 from __future__ import annotations
 
 from typing import Any
@@ -19,6 +19,7 @@ from kansli.validation import (
     RegistryQuery,
     SecrecyLiftRequest,
     SecrecyRequest,
+    VoidRequest,
 )
 from service import actions
 from service.api import body_as, bp, query_as, role
@@ -67,6 +68,17 @@ def archive_registration(dnr: str) -> Any:
     except RegistryError as exc:
         return api_error(exc.status, exc.message, "archived" if exc.status == 409 else None)
     return jsonify(registration_json(registration)), 202
+
+
+@bp.post("/registry/<path:dnr>/void")
+@role(*REGISTRAR)
+def void(dnr: str) -> Any:
+    reason = body_as(VoidRequest).reason
+    try:
+        registration = actions.void(_registration(dnr), reason)
+    except RegistryError as exc:
+        return api_error(exc.status, exc.message)
+    return jsonify(registration_json(registration))
 
 
 @bp.post("/registry/<path:dnr>/hold")

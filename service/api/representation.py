@@ -7,12 +7,12 @@ from flask import url_for
 
 from kansli import pageimages
 from kansli.fields import KIND_LABELS
-from kansli.models import Dispatch, Document, Output, Registration, SecrecyMark, Template
+from kansli.models import Case, Dispatch, Document, Output, Registration, SecrecyMark, Template
 from kansli.outputs import KINDS
 from kansli.registry.record import source_documents
 from kansli.registry.secrecy import parts_of
 from kansli.registry.terms import DispatchMethod
-from kansli.status import DocumentStatus, OutputStatus
+from kansli.status import CaseStatus, Direction, DocumentStatus, OutputStatus, RegistrationStatus
 
 KIND_NAMES = {None: "–", **KIND_LABELS}
 
@@ -79,12 +79,14 @@ def registration_json(registration: Registration) -> dict[str, Any]:
     search_entry = registration.search_entry
     output = registration.output if registration.output_id is not None else None
     return {
-        "id": registration.id, "dnr": registration.dnr, "direction": registration.direction,
+        "id": registration.id, "dnr": registration.dnr, "case": registration.case.dnr, "number": registration.number,
+        "direction": registration.direction, "direction_text": Direction(registration.direction).label,
         "kind": search_entry.kind if search_entry else None,
         "related": [{"document_id": i} for i in source_documents(output)] if output else [],
         "date": registration.date, "party": registration.party, "description": registration.description,
         "document_id": registration.document_id, "output_id": registration.output_id,
-        "status": registration.status, "registered_by": registration.user.name if registration.user else None,
+        "status": registration.status, "status_text": RegistrationStatus(registration.status).label,
+        "registered_by": registration.user.name if registration.user else None,
         "created_at": registration.created_at.isoformat(),
         "archived_at": registration.archived_at.isoformat() if registration.archived_at else None,
         "package_sha256": registration.package_sha256,
@@ -94,6 +96,9 @@ def registration_json(registration: Registration) -> dict[str, Any]:
         "disposed_at": registration.disposed_at.isoformat() if registration.disposed_at else None,
         "secrecy": [secrecy_json(m) for m in registration.secrecy_marks],
         "dispatches": [dispatch_json(d) for d in registration.dispatches],
+        "void_reason": registration.void_reason,
+        "voided_by": registration.voider.name if registration.voider else None,
+        "voided_at": registration.voided_at.isoformat() if registration.voided_at else None,
     }
 
 
@@ -111,3 +116,19 @@ def dispatch_json(dispatch: Dispatch) -> dict[str, Any]:
             "method": dispatch.method, "method_text": DispatchMethod(dispatch.method).label, "date": dispatch.sent_on,
             "dispatched_by": dispatch.user.name if dispatch.user else None,
             "created_at": dispatch.created_at.isoformat()}
+
+
+def case_json(case: Case, documents: bool = False) -> dict[str, Any]:
+    """A case; with ``documents``, its registrations in number order (voided ones too, shown as such)."""
+    result = {
+        "id": case.id, "dnr": case.dnr, "year": case.year, "number": case.number, "title": case.title,
+        "municipality": case.municipality, "officer": case.officer.name if case.officer else None,
+        "status": case.status, "status_text": CaseStatus(case.status).label,
+        "opened_at": case.opened_at.isoformat(), "closed_at": case.closed_at.isoformat() if case.closed_at else None,
+        # running numbers are gap-free and registrations never deleted: the last number is the count
+        "document_count": case.last_document,
+        "page": url_for("registry.case_page", dnr=case.dnr),
+    }
+    if documents:
+        result["documents"] = [registration_json(r) for r in case.documents]
+    return result

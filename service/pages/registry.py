@@ -1,5 +1,5 @@
-"""The registry pages for registrars: register, search, archive, download packages, fixity status; one
-registration with its secrecy markings and dispatches."""
+"""The registry pages for registrars: cases, register in them, void, search, archive, download packages,
+fixity; one registration with its secrecy markings and dispatches."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,20 +10,23 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from kansli import fixity
-from kansli.models import Document, Output, Registration
-from kansli.registry import dispatch
+from kansli.models import Case, Document, Output, Registration, User
+from kansli.registry import cases, dispatch
 from kansli.registry.errors import RegistryError
 from kansli.registry.search import search
 from kansli.registry.terms import DispatchMethod, SecrecyPart
-from kansli.status import OutputStatus, RegistrationStatus
+from kansli.status import CaseStatus, Direction, OutputStatus, RegistrationStatus
 from kansli.users import REGISTRAR
 from kansli.validation import (
+    CaseQuery,
+    CaseRequest,
     DispatchRequest,
     Invalid,
     RegistrationRequest,
     RegistryQuery,
     SecrecyLiftRequest,
     SecrecyRequest,
+    VoidRequest,
     check,
 )
 from service import actions
@@ -32,6 +35,13 @@ from service.auth import page_role
 from service.database import get_session, settings
 
 bp = Blueprint("registry", __name__)
+
+
+@bp.app_context_processor
+def labels() -> dict[str, Any]:
+    return {"STATUS_LABELS": {s.value: s.label for s in CaseStatus}, "STATUSES": list(CaseStatus),
+            "REGISTRATION_LABELS": {s.value: s.label for s in RegistrationStatus},
+            "DIRECTIONS": {d.value: d.label for d in Direction}}
 
 
 @bp.get("/registry")
@@ -44,9 +54,10 @@ def index() -> Any:
         args = check(RegistryQuery, {k: v for k, v in request.args.items() if v})
         found = search(session, args.q, kind=args.kind, municipality=args.municipality, year=args.year,
                        status=args.status)
+        found_cases = cases.find(session, args.q, limit=20) if args.q else []
     except Invalid as exc:
         flash(f"Sökningen gick inte att göra: {exc.message}", "error")
-        found = []
+        found, found_cases = [], []
     return render_template(
         "registry.html", q=request.args.get("q", ""), args=request.args, registrations=found,
         documents=session.scalars(select(Document).where(Document.id.not_in(registered_docs))
@@ -55,6 +66,9 @@ def index() -> Any:
                                 .order_by(Output.id.desc()).limit(100)).all(),
         fixity=fixity.last_run(settings().database_url),
         may_register=current_user.role in REGISTRAR,
+        open_cases=session.scalars(select(Case).where(Case.status == CaseStatus.OPEN)
+                                   .order_by(Case.year.desc(), Case.number.desc()).limit(200)).all(),
+        found_cases=found_cases,
     )
 
 
@@ -64,13 +78,90 @@ def register() -> Any:
     value = request.form.get("item", "")
     kind, _, number = value.partition("-")
     try:
-        body = check(RegistrationRequest, {"document_id" if kind == "document" else "output_id": number or None}, strict=False)
+        body = check(RegistrationRequest, {"document_id" if kind == "document" else "output_id": number or None,
+                                           "case": request.form.get("case") or None,
+                                           "direction": request.form.get("direction") or None}, strict=False)
         registration = actions.register_from(body)
     except (Invalid, RegistryError) as exc:
         flash(exc.message, "error")
     else:
-        flash(f"Registrerat som {registration.dnr}.", "info")
+        flash(f"Registrerat som {registration.dnr} i ärendet {registration.case.dnr}.", "info")
     return redirect(url_for("registry.index"))
+
+
+@bp.get("/registry/cases")
+@login_required
+def case_list() -> Any:
+    try:
+        args = check(CaseQuery, {k: v for k, v in request.args.items() if v})
+        found = cases.find(get_session(), args.q, status=args.status, municipality=args.municipality)
+    except Invalid as exc:
+        flash(f"Sökningen gick inte att göra: {exc.message}", "error")
+        found = []
+    return render_template("cases.html", cases=found, args=request.args, may_register=current_user.role in REGISTRAR,
+                           users=get_session().scalars(select(User).where(User.disabled_at.is_(None))
+                                                       .order_by(User.name)).all())
+
+
+@bp.post("/registry/cases")
+@page_role(*REGISTRAR)
+def open_case() -> Any:
+    try:
+        case = actions.open_case(check(CaseRequest, {k: v for k, v in request.form.items()
+                                                     if k in ("title", "municipality", "officer") and v}))
+    except (Invalid, RegistryError) as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("registry.case_list"))
+    flash(f"Ärendet {case.dnr} är öppnat.", "info")
+    return redirect(url_for("registry.case_page", dnr=case.dnr))
+
+
+@bp.get("/registry/cases/<path:dnr>")
+@login_required
+def case_page(dnr: str) -> Any:
+    if (case := actions.get_case(dnr)) is None:
+        abort(404)
+    return render_template("case.html", case=case, may_register=current_user.role in REGISTRAR)
+
+
+@bp.post("/registry/case-status")
+@page_role(*REGISTRAR)
+def case_status() -> Any:
+    if (case := actions.get_case(request.form.get("dnr", ""))) is None:
+        abort(404)
+    try:
+        if request.form.get("action") == "reopen":
+            actions.reopen_case(case)
+            flash(f"Ärendet {case.dnr} är öppnat igen.", "info")
+        else:
+            actions.close_case(case)
+            flash(f"Ärendet {case.dnr} är avslutat.", "info")
+    except RegistryError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("registry.case_page", dnr=case.dnr))
+
+
+@bp.get("/registry/void")
+@page_role(*REGISTRAR)
+def confirm_void() -> Any:
+    """The confirmation step: what is about to be voided, and a reason to give, before anything changes."""
+    if (registration := actions.get_registration(request.args.get("dnr", ""))) is None:
+        abort(404)
+    return render_template("void.html", registration=registration)
+
+
+@bp.post("/registry/void")
+@page_role(*REGISTRAR)
+def void() -> Any:
+    if (registration := actions.get_registration(request.form.get("dnr", ""))) is None:
+        abort(404)
+    try:
+        actions.void(registration, check(VoidRequest, {"reason": request.form.get("reason", "")}).reason)
+    except (Invalid, RegistryError) as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("registry.confirm_void", dnr=registration.dnr))
+    flash(f"{registration.dnr} är makulerad.", "info")
+    return redirect(url_for("registry.case_page", dnr=registration.case.dnr))
 
 
 @bp.post("/registry/archive")
