@@ -381,4 +381,5 @@ class SearchEntry(Base):
                                                  autoincrement=False)
     body: Mapped[str] = mapped_column(Text)
     kind: Mapped[str | None] = mapped_column(String(20), index=True)
+    #: The municipality's key (:func:`kansli.names.municipality_key`): "Uppsala" finds "Uppsala kommun".
     municipality: Mapped[str | None] = mapped_column(String(100), index=True)
