@@ -400,6 +400,14 @@ class VoidRequest(Shape):
     reason: Filled = Field(title="Skäl")
 
 
+class RegistrationAmendment(Shape):
+    """``PATCH /api/registry/<dnr>``: corrected particulars; only those given are changed."""
+
+    date: IsoDate = Field(None, title="Datum")
+    party: Short | None = Field(None, title="Avsändare/mottagare")
+    description: Note | None = Field(None, title="Beskrivning")
+
+
 class HoldRequest(Shape):
     hold: bool = True
     reason: Note | None = None

@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
 
     from service import auth, database, errors, security
     from service.api import bp as api_bp
-    from service.pages import documents, public, registry, templates
+    from service.pages import documents, public, registry, registry_desk, templates  # noqa: F401 (desk routes)
 
     security.init_app(app, settings.behind_tls)
     database.init_app(app)

@@ -22,11 +22,12 @@ from kansli.documents import add_document, correct, receive
 from kansli.models import Case, Dispatch, Document, Output, Registration, Revision, Template
 from kansli.names import display_name
 from kansli.outputs import request_output
-from kansli.registry import archiving, cases, dispatch, numbering, retention, secrecy, voiding
+from kansli.registry import archiving, cases, details, dispatch, numbering, retention, secrecy, voiding
 from kansli.validation import (
     CaseRequest,
     DispatchRequest,
     OutputRequest,
+    RegistrationAmendment,
     RegistrationRequest,
     SecrecyLiftRequest,
     SecrecyRequest,
@@ -218,6 +219,16 @@ def archive(registration: Registration) -> Registration:
     return change_registration(registration, "archive",
                                lambda session, r: archiving.archive(session, get_store(), r, submitter),
                                package_sha256=lambda r: r.package_sha256)
+
+
+def amend_registration(registration: Registration, body: RegistrationAmendment) -> dict[str, list[Any]]:
+    """Correct a registration's particulars before archiving; the audit entry holds old and new values."""
+    if not details.changes(registration, body):
+        return {}
+    changed: dict[str, list[Any]] = {}
+    change_registration(registration, "amend",
+                        lambda session, r: changed.update(details.amend(session, r, body)), changed=changed)
+    return changed
 
 
 def hold(registration: Registration, on: bool, reason: str | None) -> Registration:

@@ -33,6 +33,7 @@ from kansli.validation import (
     OutputQuery,
     OutputRequest,
     PublicRegistryQuery,
+    RegistrationAmendment,
     RegistrationRequest,
     RegistryQuery,
     SecrecyLiftRequest,
@@ -42,8 +43,8 @@ from kansli.validation import (
 from service.api import bp
 
 _BODIES: list[type[BaseModel]] = [*FIELD_MODELS.values(), DecisionLetterFields, OutputRequest, RegistrationRequest,
-                                  HoldRequest, DisposalRequest, SecrecyRequest, SecrecyLiftRequest, DispatchRequest,
-                                  CaseRequest, VoidRequest]
+                                  HoldRequest, DisposalRequest, RegistrationAmendment, SecrecyRequest, SecrecyLiftRequest,
+                                  DispatchRequest, CaseRequest, VoidRequest]
 _QUERIES: list[type[BaseModel]] = [DocumentQuery, OutputQuery, RegistryQuery, PublicRegistryQuery, CaseQuery]
 
 
@@ -404,7 +405,14 @@ def describe() -> dict[str, Any]:
             "/api/registry/{dnr}": {"get": {"summary": "En registrering", "parameters": [
                 {"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"},
                  "description": "Diarienumret; snedstrecket får stå som det är"}],
-                "responses": {"200": _json("Registreringen", "Registration"), **AUTH, "404": _error("Finns inte")}}},
+                "responses": {"200": _json("Registreringen", "Registration"), **AUTH, "404": _error("Finns inte")}},
+                "patch": {
+                "summary": "Rätta datum, avsändare/mottagare eller beskrivning innan registreringen arkiveras; roll registrar",
+                "parameters": [DNR],
+                "requestBody": _body(RegistrationAmendment, {"amend": {"party": "Botkyrka kommun, "
+                                                                                "kommunledningsförvaltningen"}}),
+                "responses": {"200": _json("Registreringen", "Registration"), **JSON_BODY, **AUTH,
+                              "404": _error("Finns inte"), "409": _error("Arkiverad, gallrad eller makulerad")}}},
             "/api/registry/{dnr}/archive": {"post": {
                 "summary": "Arkivera: fryser registreringen i ett paket (FGS Paketstruktur 2.0 / E-ARK SIP); roll registrar",
                 "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
