@@ -50,3 +50,19 @@ def uppsala(database_url: str) -> int:
     add(database_url, "follow_up", follow_up(2008, [("Förvärvsfrekvens, 20–64 år", 55.0),
                                                     ("Andel hushåll som får försörjningsstöd", 11.5)]))
     return plan_id
+
+
+def nation(municipalities: int = 21, indicators: int = 10, years: int = 3) -> list[tuple[str, dict[str, Any]]]:
+    """(kind, fields) of a whole avstämning: each municipality's plan and a follow-up report for each year."""
+    documents: list[tuple[str, dict[str, Any]]] = []
+    for m in range(municipalities):
+        name = f"Kommun{chr(65 + m % 26)}{m} kommun"
+        rows = [{"area": ("arbete", "utbildning", "trygghet", "tillvaxt")[i % 4], "name": f"Indikator {i + 1}",
+                 "unit": "%", "baseline": {"year": 2006, "value": 40.0 + i},
+                 "target": {"year": 2010, "value": 40.0 + i + (5 if i % 2 else -5)}} for i in range(indicators)]
+        documents.append(("district_plan", {**PLAN, "municipality": name, "indicators": rows}))
+        for y in range(years):
+            documents.append(("follow_up", {**follow_up(2007 + y, []), "municipality": name, "values": [
+                {"area": r["area"], "name": r["name"], "unit": "%", "year": 2007 + y,
+                 "value": 40.0 + i + (y + 1) * (1 if i % 3 else -1)} for i, r in enumerate(rows)]}))
+    return documents
