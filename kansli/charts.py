@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import matplotlib
 from lxml import etree
 
-matplotlib.use("Agg")
-from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from kansli.followup import Series
 
-from kansli.followup import Series  # noqa: E402
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Okabe & Ito (2008): distinguishable with every common kind of colour blindness, and in greyscale.
 TARGET_COLOUR, REPORTED_COLOUR, BASELINE_COLOUR = "#0072B2", "#D55E00", "#000000"
@@ -54,6 +52,9 @@ def description(series: Series) -> str:
 
 
 def _figure(series: Series) -> Figure:
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     fig = Figure(figsize=(6.4, 3.6))
     fig.subplots_adjust(left=0.11, right=0.97, top=0.88, bottom=0.22)  # fixed: a layout engine costs 3x the drawing
     ax = fig.add_subplot()
@@ -81,6 +82,11 @@ def _figure(series: Series) -> Figure:
 
 def chart(series: Series, format: Literal["svg", "png"] = "svg", ident: str = "chart") -> bytes:  # noqa: A002
     """The series drawn as SVG (inline-ready, ids prefixed with ``ident``) or as PNG at :data:`PRINT_DPI`."""
+    # matplotlib is imported on the first chart: importing it costs a second, which the processes that
+    # never draw (workers rendering other outputs, template checks under a time limit) should not pay.
+    import matplotlib
+
+    matplotlib.use("Agg")
     # Text as text (small, and selectable), DejaVu Sans (installed with matplotlib), ids stable between runs.
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "kansli", "font.family": "DejaVu Sans",
                                 "font.size": 10}):
