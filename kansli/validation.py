@@ -52,15 +52,24 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+#: Where in a request a value is (keys and list positions, as pydantic gives them).
+Loc = tuple[int | str, ...]
+
+
 class Invalid(ValueError):
-    """A request refused at the edge; the Swedish message names the field and says what to send."""
+    """A request refused at the edge; the Swedish message names the field and says what to send.
+
+    ``problems`` holds every problem with where it is, so that a form can mark each wrong field, not
+    only the first; ``message`` sums up the first few for an API answer.
+    """
 
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, problems: list[tuple[Loc, str]] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.problems = problems if problems is not None else [((), message)]
 
 
 class TooLarge(Invalid):
@@ -471,9 +480,14 @@ def _sentence(model: type[BaseModel], error: ErrorDetails) -> str:
     return f"{', '.join(outer)}: {inner[:1].upper()}{inner[1:]} {says}." if outer else f"{inner} {says}."
 
 
+def problems(model: type[BaseModel], exc: ValidationError) -> list[tuple[Loc, str]]:
+    """Every problem as where it is and one Swedish sentence naming its field."""
+    return [(tuple(error["loc"]), _sentence(model, error)) for error in exc.errors(include_url=False)]
+
+
 def message(model: type[BaseModel], exc: ValidationError) -> str:
     """One Swedish sentence per problem (at most three), each naming its field."""
-    sentences = dict.fromkeys(_sentence(model, error) for error in exc.errors(include_url=False))
+    sentences = dict.fromkeys(sentence for _loc, sentence in problems(model, exc))
     return " ".join(list(sentences)[:3])
 
 
@@ -485,4 +499,4 @@ def check(model: type[M], data: Any, *, strict: bool | None = None) -> M:
     try:
         return model.model_validate(data, strict=strict)
     except ValidationError as exc:
-        raise Invalid(message(model, exc)) from None
+        raise Invalid(message(model, exc), problems(model, exc)) from None

@@ -99,6 +99,43 @@ def test_review_form_reports_a_bad_number_and_saves_nothing(client: Any, auth: A
     assert client.get(f"/api/documents/{doc_id}", headers=auth("clerk")).json["revision"] == 1
 
 
+def test_a_refused_save_keeps_every_value_typed_and_marks_each_wrong_field(
+        client: Any, auth: Any, settings: Any) -> None:
+    """The issue's case: Målår "2O10" used to throw away every other edit and report only the first error."""
+    doc_id = extracted(client, auth, settings)
+    token = login(client, "drafter")
+    response = client.post(f"/documents/{doc_id}/fields", data={
+        "csrf_token": token, "f-municipality": "Botkyrka kommun", "f-reference": "KS 2008/999",
+        "f-districts": "Alby\nFittja\nHallunda", "f-period-start": "2012", "f-period-end": "2010",
+        "indicator-rows": "1", "f-indicators-0-name": "Förvärvsfrekvens", "f-indicators-0-ty": "2O10",
+        "f-indicators-0-tv": "61,5"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "<title>Fel: plan.pdf – Kansli</title>" in html
+    assert "Det finns 2 fel" in html and html.index("error-summary") < html.index("<h1>")
+    assert re.search(r'<a href="#f-indicators-0-ty">Indikatorer, rad 1, Mål: År ska vara ett heltal\.</a>', html)
+    assert re.search(r'<a href="#f-period-start">Planperiod kan inte ha startåret efter slutåret\.</a>', html)
+    for control in ("f-indicators-0-ty", "f-period-start"):
+        assert f'id="{control}" aria-invalid="true" aria-describedby="{control}-error"' in html
+        assert f'<p class="field-error" id="{control}-error">' in html
+    assert html.count('aria-invalid="true"') == 2
+    # every value as typed, the wrong ones too
+    for kept in ('value="KS 2008/999"', "Alby\nFittja\nHallunda</textarea>", 'value="2O10"', 'value="61,5"',
+                 'value="2012"', 'value="Förvärvsfrekvens"'):
+        assert kept in html, kept
+    assert client.get(f"/api/documents/{doc_id}", headers=auth("clerk")).json["revision"] == 1
+
+
+def test_a_refused_draft_request_marks_the_agency(client: Any, auth: Any, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    token = login(client, "drafter")
+    response = client.post(f"/documents/{doc_id}/outputs", data={"csrf_token": token, "agency": "Skatteverket"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Det finns 1 fel" in html
+    assert '<a href="#agency">Välj myndighet: Arbetsförmedlingen' in html
+    assert 'id="agency" aria-invalid="true" aria-describedby="agency-error"' in html
+
+
 def test_clerk_cannot_correct_or_generate(client: Any, auth: Any, settings: Any) -> None:
     doc_id = extracted(client, auth, settings)
     token = login(client, "clerk")
