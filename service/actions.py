@@ -121,6 +121,15 @@ def receive_template(name: str, file: Any) -> Template:
     return template
 
 
+def revert_template(version: Template) -> Template:
+    """Make an earlier template version current again, as a new version with its bytes."""
+    with _transaction() as session:
+        template = templates.revert(session, get_store(), version, current_user.id)
+        _audit(session, "template_revert", version.name, sha256=template.sha256, from_version=version.id)
+    log.info("template %s: version %s made current again by %s", version.name, version.id, current_user.name)
+    return template
+
+
 def register_from(body: RegistrationRequest) -> Registration:
     """Register the document or output that ``body`` names under the next number."""
     with _transaction() as session:

@@ -175,6 +175,64 @@ def test_admins_upload_templates_from_their_page(client: Any, tokens: Any) -> No
     assert "Mallen togs inte emot" in response.get_data(as_text=True)
 
 
+def test_a_refused_template_keeps_the_chosen_template_and_marks_the_file(client: Any, tokens: Any) -> None:
+    from helpers.office import variant
+
+    token = login(client, "admin")
+    response = client.post("/templates", data={
+        "csrf_token": token, "name": "decision.docx", "file": (io.BytesIO(variant("{{ lön }}")), "fel.docx")})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Det finns 1 fel" in html
+    assert re.search(r'<a href="#file">Mallen togs inte emot: Mallen använder variabler som fälten saknar: [^<]*lön', html)
+    assert 'id="file" aria-invalid="true" aria-describedby="file-hint file-error"' in html
+    assert '<option value="decision.docx" selected>' in html
+    response = client.post("/templates", data={"csrf_token": token, "name": "agreement.docx"})
+    assert response.status_code == 422
+    assert '<a href="#file">Välj en mall (.docx) att ladda upp.</a>' in response.get_data(as_text=True)
+
+
+def test_admins_download_templates_and_make_an_earlier_version_current_again(
+        client: Any, tokens: Any, settings: Any) -> None:
+    from helpers.office import AGREEMENT, variant
+    from kansli import db
+    from kansli.models import AuditEntry
+
+    token = login(client, "admin")
+    current = client.get("/templates/agreement.docx/current")
+    assert current.status_code == 200 and current.data == AGREEMENT.read_bytes()  # the built-in one
+    assert current.headers["Content-Disposition"] == 'attachment; filename="agreement.docx"'
+    first, second = variant("Första."), variant("Andra.")
+    for data in (first, second):
+        client.post("/templates", data={"csrf_token": token, "name": "agreement.docx",
+                                        "file": (io.BytesIO(data), "egen.docx")})
+    assert client.get("/templates/agreement.docx/current").data == second
+    html = client.get("/templates").get_data(as_text=True)
+    ids = re.findall(r'<tr data-version="(\d+)">', html)
+    assert len(ids) == 2 and "2 <strong>(aktuell)</strong>" in html
+    assert client.get(f"/templates/versions/{ids[1]}").data == first
+    response = client.post(f"/templates/versions/{ids[1]}/current", data={"csrf_token": token}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Version 1 av agreement.docx används igen, som ny version 3." in html
+    assert client.get("/templates/agreement.docx/current").data == first
+    assert len(re.findall(r'<tr data-version="', html)) == 3 and html.count("Gör aktuell igen</button>") == 2
+    with db.session_scope(settings.database_url) as session:
+        actions = [e.action for e in session.query(AuditEntry).order_by(AuditEntry.id)]
+    assert actions.count("template") == 2 and actions.count("template_revert") == 1 and "download" in actions
+    assert client.get("/templates/nosuch.docx/current").status_code == 404
+    assert client.get("/templates/versions/999").status_code == 404
+
+
+def test_the_template_page_explains_every_variable_in_swedish(client: Any, tokens: Any) -> None:
+    from kansli import templates
+    from kansli.outputs import template_variables
+
+    for name in template_variables():
+        assert all(text for _variable, text in templates.described_variables(name)), name
+    login(client, "admin")
+    html = client.get("/templates").get_data(as_text=True)
+    assert "<dt><code>{{ districts_text }}</code></dt><dd>Stadsdelarna som löpande text" in html
+
+
 def test_the_template_page_is_for_admins_only(client: Any, tokens: Any) -> None:
     login(client, "drafter")
     assert client.get("/templates").status_code == 403
