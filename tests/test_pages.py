@@ -99,6 +99,24 @@ def test_review_form_reports_a_bad_number_and_saves_nothing(client: Any, auth: A
     assert client.get(f"/api/documents/{doc_id}", headers=auth("clerk")).json["revision"] == 1
 
 
+def test_the_history_shows_old_and_new_per_field_in_swedish(client: Any, auth: Any, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    response = client.patch(f"/api/documents/{doc_id}/fields", headers=auth("drafter"), json={
+        "districts": ["Alby", "Fittja", "Hallunda"], "period": {"start": 2008, "end": 2012}})
+    assert response.status_code == 200, response.json
+    login(client, "clerk")
+    html = client.get(f"/documents/{doc_id}/history").get_data(as_text=True)
+    assert "Version 2: rättelse</h2>" in html and "Av drafter, " in html and "2 fält ändrades." in html
+    version2 = html[html.index("Version 2"):html.index("Version 1")]
+    assert re.search(r'<th scope="row">Stadsdelar</th><td class="old">Alby<br>Fittja</td>'
+                     r'<td class="new">Alby<br>Fittja<br>Hallunda</td>', version2)
+    assert '<th scope="row">Planperiod</th><td class="old">2008–2010</td><td class="new">2008–2012</td>' in version2
+    version1 = html[html.index("Version 1"):]
+    assert "Så här lästes fälten ur dokumentet." in version1
+    assert "Förvärvsfrekvens 20–64 år (%): utgångsläge 52,1 (2006), mål 60 (2010)" in version1
+    assert '"districts"' not in html and "municipality" not in html  # no JSON, no English keys
+
+
 def test_a_refused_save_keeps_every_value_typed_and_marks_each_wrong_field(
         client: Any, auth: Any, settings: Any) -> None:
     """The issue's case: Målår "2O10" used to throw away every other edit and report only the first error."""

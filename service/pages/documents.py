@@ -1,7 +1,6 @@
 """Pages for clerks (upload, follow progress) and drafters (check fields, correct, generate)."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -24,6 +23,7 @@ from service.api.representation import KIND_NAMES, document_json, output_json
 from service.auth import page_role
 from service.database import get_or_404, get_session, get_store
 from service.pages.forms import SPARE_ROWS, FormErrors, field_errors, fields_from_form
+from service.pages.history import changes
 
 bp = Blueprint("documents", __name__)
 
@@ -131,9 +131,10 @@ def history(doc_id: int) -> Any:
     doc = get_or_404(Document, doc_id)
     if not doc.revisions:
         abort(404)
-    pretty = {r.number: json.dumps(r.fields, ensure_ascii=False, indent=2) for r in doc.revisions}
-    return render_template("history.html", doc=doc, pretty=pretty,
-                           schema=SCHEMAS.get(doc.kind or "unknown", SCHEMAS["unknown"]))
+    schema = SCHEMAS.get(doc.kind or "unknown", SCHEMAS["unknown"])
+    versions = [(r, changes(schema, doc.revisions[n - 1].fields if n else None, r.fields))
+                for n, r in enumerate(doc.revisions)]
+    return render_template("history.html", doc=doc, versions=list(reversed(versions)))
 
 
 def _draft_control(doc: Document, kind: str) -> str | None:
