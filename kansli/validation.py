@@ -24,6 +24,7 @@ from pydantic import (
     Field,
     PlainValidator,
     ValidationError,
+    ValidationInfo,
     WithJsonSchema,
     model_validator,
 )
@@ -31,6 +32,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from kansli.areas import AREAS
+from kansli.models import ROLES
 from kansli.status import RegistrationStatus
 
 #: The largest JSON body the API reads, and how deeply it may nest (the deepest real body nests 4).
@@ -69,7 +71,7 @@ class Invalid(ValueError):
     def __init__(self, message: str, problems: list[tuple[Loc, str]] | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.problems = problems if problems is not None else [((), message)]
+        self.problems: list[tuple[Loc, str]] = problems if problems is not None else [((), message)]
 
 
 class TooLarge(Invalid):
@@ -424,6 +426,54 @@ class RegistryQuery(Query):
     status: RegistrationStatus | None = None
 
 
+# --- the admin's forms for users ---
+
+def _role(value: Any) -> Any:
+    if value not in ROLES:
+        raise _error("role", f"ska vara en av {', '.join(ROLES)}")
+    return value
+
+
+def _filled(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        raise _error("required", "behöver fyllas i")
+    return value.strip() if isinstance(value, str) else value
+
+
+def _same_password(value: str, info: ValidationInfo) -> str:
+    if value != info.data.get("password"):
+        raise _error("same", "stämmer inte med lösenordet; skriv samma lösenord två gånger")
+    return value
+
+
+Password = Annotated[str, Field(min_length=8, max_length=MAX_SHORT, title="Lösenord")]
+PasswordAgain = Annotated[str, AfterValidator(_same_password), Field(title="Lösenordet igen")]
+TokenDays = Annotated[int, Field(ge=0, le=3650, title="Giltig i dagar")]
+
+
+class NewPassword(BaseModel):
+    """An admin's form: a user's new password, typed twice."""
+
+    password: Password
+    password_again: PasswordAgain
+
+
+class NewUser(BaseModel):
+    """An admin's form: a new user, with a role and a password typed twice (in the form's order)."""
+
+    name: Annotated[str, BeforeValidator(_filled), BeforeValidator(_clean), Field(max_length=100, title="Användarnamn")]
+    role: Annotated[str, AfterValidator(_role), Field(title="Roll")]
+    password: Password
+    password_again: PasswordAgain
+
+
+class NewToken(BaseModel):
+    """An admin's form: an API token for a user, valid for ``days`` (0: until revoked)."""
+
+    days: Annotated[TokenDays, BeforeValidator(_digits)]
+
+
+
 # --- checking, and saying what is wrong in Swedish ---
 
 _SAYS = {
@@ -432,12 +482,13 @@ _SAYS = {
     "string_type": "ska vara text", "bool_type": "ska vara true eller false", "bool_parsing": "ska vara true eller false",
     "list_type": "ska vara en lista", "dict_type": "ska vara ett JSON-objekt", "model_type": "ska vara ett JSON-objekt",
     "model_attributes_type": "ska vara ett JSON-objekt", "string_too_long": "får vara högst {max_length} tecken",
-    "too_long": "får ha högst {max_length} poster", "too_short": "behöver minst {min_length} post",
+    "too_long": "får ha högst {max_length} poster",
+    "string_too_short": "ska ha minst {min_length} tecken", "too_short": "behöver minst {min_length} post",
     "greater_than_equal": "ska vara minst {ge}", "less_than_equal": "får vara högst {le}",
     "enum": "ska vara en av {expected}", "string_pattern_mismatch": "har ett ogiltigt format",
 }
 #: Our own checks' error types: their messages are Swedish already.
-_OWN = {"control", "date", "number", "period", "area", "indicator", "item", "digits"}
+_OWN = {"control", "date", "number", "period", "area", "indicator", "item", "digits", "role", "same", "required"}
 
 
 def _nested_model(annotation: Any) -> type[BaseModel] | None:

@@ -364,3 +364,101 @@ def test_the_source_of_a_value_is_framed_on_the_page_image_the_worker_stored(
     assert response.status_code == 404 and "Det finns ingen bild av sida 1" in response.get_data(as_text=True)
     html = client.get(f"/documents/{doc_id}/source/reference").get_data(as_text=True)
     assert "Läst som: <strong>KS 2008/214</strong>" in html and "öppna PDF-filen på den sidan" in html
+
+
+def test_admins_add_users_and_errors_keep_what_was_typed(client: Any, tokens: Any, settings: Any) -> None:
+    from kansli import db
+    from kansli.models import AuditEntry
+    from kansli.users import user_for_token
+
+    token = login(client, "admin")
+    html = client.get("/users").get_data(as_text=True)
+    assert 'href="/users"' in html and '<tr data-user="drafter">' in html and "<td>handläggare</td>" in html
+    response = client.post("/users", data={"csrf_token": token, "name": "anna", "role": "registrar",
+                                           "password": "kort", "password-again": "annat"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Det finns 2 fel" in html
+    assert '<a href="#password">Lösenord ska ha minst 8 tecken.</a>' in html
+    assert '<a href="#password-again">Lösenordet igen stämmer inte med lösenordet' in html
+    assert 'id="password" aria-invalid="true" aria-describedby="password-hint password-error"' in html
+    assert 'value="anna"' in html and '<option value="registrar" selected>' in html
+    assert 'value="kort"' not in html  # a password is never sent back
+    response = client.post("/users", data={"csrf_token": token, "name": "drafter", "role": "clerk",
+                                           "password": "ett-langt-losen", "password-again": "ett-langt-losen"})
+    assert response.status_code == 422 and "Användaren &#39;drafter&#39; finns redan." in response.get_data(as_text=True)
+    response = client.post("/users", data={"csrf_token": token, "name": "anna", "role": "registrar",
+                                           "password": "ett-langt-losen", "password-again": "ett-langt-losen"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Användaren anna (registrator) är skapad." in html
+    api_token = re.search(r'<code class="token">([^<]+)</code>', html).group(1)
+    assert '<tr data-user="anna">' in html
+    with db.session_scope(settings.database_url) as session:
+        assert user_for_token(session, api_token).name == "anna"
+        entry = session.query(AuditEntry).filter_by(action="user_add").one()
+        assert (entry.actor, entry.subject, entry.details) == ("admin", "user anna", {"role": "registrar"})
+        assert api_token not in str([e.details for e in session.query(AuditEntry)])
+
+
+def test_admins_disable_reset_log_out_and_manage_tokens(client: Any, tokens: Any, settings: Any, auth: Any) -> None:
+    from helpers.pages import post_login
+    from kansli import db
+    from kansli.models import AuditEntry, User
+
+    with db.session_scope(settings.database_url) as session:
+        clerk_id = session.query(User).filter_by(name="clerk").one().id
+        admin_id = session.query(User).filter_by(name="admin").one().id
+    other, api = client.application.test_client(), client.application.test_client()
+    login(other, "clerk")
+    token = login(client, "admin")
+    html = client.get("/users").get_data(as_text=True)
+    assert re.search(r'<tr data-user="clerk">.*?<td>\d{4}-\d\d-\d\d \d\d:\d\d</td>', html, re.S)  # last login
+    base = f"/users/{clerk_id}"
+    page = client.get(base).get_data(as_text=True)
+    assert "Stäng av kontot" in page and 'aria-label="Återkalla API-nyckel' in page
+
+    response = client.post(base + "/logout", data={"csrf_token": token}, follow_redirects=True)
+    assert "1 inloggning för clerk avslutade." in response.get_data(as_text=True)
+    assert other.get("/").status_code == 302  # signed out
+
+    response = client.post(base + "/password", data={"csrf_token": token, "password": "nytt-losenord",
+                                                     "password-again": "nytt-losen"})
+    assert response.status_code == 422 and '<a href="#password-again">' in response.get_data(as_text=True)
+    response = client.post(base + "/password", data={"csrf_token": token, "password": "nytt-losenord",
+                                                     "password-again": "nytt-losenord"}, follow_redirects=True)
+    assert "clerk har fått ett nytt lösenord" in response.get_data(as_text=True)
+    assert post_login(other, "clerk", "nytt-losenord").status_code == 302
+
+    response = client.post(base + "/tokens", data={"csrf_token": token, "days": "tio"})
+    assert response.status_code == 422 and '<a href="#days">Giltig i dagar ska vara ett heltal' in response.get_data(as_text=True)
+    html = client.post(base + "/tokens", data={"csrf_token": token, "days": "30"}).get_data(as_text=True)
+    new = re.search(r'<code class="token">([^<]+)</code>', html).group(1)
+    assert api.get("/api/documents", headers={"Authorization": f"Bearer {new}"}).status_code == 200
+    token_ids = re.findall(r'<tr data-token="(\d+)">', html)
+    assert len(token_ids) == 2
+    response = client.post(f"{base}/tokens/{token_ids[0]}/revoke", data={"csrf_token": token}, follow_redirects=True)
+    assert f"API-nyckel {token_ids[0]} för clerk är återkallad." in response.get_data(as_text=True)
+    assert api.get("/api/documents", headers={"Authorization": f"Bearer {new}"}).status_code == 401
+    assert api.get("/api/documents", headers=auth("clerk")).status_code == 200  # the other one still works
+    assert client.post(f"{base}/tokens/{token_ids[0]}/revoke", data={"csrf_token": token}).status_code == 404
+
+    response = client.post(base + "/disable", data={"csrf_token": token}, follow_redirects=True)
+    assert "clerk är avstängd; 1 inloggning avslutade." in response.get_data(as_text=True)
+    assert other.get("/").status_code == 302 and api.get("/api/documents", headers=auth("clerk")).status_code == 401
+    assert "Aktivera kontot igen" in client.get(base).get_data(as_text=True)
+    client.post(base + "/enable", data={"csrf_token": token})
+    assert api.get("/api/documents", headers=auth("clerk")).status_code == 200
+    response = client.post(f"/users/{admin_id}/disable", data={"csrf_token": token})
+    assert response.status_code == 422 and "Du kan inte stänga av ditt eget konto" in response.get_data(as_text=True)
+    with db.session_scope(settings.database_url) as session:
+        actions = [(e.actor, e.action) for e in session.query(AuditEntry).filter(AuditEntry.subject == "user clerk")
+                   .order_by(AuditEntry.id) if e.actor == "admin"]
+    assert [a for _, a in actions] == ["end_sessions", "password", "token", "revoke_tokens", "user_disable",
+                                       "user_enable"]
+
+
+def test_the_user_pages_are_for_admins_only(client: Any, tokens: Any) -> None:
+    token = login(client, "registrar")
+    assert client.get("/users").status_code == 403 and client.get("/users/1").status_code == 403
+    assert client.post("/users", data={"csrf_token": token}).status_code == 403
+    assert client.post("/users/1/disable", data={"csrf_token": token}).status_code == 403
+    assert 'href="/users"' not in client.get("/").get_data(as_text=True)
