@@ -18,9 +18,12 @@ def test_pages_need_a_login(client: Any) -> None:
 
 def test_wrong_password_is_refused_in_swedish(client: Any, tokens: Any) -> None:
     page = client.get("/login").get_data(as_text=True)
+    assert "kansli user" not in page  # no command-line hint: admins create accounts on /users
     response = client.post("/login", data={"name": "clerk", "password": "fel", "csrf_token": csrf_of(page)})
-    assert response.status_code == 401
-    assert "Fel användarnamn eller lösenord" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 401 and "Det finns 1 fel" in html
+    assert '<a href="#password">Fel användarnamn eller lösenord; försök igen.</a>' in html
+    assert 'id="password" aria-invalid="true"' in html and 'value="clerk"' in html
 
 
 def test_login_without_csrf_token_is_refused(client: Any, tokens: Any) -> None:
@@ -97,6 +100,15 @@ def test_review_form_reports_a_bad_number_and_saves_nothing(client: Any, auth: A
         "csrf_token": token, "f-period-start": "tjugohundraåtta", "f-period-end": "2010"})
     assert "Startår ska vara ett heltal" in response.get_data(as_text=True)
     assert client.get(f"/api/documents/{doc_id}", headers=auth("clerk")).json["revision"] == 1
+
+
+def test_counts_take_the_singular_for_one(client: Any, auth: Any, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    login(client, "drafter")
+    html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert "· 1 sida" in html and "1 sidor" not in html
+    render = client.application.jinja_env.from_string('{{ n|count("sida", "sidor") }}').render
+    assert [render(n=n) for n in (0, 1, 2)] == ["0 sidor", "1 sida", "2 sidor"]
 
 
 def test_the_history_shows_old_and_new_per_field_in_swedish(client: Any, auth: Any, settings: Any) -> None:

@@ -33,6 +33,12 @@ def names() -> dict[str, Any]:
     return {"KIND_NAMES": KIND_NAMES, "OUTPUT_KINDS": KINDS, "first_box": first_box}
 
 
+@bp.app_template_filter("count")
+def count(number: int, one: str, many: str) -> str:
+    """A number with its noun in the right form: "1 sida", "2 sidor"."""
+    return f"{number} {one if number == 1 else many}"
+
+
 @bp.get("/")
 @login_required
 def index() -> Any:

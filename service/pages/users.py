@@ -13,6 +13,7 @@ from kansli.validation import Invalid, NewPassword, NewToken, NewUser, check
 from service import actions
 from service.auth import page_role
 from service.database import get_or_404, get_session, settings
+from service.pages.documents import count
 from service.pages.forms import FormErrors
 
 bp = Blueprint("users", __name__)
@@ -135,5 +136,5 @@ def revoke(user_id: int, token_id: int) -> Any:
     return _back(user, f"API-nyckel {token_id} för {user.name} är återkallad.")
 
 
-def _sessions(count: int) -> str:
-    return f"{count} inloggning" if count == 1 else f"{count} inloggningar"
+def _sessions(number: int) -> str:
+    return count(number, "inloggning", "inloggningar")
