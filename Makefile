@@ -45,6 +45,7 @@ lint: install
 
 bench: install office
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/service.py
 
 clean:
 	rm -rf $(VENV) .venv-office .pytest_cache test-artifacts

@@ -1,6 +1,6 @@
 """Archive packages in the shape of FGS Paketstruktur 2.0 (E-ARK CSIP/SIP 2.1).
 
-A package is a zip of one folder::
+A package is a zip of one folder; a registration's (:func:`build_package`) holds::
 
     <id>/METS.xml                            the package's METS: metadata, documentation, schemas, representation
     <id>/documentation/om-paketet.txt        what the package holds, in Swedish, for whoever opens it later
@@ -13,6 +13,10 @@ A package is a zip of one folder::
                                              and, for a generated output, the template that made it
     <id>/schemas/mets.xsd, xlink.xsd
 
+A case's package (:func:`build_case_package`) has the same shape: every document of the case under
+``representations/rep1/data/<its number>/``, and the case as CITS ERMS 2.1 (FGS Ärendehantering 2.0) in
+``metadata/descriptive/erms.xml`` with ``ERMS.xsd`` beside the other schemas.
+
 Every file is listed with its SHA-256 in a METS file; tests check packages with eark-validator, the
 E-ARK reference validator. Building a package is a pure function.
 """
@@ -24,11 +28,17 @@ import json
 import re
 import uuid
 import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
+
+from kansli.registry.erms import DATA_DIR as ERMS_DATA_DIR
+from kansli.registry.erms import ErmsCase, erms_xml
+from kansli.registry.erms import validate as validate_erms
 
 METS = "http://www.loc.gov/METS/"
 XLINK = "http://www.w3.org/1999/xlink"
@@ -41,8 +51,11 @@ SCHEMAS = Path(__file__).with_name("schemas")
 SCHEMA_FILES = ("mets.xsd", "xlink.xsd")
 SIP_PROFILE = "https://earksip.dilcis.eu/profile/E-ARK-SIP.xml"
 # No content information type in the DILCIS vocabulary fits registry records, so CSIP asks for OTHER
-# and a name of our own.
+# and a name of our own. A case package holds its case as CITS ERMS 2.1, which the vocabulary names.
 CONTENT_TYPE = "Kansli diarieförd handling 1.0"
+REGISTRATION_CONTENT = ("OTHER", CONTENT_TYPE)
+CASE_CONTENT = ("citserms_v2_1", None)
+CASE_SCHEMA_FILES = (*SCHEMA_FILES, "erms/ERMS.xsd")
 MIMETYPES = {".pdf": "application/pdf", ".json": "application/json", ".xml": "text/xml", ".xsd": "text/xml",
              ".txt": "text/plain",
              ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -66,6 +79,29 @@ representations/rep1/metadata/preservation/premis.xml
                                            varje datafils kontrollsumma och format, programversioner
                                            och, för ett utkast från Kansli, mallen som användes
 schemas/                                   XML-scheman för METS och XLink
+
+Skapat {created} av Kansli {version}.
+"""
+CASE_DOCUMENTATION = """\
+{heading}
+{line}
+
+Paketet följer FGS Paketstruktur 2.0 (E-ARK CSIP/SIP 2.1) och innehåller ett ärende med alla dess
+handlingar.
+
+METS.xml                                   paketets innehållsförteckning med SHA-256 för varje fil
+metadata/descriptive/erms.xml              ärendet enligt FGS Ärendehantering 2.0 (CITS ERMS 2.1):
+                                           diarienummer, rubrik, status och datum, handläggare och
+                                           kommun; varje handling med sitt nummer, inkommande,
+                                           utgående eller upprättad, datum, avsändare eller mottagare,
+                                           vem som registrerade, expedieringar, sekretessmarkeringar
+                                           med bestämmelse i OSL, makulering med skäl, och sina filer
+metadata/preservation/premis.xml           händelser (PREMIS 3.0)
+representations/rep1/METS.xml              representationens innehållsförteckning
+representations/rep1/data/<nummer>/        varje handlings filer, en mapp per handling
+representations/rep1/metadata/preservation/premis.xml
+                                           varje datafils kontrollsumma och format, programversioner
+schemas/                                   XML-scheman för METS, XLink och ERMS
 
 Skapat {created} av Kansli {version}.
 """
@@ -102,18 +138,23 @@ def _md_ref(parent: etree._Element, ref_id: str, href: str, data: bytes, created
                                           **extra})
 
 
-def _file_group(parent: etree._Element, group_id: str, use: str) -> etree._Element:
+def _content_type(element: etree._Element, content: tuple[str, str | None]) -> None:
+    """CSIP's content information type: a term of the DILCIS vocabulary, or OTHER and a name of our own."""
+    element.set(f"{{{CSIP}}}CONTENTINFORMATIONTYPE", content[0])
+    if content[1]:
+        element.set(f"{{{CSIP}}}OTHERCONTENTINFORMATIONTYPE", content[1])
+
+
+def _file_group(parent: etree._Element, group_id: str, use: str, content: tuple[str, str | None]) -> etree._Element:
     group = etree.SubElement(parent, _m("fileGrp"), ID=group_id, USE=use)
-    group.set(f"{{{CSIP}}}CONTENTINFORMATIONTYPE", "OTHER")
-    group.set(f"{{{CSIP}}}OTHERCONTENTINFORMATIONTYPE", CONTENT_TYPE)
+    _content_type(group, content)
     return group
 
 
-def _mets(objid: str, label: str, created: str, version: str, submitter: tuple[str, str | None] | None = None
-          ) -> etree._Element:
+def _mets(objid: str, label: str, created: str, version: str, content: tuple[str, str | None],
+          submitter: tuple[str, str | None] | None = None) -> etree._Element:
     root = etree.Element(_m("mets"), nsmap=NSMAP, OBJID=objid, LABEL=label, TYPE="Mixed", PROFILE=SIP_PROFILE)
-    root.set(f"{{{CSIP}}}CONTENTINFORMATIONTYPE", "OTHER")
-    root.set(f"{{{CSIP}}}OTHERCONTENTINFORMATIONTYPE", CONTENT_TYPE)
+    _content_type(root, content)
     header = etree.SubElement(root, _m("metsHdr"), CREATEDATE=created, LASTMODDATE=created, RECORDSTATUS="NEW")
     header.set(f"{{{CSIP}}}OAISPACKAGETYPE", "SIP")
     agent = etree.SubElement(header, _m("agent"), ROLE="CREATOR", TYPE="OTHER", OTHERTYPE="SOFTWARE")
@@ -190,16 +231,16 @@ def package_id(dnr: str) -> str:
     return "kansli-" + re.sub(r"[^A-Za-z0-9]+", "-", dnr).strip("-").lower()
 
 
-def _representation(objid: str, record: dict[str, Any], data_files: list[tuple[str, bytes]], created: str,
-                    version: str) -> dict[str, bytes]:
+def _representation(objid: str, label: str, record: dict[str, Any], data_files: list[tuple[str, bytes]],
+                    created: str, version: str, content: tuple[str, str | None]) -> dict[str, bytes]:
     """The files of representations/rep1, its METS.xml last."""
     files = {f"data/{name}": data for name, data in data_files}
     files["metadata/preservation/premis.xml"] = _objects(data_files, record)
-    rep = _mets(f"{objid}-rep1", f"{record['dnr']}: representation 1", created, version)
+    rep = _mets(f"{objid}-rep1", f"{label}: representation 1", created, version, content)
     amd = etree.SubElement(rep, _m("amdSec"), ID="amd-rep1")
     _md_ref(etree.SubElement(amd, _m("digiprovMD"), ID="digiprov-rep1", STATUS="CURRENT"), "premis-rep1",
             "metadata/preservation/premis.xml", files["metadata/preservation/premis.xml"], created, "PREMIS")
-    group = _file_group(etree.SubElement(rep, _m("fileSec"), ID="fileSec-rep1"), "fg-data", "Data")
+    group = _file_group(etree.SubElement(rep, _m("fileSec"), ID="fileSec-rep1"), "fg-data", "Data", content)
     struct = etree.SubElement(etree.SubElement(rep, _m("structMap"), ID="sm-rep1", TYPE="PHYSICAL", LABEL="CSIP"),
                               _m("div"), ID="div-rep1", LABEL=f"{objid}-rep1")
     etree.SubElement(struct, _m("div"), ID="div-rep1-metadata", LABEL="Metadata", ADMID="digiprov-rep1")
@@ -211,49 +252,58 @@ def _representation(objid: str, record: dict[str, Any], data_files: list[tuple[s
     return files
 
 
-def build_package(record: dict[str, Any], data_files: list[tuple[str, bytes]], events: list[dict[str, str]],
-                  submitter: tuple[str, str | None]) -> tuple[bytes, list[tuple[str, str, int]]]:
-    """The package as zip bytes, and (path, SHA-256, size) of every file in it, for fixity checks.
+@dataclass(frozen=True)
+class _Layout:
+    """What sets one kind of package apart from another; the layout itself is :func:`_package`'s."""
 
-    ``record`` becomes ``registration.json`` as it is (see :func:`kansli.registry.record.archived_record`);
-    its ``dnr``, ``description``, ``templates`` and ``software`` also go into the METS and PREMIS files.
+    label: str  # the dnr, for labels and the documentation's heading
+    title: str  # the root METS's label
+    content: tuple[str, str | None]
+    documentation: str  # DOCUMENTATION or CASE_DOCUMENTATION
+    descriptive: tuple[str, bytes, str]  # file name under metadata/descriptive/, its bytes, its OTHERMDTYPE
+    schemas: tuple[str, ...]  # under kansli/schemas/; each lands in the package's schemas/ by its name
 
-    ``submitter`` is the organisation that hands the package to the archive: its name and, if known,
-    its identification code (organisationsnummer).
-    """
-    objid = package_id(record["dnr"])
-    created = datetime.now(UTC).isoformat(timespec="seconds")
+
+def _package(layout: _Layout, record: dict[str, Any], data_files: list[tuple[str, bytes]],
+             events: list[dict[str, str]], submitter: tuple[str, str | None], created: str
+             ) -> tuple[bytes, list[tuple[str, str, int]]]:
+    """Lay out a package: one representation with the data files, the descriptive metadata, PREMIS events,
+    documentation and schemas, each listed with its SHA-256 in a METS file; zip bytes and the listing."""
+    objid = package_id(layout.label)
     version = (record.get("software") or {}).get("kansli", "okänd")
-    files = {f"representations/rep1/{path}": data
-             for path, data in _representation(objid, record, data_files, created, version).items()}
-    heading = f"Arkivpaket från Kansli: {record['dnr']}"
-    files["documentation/om-paketet.txt"] = DOCUMENTATION.format(
+    files = {f"representations/rep1/{path}": data for path, data in
+             _representation(objid, layout.label, record, data_files, created, version, layout.content).items()}
+    heading = f"Arkivpaket från Kansli: {layout.label}"
+    files["documentation/om-paketet.txt"] = layout.documentation.format(
         heading=heading, line="=" * len(heading), created=created, version=version).encode()
-    files["metadata/descriptive/registration.json"] = json.dumps(record, ensure_ascii=False, indent=2).encode()
+    descriptive_name, descriptive, descriptive_type = layout.descriptive
+    descriptive_path = f"metadata/descriptive/{descriptive_name}"
+    files[descriptive_path] = descriptive
     files["metadata/preservation/premis.xml"] = _events(events, objid)
-    for schema in SCHEMA_FILES:
-        files[f"schemas/{schema}"] = (SCHEMAS / schema).read_bytes()
+    schema_paths = [f"schemas/{Path(schema).name}" for schema in layout.schemas]
+    for schema, path in zip(layout.schemas, schema_paths, strict=True):
+        files[path] = (SCHEMAS / schema).read_bytes()
 
-    root = _mets(objid, f"{record['dnr']}: {record.get('description') or ''}".strip(), created, version, submitter)
-    dmd = etree.SubElement(root, _m("dmdSec"), ID="dmd-registration", CREATED=created, STATUS="CURRENT")
-    _md_ref(dmd, "registration", "metadata/descriptive/registration.json",
-            files["metadata/descriptive/registration.json"], created, "OTHER", OTHERMDTYPE="KANSLI-REGISTRATION")
+    root = _mets(objid, layout.title, created, version, layout.content, submitter)
+    dmd_id = Path(descriptive_name).stem
+    dmd = etree.SubElement(root, _m("dmdSec"), ID=f"dmd-{dmd_id}", CREATED=created, STATUS="CURRENT")
+    _md_ref(dmd, dmd_id, descriptive_path, descriptive, created, "OTHER", OTHERMDTYPE=descriptive_type)
     digiprov = etree.SubElement(etree.SubElement(root, _m("amdSec"), ID="amd"), _m("digiprovMD"),
                                 ID="digiprov-premis", STATUS="CURRENT")
     _md_ref(digiprov, "premis", "metadata/preservation/premis.xml", files["metadata/preservation/premis.xml"],
             created, "PREMIS")
     file_sec = etree.SubElement(root, _m("fileSec"), ID="fileSec")
-    _file_element(_file_group(file_sec, "fg-documentation", "Documentation"), "documentation-1",
+    _file_element(_file_group(file_sec, "fg-documentation", "Documentation", layout.content), "documentation-1",
                   "documentation/om-paketet.txt", files["documentation/om-paketet.txt"], created)
-    schemas = _file_group(file_sec, "fg-schemas", "Schemas")
-    for number, schema in enumerate(SCHEMA_FILES, start=1):
-        _file_element(schemas, f"schema-{number}", f"schemas/{schema}", files[f"schemas/{schema}"], created)
-    _file_element(_file_group(file_sec, "fg-rep1", "Representations/rep1"), "rep1-mets",
+    schemas = _file_group(file_sec, "fg-schemas", "Schemas", layout.content)
+    for number, path in enumerate(schema_paths, start=1):
+        _file_element(schemas, f"schema-{number}", path, files[path], created)
+    _file_element(_file_group(file_sec, "fg-rep1", "Representations/rep1", layout.content), "rep1-mets",
                   "representations/rep1/METS.xml", files["representations/rep1/METS.xml"], created)
 
     top = etree.SubElement(etree.SubElement(root, _m("structMap"), ID="sm", TYPE="PHYSICAL", LABEL="CSIP"),
                            _m("div"), ID="div-root", LABEL=objid)
-    etree.SubElement(top, _m("div"), ID="div-metadata", LABEL="Metadata", DMDID="dmd-registration", ADMID="digiprov-premis")
+    etree.SubElement(top, _m("div"), ID="div-metadata", LABEL="Metadata", DMDID=f"dmd-{dmd_id}", ADMID="digiprov-premis")
     for label, group in (("Documentation", "fg-documentation"), ("Schemas", "fg-schemas")):
         etree.SubElement(etree.SubElement(top, _m("div"), ID=f"div-{label.lower()}", LABEL=label), _m("fptr"), FILEID=group)
     representations = etree.SubElement(top, _m("div"), ID="div-representations", LABEL="Representations")
@@ -269,6 +319,56 @@ def build_package(record: dict[str, Any], data_files: list[tuple[str, bytes]], e
             archive.writestr(f"{objid}/{path}", data)
     listing = [(path, hashlib.sha256(data).hexdigest(), len(data)) for path, data in sorted(files.items())]
     return out.getvalue(), listing
+
+
+def build_package(record: dict[str, Any], data_files: list[tuple[str, bytes]], events: list[dict[str, str]],
+                  submitter: tuple[str, str | None]) -> tuple[bytes, list[tuple[str, str, int]]]:
+    """The package as zip bytes, and (path, SHA-256, size) of every file in it, for fixity checks.
+
+    ``record`` becomes ``registration.json`` as it is (see :func:`kansli.registry.record.archived_record`);
+    its ``dnr``, ``description``, ``templates`` and ``software`` also go into the METS and PREMIS files.
+
+    ``submitter`` is the organisation that hands the package to the archive: its name and, if known,
+    its identification code (organisationsnummer).
+    """
+    layout = _Layout(label=record["dnr"], title=f"{record['dnr']}: {record.get('description') or ''}".strip(),
+                     content=REGISTRATION_CONTENT, documentation=DOCUMENTATION,
+                     descriptive=("registration.json", json.dumps(record, ensure_ascii=False, indent=2).encode(),
+                                  "KANSLI-REGISTRATION"),
+                     schemas=SCHEMA_FILES)
+    return _package(layout, record, data_files, events, submitter, datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+def build_case_package(case: ErmsCase, contents: Mapping[str, bytes], events: list[dict[str, str]],
+                       submitter: tuple[str, str | None], software: dict[str, str]
+                       ) -> tuple[bytes, list[tuple[str, str, int]]]:
+    """One package for a whole case: every record's files in representation 1, at the paths the case
+    names (:func:`kansli.registry.erms.file_path`), and the case as CITS ERMS its descriptive metadata.
+
+    ``contents`` gives each file's bytes by its SHA-256 (as the store holds them). A file missing or not
+    matching its digest, a path outside the representation's data or named twice, or an ERMS file that
+    fails its schema or Schematron is a ``ValueError``: such a package must never reach an archive.
+    """
+    now = datetime.now(UTC).replace(microsecond=0)
+    version = software.get("kansli", "okänd")
+    data_files: dict[str, bytes] = {}
+    for record in case.records:
+        for f in record.files:
+            name = f.path.removeprefix(f"{ERMS_DATA_DIR}/")
+            data = contents.get(f.sha256)
+            if name == f.path or name in data_files:
+                raise ValueError(f"{record.number}: {f.path} ligger inte ensam under {ERMS_DATA_DIR}/")
+            if data is None or hashlib.sha256(data).hexdigest() != f.sha256:
+                raise ValueError(f"{record.number}: innehållet i {f.path} saknas eller har fel SHA-256")
+            data_files[name] = data
+    erms = erms_xml(case, now, version)
+    if problems := validate_erms(erms):
+        raise ValueError(f"{case.number}: ERMS-filen är ogiltig: {problems[0]}")
+    layout = _Layout(label=case.number, title=f"{case.number}: {case.title}", content=CASE_CONTENT,
+                     documentation=CASE_DOCUMENTATION, descriptive=("erms.xml", erms, "ERMS"),
+                     schemas=CASE_SCHEMA_FILES)
+    return _package(layout, {"software": software}, list(data_files.items()), events, submitter,
+                    now.isoformat(timespec="seconds"))
 
 
 class _LocalSchemas(etree.Resolver):

@@ -228,6 +228,54 @@ class Registration(Base):
     output: Mapped[Output | None] = relationship()
     search_entry: Mapped[SearchEntry | None] = relationship(viewonly=True)
     files: Mapped[list[ArchivedFile]] = relationship(order_by="ArchivedFile.id", cascade="all, delete-orphan")
+    #: Every secrecy marking, lifted ones too (OSL 5 kap. 5 §: when and by whom it was marked is recorded).
+    secrecy_marks: Mapped[list[SecrecyMark]] = relationship(order_by="SecrecyMark.id", back_populates="registration")
+    dispatches: Mapped[list[Dispatch]] = relationship(order_by="Dispatch.id", back_populates="registration")
+
+
+class SecrecyMark(Base):
+    """A registrar's marking that parts of a registration are secret (OSL 5 kap. 2 och 5 §§).
+
+    The number and the date are never protected. A lifted marking stays, with who lifted it, when and why,
+    so that the registration shows what the public could see at any time.
+    """
+
+    __tablename__ = "secrecy_marks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"), index=True)
+    #: Which parts it protects: the sender or recipient, the description, the document itself (its file).
+    party: Mapped[bool] = mapped_column(default=False)
+    description: Mapped[bool] = mapped_column(default=False)
+    document: Mapped[bool] = mapped_column(default=False)
+    #: The provision the secrecy rests on, e.g. "OSL 21 kap. 3 §".
+    provision: Mapped[str] = mapped_column(String(200))
+    marked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    marked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lifted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    lifted_at: Mapped[datetime | None] = mapped_column()
+    lift_reason: Mapped[str | None] = mapped_column(Text)
+    registration: Mapped[Registration] = relationship(back_populates="secrecy_marks")
+    marker: Mapped[User | None] = relationship(foreign_keys=[marked_by])
+    lifter: Mapped[User | None] = relationship(foreign_keys=[lifted_by])
+
+
+class Dispatch(Base):
+    """An outgoing registration sent (expedierad): to whom, where, how, when and by whom."""
+
+    __tablename__ = "dispatches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"), index=True)
+    recipient: Mapped[str] = mapped_column(String(255))
+    #: Postal address or e-mail address, as the method needs.
+    address: Mapped[str | None] = mapped_column(Text)
+    #: One of :class:`kansli.registry.dispatch.DispatchMethod`.
+    method: Mapped[str] = mapped_column(String(20))
+    #: The ISO date it was sent.
+    sent_on: Mapped[str] = mapped_column(String(10))
+    dispatched_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    registration: Mapped[Registration] = relationship(back_populates="dispatches")
+    user: Mapped[User | None] = relationship()
 
 
 class ArchivedFile(Base):

@@ -64,7 +64,6 @@ class Supervisor:
     def __init__(self, env: dict[str, str]) -> None:
         self.env = env
         self.children: list[Child] = []
-        self.stopping = False
         #: Folders of this supervisor's own (LibreOffice profiles), removed once its children have stopped.
         self.scratch: list[Path] = []
 
@@ -97,7 +96,6 @@ class Supervisor:
             child.proc, child.not_before = None, now + delay
 
     def stop(self) -> None:
-        self.stopping = True
         started = [c for c in self.children if c.proc]
         waiting = [c for c in started if c.proc and c.proc.poll() is None]
         for child in waiting:  # the whole group: a child's own children (soffice, gunicorn's) stop with it
@@ -208,6 +206,8 @@ def add_workers(supervisor: Supervisor, settings: Settings, count: int) -> None:
     """``count`` ordinary workers, each with a resident LibreOffice of its own where unoserver is installed,
     and ``settings.heavy_workers`` for the heavy queue, which only read PDFs and need no LibreOffice."""
     unoserver = office.executable(settings)
+    for gone in office.sweep_profiles(settings.data_dir / "libreoffice"):
+        log.info("removed %s, left by a process that is gone", gone)
     if count and not unoserver:
         log.info("unoserver not installed (.venv-office): documents are converted with a cold LibreOffice")
     for n in range(1, count + 1):
@@ -215,7 +215,7 @@ def add_workers(supervisor: Supervisor, settings: Settings, count: int) -> None:
         if unoserver:
             port, uno_port = free_port(), free_port()
             # per supervising process: two `kansli worker` on one host must never share a profile
-            profile = settings.data_dir / "libreoffice" / f"{socket.gethostname()}-{os.getpid()}-office-{n}"
+            profile = settings.data_dir / "libreoffice" / office.profile_name(os.getpid(), "office", n)
             supervisor.add(f"office-{n}", [sys.executable, "-m", "kansli.office_host",
                                             *office.argv(unoserver, port, uno_port, profile)], grace=OFFICE_GRACE)
             supervisor.scratch.append(profile)

@@ -33,6 +33,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from kansli.areas import AREAS
 from kansli.models import ROLES
+from kansli.registry.terms import DispatchMethod, SecrecyPart
 from kansli.status import RegistrationStatus
 
 #: The largest JSON body the API reads, and how deeply it may nest (the deepest real body nests 4).
@@ -389,6 +390,77 @@ class DisposalRequest(Shape):
     reason: Note | None = None
 
 
+def _parts(value: Any) -> Any:
+    """The parts a secrecy marking covers: known ones, at least one; the number and date are always public."""
+    if not isinstance(value, list):
+        return value  # pydantic says "ska vara en lista"
+    choices = ", ".join(f"{p.value} ({p.label})" for p in SecrecyPart)
+    if not value:
+        raise _error("secrecy_part", f"saknas; ange vad som skyddas: {choices}")
+    for part in value:
+        if part not in set(SecrecyPart):
+            shown = str(part)[:40] if isinstance(part, str) else json.dumps(part)[:40]
+            raise _error("secrecy_part", f"innehåller ”{shown}”, som inte kan skyddas; välj bland {choices} "
+                                         f"(diarienummer och datum är alltid offentliga)")
+    return list(dict.fromkeys(value))
+
+
+_PROVISION = re.compile(r"OSL\s.*?\d+\s*kap\..*?\d+\s*[a-z]?\s*§.*")
+
+
+def _provision(value: str) -> str:
+    value = " ".join(value.split())
+    if not value:
+        raise _error("provision", "saknas; ange lagrummet, t.ex. ”OSL 21 kap. 3 §”")
+    if not _PROVISION.fullmatch(value):
+        raise _error("provision", "ska börja med OSL och ange kapitel och paragraf, t.ex. ”OSL 21 kap. 3 §”")
+    return value
+
+
+def _required(what: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if not value.strip():
+            raise _error("required", f"saknas; {what}")
+        return value.strip()
+
+    return check
+
+
+class SecrecyRequest(Shape):
+    """``POST /api/registry/<dnr>/secrecy``: which parts are secret, and under which provision."""
+
+    parts: Annotated[list[str], BeforeValidator(_parts), Field(max_length=len(SecrecyPart)), WithJsonSchema(
+        {"type": "array", "minItems": 1, "items": {"type": "string", "enum": [str(p) for p in SecrecyPart]}})
+    ] = Field(title="Delar")
+    provision: Annotated[Short, AfterValidator(_provision)] = Field(title="Bestämmelse")
+
+
+class SecrecyLiftRequest(Shape):
+    """``POST /api/registry/<dnr>/secrecy/lift``: why; without ``mark_id`` every marking in force is lifted."""
+
+    reason: Annotated[Note, AfterValidator(_required("ange varför markeringen hävs, t.ex. en ny sekretessprövning"))
+                      ] = Field(title="Skäl")
+    mark_id: Id | None = Field(None, title="Markering")
+
+
+def _method(value: str) -> str:
+    if value not in set(DispatchMethod):
+        choices = [f"{m.value} ({m.label})" for m in DispatchMethod]
+        raise _error("method", f"ska vara {', '.join(choices[:-1])} eller {choices[-1]}")
+    return value
+
+
+class DispatchRequest(Shape):
+    """``POST /api/registry/<dnr>/dispatches``: an outgoing document sent, to whom, where and how."""
+
+    recipient: Annotated[Short, AfterValidator(_required("ange vem handlingen skickades till"))] = Field(
+        title="Mottagare")
+    address: Note | None = Field(None, title="Adress eller e-post")
+    method: Annotated[str, AfterValidator(_method), WithJsonSchema(
+        {"type": "string", "enum": [str(m) for m in DispatchMethod]})] = Field(title="Sätt")
+    date: IsoDate = Field(None, title="Datum")
+
+
 class Query(BaseModel):
     """Query arguments arrive as text: numbers are read from digits (lax), everything else is bounded."""
 
@@ -472,6 +544,12 @@ class NewToken(BaseModel):
 
     days: Annotated[TokenDays, BeforeValidator(_digits)]
 
+class PublicRegistryQuery(Query):
+    """The public diary's search: no filters on what may be secret (kind, municipality), one page at a time."""
+
+    q: Short | None = Field(None, title="Söktext")
+    year: QueryYear | None = Field(None, title="År")
+    page: Annotated[Annotated[int, Field(ge=1, le=10_000)], BeforeValidator(_digits)] = Field(1, title="Sida")
 
 
 # --- checking, and saying what is wrong in Swedish ---
@@ -488,7 +566,8 @@ _SAYS = {
     "enum": "ska vara en av {expected}", "string_pattern_mismatch": "har ett ogiltigt format",
 }
 #: Our own checks' error types: their messages are Swedish already.
-_OWN = {"control", "date", "number", "period", "area", "indicator", "item", "digits", "role", "same", "required"}
+_OWN = {"control", "date", "number", "period", "area", "indicator", "item", "digits", "secrecy_part", "provision",
+        "required", "method", "role", "same"}
 
 
 def _nested_model(annotation: Any) -> type[BaseModel] | None:

@@ -20,11 +20,19 @@ from sqlalchemy.orm import Session
 from kansli import audit, idempotency, queues, templates, users
 from kansli.db import transaction
 from kansli.documents import add_document, correct, receive
-from kansli.models import Document, Output, Registration, Revision, Template, User
+from kansli.models import Dispatch, Document, Output, Registration, Revision, Template, User
 from kansli.names import display_name
 from kansli.outputs import request_output
-from kansli.registry import archiving, numbering, retention
-from kansli.validation import NewUser, OutputRequest, RegistrationRequest, is_plain
+from kansli.registry import archiving, dispatch, numbering, retention, secrecy
+from kansli.validation import (
+    DispatchRequest,
+    NewUser,
+    OutputRequest,
+    RegistrationRequest,
+    SecrecyLiftRequest,
+    SecrecyRequest,
+    is_plain,
+)
 from service.database import get_session, get_store, settings
 
 log = logging.getLogger("kansli.web")
@@ -222,3 +230,30 @@ def approve_disposal(registration: Registration) -> Registration:
                         lambda session, r: freed.extend(retention.approve_disposal(session, r, current_user.id)))
     retention.remove_unreferenced(get_session(), get_store(), freed)
     return registration
+
+
+def mark_secret(registration: Registration, body: SecrecyRequest) -> Registration:
+    """Mark parts of a registration secret (OSL 5 kap. 2 §); the marking records who and when (5 §)."""
+    return change_registration(
+        registration, "secrecy_mark",
+        lambda session, r: secrecy.mark(session, r, body.parts, body.provision, current_user.id),
+        parts=body.parts, provision=body.provision)
+
+
+def lift_secrecy(registration: Registration, body: SecrecyLiftRequest) -> Registration:
+    lifted: list[int] = []
+    change_registration(
+        registration, "secrecy_lift",
+        lambda _session, r: lifted.extend(m.id for m in secrecy.lift(r, current_user.id, body.reason, body.mark_id)),
+        reason=body.reason, marks=lambda _r: lifted)
+    return registration
+
+
+def record_dispatch(registration: Registration, body: DispatchRequest) -> Dispatch:
+    """Record that an outgoing registration was sent (expedierad) to one recipient."""
+    made: list[Dispatch] = []
+    change_registration(
+        registration, "dispatch",
+        lambda session, r: made.append(dispatch.record(session, r, body, current_user.id)),
+        recipient=body.recipient, method=body.method, date=lambda _r: made[0].sent_on)
+    return made[0]

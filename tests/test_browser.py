@@ -155,8 +155,11 @@ def test_every_page_fits_a_phone_and_a_desktop_and_axe_finds_nothing(
     api.wait(f"/api/documents/{doc_id}", ("extracted",))
     assert requests.patch(f"{base}/api/documents/{doc_id}/fields", headers=api.headers, timeout=30,
                           json={"districts": ["Alby", "Fittja", "Hallunda"]}).status_code == 200
+    registered = api.post("/api/registry", json={"document_id": doc_id})
+    assert registered.status_code == 201, registered.text
     pages = ["/", f"/documents/{doc_id}", f"/documents/{doc_id}/history", f"/documents/{doc_id}/source/reference",
-             "/registry", "/templates", "/users", "/users/1"]
+             "/registry", f"/registry/{registered.json()['dnr']}", "/diarium/offentlig", "/templates", "/users",
+             "/users/1"]
     problems: list[str] = []
 
     def check(page: Page, path: str, width: int) -> None:

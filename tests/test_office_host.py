@@ -54,3 +54,25 @@ def test_a_host_grown_past_its_limit_ends_so_a_fresh_one_can_start(tmp_path: Pat
     group = group_of(proc)
     proc.wait(timeout=30)
     assert wait_for(lambda: gone(group), 5, what="the group to end")
+
+
+def test_profiles_of_dead_owners_are_removed_and_their_libreoffice_ended(tmp_path: Path) -> None:
+    """A killed supervisor cannot clean up; the next one on the host removes what it left, not what lives."""
+    from kansli import office
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    orphan_profile = tmp_path / office.profile_name(dead.pid, "office", 1)
+    cold_profile = tmp_path / office.profile_name(dead.pid)
+    live_profile = tmp_path / office.profile_name(os.getpid(), "office", 1)
+    elsewhere = tmp_path / f"another-host-{dead.pid}-office-1"  # another host's worker shares the data folder
+    for folder in (orphan_profile, cold_profile, live_profile, elsewhere):
+        folder.mkdir()
+    orphan = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)",
+                               f"-env:UserInstallation=file://{orphan_profile}"])
+    try:
+        assert sorted(office.sweep_profiles(tmp_path)) == sorted([orphan_profile, cold_profile])
+        assert orphan.wait(timeout=10) == -signal.SIGKILL  # the LibreOffice left using it is ended
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live_profile.name, elsewhere.name])
+    finally:
+        orphan.kill()

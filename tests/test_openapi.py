@@ -10,6 +10,7 @@ from openapi_spec_validator import validate
 
 from helpers.api import Auth, extracted, upload
 from kansli.outputs import KINDS, template_variables
+from kansli.registry.terms import DispatchMethod, SecrecyPart
 from kansli.status import DocumentStatus, OutputStatus, RegistrationStatus
 from workers.jobs import render_output
 
@@ -68,6 +69,8 @@ def test_lists_of_values_come_from_the_code(client: Any) -> None:
     assert schemas["Template"]["properties"]["name"]["enum"] == list(template_variables())
     assert "disposed" in schemas["Document"]["properties"]["status"]["enum"]
     assert "report.docx" in schemas["Template"]["properties"]["name"]["enum"]
+    assert schemas["Dispatch"]["properties"]["method"]["enum"] == [str(m) for m in DispatchMethod]
+    assert schemas["SecrecyRequest"]["properties"]["parts"]["items"]["enum"] == [str(p) for p in SecrecyPart]
 
 
 @pytest.mark.office
@@ -106,3 +109,44 @@ def test_real_answers_match_the_description(client: Any, auth: Auth, settings: A
         ("POST", "/api/outputs"), ("GET", "/api/outputs/{id}"), ("GET", "/api/outputs"), ("GET", "/api/templates"),
         ("POST", "/api/registry"), ("GET", "/api/registry"), ("GET", "/api/registry/{dnr}"),
         ("POST", "/api/registry/{dnr}/hold"), ("POST", "/api/registry/{dnr}/archive")}
+
+
+def test_secrecy_dispatch_and_public_answers_match_the_description(client: Any, auth: Auth, settings: Any) -> None:
+    from kansli import db
+    from kansli.models import Output
+
+    call = Checked(client, client.get("/api/openapi.json").json)
+    doc_id = extracted(client, auth, settings)
+    dnr = client.post("/api/registry", headers=auth("registrar"), json={"document_id": doc_id}).json["dnr"]
+    with db.session_scope(settings.database_url) as session:
+        output = Output(kind="agreement", agency="Polismyndigheten", status="ready", fields={"municipality": "Malmö"})
+        session.add(output)
+        session.flush()
+        output_id = output.id
+    out = client.post("/api/registry", headers=auth("registrar"), json={"output_id": output_id}).json["dnr"]
+    secrecy, lift = "/api/registry/{dnr}/secrecy", "/api/registry/{dnr}/secrecy/lift"
+    call("POST", f"/api/registry/{dnr}/secrecy", secrecy, headers=auth("registrar"),
+         json={"parts": ["party", "document"], "provision": "OSL 21 kap. 3 §"})
+    call("POST", f"/api/registry/{dnr}/secrecy", secrecy, headers=auth("registrar"),
+         json={"parts": ["party"], "provision": "OSL 21 kap. 3 §"})
+    call("POST", f"/api/registry/{dnr}/secrecy", secrecy, headers=auth("registrar"), json={"parts": ["date"]})
+    call("GET", "/api/public/registry", "/api/public/registry", query_string={"q": "KAN"})
+    call("GET", "/api/public/registry", "/api/public/registry", query_string={"page": "x"})
+    call("GET", f"/api/registry/{dnr}", "/api/registry/{dnr}", headers=auth("clerk"))
+    call("POST", f"/api/registry/{dnr}/secrecy/lift", lift, headers=auth("registrar"), json={"reason": "Prövat"})
+    call("POST", f"/api/registry/{dnr}/secrecy/lift", lift, headers=auth("registrar"), json={"reason": "Prövat"})
+    call("POST", f"/api/registry/{dnr}/secrecy/lift", lift, headers=auth("registrar"),
+         json={"reason": "Prövat", "mark_id": 999})
+    proposed = "/api/registry/{dnr}/dispatches/proposed"
+    call("GET", f"/api/registry/{out}/dispatches/proposed", proposed, headers=auth("clerk"))
+    call("GET", f"/api/registry/{dnr}/dispatches/proposed", proposed, headers=auth("clerk"))
+    call("POST", f"/api/registry/{out}/dispatches", "/api/registry/{dnr}/dispatches", headers=auth("registrar"),
+         json={"recipient": "Polismyndigheten", "method": "email", "address": "registrator@polisen.se"})
+    call("POST", f"/api/registry/{dnr}/dispatches", "/api/registry/{dnr}/dispatches", headers=auth("registrar"),
+         json={"recipient": "Polismyndigheten", "method": "email"})
+    call("GET", f"/api/registry/{out}", "/api/registry/{dnr}", headers=auth("clerk"))
+    assert {(m, t, s) for m, t, s in call.seen} >= {
+        ("POST", secrecy, 201), ("POST", secrecy, 409), ("POST", secrecy, 400), ("POST", lift, 200),
+        ("POST", lift, 409), ("POST", lift, 404), ("GET", proposed, 200), ("GET", proposed, 409),
+        ("POST", "/api/registry/{dnr}/dispatches", 201), ("POST", "/api/registry/{dnr}/dispatches", 409),
+        ("GET", "/api/public/registry", 200), ("GET", "/api/public/registry", 400)}

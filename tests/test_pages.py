@@ -474,3 +474,65 @@ def test_the_user_pages_are_for_admins_only(client: Any, tokens: Any) -> None:
     assert client.post("/users", data={"csrf_token": token}).status_code == 403
     assert client.post("/users/1/disable", data={"csrf_token": token}).status_code == 403
     assert 'href="/users"' not in client.get("/").get_data(as_text=True)
+
+
+def test_the_public_diary_is_open_without_login_and_accessible(client: Any, auth: Any, settings: Any) -> None:
+    from helpers.pages import accessibility_problems
+
+    doc_id = extracted(client, auth, settings)
+    dnr = client.post("/api/registry", headers=auth("registrar"), json={"document_id": doc_id}).json["dnr"]
+    client.post(f"/api/registry/{dnr}/secrecy", headers=auth("registrar"),
+                json={"parts": ["party"], "provision": "OSL 21 kap. 3 §"})
+    response = client.get("/diarium/offentlig")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and accessibility_problems(html) == []
+    assert f'<tr data-dnr="{dnr}">' in html and "Uppgift skyddad enligt OSL 21 kap. 3 §" in html
+    assert "<td>Botkyrka kommun</td>" not in html and "Logga ut" not in html  # the description is public
+    assert 'role="status"' in html and "1 registrering." in html
+    bad = client.get("/diarium/offentlig?year=tvåtusen")
+    assert bad.status_code == 400 and "År ska vara ett heltal skrivet med siffrorna 0–9." in bad.get_data(as_text=True)
+
+
+def test_registrars_mark_secrecy_and_dispatch_from_the_registration_page(
+        client: Any, auth: Any, settings: Any) -> None:
+    from helpers.pages import accessibility_problems
+    from kansli import db
+    from kansli.models import Output
+
+    with db.session_scope(settings.database_url) as session:
+        output = Output(kind="agreement", agency="Polismyndigheten", status="ready",
+                        fields={"municipality": "Botkyrka kommun"})
+        session.add(output)
+        session.flush()
+        output_id = output.id
+    dnr = client.post("/api/registry", headers=auth("registrar"), json={"output_id": output_id}).json["dnr"]
+    token = login(client, "registrar")
+    listing = client.get("/registry").get_data(as_text=True)
+    page = f"/registry/{dnr.replace(' ', '%20')}"
+    assert f'href="{page}"' in listing
+    html = client.get(page).get_data(as_text=True)
+    assert accessibility_problems(html) == []
+    assert "Expediera till Polismyndigheten" in html and "Expediera till Botkyrka kommun" in html
+
+    response = client.post(f"{page}/secrecy", follow_redirects=True,
+                           data={"csrf_token": token, "parts": ["party", "nummer"], "provision": "OSL 21 kap. 3 §"})
+    assert "”nummer”, som inte kan skyddas" in response.get_data(as_text=True)
+    response = client.post(f"{page}/secrecy", follow_redirects=True,
+                           data={"csrf_token": token, "parts": ["party"], "provision": "OSL 21 kap. 3 §"})
+    html = response.get_data(as_text=True)
+    assert "Sekretessmarkeringen är registrerad" in html and 'aria-label="Häv markeringen enligt OSL 21 kap. 3 §"' in html
+    assert accessibility_problems(html) == []
+
+    response = client.post(f"{page}/dispatches", follow_redirects=True, data={
+        "csrf_token": token, "recipient": "Polismyndigheten", "address": "registrator@polisen.se", "method": "email",
+        "date": "2026-03-01"})
+    html = response.get_data(as_text=True)
+    assert "Expedieringen till Polismyndigheten är registrerad" in html
+    assert "<td>registrator@polisen.se</td><td>E-post</td><td>2026-03-01</td>" in html and "redan expedierad" in html
+    response = client.post(f"{page}/secrecy/lift", follow_redirects=True, data={"csrf_token": token, "reason": ""})
+    assert "Skäl saknas" in response.get_data(as_text=True)
+
+    token = login(client, "clerk")
+    html = client.get(page).get_data(as_text=True)
+    assert "Sekretessmarkera</button>" not in html and "Expediera till" not in html
+    assert client.post(f"{page}/dispatches", data={"csrf_token": token}).status_code == 403

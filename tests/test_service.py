@@ -149,8 +149,11 @@ def test_nothing_outlives_a_killed_serve(settings: Any, processes: Processes, mo
 
     _, alive = psutil.wait_procs(tree, timeout=20)
     assert alive == [] and ours() == [], f"still running: {[p.cmdline() for p in alive] or ours()}"
+    left = sorted((settings.data_dir / "libreoffice").glob(f"*-{server.pid}-office-*"))
+    assert len(left) == 2  # a killed serve could not remove its LibreOffice profiles
     again, base = serve(processes, free_port())  # and the folder is free for a new serve at once
     wait_for(lambda: requests.get(base + "/api/health", timeout=30).json()["workers"] == 3, 30, 0.3, "restarted")
+    assert [p for p in left if p.exists()] == []  # the new one removed what the dead one left
 
 
 def test_a_document_that_outlasts_the_job_timeout_fails_with_a_reason(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 from rq.timeouts import JobTimeoutException
 from sqlalchemy.orm import Session
 
-from kansli import budget, config, fixity, jobstate, pageimages, queues, templates
+from kansli import budget, config, fixity, jobstate, office, pageimages, queues, templates
 from kansli.convert import ConversionError, preview_png, to_pdf
 from kansli.db import session_scope
 from kansli.extraction import HeavyWork, Refusal, extract_with_text
@@ -131,7 +130,7 @@ def extract_document(document_id: int, heavy: bool = False) -> None:
 
 def libreoffice_profile(settings: config.Settings) -> Path:
     """One LibreOffice profile per worker process (the work horse's parent): shared ones block."""
-    return settings.data_dir / "libreoffice" / f"{socket.gethostname()}-{os.getppid()}"
+    return settings.data_dir / "libreoffice" / office.profile_name(os.getppid())
 
 
 def render_output(output_id: int) -> None:

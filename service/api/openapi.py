@@ -16,24 +16,31 @@ from pydantic_core import core_schema
 from kansli.fields import EXAMPLES, SCHEMAS
 from kansli.models import AGENCIES
 from kansli.outputs import KINDS, MEDIA_TYPES, template_variables
+from kansli.registry.dispatch import ROLES
+from kansli.registry.public import PER_PAGE
+from kansli.registry.terms import DispatchMethod, SecrecyPart
 from kansli.status import DocumentStatus, OutputStatus, RegistrationStatus
 from kansli.validation import (
     FIELD_MODELS,
     MAX_ID,
     DecisionLetterFields,
+    DispatchRequest,
     DisposalRequest,
     DocumentQuery,
     HoldRequest,
     OutputQuery,
     OutputRequest,
+    PublicRegistryQuery,
     RegistrationRequest,
     RegistryQuery,
+    SecrecyLiftRequest,
+    SecrecyRequest,
 )
 from service.api import bp
 
 _BODIES: list[type[BaseModel]] = [*FIELD_MODELS.values(), DecisionLetterFields, OutputRequest, RegistrationRequest,
-                                  HoldRequest, DisposalRequest]
-_QUERIES: list[type[BaseModel]] = [DocumentQuery, OutputQuery, RegistryQuery]
+                                  HoldRequest, DisposalRequest, SecrecyRequest, SecrecyLiftRequest, DispatchRequest]
+_QUERIES: list[type[BaseModel]] = [DocumentQuery, OutputQuery, RegistryQuery, PublicRegistryQuery]
 
 
 class _OpenAPI30(GenerateJsonSchema):
@@ -115,6 +122,7 @@ AUTH = {"401": _error("Ingen eller ogiltig API-nyckel"), "403": _error("Rollen s
 #: A query argument or JSON body the models refuse; a JSON body over 1 MB.
 BAD = {"400": _error("Ogiltiga uppgifter; meddelandet namnger fältet")}
 JSON_BODY = {**BAD, "413": _error("JSON-innehållet är för stort")}
+DNR = {"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}
 
 def describe() -> dict[str, Any]:
     """The description, built from the code's current lists on each request (it is small)."""
@@ -192,7 +200,49 @@ def describe() -> dict[str, Any]:
                                      "hold_reason": {"type": "string", "nullable": True},
                                      "disposal_reason": {"type": "string", "nullable": True},
                                      "disposal_requested": {"type": "boolean"},
-                                     "disposed_at": {"type": "string", "format": "date-time", "nullable": True}}},
+                                     "disposed_at": {"type": "string", "format": "date-time", "nullable": True},
+                                     "secrecy": {"type": "array", "items": {"$ref": "#/components/schemas/SecrecyMark"},
+                                                 "description": "Alla sekretessmarkeringar, också hävda"},
+                                     "dispatches": {"type": "array",
+                                                    "items": {"$ref": "#/components/schemas/Dispatch"}}}},
+                "SecrecyMark": {"type": "object", "required": ["id", "parts", "provision", "in_force", "marked_at"],
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "parts": {"type": "array", "items": _enum(SecrecyPart)},
+                                    "provision": {"type": "string"}, "in_force": {"type": "boolean"},
+                                    "marked_by": {"type": "string", "nullable": True},
+                                    "marked_at": {"type": "string", "format": "date-time"},
+                                    "lifted_by": {"type": "string", "nullable": True},
+                                    "lifted_at": {"type": "string", "format": "date-time", "nullable": True},
+                                    "lift_reason": {"type": "string", "nullable": True}}},
+                "Dispatch": {"type": "object", "required": ["id", "recipient", "method", "date"],
+                             "properties": {
+                                 "id": {"type": "integer"}, "recipient": {"type": "string"},
+                                 "address": {"type": "string", "nullable": True}, "method": _enum(DispatchMethod),
+                                 "method_text": _enum(m.label for m in DispatchMethod),
+                                 "date": {"type": "string", "format": "date"},
+                                 "dispatched_by": {"type": "string", "nullable": True},
+                                 "created_at": {"type": "string", "format": "date-time"}}},
+                "ProposedDispatch": {"type": "object", "required": ["recipient", "role", "dispatched"],
+                                     "properties": {
+                                         "recipient": {"type": "string"}, "role": _enum(ROLES),
+                                         "role_text": _enum(ROLES.values()),
+                                         "address": {"type": "string", "nullable": True},
+                                         "dispatched": {"type": "boolean",
+                                                        "description": "Redan expedierad till mottagaren"}}},
+                "PublicRegistration": {
+                    "type": "object", "description": "Det allmänna får se: skyddade delar är ersatta med "
+                                                     "\"Uppgift skyddad enligt <bestämmelse>\"",
+                    "required": ["dnr", "date", "direction", "party", "description", "status", "document_secret"],
+                    "properties": {
+                        "dnr": {"type": "string"}, "date": {"type": "string", "format": "date"},
+                        "direction": {"type": "string"}, "direction_text": {"type": "string"},
+                        "party": {"type": "string", "nullable": True}, "description": {"type": "string"},
+                        "status": _enum(RegistrationStatus), "status_text": {"type": "string"},
+                        "protected": {"type": "array", "items": {
+                            "type": "object", "required": ["part", "provision"],
+                            "properties": {"part": _enum(SecrecyPart), "provision": {"type": "string"}}}},
+                        "document_secret": {"type": "boolean", "description": "Handlingen själv är sekretessmarkerad"}}},
                "Template": {"type": "object", "required": ["id", "name", "sha256"],
                              "properties": {"id": {"type": "integer"}, "name": _enum(template_variables()),
                                             "sha256": {"type": "string"}, "size": {"type": "integer"},
@@ -328,6 +378,50 @@ def describe() -> dict[str, Any]:
                 "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "application/zip"}, **AUTH, "404": _error("Finns inte"),
                               "409": _error("Inte arkiverad")}}},
+            "/api/registry/{dnr}/secrecy": {"post": {
+                "summary": "Sekretessmarkera delar av en registrering (OSL 5 kap. 2 §): part, beskrivning och/eller "
+                           "handlingen själv, med bestämmelsen; diarienummer och datum är alltid offentliga; roll "
+                           "registrar",
+                "parameters": [DNR],
+                "requestBody": _body(SecrecyRequest, {"mark": {"parts": ["party", "description"],
+                                                               "provision": "OSL 21 kap. 3 §"}}),
+                "responses": {"201": _json("Registreringen med markeringen", "Registration"), **JSON_BODY, **AUTH,
+                              "404": _error("Finns inte"), "409": _error("Delen är redan sekretessmarkerad")}}},
+            "/api/registry/{dnr}/secrecy/lift": {"post": {
+                "summary": "Häv sekretessmarkeringen (mark_id: en av dem; annars alla gällande), med skäl; "
+                           "markeringen finns kvar i historiken; roll registrar",
+                "parameters": [DNR],
+                "requestBody": _body(SecrecyLiftRequest, {"lift": {"reason": "Ny sekretessprövning"}}),
+                "responses": {"200": _json("Registreringen", "Registration"), **JSON_BODY, **AUTH,
+                              "404": _error("Registreringen eller markeringen finns inte"),
+                              "409": _error("Ingen gällande markering")}}},
+            "/api/registry/{dnr}/dispatches": {"post": {
+                "summary": "Registrera att en upprättad handling expedierats: till vem, adress, sätt, datum "
+                           "(i dag om det saknas); roll registrar",
+                "parameters": [DNR],
+                "requestBody": _body(DispatchRequest, {"dispatch": {
+                    "recipient": "Arbetsförmedlingen", "address": "113 99 Stockholm", "method": "post"}}),
+                "responses": {"201": _json("Expedieringen", "Dispatch"), **JSON_BODY, **AUTH,
+                              "404": _error("Finns inte"),
+                              "409": _error("Inkommen handling, arkiverad eller gallrad")}}},
+            "/api/registry/{dnr}/dispatches/proposed": {"get": {
+                "summary": "Föreslagna mottagare ur utkastets fält: beslutsbrevets mottagare, Likalydande till och "
+                           "Kopia till; överenskommelsens myndighet och kommun",
+                "parameters": [DNR],
+                "responses": {"200": _list("Förslagen", "proposals", "ProposedDispatch"), **AUTH,
+                              "404": _error("Finns inte"), "409": _error("Inkommen handling")}}},
+            "/api/public/registry": {"get": {
+                "summary": f"Offentligt diarium, utan inloggning: {PER_PAGE} registreringar per sida, nyast först, "
+                           "utan sekretessmarkerade uppgifter",
+                "description": "q söker i diarienummer och de delar som inte är skyddade (aldrig i handlingarnas "
+                               "text); page börjar på 1",
+                "security": [], "parameters": _query(PublicRegistryQuery, models),
+                "responses": {"200": {"description": "En sida av diariet", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["registrations", "page", "per_page", "total"], "properties": {
+                        "registrations": {"type": "array",
+                                          "items": {"$ref": "#/components/schemas/PublicRegistration"}},
+                        "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                        "total": {"type": "integer"}}}}}}, **BAD}}},
             "/api/outputs/{id}": {"get": {"summary": "Ett utkast med status och filer", "parameters": [ID],
                                           "responses": {"200": _json("Utkastet", "Output"), **AUTH,
                                                         "404": _error("Finns inte")}}},

@@ -1,4 +1,5 @@
-"""The registry: register documents and outputs, archive them, find them again, download packages."""
+"""The registry: register documents and outputs, archive them, find them again, download packages, mark
+parts secret, record and propose dispatches."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,13 +8,21 @@ from flask import abort, jsonify, send_file
 
 from kansli.archive import package_id
 from kansli.models import Registration
-from kansli.registry import search
+from kansli.registry import dispatch, search
 from kansli.registry.errors import RegistryError
 from kansli.users import REGISTRAR
-from kansli.validation import DisposalRequest, HoldRequest, RegistrationRequest, RegistryQuery
+from kansli.validation import (
+    DispatchRequest,
+    DisposalRequest,
+    HoldRequest,
+    RegistrationRequest,
+    RegistryQuery,
+    SecrecyLiftRequest,
+    SecrecyRequest,
+)
 from service import actions
 from service.api import body_as, bp, query_as, role
-from service.api.representation import registration_json
+from service.api.representation import dispatch_json, registration_json
 from service.database import get_session, get_store
 from service.errors import api_error
 
@@ -101,3 +110,48 @@ def download_package(dnr: str) -> Any:
     actions.record_download(registration.dnr, "package")
     return send_file(get_store().path(registration.package_sha256), mimetype="application/zip",
                      as_attachment=True, download_name=f"{package_id(registration.dnr)}.zip")
+
+
+@bp.post("/registry/<path:dnr>/secrecy")
+@role(*REGISTRAR)
+def mark_secret(dnr: str) -> Any:
+    body = body_as(SecrecyRequest)
+    try:
+        registration = actions.mark_secret(_registration(dnr), body)
+    except RegistryError as exc:
+        return api_error(exc.status, exc.message)
+    return jsonify(registration_json(registration)), 201
+
+
+@bp.post("/registry/<path:dnr>/secrecy/lift")
+@role(*REGISTRAR)
+def lift_secrecy(dnr: str) -> Any:
+    body = body_as(SecrecyLiftRequest)
+    try:
+        registration = actions.lift_secrecy(_registration(dnr), body)
+    except RegistryError as exc:
+        return api_error(exc.status, exc.message)
+    return jsonify(registration_json(registration))
+
+
+@bp.post("/registry/<path:dnr>/dispatches")
+@role(*REGISTRAR)
+def record_dispatch(dnr: str) -> Any:
+    body = body_as(DispatchRequest)
+    try:
+        made = actions.record_dispatch(_registration(dnr), body)
+    except RegistryError as exc:
+        return api_error(exc.status, exc.message)
+    return jsonify(dispatch_json(made)), 201
+
+
+@bp.get("/registry/<path:dnr>/dispatches/proposed")
+@role()
+def proposed_dispatches(dnr: str) -> Any:
+    registration = _registration(dnr)
+    try:
+        found = dispatch.proposed_for(get_session(), registration)
+    except RegistryError as exc:
+        return api_error(exc.status, exc.message)
+    sent = {d.recipient.casefold() for d in registration.dispatches}
+    return jsonify({"proposals": [{**p.as_dict(), "dispatched": p.recipient.casefold() in sent} for p in found]})

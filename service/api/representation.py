@@ -7,9 +7,11 @@ from flask import url_for
 
 from kansli import pageimages
 from kansli.fields import KIND_LABELS
-from kansli.models import Document, Output, Registration, Template
+from kansli.models import Dispatch, Document, Output, Registration, SecrecyMark, Template
 from kansli.outputs import KINDS
 from kansli.registry.record import source_documents
+from kansli.registry.secrecy import parts_of
+from kansli.registry.terms import DispatchMethod
 from kansli.status import DocumentStatus, OutputStatus
 
 KIND_NAMES = {None: "–", **KIND_LABELS}
@@ -90,4 +92,22 @@ def registration_json(registration: Registration) -> dict[str, Any]:
         "hold_reason": registration.hold_reason, "disposal_reason": registration.disposal_reason,
         "disposal_requested": registration.disposal_requested_by is not None,
         "disposed_at": registration.disposed_at.isoformat() if registration.disposed_at else None,
+        "secrecy": [secrecy_json(m) for m in registration.secrecy_marks],
+        "dispatches": [dispatch_json(d) for d in registration.dispatches],
     }
+
+
+def secrecy_json(mark: SecrecyMark) -> dict[str, Any]:
+    """A secrecy marking, in force or lifted: the registration keeps its whole history."""
+    return {"id": mark.id, "parts": [str(p) for p in parts_of(mark)], "provision": mark.provision,
+            "in_force": mark.lifted_at is None,
+            "marked_by": mark.marker.name if mark.marker else None, "marked_at": mark.marked_at.isoformat(),
+            "lifted_by": mark.lifter.name if mark.lifter else None,
+            "lifted_at": mark.lifted_at.isoformat() if mark.lifted_at else None, "lift_reason": mark.lift_reason}
+
+
+def dispatch_json(dispatch: Dispatch) -> dict[str, Any]:
+    return {"id": dispatch.id, "recipient": dispatch.recipient, "address": dispatch.address,
+            "method": dispatch.method, "method_text": DispatchMethod(dispatch.method).label, "date": dispatch.sent_on,
+            "dispatched_by": dispatch.user.name if dispatch.user else None,
+            "created_at": dispatch.created_at.isoformat()}

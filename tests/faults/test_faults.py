@@ -16,10 +16,12 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +50,10 @@ SPREAD = 12.0
 #: Each ready agreement is a Word file, its PDF/A and a preview of its first page.
 OUTPUT_FILES = 3
 #: Seconds the whole load may take to end after the fault (lease 3 s + recovery 1 s + the work itself).
-SETTLE = 240.0
+SETTLE = 360.0
+#: Seconds a claim may stay past its lease before recovery must have taken it back, beyond the recovery
+#: interval itself: a pass under this load, on two busy cores, takes a few seconds.
+RECOVERY_SLACK = 10.0
 STORAGE_MESSAGE = "Datamappen går inte att skriva till just nu, så inget kunde sparas; försök igen senare."
 
 
@@ -66,6 +71,7 @@ class Service:
     seen: set[psutil.Process] = field(default_factory=set)
     #: Drafts made before the load, to warm the resident LibreOffices up.
     warm_up: int = 0
+    watch: StuckWatch | None = None
 
     @property
     def base(self) -> str:
@@ -182,17 +188,51 @@ def service(make_settings: Any, database_url: str, tokens: dict[str, str], proce
     db.engine_for(url).dispose()
 
 
-def start_load(svc: Service) -> Running:
-    """Post the uploads (distinct plans) and drafts (agreements for the seeded plans) from client threads.
+class StuckWatch(threading.Thread):
+    """Looks at every claimed row twice a second while the load runs: a claim whose lease ran out longer
+    ago than the recovery interval (plus slack) is work stuck where nothing will take it back."""
 
-    SQLite writes one transaction at a time, so it gets half the load; on this two-core machine the full
-    load took it close to the settling time even without a fault.
-    """
-    uploads, drafts = (UPLOADS, DRAFTS) if not svc.settings.database_url.startswith("sqlite") else \
-        (UPLOADS // 2, DRAFTS // 2)
+    def __init__(self, settings: Any) -> None:
+        super().__init__(daemon=True)
+        self.url = settings.database_url
+        self.limit = timedelta(seconds=settings.recovery_interval + RECOVERY_SLACK)
+        #: While serve is down nothing recovers; a scenario that kills it says when it is back.
+        self.resumed = datetime.now(UTC)
+        self.stuck: dict[tuple[str, int], float] = {}
+        self.samples = 0
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.wait(0.5):
+            try:
+                with db.session_scope(self.url) as session:
+                    rows = [(m.__tablename__, i, lease) for m in (Document, Output) for i, lease in session.execute(
+                        select(m.id, m.lease_until).where(m.status == m.RUNNING, m.lease_until.is_not(None))).all()]
+            except Exception:  # noqa: BLE001 - a read-only folder or a killed serve: look again next time
+                continue
+            self.samples += 1
+            now = datetime.now(UTC)
+            for table, row_id, lease in rows:
+                lease = lease if lease.tzinfo else lease.replace(tzinfo=UTC)
+                overdue = now - max(lease, self.resumed)
+                if overdue > self.limit:
+                    self.stuck[(table, row_id)] = max(self.stuck.get((table, row_id), 0.0), overdue.total_seconds())
+
+    def stop(self) -> dict[tuple[str, int], float]:
+        self._halt.set()
+        self.join(timeout=10)
+        assert self.samples > 0, "the watch never saw the database"
+        return self.stuck
+
+
+def start_load(svc: Service) -> Running:
+    """Post the uploads (distinct plans) and drafts (agreements for the seeded plans) from client threads,
+    and start watching for stuck claims."""
     tag = f"-{svc.port}"
-    pairs = [(svc.seeds[n % len(svc.seeds)], AGENCIES[n % len(AGENCIES)]) for n in range(drafts)]
-    return svc.clients.run(plans(uploads, tag=tag), pairs, threads=8, spread=SPREAD)
+    pairs = [(svc.seeds[n % len(svc.seeds)], AGENCIES[n % len(AGENCIES)]) for n in range(DRAFTS)]
+    svc.watch = StuckWatch(svc.settings)
+    svc.watch.start()
+    return svc.clients.run(plans(UPLOADS, tag=tag), pairs, threads=8, spread=SPREAD)
 
 
 def in_flight(svc: Service, accepted: int = 10, timeout: float = 60) -> None:
@@ -237,6 +277,9 @@ def finish(svc: Service, running: Running, *, allowed_5xx: frozenset[tuple[int, 
         raise AssertionError(f"still not ended after {SETTLE} s: {unsettled(url)}; "
                              f"serve's log ends:\n{svc.processes.log(svc.server)[-4000:]}") from None
     settled = time.monotonic()
+    assert svc.watch is not None
+    stuck = svc.watch.stop()
+    assert stuck == {}, f"claims left past their lease + the recovery interval (seconds overdue): {stuck}"
     code, health = svc.health()
     assert code == 200 and health["status"] != "error" and health["workers"] >= 2, health
 
@@ -427,6 +470,8 @@ def test_serve_killed_whole_and_started_again_finishes_the_work(service: Callabl
     assert alive == []
     time.sleep(2)  # the clients meanwhile cannot connect, and retry
     svc.start()  # the same data folder and port; the lock was released with the killed serve
+    assert svc.watch is not None
+    svc.watch.resumed = datetime.now(UTC)  # recovery runs again from here
     outcome = finish(svc, running, retries_allowed=True)
     assert outcome.retried["connect"] > 0, "no client noticed the server was gone"
 
