@@ -82,4 +82,4 @@ def validate(kind: str, changes: Any) -> dict[str, Any]:
     try:
         return check(FIELD_MODELS.get(kind, FIELD_MODELS["unknown"]), changes).model_dump(exclude_unset=True)
     except Invalid as exc:
-        raise FieldError(exc.message) from None
+        raise FieldError(exc.message, exc.problems) from None

@@ -147,6 +147,58 @@ def _refusal(allowed: set[str], contexts: list[dict[str, Any]], data: bytes) -> 
     return None
 
 
+#: What each template variable holds, in Swedish, for the admin who edits a template in Word
+#: (``tests/test_templates.py`` checks that every variable of every template has one).
+DESCRIPTIONS: dict[str, str] = {
+    # agreement.docx: a cooperation agreement from a district plan
+    "agency": "Myndigheten som är part i överenskommelsen, t.ex. Arbetsförmedlingen.",
+    "municipality": "Kommunen, som i planen (t.ex. Botkyrka kommun).",
+    "districts": "Stadsdelarna som en lista; skriv ut dem med en loop.",
+    "districts_text": "Stadsdelarna som löpande text: ”Alby, Fittja och Hallunda”.",
+    "period_text": "Planperioden: ”2008–2010”.",
+    "reference": "Diarienumret: planens, rapportens eller beslutets.",
+    "adopted": "Dagen då planen antogs (ÅÅÅÅ-MM-DD).",
+    "goal_areas": "Områdena som myndigheten berörs av, vart och ett med rubrik (heading) och mål (goals).",
+    "indicators": "Indikatorerna: namn (name), enhet (unit), område (area), utgångsläge (baseline) och mål (target).",
+    "contact_text": "Kommunens kontaktperson på en rad: namn, titel, e-post och telefon.",
+    # decision.docx: the Government's decision letter
+    "department": "Departementet som fattat beslutet.",
+    "item": "Punktnumret i regeringsprotokollet, om det finns.",
+    "date": "Beslutets datum (ÅÅÅÅ-MM-DD).",
+    "recipient": "Mottagaren av just det här brevet (ett brev per mottagare).",
+    "address_lines": "Mottagarens adress, en rad per post.",
+    "title": "Beslutets rubrik.",
+    "decision": "Regeringens beslut, ett stycke per post.",
+    "background": "Bakgrunden till beslutet, ett stycke per post.",
+    "signatories": "De som undertecknar, en per post.",
+    "identical_to": "Övriga mottagare av likalydande brev.",
+    "copies_to": "Mottagare av kopia.",
+    # report.docx: a consolidated report from agency reports
+    "years_text": "Redovisningsåren som text: ”2009” eller ”2009–2010”.",
+    "reports": "De sammanställda rapporterna: myndighet (agency), år (year), diarienummer (reference), datum (date).",
+    "by_municipality": "Per kommun vem som redovisat: kommun (municipality), myndighet, diarienummer och datum.",
+    "proposals": "Varje förslag en gång: texten (text) och vilka rapporter som för fram det (sources).",
+}
+
+
+def described_variables(name: str) -> list[tuple[str, str]]:
+    """The variables template ``name`` may use, each with what it holds, in alphabetical order."""
+    return [(v, DESCRIPTIONS.get(v, "")) for v in sorted(template_variables().get(name, ()))]
+
+
+def versions(session: Session, name: str | None = None) -> list[Template]:
+    """Every uploaded version (of ``name``), newest first: the first of a name is the one in use."""
+    query = select(Template).order_by(Template.id.desc())
+    return list(session.scalars(query.where(Template.name == name) if name else query))
+
+
+def revert(session: Session, store: Store, version: Template, user_id: int | None) -> Template:
+    """Make an earlier version current again: a new version with its bytes, so the history only grows
+    and every output still names the bytes it was made from. The old bytes were checked when they
+    came, but are checked again, since the variables may have changed since."""
+    return add(session, store, version.name, store.get(version.sha256), version.filename, user_id)
+
+
 def add(session: Session, store: Store, name: str, data: bytes, filename: str, user_id: int | None) -> Template:
     check(name, data)
     template = Template(name=name, sha256=store.put(data), size=len(data), filename=filename[:255],

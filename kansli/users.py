@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any, cast
 
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kansli.config import Settings
-from kansli.models import ROLES, ApiToken, LoginFailure, LoginSession, User, utcnow
+from kansli.models import ROLES, ApiToken, AuditEntry, LoginFailure, LoginSession, User, utcnow
 from kansli.validation import is_plain
 
 #: Which roles may do what (shared/contracts/api.md): "clerk+" and so on.
@@ -114,6 +114,39 @@ def revoke_tokens(session: Session, user: User) -> int:
     return _rowcount(session.execute(
         update(ApiToken).where(ApiToken.user_id == user.id, _usable_token())
         .values(revoked_at=utcnow()).execution_options(synchronize_session=False)))
+
+
+def tokens_of(session: Session, user: User) -> list[ApiToken]:
+    """Every token of ``user``, revoked and expired ones too (their ids stay in the audit trail), newest first."""
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())))
+
+
+def revoke_token(session: Session, user: User, token_id: int) -> bool:
+    """Revoke one usable token of ``user``; False when it is not one (another's, or already revoked)."""
+    return _rowcount(session.execute(
+        update(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id, _usable_token())
+        .values(revoked_at=utcnow()).execution_options(synchronize_session=False))) == 1
+
+
+def token_state(token: ApiToken) -> str:
+    """A token's state in Swedish, as the user administration page shows it."""
+    if token.revoked_at is not None:
+        return "återkallad"
+    if token.expires_at is not None and _naive(token.expires_at) <= _naive(utcnow()):
+        return "har gått ut"
+    return "gäller"
+
+
+def _naive(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes (in UTC), PostgreSQL aware ones: compared as naive UTC."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def last_logins(session: Session) -> dict[str, str]:
+    """Each user's last login, as the audit trail recorded it (ISO time): kept there, so no column repeats it."""
+    rows = session.execute(select(AuditEntry.subject, func.max(AuditEntry.at))
+                           .where(AuditEntry.action == "login").group_by(AuditEntry.subject))
+    return {subject.removeprefix("user "): at for subject, at in rows}
 
 
 def _usable_token() -> ColumnElement[bool]:

@@ -24,6 +24,7 @@ from pydantic import (
     Field,
     PlainValidator,
     ValidationError,
+    ValidationInfo,
     WithJsonSchema,
     model_validator,
 )
@@ -31,6 +32,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from kansli.areas import AREAS
+from kansli.models import ROLES
 from kansli.registry.terms import DispatchMethod, SecrecyPart
 from kansli.status import CaseStatus, Direction, RegistrationStatus
 
@@ -53,15 +55,24 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+#: Where in a request a value is (keys and list positions, as pydantic gives them).
+Loc = tuple[int | str, ...]
+
+
 class Invalid(ValueError):
-    """A request refused at the edge; the Swedish message names the field and says what to send."""
+    """A request refused at the edge; the Swedish message names the field and says what to send.
+
+    ``problems`` holds every problem with where it is, so that a form can mark each wrong field, not
+    only the first; ``message`` sums up the first few for an API answer.
+    """
 
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, problems: list[tuple[Loc, str]] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.problems: list[tuple[Loc, str]] = problems if problems is not None else [((), message)]
 
 
 class TooLarge(Invalid):
@@ -572,6 +583,53 @@ class RegistryQuery(Query):
     status: RegistrationStatus | None = None
 
 
+# --- the admin's forms for users ---
+
+def _role(value: Any) -> Any:
+    if value not in ROLES:
+        raise _error("role", f"ska vara en av {', '.join(ROLES)}")
+    return value
+
+
+def _typed(value: Any) -> Any:
+    """A form's required text: what was typed, trimmed; empty is "behöver fyllas i"."""
+    if isinstance(value, str) and not value.strip():
+        raise _error("required", "behöver fyllas i")
+    return value.strip() if isinstance(value, str) else value
+
+
+def _same_password(value: str, info: ValidationInfo) -> str:
+    if value != info.data.get("password"):
+        raise _error("same", "stämmer inte med lösenordet; skriv samma lösenord två gånger")
+    return value
+
+
+Password = Annotated[str, Field(min_length=8, max_length=MAX_SHORT, title="Lösenord")]
+PasswordAgain = Annotated[str, AfterValidator(_same_password), Field(title="Lösenordet igen")]
+TokenDays = Annotated[int, Field(ge=0, le=3650, title="Giltig i dagar")]
+
+
+class NewPassword(BaseModel):
+    """An admin's form: a user's new password, typed twice."""
+
+    password: Password
+    password_again: PasswordAgain
+
+
+class NewUser(BaseModel):
+    """An admin's form: a new user, with a role and a password typed twice (in the form's order)."""
+
+    name: Annotated[str, BeforeValidator(_typed), BeforeValidator(_clean), Field(max_length=100, title="Användarnamn")]
+    role: Annotated[str, AfterValidator(_role), Field(title="Roll")]
+    password: Password
+    password_again: PasswordAgain
+
+
+class NewToken(BaseModel):
+    """An admin's form: an API token for a user, valid for ``days`` (0: until revoked)."""
+
+    days: Annotated[TokenDays, BeforeValidator(_digits)]
+
 class PublicRegistryQuery(Query):
     """The public diary's search: no filters on what may be secret (kind, municipality), one page at a time."""
 
@@ -588,13 +646,14 @@ _SAYS = {
     "string_type": "ska vara text", "bool_type": "ska vara true eller false", "bool_parsing": "ska vara true eller false",
     "list_type": "ska vara en lista", "dict_type": "ska vara ett JSON-objekt", "model_type": "ska vara ett JSON-objekt",
     "model_attributes_type": "ska vara ett JSON-objekt", "string_too_long": "får vara högst {max_length} tecken",
-    "too_long": "får ha högst {max_length} poster", "too_short": "behöver minst {min_length} post",
+    "too_long": "får ha högst {max_length} poster",
+    "string_too_short": "ska ha minst {min_length} tecken", "too_short": "behöver minst {min_length} post",
     "greater_than_equal": "ska vara minst {ge}", "less_than_equal": "får vara högst {le}",
     "enum": "ska vara en av {expected}", "string_pattern_mismatch": "har ett ogiltigt format",
 }
 #: Our own checks' error types: their messages are Swedish already.
 _OWN = {"control", "date", "number", "period", "area", "indicator", "item", "digits", "secrecy_part", "provision",
-        "required", "method", "blank"}
+        "required", "method", "blank", "role", "same"}
 
 
 def _nested_model(annotation: Any) -> type[BaseModel] | None:
@@ -637,9 +696,14 @@ def _sentence(model: type[BaseModel], error: ErrorDetails) -> str:
     return f"{', '.join(outer)}: {inner[:1].upper()}{inner[1:]} {says}." if outer else f"{inner} {says}."
 
 
+def problems(model: type[BaseModel], exc: ValidationError) -> list[tuple[Loc, str]]:
+    """Every problem as where it is and one Swedish sentence naming its field."""
+    return [(tuple(error["loc"]), _sentence(model, error)) for error in exc.errors(include_url=False)]
+
+
 def message(model: type[BaseModel], exc: ValidationError) -> str:
     """One Swedish sentence per problem (at most three), each naming its field."""
-    sentences = dict.fromkeys(_sentence(model, error) for error in exc.errors(include_url=False))
+    sentences = dict.fromkeys(sentence for _loc, sentence in problems(model, exc))
     return " ".join(list(sentences)[:3])
 
 
@@ -651,4 +715,4 @@ def check(model: type[M], data: Any, *, strict: bool | None = None) -> M:
     try:
         return model.model_validate(data, strict=strict)
     except ValidationError as exc:
-        raise Invalid(message(model, exc)) from None
+        raise Invalid(message(model, exc), problems(model, exc)) from None

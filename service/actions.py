@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import timedelta
 from typing import Any
 
 from flask_login import current_user
@@ -16,11 +17,11 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kansli import audit, idempotency, queues, templates
+from kansli import audit, idempotency, queues, templates, users
 from kansli.avstamning import plan_indicators
 from kansli.db import transaction
 from kansli.documents import add_document, correct, receive
-from kansli.models import Case, Dispatch, Document, IndicatorMatch, Output, Registration, Revision, Template
+from kansli.models import Case, Dispatch, Document, IndicatorMatch, Output, Registration, Revision, Template, User
 from kansli.names import display_name, municipality_key
 from kansli.outputs import request_output
 from kansli.registry import archiving, cases, details, dispatch, numbering, retention, secrecy, voiding
@@ -28,6 +29,7 @@ from kansli.validation import (
     CaseRequest,
     DispatchRequest,
     Invalid,
+    NewUser,
     OutputRequest,
     RegistrationAmendment,
     RegistrationRequest,
@@ -162,6 +164,45 @@ def receive_template(name: str, file: Any) -> Template:
         _audit(session, "template", name, sha256=template.sha256, filename=template.filename)
     log.info("template %s: version %s uploaded by %s", name, template.sha256[:12], current_user.name)
     return template
+
+
+def revert_template(version: Template) -> Template:
+    """Make an earlier template version current again, as a new version with its bytes."""
+    with _transaction() as session:
+        template = templates.revert(session, get_store(), version, current_user.id)
+        _audit(session, "template_revert", version.name, sha256=template.sha256, from_version=version.id)
+    log.info("template %s: version %s made current again by %s", version.name, version.id, current_user.name)
+    return template
+
+
+def add_user(body: NewUser, token_days: int = users.TOKEN_LIFETIME.days) -> tuple[User, str]:
+    """An admin creates a user; returns the user and their first API token, shown once and never stored."""
+    with _transaction() as session:
+        user, token = users.create_user(session, body.name, body.role, body.password, _lifetime(token_days))
+        _audit(session, "user_add", f"user {user.name}", role=user.role)
+    log.info("user %s (%s) added by %s", user.name, user.role, current_user.name)
+    return user, token
+
+
+def change_user(user: User, action: str, apply: Callable[[Session, User], Any], **details: Any) -> Any:
+    """An admin's change to a user (disable, enable, password, token, revoke, end sessions), audited under the
+    same action names as ``kansli user``; ``apply`` returns what the audit entry records as ``result``."""
+    with _transaction() as session:
+        result = apply(session, user)
+        if isinstance(result, (int, bool)):
+            details["result"] = result
+        _audit(session, action, f"user {user.name}", **details)
+    log.info("user %s: %s by %s", user.name, action, current_user.name)
+    return result
+
+
+def _lifetime(days: int) -> timedelta | None:
+    return timedelta(days=days) if days > 0 else None
+
+
+def issue_token(user: User, days: int) -> str:
+    """Another API token for ``user``, valid ``days`` days (0: until revoked); shown once, never stored."""
+    return str(change_user(user, "token", lambda session, u: users.issue_token(session, u, _lifetime(days))))
 
 
 def register_from(body: RegistrationRequest) -> Registration:

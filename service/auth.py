@@ -33,6 +33,7 @@ from kansli.users import (
     user_for_token,
 )
 from service.database import get_session, settings
+from service.pages.forms import FormErrors
 
 log = logging.getLogger("kansli.web")
 bp = Blueprint("auth", __name__)
@@ -115,9 +116,9 @@ def _sign_in(name: str, password: str) -> Any:
     attempt = log_in(db, name, password, address, SessionLimits.of(settings()))
     if attempt.throttled:  # not audited one by one: that would let a flood fill the audit trail
         log.warning("login as %r from %s refused: too many failed logins", name[:100], address)
-        flash(THROTTLED, "error")
         retry = str(int(THROTTLE_WINDOW.total_seconds()))
-        return render_template("login.html", name=name), 429, {"Retry-After": retry}
+        return render_template("login.html", name=name, errors=FormErrors([(None, THROTTLED)])), 429, \
+            {"Retry-After": retry}
     if attempt.user and attempt.session_id:
         audit.record(db, attempt.user.name, "login", f"user {attempt.user.name}", address=address)
         db.commit()
@@ -129,8 +130,8 @@ def _sign_in(name: str, password: str) -> Any:
         audit.record(db, None, "lockout", locked[:100], address=address, failures=THROTTLE_LIMIT,
                      window_seconds=int(THROTTLE_WINDOW.total_seconds()))
     db.commit()
-    flash("Fel användarnamn eller lösenord; försök igen.", "error")
-    return render_template("login.html", name=name), 401
+    wrong = FormErrors([("password", "Fel användarnamn eller lösenord; försök igen.")])
+    return render_template("login.html", name=name, errors=wrong), 401
 
 
 @bp.post("/logout")

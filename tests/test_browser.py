@@ -13,11 +13,12 @@ from typing import Any
 
 import docx
 import pytest
+import requests
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from helpers.pdfs import plan_pdf
 from helpers.processes import REPO, Processes, free_port
-from helpers.servers import serve
+from helpers.servers import Api, serve
 
 pytestmark = pytest.mark.slow
 
@@ -64,6 +65,18 @@ def unlabelled_controls(page: Page) -> list[str]:
     return page.evaluate("""() => Array.from(document.querySelectorAll('input, select, textarea'))
         .filter(el => el.type !== 'hidden' && !el.labels.length && !el.getAttribute('aria-label'))
         .map(el => el.outerHTML)""")
+
+
+def axe_violations(page: Page) -> list[str]:
+    """What axe-core (WCAG 2.0, 2.1 A and AA rules) finds wrong on the page as it stands, one line each."""
+    import axe_playwright_python  # ships axe-core's axe.min.js; only the script is used
+
+    script = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+    page.evaluate(script.read_text() + "\n;0")  # run through DevTools, which the page's CSP does not govern
+    result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag', values:
+        ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+    return [f"{v['id']}: {v['help']} ({', '.join(str(n['target']) for n in v['nodes'][:3])})"
+            for v in result["violations"]]
 
 
 def test_upload_extract_generate_and_download_in_a_browser(
@@ -130,3 +143,78 @@ def test_a_failed_upload_is_announced_with_its_reason(
     expect(page.locator("#announcer")).to_contain_text("trasig.pdf: misslyckades")
     page.keyboard.press("Tab")  # the skip link comes first for keyboard users
     expect(page.get_by_role("link", name="Hoppa till innehållet")).to_be_focused()
+
+
+def test_every_page_fits_a_phone_and_a_desktop_and_axe_finds_nothing(
+        settings: Any, tokens: dict[str, str], processes: Processes, browser: Browser) -> None:
+    """At 375×800 (a phone) and 1280×800 no page is wider than the window, and axe-core finds no violations."""
+    _server, base = serve(processes, free_port(), KANSLI_WORKERS="1")
+    ARTIFACTS.mkdir(exist_ok=True)
+    api = Api(base, tokens["admin"])
+    doc_id = api.upload(plan_pdf())
+    api.wait(f"/api/documents/{doc_id}", ("extracted",))
+    assert requests.patch(f"{base}/api/documents/{doc_id}/fields", headers=api.headers, timeout=30,
+                          json={"districts": ["Alby", "Fittja", "Hallunda"]}).status_code == 200
+    registered = api.post("/api/registry", json={"document_id": doc_id})
+    assert registered.status_code == 201, registered.text
+    pages = ["/", f"/documents/{doc_id}", f"/documents/{doc_id}/history", f"/documents/{doc_id}/source/reference",
+             "/registry", f"/registry/{registered.json()['dnr']}", "/diarium/offentlig", "/templates", "/users",
+             "/users/1"]
+    problems: list[str] = []
+    #: Known gap, for the branch reworking the registry desk (registry.html): its tables are not yet in a
+    #: scrolling region, and /registry is 696 px wide at 375 px. Remove the entry when that lands.
+    too_wide_for_now = {"/registry"}
+
+    def check(page: Page, path: str, width: int) -> None:
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        if scroll > width and path not in too_wide_for_now:
+            problems.append(f"{path} at {width} px is {scroll} px wide")
+        problems.extend(f"{path} at {width} px: {v}" for v in axe_violations(page))
+        if width == 375:
+            page.screenshot(path=str(ARTIFACTS / f"phone{path.replace('/', '-')}.png"), full_page=True)
+
+    for width in (375, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        blocked = csp_violations(page)
+        page.goto(base + "/login")
+        check(page, "/login", width)
+        log_in(page, base, "admin")
+        for path in pages:
+            page.goto(base + path)
+            check(page, path, width)
+        if width == 375:  # the indicator rows stack on a phone, each field the width of the screen
+            page.goto(f"{base}/documents/{doc_id}")
+            name = page.get_by_role("textbox", name="Namn, Förvärvsfrekvens 20–64 år")
+            assert name.bounding_box()["width"] > 250
+        assert blocked == []
+        page.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_a_refused_correction_keeps_the_edits_and_the_summary_leads_to_the_field(
+        settings: Any, tokens: dict[str, str], processes: Processes, browser: Browser) -> None:
+    _server, base = serve(processes, free_port(), KANSLI_WORKERS="1")
+    api = Api(base, tokens["admin"])
+    doc_id = api.upload(plan_pdf())
+    api.wait(f"/api/documents/{doc_id}", ("extracted",))
+    page = browser.new_page()
+    blocked = csp_violations(page)
+    log_in(page, base, "drafter")
+    page.goto(f"{base}/documents/{doc_id}")
+    page.get_by_role("textbox", name="Stadsdelar (en per rad)", exact=True).fill("Alby\nFittja\nHallunda")
+    target_year = page.get_by_role("textbox", name="Målår, Förvärvsfrekvens 20–64 år")
+    target_year.fill("2O10")
+    page.get_by_role("button", name="Spara rättelser").click()
+    summary = page.get_by_role("alert").filter(has_text="Det finns 1 fel")
+    expect(summary).to_be_focused()
+    expect(page.get_by_role("textbox", name="Stadsdelar (en per rad)", exact=True)).to_have_value(
+        "Alby\nFittja\nHallunda")
+    expect(target_year).to_have_value("2O10")
+    expect(target_year).to_have_attribute("aria-invalid", "true")
+    expect(target_year).to_have_accessible_description(re.compile("År ska vara ett heltal"))
+    summary.get_by_role("link", name=re.compile("Indikatorer, rad 1, Mål: År ska vara ett heltal")).click()
+    expect(target_year).to_be_focused()
+    assert axe_violations(page) == [] and blocked == []
+    target_year.fill("2010")
+    page.get_by_role("button", name="Spara rättelser").click()
+    expect(page.get_by_role("status").filter(has_text="version 2")).to_be_visible()

@@ -18,9 +18,12 @@ def test_pages_need_a_login(client: Any) -> None:
 
 def test_wrong_password_is_refused_in_swedish(client: Any, tokens: Any) -> None:
     page = client.get("/login").get_data(as_text=True)
+    assert "kansli user" not in page  # no command-line hint: admins create accounts on /users
     response = client.post("/login", data={"name": "clerk", "password": "fel", "csrf_token": csrf_of(page)})
-    assert response.status_code == 401
-    assert "Fel användarnamn eller lösenord" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 401 and "Det finns 1 fel" in html
+    assert '<a href="#password">Fel användarnamn eller lösenord; försök igen.</a>' in html
+    assert 'id="password" aria-invalid="true"' in html and 'value="clerk"' in html
 
 
 def test_login_without_csrf_token_is_refused(client: Any, tokens: Any) -> None:
@@ -99,6 +102,70 @@ def test_review_form_reports_a_bad_number_and_saves_nothing(client: Any, auth: A
     assert client.get(f"/api/documents/{doc_id}", headers=auth("clerk")).json["revision"] == 1
 
 
+def test_counts_take_the_singular_for_one(client: Any, auth: Any, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    login(client, "drafter")
+    html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert "· 1 sida" in html and "1 sidor" not in html
+    render = client.application.jinja_env.from_string('{{ n|count("sida", "sidor") }}').render
+    assert [render(n=n) for n in (0, 1, 2)] == ["0 sidor", "1 sida", "2 sidor"]
+
+
+def test_the_history_shows_old_and_new_per_field_in_swedish(client: Any, auth: Any, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    response = client.patch(f"/api/documents/{doc_id}/fields", headers=auth("drafter"), json={
+        "districts": ["Alby", "Fittja", "Hallunda"], "period": {"start": 2008, "end": 2012}})
+    assert response.status_code == 200, response.json
+    login(client, "clerk")
+    html = client.get(f"/documents/{doc_id}/history").get_data(as_text=True)
+    assert "Version 2: rättelse</h2>" in html and "Av drafter, " in html and "2 fält ändrades." in html
+    version2 = html[html.index("Version 2"):html.index("Version 1")]
+    assert re.search(r'<th scope="row">Stadsdelar</th><td class="old">Alby<br>Fittja</td>'
+                     r'<td class="new">Alby<br>Fittja<br>Hallunda</td>', version2)
+    assert '<th scope="row">Planperiod</th><td class="old">2008–2010</td><td class="new">2008–2012</td>' in version2
+    version1 = html[html.index("Version 1"):]
+    assert "Så här lästes fälten ur dokumentet." in version1
+    assert "Förvärvsfrekvens 20–64 år (%): utgångsläge 52,1 (2006), mål 60 (2010)" in version1
+    assert '"districts"' not in html and "municipality" not in html  # no JSON, no English keys
+
+
+def test_a_refused_save_keeps_every_value_typed_and_marks_each_wrong_field(
+        client: Any, auth: Any, settings: Any) -> None:
+    """The issue's case: Målår "2O10" used to throw away every other edit and report only the first error."""
+    doc_id = extracted(client, auth, settings)
+    token = login(client, "drafter")
+    response = client.post(f"/documents/{doc_id}/fields", data={
+        "csrf_token": token, "f-municipality": "Botkyrka kommun", "f-reference": "KS 2008/999",
+        "f-districts": "Alby\nFittja\nHallunda", "f-period-start": "2012", "f-period-end": "2010",
+        "indicator-rows": "1", "f-indicators-0-name": "Förvärvsfrekvens", "f-indicators-0-ty": "2O10",
+        "f-indicators-0-tv": "61,5"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "<title>Fel: plan.pdf – Kansli</title>" in html
+    assert "Det finns 2 fel" in html and html.index("error-summary") < html.index("<h1>")
+    assert re.search(r'<a href="#f-indicators-0-ty">Indikatorer, rad 1, Mål: År ska vara ett heltal\.</a>', html)
+    assert re.search(r'<a href="#f-period-start">Planperiod kan inte ha startåret efter slutåret\.</a>', html)
+    for control in ("f-indicators-0-ty", "f-period-start"):
+        assert f'id="{control}" aria-invalid="true" aria-describedby="{control}-error"' in html
+        assert f'<p class="field-error" id="{control}-error">' in html
+    assert html.count('aria-invalid="true"') == 2
+    # every value as typed, the wrong ones too
+    for kept in ('value="KS 2008/999"', "Alby\nFittja\nHallunda</textarea>", 'value="2O10"', 'value="61,5"',
+                 'value="2012"', 'value="Förvärvsfrekvens"'):
+        assert kept in html, kept
+    assert client.get(f"/api/documents/{doc_id}", headers=auth("clerk")).json["revision"] == 1
+
+
+def test_a_refused_draft_request_marks_the_agency(client: Any, auth: Any, settings: Any) -> None:
+    doc_id = extracted(client, auth, settings)
+    token = login(client, "drafter")
+    response = client.post(f"/documents/{doc_id}/outputs", data={"csrf_token": token, "agency": "Skatteverket"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Det finns 1 fel" in html
+    assert '<a href="#agency">Välj myndighet: Arbetsförmedlingen' in html
+    assert 'id="agency" aria-invalid="true" aria-describedby="agency-error"' in html
+
+
 def test_clerk_cannot_correct_or_generate(client: Any, auth: Any, settings: Any) -> None:
     doc_id = extracted(client, auth, settings)
     token = login(client, "clerk")
@@ -136,6 +203,64 @@ def test_admins_upload_templates_from_their_page(client: Any, tokens: Any) -> No
     response = client.post("/templates", follow_redirects=True, data={
         "csrf_token": token, "name": "agreement.docx", "file": (io.BytesIO(variant("{{ lön }}")), "fel.docx")})
     assert "Mallen togs inte emot" in response.get_data(as_text=True)
+
+
+def test_a_refused_template_keeps_the_chosen_template_and_marks_the_file(client: Any, tokens: Any) -> None:
+    from helpers.office import variant
+
+    token = login(client, "admin")
+    response = client.post("/templates", data={
+        "csrf_token": token, "name": "decision.docx", "file": (io.BytesIO(variant("{{ lön }}")), "fel.docx")})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Det finns 1 fel" in html
+    assert re.search(r'<a href="#file">Mallen togs inte emot: Mallen använder variabler som fälten saknar: [^<]*lön', html)
+    assert 'id="file" aria-invalid="true" aria-describedby="file-hint file-error"' in html
+    assert '<option value="decision.docx" selected>' in html
+    response = client.post("/templates", data={"csrf_token": token, "name": "agreement.docx"})
+    assert response.status_code == 422
+    assert '<a href="#file">Välj en mall (.docx) att ladda upp.</a>' in response.get_data(as_text=True)
+
+
+def test_admins_download_templates_and_make_an_earlier_version_current_again(
+        client: Any, tokens: Any, settings: Any) -> None:
+    from helpers.office import AGREEMENT, variant
+    from kansli import db
+    from kansli.models import AuditEntry
+
+    token = login(client, "admin")
+    current = client.get("/templates/agreement.docx/current")
+    assert current.status_code == 200 and current.data == AGREEMENT.read_bytes()  # the built-in one
+    assert current.headers["Content-Disposition"] == 'attachment; filename="agreement.docx"'
+    first, second = variant("Första."), variant("Andra.")
+    for data in (first, second):
+        client.post("/templates", data={"csrf_token": token, "name": "agreement.docx",
+                                        "file": (io.BytesIO(data), "egen.docx")})
+    assert client.get("/templates/agreement.docx/current").data == second
+    html = client.get("/templates").get_data(as_text=True)
+    ids = re.findall(r'<tr data-version="(\d+)">', html)
+    assert len(ids) == 2 and "2 <strong>(aktuell)</strong>" in html
+    assert client.get(f"/templates/versions/{ids[1]}").data == first
+    response = client.post(f"/templates/versions/{ids[1]}/current", data={"csrf_token": token}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Version 1 av agreement.docx används igen, som ny version 3." in html
+    assert client.get("/templates/agreement.docx/current").data == first
+    assert len(re.findall(r'<tr data-version="', html)) == 3 and html.count("Gör aktuell igen</button>") == 2
+    with db.session_scope(settings.database_url) as session:
+        actions = [e.action for e in session.query(AuditEntry).order_by(AuditEntry.id)]
+    assert actions.count("template") == 2 and actions.count("template_revert") == 1 and "download" in actions
+    assert client.get("/templates/nosuch.docx/current").status_code == 404
+    assert client.get("/templates/versions/999").status_code == 404
+
+
+def test_the_template_page_explains_every_variable_in_swedish(client: Any, tokens: Any) -> None:
+    from kansli import templates
+    from kansli.outputs import template_variables
+
+    for name in template_variables():
+        assert all(text for _variable, text in templates.described_variables(name)), name
+    login(client, "admin")
+    html = client.get("/templates").get_data(as_text=True)
+    assert "<dt><code>{{ districts_text }}</code></dt><dd>Stadsdelarna som löpande text" in html
 
 
 def test_the_template_page_is_for_admins_only(client: Any, tokens: Any) -> None:
@@ -251,6 +376,104 @@ def test_the_source_of_a_value_is_framed_on_the_page_image_the_worker_stored(
     assert response.status_code == 404 and "Det finns ingen bild av sida 1" in response.get_data(as_text=True)
     html = client.get(f"/documents/{doc_id}/source/reference").get_data(as_text=True)
     assert "Läst som: <strong>KS 2008/214</strong>" in html and "öppna PDF-filen på den sidan" in html
+
+
+def test_admins_add_users_and_errors_keep_what_was_typed(client: Any, tokens: Any, settings: Any) -> None:
+    from kansli import db
+    from kansli.models import AuditEntry
+    from kansli.users import user_for_token
+
+    token = login(client, "admin")
+    html = client.get("/users").get_data(as_text=True)
+    assert 'href="/users"' in html and '<tr data-user="drafter">' in html and "<td>handläggare</td>" in html
+    response = client.post("/users", data={"csrf_token": token, "name": "anna", "role": "registrar",
+                                           "password": "kort", "password-again": "annat"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Det finns 2 fel" in html
+    assert '<a href="#password">Lösenord ska ha minst 8 tecken.</a>' in html
+    assert '<a href="#password-again">Lösenordet igen stämmer inte med lösenordet' in html
+    assert 'id="password" aria-invalid="true" aria-describedby="password-hint password-error"' in html
+    assert 'value="anna"' in html and '<option value="registrar" selected>' in html
+    assert 'value="kort"' not in html  # a password is never sent back
+    response = client.post("/users", data={"csrf_token": token, "name": "drafter", "role": "clerk",
+                                           "password": "ett-langt-losen", "password-again": "ett-langt-losen"})
+    assert response.status_code == 422 and "Användaren &#39;drafter&#39; finns redan." in response.get_data(as_text=True)
+    response = client.post("/users", data={"csrf_token": token, "name": "anna", "role": "registrar",
+                                           "password": "ett-langt-losen", "password-again": "ett-langt-losen"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Användaren anna (registrator) är skapad." in html
+    api_token = re.search(r'<code class="token">([^<]+)</code>', html).group(1)
+    assert '<tr data-user="anna">' in html
+    with db.session_scope(settings.database_url) as session:
+        assert user_for_token(session, api_token).name == "anna"
+        entry = session.query(AuditEntry).filter_by(action="user_add").one()
+        assert (entry.actor, entry.subject, entry.details) == ("admin", "user anna", {"role": "registrar"})
+        assert api_token not in str([e.details for e in session.query(AuditEntry)])
+
+
+def test_admins_disable_reset_log_out_and_manage_tokens(client: Any, tokens: Any, settings: Any, auth: Any) -> None:
+    from helpers.pages import post_login
+    from kansli import db
+    from kansli.models import AuditEntry, User
+
+    with db.session_scope(settings.database_url) as session:
+        clerk_id = session.query(User).filter_by(name="clerk").one().id
+        admin_id = session.query(User).filter_by(name="admin").one().id
+    other, api = client.application.test_client(), client.application.test_client()
+    login(other, "clerk")
+    token = login(client, "admin")
+    html = client.get("/users").get_data(as_text=True)
+    assert re.search(r'<tr data-user="clerk">.*?<td>\d{4}-\d\d-\d\d \d\d:\d\d</td>', html, re.S)  # last login
+    base = f"/users/{clerk_id}"
+    page = client.get(base).get_data(as_text=True)
+    assert "Stäng av kontot" in page and 'aria-label="Återkalla API-nyckel' in page
+
+    response = client.post(base + "/logout", data={"csrf_token": token}, follow_redirects=True)
+    assert "1 inloggning för clerk avslutade." in response.get_data(as_text=True)
+    assert other.get("/").status_code == 302  # signed out
+
+    response = client.post(base + "/password", data={"csrf_token": token, "password": "nytt-losenord",
+                                                     "password-again": "nytt-losen"})
+    assert response.status_code == 422 and '<a href="#password-again">' in response.get_data(as_text=True)
+    response = client.post(base + "/password", data={"csrf_token": token, "password": "nytt-losenord",
+                                                     "password-again": "nytt-losenord"}, follow_redirects=True)
+    assert "clerk har fått ett nytt lösenord" in response.get_data(as_text=True)
+    assert post_login(other, "clerk", "nytt-losenord").status_code == 302
+
+    response = client.post(base + "/tokens", data={"csrf_token": token, "days": "tio"})
+    assert response.status_code == 422 and '<a href="#days">Giltig i dagar ska vara ett heltal' in response.get_data(as_text=True)
+    html = client.post(base + "/tokens", data={"csrf_token": token, "days": "30"}).get_data(as_text=True)
+    new = re.search(r'<code class="token">([^<]+)</code>', html).group(1)
+    assert api.get("/api/documents", headers={"Authorization": f"Bearer {new}"}).status_code == 200
+    token_ids = re.findall(r'<tr data-token="(\d+)">', html)
+    assert len(token_ids) == 2
+    response = client.post(f"{base}/tokens/{token_ids[0]}/revoke", data={"csrf_token": token}, follow_redirects=True)
+    assert f"API-nyckel {token_ids[0]} för clerk är återkallad." in response.get_data(as_text=True)
+    assert api.get("/api/documents", headers={"Authorization": f"Bearer {new}"}).status_code == 401
+    assert api.get("/api/documents", headers=auth("clerk")).status_code == 200  # the other one still works
+    assert client.post(f"{base}/tokens/{token_ids[0]}/revoke", data={"csrf_token": token}).status_code == 404
+
+    response = client.post(base + "/disable", data={"csrf_token": token}, follow_redirects=True)
+    assert "clerk är avstängd; 1 inloggning avslutade." in response.get_data(as_text=True)
+    assert other.get("/").status_code == 302 and api.get("/api/documents", headers=auth("clerk")).status_code == 401
+    assert "Aktivera kontot igen" in client.get(base).get_data(as_text=True)
+    client.post(base + "/enable", data={"csrf_token": token})
+    assert api.get("/api/documents", headers=auth("clerk")).status_code == 200
+    response = client.post(f"/users/{admin_id}/disable", data={"csrf_token": token})
+    assert response.status_code == 422 and "Du kan inte stänga av ditt eget konto" in response.get_data(as_text=True)
+    with db.session_scope(settings.database_url) as session:
+        actions = [(e.actor, e.action) for e in session.query(AuditEntry).filter(AuditEntry.subject == "user clerk")
+                   .order_by(AuditEntry.id) if e.actor == "admin"]
+    assert [a for _, a in actions] == ["end_sessions", "password", "token", "revoke_tokens", "user_disable",
+                                       "user_enable"]
+
+
+def test_the_user_pages_are_for_admins_only(client: Any, tokens: Any) -> None:
+    token = login(client, "registrar")
+    assert client.get("/users").status_code == 403 and client.get("/users/1").status_code == 403
+    assert client.post("/users", data={"csrf_token": token}).status_code == 403
+    assert client.post("/users/1/disable", data={"csrf_token": token}).status_code == 403
+    assert 'href="/users"' not in client.get("/").get_data(as_text=True)
 
 
 def test_the_public_diary_is_open_without_login_and_accessible(client: Any, auth: Any, settings: Any) -> None:

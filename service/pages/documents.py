@@ -1,7 +1,6 @@
 """Pages for clerks (upload, follow progress) and drafters (check fields, correct, generate)."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -23,7 +22,8 @@ from service.actions import apply_correction, receive_upload, start_output
 from service.api.representation import KIND_NAMES, document_json, output_json
 from service.auth import page_role
 from service.database import get_or_404, get_session, get_store
-from service.pages.forms import SPARE_ROWS, fields_from_form
+from service.pages.forms import SPARE_ROWS, FormErrors, field_errors, fields_from_form
+from service.pages.history import changes
 
 bp = Blueprint("documents", __name__)
 
@@ -31,6 +31,12 @@ bp = Blueprint("documents", __name__)
 @bp.app_context_processor
 def names() -> dict[str, Any]:
     return {"KIND_NAMES": KIND_NAMES, "OUTPUT_KINDS": KINDS, "first_box": first_box}
+
+
+@bp.app_template_filter("count")
+def count(number: int, one: str, many: str) -> str:
+    """A number with its noun in the right form: "1 sida", "2 sidor"."""
+    return f"{number} {one if number == 1 else many}"
 
 
 @bp.get("/")
@@ -62,10 +68,15 @@ def upload() -> Any:
 @bp.get("/documents/<int:doc_id>")
 @login_required
 def show(doc_id: int) -> Any:
-    doc = get_or_404(Document, doc_id)
+    return _page(get_or_404(Document, doc_id))
+
+
+def _page(doc: Document, fields: dict[str, Any] | None = None, errors: FormErrors | None = None,
+          chosen_reports: list[str] | None = None) -> Any:
+    """The document page; after a refused save, with the fields as typed and what is wrong with them (422)."""
     outputs = get_session().scalars(
         select(Output).where(Output.document_id == doc.id).order_by(Output.id.desc())).all()
-    fields = doc.current_fields() or {}
+    fields = fields if fields is not None else doc.current_fields() or {}
     reports = get_session().scalars(
         select(Document).where(Document.kind == "report", Document.status == DocumentStatus.EXTRACTED).order_by(Document.id)
     ).all() if doc.kind == "report" else []
@@ -76,18 +87,26 @@ def show(doc_id: int) -> Any:
         indicator_rows=len(fields.get("indicators") or []) + SPARE_ROWS,
         value_rows=len(fields.get("values") or []) + SPARE_ROWS,
         indicator_sources=_indicator_sources(doc),
-        may_edit=current_user.role in DRAFTER_PLUS, reports=reports,
-    )
+        may_edit=current_user.role in DRAFTER_PLUS, reports=reports, errors=errors, chosen_reports=chosen_reports,
+    ), 422 if errors else 200
 
 
 @bp.post("/documents/<int:doc_id>/fields")
 @page_role(*DRAFTER_PLUS)
 def save_fields(doc_id: int) -> Any:
     doc = get_or_404(Document, doc_id)
+    kind = doc.kind or "unknown"
     before = doc.revisions[-1].number if doc.revisions else 0
     try:
-        revision = apply_correction(doc, fields_from_form(doc.kind or "unknown", request.form))
-    except (FieldError, ArchivedError) as exc:
+        typed = fields_from_form(kind, request.form)
+    except FieldError as exc:  # a form that cannot even be read (tampered with): nothing typed to keep
+        flash(f"Fälten sparades inte: {exc}", "error")
+        return redirect(url_for("documents.show", doc_id=doc.id) + "#falt")
+    try:
+        revision = apply_correction(doc, typed)
+    except FieldError as exc:  # every value stays as typed, every wrong one marked
+        return _page(doc, typed, field_errors(kind, exc.problems))
+    except ArchivedError as exc:
         flash(f"Fälten sparades inte: {exc}", "error")
     else:
         flash(f"Rättelserna är sparade som version {revision.number} ({', '.join(revision.changed)})."
@@ -105,7 +124,8 @@ def generate(doc_id: int) -> Any:
     try:
         output, _new = start_output(check(OutputRequest, body, strict=False))
     except (Invalid, OutputRejected) as exc:
-        flash(exc.message, "error")
+        return _page(doc, errors=FormErrors([(_draft_control(doc, kind), exc.message)]),
+                     chosen_reports=request.form.getlist("document_ids"))
     else:
         flash(f"Utkast {output.id} ({KINDS[output.kind].label.lower()}"
               f"{' för ' + output.agency if output.agency else ''}) skapas.", "info")
@@ -118,9 +138,19 @@ def history(doc_id: int) -> Any:
     doc = get_or_404(Document, doc_id)
     if not doc.revisions:
         abort(404)
-    pretty = {r.number: json.dumps(r.fields, ensure_ascii=False, indent=2) for r in doc.revisions}
-    return render_template("history.html", doc=doc, pretty=pretty,
-                           schema=SCHEMAS.get(doc.kind or "unknown", SCHEMAS["unknown"]))
+    schema = SCHEMAS.get(doc.kind or "unknown", SCHEMAS["unknown"])
+    versions = [(r, changes(schema, doc.revisions[n - 1].fields if n else None, r.fields))
+                for n, r in enumerate(doc.revisions)]
+    return render_template("history.html", doc=doc, versions=list(reversed(versions)))
+
+
+def _draft_control(doc: Document, kind: str) -> str | None:
+    """The control of the draft form that a refusal is about: the agency, or the reports to consolidate."""
+    if kind == "report":
+        first = get_session().scalar(select(Document.id).where(
+            Document.kind == "report", Document.status == DocumentStatus.EXTRACTED).order_by(Document.id).limit(1))
+        return f"report-{first}" if first else None
+    return {"agreement": "agency", "batch": "batch-agency"}.get(kind)
 
 
 def _indicator_sources(doc: Document) -> dict[str, int]:

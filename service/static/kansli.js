@@ -19,6 +19,21 @@
     document.getElementById("innehall").prepend(p);
   }
 
+  // ---- a form sent back with errors: the summary takes focus, its links move focus to each control ----
+  const summary = document.querySelector(".error-summary");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", (event) => {
+      const link = event.target.closest("a[href^='#']");
+      const control = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!control) return;
+      event.preventDefault();
+      const label = control.labels && control.labels[0];
+      (label || control).scrollIntoView({block: "center"});
+      control.focus({preventScroll: true});
+    });
+  }
+
   // ---- document list: rows, uploads, polling ----
   const table = document.getElementById("documents");
   const rowTemplate = document.getElementById("document-row");
