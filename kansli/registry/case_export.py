@@ -82,7 +82,7 @@ def _record(session: Session, registration: Registration, files: Sequence[tuple[
                        for d in registration.dispatches)
     return ErmsRecord(
         number=registration.dnr, running_number=registration.number, title=title,
-        direction=Direction(registration.direction).value,  # type: ignore[arg-type]  (the same three words)
+        direction=Direction(registration.direction).value,
         date=date.fromisoformat(registration.date), registered_at=registration.created_at,
         registered_by=_name(registration.user), description=registration.description or None, kind=kind,
         party=ErmsAgent(registration.party) if registration.party else None, voided=voided,
@@ -95,7 +95,7 @@ def erms_case(session: Session, case: Case, organisation: tuple[str, str | None]
     """The case with all its registrations in number order; ``files`` gives each registration's (by id)
     files as (name, SHA-256), and ``organisation`` is the authority's name and organisationsnummer."""
     return ErmsCase(
-        number=case.dnr, title=case.title, status=CaseStatus(case.status).value,  # type: ignore[arg-type]
+        number=case.dnr, title=case.title, status=CaseStatus(case.status).value,
         opened=case.opened_at, organisation=organisation[0], organisation_id=organisation[1],
         closed=case.closed_at, municipality=case.municipality,
         handling_officer=case.officer.name if case.officer else None,
