@@ -134,8 +134,8 @@ def archive_case(session: Session, store: Store, case: Case, organisation: tuple
 
     Each registration archived is frozen as :func:`archive` freezes one, holding the case package's digest
     and the package files that carry it (its own data and the files every record shares). Returns those
-    registrations. A package that cannot be built whole (a file missing from the store, an ERMS file that
-    fails its schema) is refused: nothing is archived then.
+    registrations. A package :func:`~kansli.archive.build_case_package` refuses (an ERMS file that fails its
+    schema or Schematron, which should not happen) is a 409: nothing is archived then.
     """
     kept = _refuse_case(case)
     contents: dict[str, bytes] = {}
@@ -152,8 +152,8 @@ def archive_case(session: Session, store: Store, case: Case, organisation: tuple
     events.append({"type": "transfer", "at": now.isoformat(),
                    "detail": f"Ärendet {case.dnr} arkiverat i ett paket enligt FGS Paketstruktur 2.0"})
     try:
-        package, listing = build_case_package(erms_case(session, case, organisation, files), contents, events, organisation,
-                                              _software())
+        package, listing = build_case_package(erms_case(session, case, organisation, files), contents, events,
+                                              organisation, _software())
     except ValueError as exc:
         raise RegistryError(409, f"Ärendet {case.dnr} kunde inte arkiveras: {exc}") from exc
     digest = store.put(package)
