@@ -19,9 +19,10 @@ def _control(info: FieldInfo) -> str:
 
 #: Each kind of document as the pages and the registry name it.
 KIND_LABELS: dict[str | None, str] = {"district_plan": "Strategisk stadsdelsplan", "report": "Myndighetsrapport",
-               "decision": "Regeringsbeslut", "unknown": "Okänd dokumenttyp"}
+               "decision": "Regeringsbeslut", "follow_up": "Uppföljningsrapport",
+               "unknown": "Okänd dokumenttyp"}
 #: kind → field → (form control, Swedish label), read from the models. Controls: str, date, int, text,
-#: strlist, period, goals, indicators, contact.
+#: strlist, period, goals, indicators, values, contact.
 SCHEMAS: dict[str, dict[str, tuple[str, str]]] = {
     kind: {name: (_control(info), info.title or name) for name, info in model.model_fields.items()}
     for kind, model in FIELD_MODELS.items()
@@ -57,6 +58,11 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "background": "Av budgetpropositionen för 2008 framgår att arbetet ska fortsätta.",
         "municipalities": ["Borås kommun", "Botkyrka kommun"], "signatories": ["Nyamko Sabuni", "Evert Kroes"],
         "copies_to": ["Statsrådsberedningen", "Justitiedepartementet/KRIM"],
+    },
+    "follow_up": {
+        "municipality": "Uppsala kommun", "year": 2009, "districts": ["Gottsunda", "Valsätra"],
+        "reference": "KS 2010/118", "date": "2010-03-01",
+        "values": [{"area": "arbete", "name": "Förvärvsfrekvens 20–64 år", "unit": "%", "year": 2009, "value": 57.3}],
     },
     "unknown": {"title": "Ett okänt dokument"},
 }

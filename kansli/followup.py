@@ -69,6 +69,15 @@ class Series:
         on_track = latest.value >= expected if self.rising else latest.value <= expected
         return Standing.ON_TRACK if on_track else Standing.BEHIND
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Series:
+        """The series again from :meth:`as_json` (as an output's frozen fields keep it)."""
+        reported = data.get("reported") or []
+        return cls(data["municipality"], data.get("area"), data["name"], data.get("unit"),
+                   _point(data.get("baseline")), _point(data.get("target")),
+                   [Point(r["year"], float(r["value"])) for r in reported],
+                   {r["year"]: (r.get("reported_as") or "", float(r.get("similarity") or 0)) for r in reported})
+
     def as_json(self) -> dict[str, Any]:
         point = (lambda p: None if p is None else {"year": p.year, "value": p.value})  # noqa: E731
         return {"municipality": self.municipality, "area": self.area, "name": self.name, "unit": self.unit,

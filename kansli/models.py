@@ -347,6 +347,24 @@ class IdempotencyKey(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class IndicatorMatch(Base):
+    """A drafter's word on which plan indicator a follow-up report's name means, for one municipality.
+
+    Follow-up reports are written by other hands than the plan; where the tolerant name match guesses
+    wrong or not at all, this row decides (:func:`kansli.followup.build_series`'s ``corrections``).
+    """
+
+    __tablename__ = "indicator_matches"
+    __table_args__ = (UniqueConstraint("municipality", "reported_name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: :func:`kansli.names.municipality_key` of the municipality, so "Uppsala" and "Uppsala kommun" agree.
+    municipality: Mapped[str] = mapped_column(String(100))
+    reported_name: Mapped[str] = mapped_column(String(1000))
+    indicator: Mapped[str] = mapped_column(String(1000))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class AuditEntry(Base):
     """Append-only: who did what, when; each entry's hash covers the previous one's."""
 
@@ -381,4 +399,5 @@ class SearchEntry(Base):
                                                  autoincrement=False)
     body: Mapped[str] = mapped_column(Text)
     kind: Mapped[str | None] = mapped_column(String(20), index=True)
+    #: The municipality's key (:func:`kansli.names.municipality_key`): "Uppsala" finds "Uppsala kommun".
     municipality: Mapped[str | None] = mapped_column(String(100), index=True)

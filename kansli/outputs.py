@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kansli.avstamning import overview, partnerships
 from kansli.fields import EXAMPLES
+from kansli.followup import build_series
 from kansli.generation import (
     agreement_context,
     agreement_name,
@@ -28,6 +30,7 @@ from kansli.generation import (
     report_context,
     report_name,
 )
+from kansli.generation.followup_report import followup_context, followup_report_name, render_followup_report
 from kansli.models import AGENCIES, Document, Output
 from kansli.names import municipality_key
 from kansli.status import DocumentStatus, OutputStatus
@@ -192,6 +195,33 @@ def _render_report(output: Output, template: Path, _areas: dict[str, tuple[str, 
     return [(report_name(reports), render_report(reports, template))]
 
 
+# --- followup_report: the avstämning of every municipality's plan against its follow-up reports ---
+
+def _request_followup(session: Session, _body: OutputRequest, user_id: int | None) -> Output:
+    found = partnerships(session)
+    if not found:
+        raise OutputRejected(409, "not_ready", "Det finns ingen extraherad stadsdelsplan att stämma av; ladda upp "
+                                               "kommunernas planer först.")
+    return Output(kind="followup_report", created_by=user_id,
+                  fields={"municipalities": [p.as_json() for p in found], "overview": overview(found)})
+
+
+def _render_followup(output: Output, template: Path, _areas: dict[str, tuple[str, ...]] | None,
+                     progress: Progress) -> list[tuple[str, bytes]]:
+    return [(followup_report_name(),
+             render_followup_report(output.fields, template, lambda done, total: progress(done * 100 // total)))]
+
+
+def _followup_sample() -> dict[str, Any]:
+    plan = EXAMPLES["district_plan"]
+    series = build_series(plan["municipality"], plan, [EXAMPLES["follow_up"]])
+    data = {"municipalities": [{"municipality": plan["municipality"], "plan": {
+        "document_id": 1, "revision": 1, "filename": "plan.pdf", "period": plan["period"],
+        "districts": plan["districts"]}, "reports": [{"document_id": 2, "year": 2009}],
+        "series": [s.as_json() for s in series]}], "overview": []}
+    return followup_context(data, draw=False)
+
+
 def _labelled(label: str) -> Callable[[Output], tuple[str | None, str]]:
     return lambda output: (output.agency, label)
 
@@ -209,6 +239,8 @@ KINDS: dict[str, OutputKind] = {kind.name: kind for kind in (
     OutputKind("report", "Sammanställd redovisning", "report.docx",
                lambda: report_context([EXAMPLES["report"]]), _request_report, _render_report,
                _labelled("Sammanställd redovisning")),
+    OutputKind("followup_report", "Avstämningsrapport", "followup_report.docx", _followup_sample, _request_followup,
+               _render_followup, _labelled("Avstämning av lokala utvecklingsavtal")),
 )}
 
 

@@ -322,6 +322,32 @@ class DecisionFields(Shape):
     copies_to: Lines = _form("strlist", "Kopia till")
 
 
+class ReportedValue(Shape):
+    """One indicator's outcome as a follow-up report gives it."""
+
+    area: Area = Field(None, title="Område")
+    name: Line = Field(None, title="Namn")
+    unit: Line = Field(None, title="Enhet")
+    year: Year | None = Field(None, title="År")
+    value: Number = Field(None, title="Värde")
+
+    @model_validator(mode="after")
+    def _named(self) -> ReportedValue:
+        if not self.name:
+            raise _error("indicator", "behöver ett namn")
+        return self
+
+
+class FollowUpFields(Shape):
+    municipality: Line = _form("str", "Kommun")
+    year: Year | None = _form("int", "Uppföljningsår")
+    districts: Lines = _form("strlist", "Stadsdelar")
+    reference: Line = _form("str", "Diarienummer")
+    date: IsoDate = _form("date", "Datum")
+    values: Annotated[list[ReportedValue], _none_as(list), Field(max_length=MAX_ITEMS)] = _form(
+        "values", "Redovisade värden")
+
+
 class UnknownFields(Shape):
     title: Line = _form("str", "Rubrik")
 
@@ -346,7 +372,8 @@ class DecisionLetterFields(DecisionFields):
 
 #: Each document kind's fields, as extraction returns them and a drafter corrects them.
 FIELD_MODELS: dict[str, type[Shape]] = {"district_plan": DistrictPlanFields, "report": ReportFields,
-                                        "decision": DecisionFields, "unknown": UnknownFields}
+                                        "decision": DecisionFields, "follow_up": FollowUpFields,
+                                        "unknown": UnknownFields}
 
 
 # --- request bodies and query arguments ---
@@ -398,6 +425,14 @@ class VoidRequest(Shape):
     """``POST /api/registry/<dnr>/void``: why the registration is voided (makuleras)."""
 
     reason: Filled = Field(title="Skäl")
+
+
+class RegistrationAmendment(Shape):
+    """``PATCH /api/registry/<dnr>``: corrected particulars; only those given are changed."""
+
+    date: IsoDate = Field(None, title="Datum")
+    party: Short | None = Field(None, title="Avsändare/mottagare")
+    description: Note | None = Field(None, title="Beskrivning")
 
 
 class HoldRequest(Shape):
@@ -480,6 +515,14 @@ class DispatchRequest(Shape):
     date: IsoDate = Field(None, title="Datum")
 
 
+class IndicatorMatchRequest(Shape):
+    """``PUT /api/indicators/matches``: which plan indicator a follow-up report's name means."""
+
+    municipality: Annotated[Short, Field(min_length=1)]
+    reported_name: Annotated[Note, Field(min_length=1)]
+    indicator: Annotated[Note, Field(min_length=1)]
+
+
 class Query(BaseModel):
     """Query arguments arrive as text: numbers are read from digits (lax), everything else is bounded."""
 
@@ -513,6 +556,12 @@ class CaseQuery(Query):
     q: Short | None = None
     status: CaseStatus | None = None
     municipality: Short | None = None
+
+
+class IndicatorQuery(Query):
+    municipality: Short | None = None
+    district: Short | None = None
+    area: AreaKey | None = None
 
 
 class RegistryQuery(Query):

@@ -18,19 +18,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kansli import audit, idempotency, queues, templates
+from kansli.avstamning import plan_indicators
 from kansli.db import transaction
 from kansli.documents import add_document, correct, receive
-from kansli.models import Case, Dispatch, Document, Output, Registration, Revision, Template, utcnow
-from kansli.names import display_name
+from kansli.models import Case, Dispatch, Document, IndicatorMatch, Output, Registration, Revision, Template, utcnow
+from kansli.names import display_name, municipality_key
 from kansli.outputs import request_output
-from kansli.registry import archiving, case_export, cases, dispatch, numbering, retention, secrecy, voiding
+from kansli.registry import archiving, case_export, cases, details, dispatch, numbering, retention, secrecy, voiding
 from kansli.registry.erms import erms_xml
 from kansli.registry.erms import validate as validate_erms
 from kansli.registry.errors import RegistryError
 from kansli.validation import (
     CaseRequest,
     DispatchRequest,
+    Invalid,
     OutputRequest,
+    RegistrationAmendment,
     RegistrationRequest,
     SecrecyLiftRequest,
     SecrecyRequest,
@@ -39,6 +42,13 @@ from kansli.validation import (
 from service.database import get_session, get_store, settings
 
 log = logging.getLogger("kansli.web")
+
+
+class Unmatched(Invalid):
+    """A match correction naming no indicator of the municipality's plan."""
+
+    status = 422
+    code = "invalid_fields"
 
 
 def _transaction() -> AbstractContextManager[Session]:
@@ -96,6 +106,31 @@ def apply_correction(doc: Document, changes: Any) -> Revision:
         log.info("document %s: revision %d by %s changed %s", doc.id, revision.number, current_user.name,
                  ", ".join(revision.changed))
     return revision
+
+
+def choose_indicator_match(municipality: str, reported_name: str, indicator: str) -> IndicatorMatch:
+    """A drafter's word on which plan indicator a follow-up report's name means; replaces an earlier one.
+
+    Raises :class:`~kansli.validation.Invalid` (422) where the municipality has no plan or its plan no such
+    indicator, so a misspelt choice never silently matches nothing.
+    """
+    with _transaction() as session:
+        names = plan_indicators(session, municipality)
+        if names is None:
+            raise Unmatched(f"{municipality} har ingen extraherad stadsdelsplan; ladda upp planen först.")
+        if indicator not in names:
+            raise Unmatched(f"Planen för {municipality} har ingen indikator som heter {indicator!r}; "
+                            f"välj en av: {', '.join(names)}.")
+        key = municipality_key(municipality)
+        match = session.scalar(select(IndicatorMatch).where(IndicatorMatch.municipality == key,
+                                                            IndicatorMatch.reported_name == reported_name))
+        if match is None:
+            match = IndicatorMatch(municipality=key, reported_name=reported_name)
+            session.add(match)
+        match.indicator, match.user_id = indicator, current_user.id
+        session.flush()
+        _audit(session, "match_indicator", f"municipality {key}", reported_name=reported_name, indicator=indicator)
+    return match
 
 
 def start_output(body: OutputRequest, key: str | None = None) -> tuple[Output, bool]:
@@ -248,6 +283,16 @@ def export_case(case: Case) -> bytes:
         raise RegistryError(409, f"Ärendet {case.dnr} kunde inte exporteras: {problems[0]}")
     record_download(case.dnr, "erms")
     return xml
+
+
+def amend_registration(registration: Registration, body: RegistrationAmendment) -> dict[str, list[Any]]:
+    """Correct a registration's particulars before archiving; the audit entry holds old and new values."""
+    if not details.changes(registration, body):
+        return {}
+    changed: dict[str, list[Any]] = {}
+    change_registration(registration, "amend",
+                        lambda session, r: changed.update(details.amend(session, r, body)), changed=changed)
+    return changed
 
 
 def hold(registration: Registration, on: bool, reason: str | None) -> Registration:

@@ -92,6 +92,7 @@ def test_registrations_made_before_cases_become_one_document_cases_keeping_their
             ("Stadsdelsplan: Botkyrka", "Botkyrka kommun", "open"), ("Rapport", None, "open")]
         # the old numbers find their registrations, and the case's documents go on from 2
         assert search(session, f"KAN {YEAR}/17") == [old[1]]
+        assert search(session, municipality="Botkyrka") == [old[0]]  # 0011: the index keeps the municipality's key
         assert register(session, "KAN", document_id=2, case=f"KAN {YEAR}/16").dnr == f"KAN {YEAR}/16-2"
     with db.session_scope(blank_url) as session:
         # a new case takes the year's next number after the migrated ones (and a new id)

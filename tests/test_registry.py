@@ -270,6 +270,8 @@ def test_full_text_search_finds_words_inside_documents_with_filters(client: Any,
     assert found("q=Rosengård") == []
     assert found("kind=report") == [report_dnr]
     assert found("municipality=botkyrka kommun") == [plan_dnr]
+    assert found("municipality=Botkyrka") == found("municipality=BOTKYRKA  kommun") == [plan_dnr]  # as people write it
+    assert found("municipality=Bot") == []
     assert found("status=archived") == [plan_dnr]
     assert found(f"year={YEAR}") == [report_dnr, plan_dnr]
     assert found(f"year={YEAR - 1}") == []

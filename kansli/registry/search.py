@@ -14,6 +14,7 @@ from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from kansli.models import Case, Document, Registration, SearchEntry
+from kansli.names import municipality_key
 from kansli.registry.record import registered_item
 
 
@@ -28,8 +29,9 @@ def index(session: Session, registration: Registration) -> None:
     parts = [registration.dnr, registration.case.dnr, registration.case.title, registration.party or "",
              registration.description,
              json.dumps(fields, ensure_ascii=False), body]
+    named = fields.get("municipality")
     entry = SearchEntry(registration_id=registration.id, body="\n".join(parts), kind=kind,
-                        municipality=fields.get("municipality") if isinstance(fields.get("municipality"), str) else None)
+                        municipality=municipality_key(named) if isinstance(named, str) and named.strip() else None)
     session.merge(entry)
     if session.get_bind().dialect.name == "sqlite":
         session.execute(sql("DELETE FROM registry_fts WHERE rowid = :id"), {"id": registration.id})
@@ -65,7 +67,7 @@ def search(session: Session, text: str | None = None, *, kind: str | None = None
     if kind:
         query = query.where(SearchEntry.kind == kind)
     if municipality:
-        query = query.where(func.lower(SearchEntry.municipality) == municipality.strip().lower())
+        query = query.where(SearchEntry.municipality == municipality_key(municipality))
     if year:
         query = query.where(Registration.year == year)
     if status:

@@ -14,6 +14,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_jso
 from pydantic_core import core_schema
 
 from kansli.fields import EXAMPLES, SCHEMAS
+from kansli.followup import Standing
 from kansli.models import AGENCIES
 from kansli.outputs import KINDS, MEDIA_TYPES, template_variables
 from kansli.registry.dispatch import ROLES
@@ -30,9 +31,12 @@ from kansli.validation import (
     DisposalRequest,
     DocumentQuery,
     HoldRequest,
+    IndicatorMatchRequest,
+    IndicatorQuery,
     OutputQuery,
     OutputRequest,
     PublicRegistryQuery,
+    RegistrationAmendment,
     RegistrationRequest,
     RegistryQuery,
     SecrecyLiftRequest,
@@ -42,9 +46,12 @@ from kansli.validation import (
 from service.api import bp
 
 _BODIES: list[type[BaseModel]] = [*FIELD_MODELS.values(), DecisionLetterFields, OutputRequest, RegistrationRequest,
-                                  HoldRequest, DisposalRequest, SecrecyRequest, SecrecyLiftRequest, DispatchRequest,
-                                  CaseRequest, VoidRequest]
-_QUERIES: list[type[BaseModel]] = [DocumentQuery, OutputQuery, RegistryQuery, PublicRegistryQuery, CaseQuery]
+                                  HoldRequest, DisposalRequest, RegistrationAmendment, SecrecyRequest, SecrecyLiftRequest,
+                                  DispatchRequest, CaseRequest, VoidRequest, IndicatorMatchRequest]
+_QUERIES: list[type[BaseModel]] = [DocumentQuery, OutputQuery, RegistryQuery, PublicRegistryQuery, CaseQuery,
+                                   IndicatorQuery]
+_POINT = {"type": "object", "nullable": True, "required": ["year", "value"],
+          "properties": {"year": {"type": "integer"}, "value": {"type": "number"}}}
 
 
 class _OpenAPI30(GenerateJsonSchema):
@@ -269,6 +276,29 @@ def describe() -> dict[str, Any]:
                              "package_sha256": {"type": "string", "nullable": True,
                                                 "description": "SHA-256 för arkivpaketet om ärendet arkiverats som "
                                                                "helhet (bara för ett ärende)"}}},
+               "Series": {"type": "object", "required": ["municipality", "name", "reported", "standing"],
+                           "properties": {
+                               "municipality": {"type": "string"}, "area": {"type": "string", "nullable": True},
+                               "name": {"type": "string"}, "unit": {"type": "string", "nullable": True},
+                               "baseline": _POINT, "target": _POINT,
+                               "reported": {"type": "array", "items": {"type": "object", "properties": {
+                                   "year": {"type": "integer"}, "value": {"type": "number"},
+                                   "reported_as": {"type": "string", "description": "Namnet i uppföljningsrapporten"},
+                                   "similarity": {"type": "number", "description": "1 = samma ord, eller rättad"}}}},
+                               "direction": {"nullable": True, **_enum(["rising", "falling"])},
+                               "standing": _enum(Standing), "standing_label": {"type": "string"}}},
+               "FollowUpMunicipality": {"type": "object", "required": ["municipality", "plan", "reports", "series"],
+                                "properties": {
+                                    "municipality": {"type": "string"},
+                                    "plan": {"type": "object", "properties": {
+                                        "document_id": {"type": "integer"}, "revision": {"type": "integer"},
+                                        "filename": {"type": "string"},
+                                        "period": {"type": "object", "nullable": True},
+                                        "districts": {"type": "array", "items": {"type": "string"}}}},
+                                    "reports": {"type": "array", "items": {"type": "object", "properties": {
+                                        "document_id": {"type": "integer"},
+                                        "year": {"type": "integer", "nullable": True}}}},
+                                    "series": {"type": "array", "items": {"$ref": "#/components/schemas/Series"}}}},
                "Template": {"type": "object", "required": ["id", "name", "sha256"],
                              "properties": {"id": {"type": "integer"}, "name": _enum(template_variables()),
                                             "sha256": {"type": "string"}, "size": {"type": "integer"},
@@ -341,6 +371,35 @@ def describe() -> dict[str, Any]:
                                        "404": _error("Dokumentet finns inte"),
                                        "409": _error("Dokumentet är inte färdigläst eller av fel typ"),
                                        "422": _error("Fälten räcker inte för utkastet")}}},
+            "/api/indicators": {"get": {
+                "summary": "Avstämningen: varje kommuns indikatorer med utgångsläge, redovisade värden och mål, "
+                           "och översikten per kommun och område (i fas, efter, uppgift saknas)",
+                "parameters": _query(IndicatorQuery, models),
+                "responses": {"200": {"description": "Serierna", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["municipalities", "overview"], "properties": {
+                        "municipalities": {"type": "array", "items": {"$ref": "#/components/schemas/FollowUpMunicipality"}},
+                        "overview": {"type": "array", "items": {"type": "object", "properties": {
+                            "municipality": {"type": "string"}, "area": {"type": "string", "nullable": True},
+                            "area_label": {"type": "string"}, "on_track": {"type": "integer"},
+                            "behind": {"type": "integer"}, "no_data": {"type": "integer"}}}}}}}}},
+                              **BAD, **AUTH}}},
+            "/api/indicators.csv": {"get": {
+                "summary": "Samma serier som CSV (semikolon, decimalkomma): en rad per punkt",
+                "parameters": _query(IndicatorQuery, models),
+                "responses": {"200": {"description": "text/csv"}, **BAD, **AUTH}}},
+            "/api/indicators.xlsx": {"get": {
+                "summary": "Samma serier som Excel-fil: en rad per punkt",
+                "parameters": _query(IndicatorQuery, models),
+                "responses": {"200": {"description": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+                              **BAD, **AUTH}}},
+            "/api/indicators/matches": {"put": {
+                "summary": "Säg vilken indikator i kommunens plan ett namn i uppföljningsrapporterna avser "
+                           "(roll drafter eller admin); ersätter ett tidigare val",
+                "requestBody": _body(IndicatorMatchRequest, {"match": {
+                    "municipality": "Uppsala kommun", "reported_name": "Andel hushåll som får försörjningsstöd",
+                    "indicator": "Andel med försörjningsstöd"}}),
+                "responses": {"200": _json("Kommunens serier med valet tillämpat", "FollowUpMunicipality"), **JSON_BODY,
+                              **AUTH, "422": _error("Kommunen har ingen plan, eller planen ingen sådan indikator")}}},
             "/api/templates": {
                 "get": {"summary": "Mallversioner som administratörer laddat upp, nyast först",
                         "responses": {"200": _list("Mallversionerna", "templates", "Template"), **AUTH}},
@@ -429,7 +488,14 @@ def describe() -> dict[str, Any]:
             "/api/registry/{dnr}": {"get": {"summary": "En registrering", "parameters": [
                 {"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"},
                  "description": "Diarienumret; snedstrecket får stå som det är"}],
-                "responses": {"200": _json("Registreringen", "Registration"), **AUTH, "404": _error("Finns inte")}}},
+                "responses": {"200": _json("Registreringen", "Registration"), **AUTH, "404": _error("Finns inte")}},
+                "patch": {
+                "summary": "Rätta datum, avsändare/mottagare eller beskrivning innan registreringen arkiveras; roll registrar",
+                "parameters": [DNR],
+                "requestBody": _body(RegistrationAmendment, {"amend": {"party": "Botkyrka kommun, "
+                                                                                "kommunledningsförvaltningen"}}),
+                "responses": {"200": _json("Registreringen", "Registration"), **JSON_BODY, **AUTH,
+                              "404": _error("Finns inte"), "409": _error("Arkiverad, gallrad eller makulerad")}}},
             "/api/registry/{dnr}/archive": {"post": {
                 "summary": "Arkivera: fryser registreringen i ett paket (FGS Paketstruktur 2.0 / E-ARK SIP); roll registrar",
                 "parameters": [{"name": "dnr", "in": "path", "required": True, "schema": {"type": "string"}}],

@@ -15,6 +15,7 @@ from kansli.validation import (
     DispatchRequest,
     DisposalRequest,
     HoldRequest,
+    RegistrationAmendment,
     RegistrationRequest,
     RegistryQuery,
     SecrecyLiftRequest,
@@ -76,6 +77,19 @@ def void(dnr: str) -> Any:
     reason = body_as(VoidRequest).reason
     try:
         registration = actions.void(_registration(dnr), reason)
+    except RegistryError as exc:
+        return api_error(exc.status, exc.message)
+    return jsonify(registration_json(registration))
+
+
+@bp.patch("/registry/<path:dnr>")
+@role(*REGISTRAR)
+def amend(dnr: str) -> Any:
+    """Correct the date, sender/recipient or description of a registration not yet archived."""
+    body = body_as(RegistrationAmendment)
+    registration = _registration(dnr)
+    try:
+        actions.amend_registration(registration, body)
     except RegistryError as exc:
         return api_error(exc.status, exc.message)
     return jsonify(registration_json(registration))

@@ -74,6 +74,7 @@ def show(doc_id: int) -> Any:
         schema=SCHEMAS.get(doc.kind or "unknown", SCHEMAS["unknown"]),
         outputs=[output_json(o) for o in outputs], agencies=AGENCIES, areas=AREAS,
         indicator_rows=len(fields.get("indicators") or []) + SPARE_ROWS,
+        value_rows=len(fields.get("values") or []) + SPARE_ROWS,
         indicator_sources=_indicator_sources(doc),
         may_edit=current_user.role in DRAFTER_PLUS, reports=reports,
     )

@@ -65,15 +65,21 @@ def fields_from_form(kind: str, form: MultiDict) -> dict[str, Any]:
             fields[name] = {k: _text(form, f"{key}-{k}") for k in CONTACT_KEYS}
         elif control == "indicators":
             fields[name] = _indicators(form)
+        elif control == "values":
+            fields[name] = _values(form)
     return fields
 
 
-def _indicators(form: MultiDict) -> list[dict[str, Any]]:
-    count = _int(form, "indicator-rows") or 0
+def _row_count(form: MultiDict, key: str) -> int:
+    count = _int(form, key) or 0
     if not isinstance(count, int) or not 0 <= count <= MAX_ITEMS + SPARE_ROWS:
-        raise FieldError("Formuläret är skadat (antalet indikatorrader); ladda om sidan och försök igen.")
+        raise FieldError("Formuläret är skadat (antalet rader i en tabell); ladda om sidan och försök igen.")
+    return count
+
+
+def _indicators(form: MultiDict) -> list[dict[str, Any]]:
     rows = []
-    for i in range(count):
+    for i in range(_row_count(form, "indicator-rows")):
         p = f"f-indicators-{i}-"
         name = _text(form, p + "name")
         if not name:
@@ -85,4 +91,15 @@ def _indicators(form: MultiDict) -> list[dict[str, Any]]:
             "baseline": {"year": _int(form, p + "by"), "value": _num(form, p + "bv")},
             "target": {"year": _int(form, p + "ty"), "value": _num(form, p + "tv")},
         })
+    return rows
+
+
+def _values(form: MultiDict) -> list[dict[str, Any]]:
+    """A follow-up report's reported values; an emptied name removes the row, as for indicators."""
+    rows = []
+    for i in range(_row_count(form, "value-rows")):
+        p = f"f-values-{i}-"
+        if name := _text(form, p + "name"):
+            rows.append({"area": _text(form, p + "area"), "name": name, "unit": _text(form, p + "unit"),
+                         "year": _int(form, p + "year"), "value": _num(form, p + "value")})
     return rows

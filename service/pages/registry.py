@@ -2,7 +2,6 @@
 fixity; one registration with its secrecy markings and dispatches."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,11 +10,10 @@ from sqlalchemy import select
 
 from kansli import fixity
 from kansli.models import Case, Document, Output, Registration, User
-from kansli.registry import cases, dispatch
+from kansli.registry import cases
 from kansli.registry.archiving import case_package
 from kansli.registry.errors import RegistryError
 from kansli.registry.search import search
-from kansli.registry.terms import DispatchMethod, SecrecyPart
 from kansli.status import CaseStatus, Direction, OutputStatus, RegistrationStatus
 from kansli.users import REGISTRAR
 from kansli.validation import (
@@ -31,7 +29,6 @@ from kansli.validation import (
     check,
 )
 from service import actions
-from service.api.representation import registration_json
 from service.auth import page_role
 from service.database import get_session, settings
 
@@ -209,22 +206,6 @@ def _registration_or_404(dnr: str) -> Registration:
     if registration is None:
         abort(404)
     return registration
-
-
-@bp.get("/registry/<path:dnr>")
-@login_required
-def show(dnr: str) -> Any:
-    registration = _registration_or_404(dnr)
-    proposals = []
-    if registration.direction == "outgoing":
-        sent = {d.recipient.casefold() for d in registration.dispatches}
-        proposals = [{**p.as_dict(), "dispatched": p.recipient.casefold() in sent}
-                     for p in dispatch.proposed_for(get_session(), registration)]
-    return render_template("registration.html", r=registration_json(registration), proposals=proposals,
-                           parts=list(SecrecyPart), part_labels={p.value: p.label for p in SecrecyPart},
-                           status_text=RegistrationStatus(registration.status).label,
-                           methods=list(DispatchMethod), today=date.today().isoformat(),
-                           may_register=current_user.role in REGISTRAR)
 
 
 def _change(dnr: str, apply: Any, done: str) -> Any:
