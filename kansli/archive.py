@@ -115,7 +115,8 @@ def _p(tag: str) -> str:
     return f"{{{PREMIS}}}{tag}"
 
 
-def _mimetype(path: str) -> str:
+def mimetype(path: str) -> str:
+    """A file's media type by its suffix, as packages and the ERMS export name it."""
     return MIMETYPES.get(Path(path).suffix.lower(), "application/octet-stream")
 
 
@@ -124,7 +125,7 @@ def _xml(root: etree._Element) -> bytes:
 
 
 def _file_element(parent: etree._Element, file_id: str, href: str, data: bytes, created: str) -> None:
-    f = etree.SubElement(parent, _m("file"), ID=file_id, MIMETYPE=_mimetype(href), SIZE=str(len(data)),
+    f = etree.SubElement(parent, _m("file"), ID=file_id, MIMETYPE=mimetype(href), SIZE=str(len(data)),
                          CREATED=created, CHECKSUM=hashlib.sha256(data).hexdigest(), CHECKSUMTYPE="SHA-256")
     etree.SubElement(f, _m("FLocat"), {f"{{{XLINK}}}type": "simple", f"{{{XLINK}}}href": href, "LOCTYPE": "URL"})
 
@@ -132,7 +133,7 @@ def _file_element(parent: etree._Element, file_id: str, href: str, data: bytes, 
 def _md_ref(parent: etree._Element, ref_id: str, href: str, data: bytes, created: str, mdtype: str,
             **extra: str) -> None:
     etree.SubElement(parent, _m("mdRef"), {"ID": ref_id, f"{{{XLINK}}}type": "simple", f"{{{XLINK}}}href": href,
-                                          "LOCTYPE": "URL", "MDTYPE": mdtype, "MIMETYPE": _mimetype(href),
+                                          "LOCTYPE": "URL", "MDTYPE": mdtype, "MIMETYPE": mimetype(href),
                                           "SIZE": str(len(data)), "CREATED": created,
                                           "CHECKSUM": hashlib.sha256(data).hexdigest(), "CHECKSUMTYPE": "SHA-256",
                                           **extra})
@@ -212,7 +213,7 @@ def _objects(data_files: list[tuple[str, bytes]], record: dict[str, Any]) -> byt
         etree.SubElement(fixity, _p("messageDigest")).text = hashlib.sha256(data).hexdigest()
         etree.SubElement(characteristics, _p("size")).text = str(len(data))
         designation = etree.SubElement(etree.SubElement(characteristics, _p("format")), _p("formatDesignation"))
-        etree.SubElement(designation, _p("formatName")).text = _mimetype(name)
+        etree.SubElement(designation, _p("formatName")).text = mimetype(name)
         for template, sha in templates.items():  # a generated output: the template that made it
             application = etree.SubElement(characteristics, _p("creatingApplication"))
             etree.SubElement(application, _p("creatingApplicationName")).text = f"Kansli, mall {template} (SHA-256 {sha})"

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from kansli.archive import package_id
 from kansli.db import session_scope
 from kansli.models import FixityRun, Registration
+from kansli.registry.archiving import CASE_DESCRIPTION
 from kansli.status import RegistrationStatus
 from kansli.storage import Store
 
@@ -41,7 +42,9 @@ def check(database_url: str, store: Store) -> FixityRun:
             except zipfile.BadZipFile:
                 failures.append(f"{registration.dnr}: paketet går inte att läsa")
                 continue
-            root = package_id(registration.dnr)
+            # a package is one folder, named for the registration or, in a case's package, for the case
+            in_case = any(f.path == CASE_DESCRIPTION for f in registration.files)
+            root = package_id(registration.case.dnr if in_case else registration.dnr)
             for file in registration.files:
                 checked += 1
                 try:

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import timedelta
+from importlib.metadata import version
 from typing import Any
 
 from flask_login import current_user
@@ -21,10 +22,24 @@ from kansli import audit, idempotency, queues, templates, users
 from kansli.avstamning import plan_indicators
 from kansli.db import transaction
 from kansli.documents import add_document, correct, receive
-from kansli.models import Case, Dispatch, Document, IndicatorMatch, Output, Registration, Revision, Template, User
+from kansli.models import (
+    Case,
+    Dispatch,
+    Document,
+    IndicatorMatch,
+    Output,
+    Registration,
+    Revision,
+    Template,
+    User,
+    utcnow,
+)
 from kansli.names import display_name, municipality_key
 from kansli.outputs import request_output
-from kansli.registry import archiving, cases, details, dispatch, numbering, retention, secrecy, voiding
+from kansli.registry import archiving, case_export, cases, details, dispatch, numbering, retention, secrecy, voiding
+from kansli.registry.erms import erms_xml
+from kansli.registry.erms import validate as validate_erms
+from kansli.registry.errors import RegistryError
 from kansli.validation import (
     CaseRequest,
     DispatchRequest,
@@ -294,6 +309,32 @@ def archive(registration: Registration) -> Registration:
     return change_registration(registration, "archive",
                                lambda session, r: archiving.archive(session, get_store(), r, submitter),
                                package_sha256=lambda r: r.package_sha256)
+
+
+def archive_case(case: Case) -> Case:
+    """Archive a closed case as one package holding every document; audited for the case and each registration."""
+    organisation = (settings().organisation, settings().organisation_id)
+    with _transaction() as session:
+        audit.lock_chain(session)
+        session.refresh(case)
+        archived = archiving.archive_case(session, get_store(), case, organisation)
+        digest = archived[0].package_sha256
+        _audit(session, "archive_case", case.dnr, package_sha256=digest, documents=[r.dnr for r in archived])
+        for registration in archived:
+            _audit(session, "archive", registration.dnr, package_sha256=digest, case=case.dnr)
+    log.info("registry: case %s archived (%d documents) by %s", case.dnr, len(archived), current_user.name)
+    return case
+
+
+def export_case(case: Case) -> bytes:
+    """The case as FGS Ärendehantering (CITS ERMS) XML, secret parts included: its download is audited."""
+    xml = erms_xml(case_export.export(get_session(), case, (settings().organisation, settings().organisation_id)),
+                   utcnow(), version("kansli"))
+    if problems := validate_erms(xml):
+        log.error("case %s: ERMS export invalid: %s", case.dnr, problems)
+        raise RegistryError(409, f"Ärendet {case.dnr} kunde inte exporteras: {problems[0]}")
+    record_download(case.dnr, "erms")
+    return xml
 
 
 def amend_registration(registration: Registration, body: RegistrationAmendment) -> dict[str, list[Any]]:

@@ -9,9 +9,12 @@ from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
 from helpers.api import Auth, extracted, upload
+from kansli import db
+from kansli.models import Output, OutputFile
 from kansli.outputs import KINDS, template_variables
 from kansli.registry.terms import DispatchMethod, SecrecyPart
 from kansli.status import CaseStatus, Direction, DocumentStatus, OutputStatus, RegistrationStatus
+from kansli.storage import Store
 from workers.jobs import render_output
 
 
@@ -185,3 +188,34 @@ def test_case_and_void_answers_match_the_description(client: Any, auth: Auth) ->
         ("POST", "/api/cases/{dnr}/reopen", 409), ("POST", "/api/registry/{dnr}/void", 200),
         ("POST", "/api/registry/{dnr}/void", 400), ("POST", "/api/registry/{dnr}/void", 409),
         ("POST", "/api/registry", 201), ("POST", "/api/registry", 404)}
+
+
+def test_case_export_and_archive_answers_match_the_description(client: Any, auth: Auth, settings: Any) -> None:
+    call = Checked(client, client.get("/api/openapi.json").json)
+    store = Store(settings.files_dir)
+    with db.session_scope(settings.database_url) as session:  # a ready output, its file in the store
+        output = Output(kind="agreement", agency="Polismyndigheten", status="ready", fields={})
+        output.files.append(OutputFile(name="avtal.pdf", format="pdf", sha256=store.put(b"%PDF-1.4"), size=8))
+        session.add(output)
+        session.flush()
+        output_id = output.id
+    case = call("POST", "/api/registry", "/api/registry", headers=auth("registrar"),
+                json={"output_id": output_id}).json["case"]
+    erms, archive, package = f"/api/cases/{case}/erms", f"/api/cases/{case}/archive", f"/api/cases/{case}/package"
+    exported = call("GET", erms, "/api/cases/{dnr}/erms", headers=auth("registrar"))
+    assert exported.status_code == 200 and exported.mimetype == "application/xml"
+    call("GET", erms, "/api/cases/{dnr}/erms", headers=auth("clerk"))
+    call("GET", "/api/cases/KAN 1/1/erms", "/api/cases/{dnr}/erms", headers=auth("registrar"))
+    call("POST", archive, "/api/cases/{dnr}/archive", headers=auth("registrar"))
+    call("GET", package, "/api/cases/{dnr}/package", headers=auth("clerk"))
+    call("POST", f"/api/cases/{case}/close", "/api/cases/{dnr}/close", headers=auth("registrar"))
+    call("POST", archive, "/api/cases/{dnr}/archive", headers=auth("registrar"))
+    call("POST", "/api/cases/KAN 1/1/archive", "/api/cases/{dnr}/archive", headers=auth("registrar"))
+    assert call("GET", package, "/api/cases/{dnr}/package", headers=auth("clerk")).mimetype == "application/zip"
+    call("GET", "/api/cases/KAN 1/1/package", "/api/cases/{dnr}/package", headers=auth("clerk"))
+    call("GET", f"/api/cases/{case}", "/api/cases/{dnr}", headers=auth("clerk"))
+    assert {(m, t, s) for m, t, s in call.seen} >= {
+        ("GET", "/api/cases/{dnr}/erms", 403), ("GET", "/api/cases/{dnr}/erms", 404),
+        ("POST", "/api/cases/{dnr}/archive", 202), ("POST", "/api/cases/{dnr}/archive", 409),
+        ("POST", "/api/cases/{dnr}/archive", 404), ("GET", "/api/cases/{dnr}/package", 409),
+        ("GET", "/api/cases/{dnr}/package", 404), ("GET", "/api/cases/{dnr}", 200)}

@@ -5,6 +5,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from kansli.models import Case, User, utcnow
+from kansli.registry.archiving import case_package
 from kansli.registry.errors import RegistryError
 from kansli.status import CaseStatus
 
@@ -39,6 +40,10 @@ def close(case: Case) -> None:
 
 
 def reopen(case: Case) -> None:
+    """Reopen a closed case; one archived as a whole stays closed, since its package must hold all of it."""
     if case.status == CaseStatus.OPEN:
         raise RegistryError(409, f"Ärendet {case.dnr} är redan öppet.")
+    if case_package(case):
+        raise RegistryError(409, f"Ärendet {case.dnr} är arkiverat och kan inte öppnas igen; registrera nya "
+                                 "handlingar i ett nytt ärende.")
     case.status, case.closed_at = CaseStatus.OPEN, None

@@ -45,11 +45,11 @@ NAMESPACE = uuid.UUID("5f1f6f0e-7a8e-5a34-9d4c-6b616e736c69")
 DATA_DIR = "representations/rep1/data"
 
 Direction = Literal["incoming", "outgoing", "internal"]
-SecretPart = Literal["party", "description"]
+SecretPart = Literal["party", "description", "document"]
 
 DIRECTION_WORDS = {"incoming": "Inkommande", "outgoing": "Utgående", "internal": "Upprättad"}
 PARTY_TYPES = {"incoming": "sender", "outgoing": "recipient", "internal": "counterpart"}
-PART_WORDS = {"party": "avsändare/mottagare", "description": "beskrivning"}
+PART_WORDS = {"party": "avsändare/mottagare", "description": "beskrivning", "document": "handlingen"}
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,8 @@ class ErmsAgent:
 class ErmsSecrecy:
     """A secrecy mark on parts of a registration (OSL 5 kap. 5 §): what, under which provision, when, by whom.
 
-    Never the number or the date (OSL 5 kap. 2 §), so ``parts`` holds only the party and the description.
+    Never the number or the date (OSL 5 kap. 2 §), so ``parts`` holds only the party, the description and
+    the document itself (its files).
     """
 
     parts: tuple[SecretPart, ...]
@@ -140,9 +141,14 @@ class ErmsCase:
     records: tuple[ErmsRecord, ...] = ()
 
 
+def record_folder(record_number: str) -> str:
+    """The folder of a record's files under :data:`DATA_DIR`: one per record, so equal names cannot clash."""
+    return slug(record_number, "handling")
+
+
 def file_path(record_number: str, name: str) -> str:
-    """Where a record's file goes in the case package: a folder per record, so equal names cannot clash."""
-    return f"{DATA_DIR}/{slug(record_number, 'handling')}/{name}"
+    """Where a record's file goes in the case package."""
+    return f"{DATA_DIR}/{record_folder(record_number)}/{name}"
 
 
 def _e(tag: str) -> str:

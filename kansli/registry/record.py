@@ -8,6 +8,9 @@ from sqlalchemy.orm import Session
 from kansli.models import Document, Output, Registration
 from kansli.registry.errors import RegistryError
 
+#: The formats of an output's files that are its record (the preview images are not), archived and exported.
+RECORD_FORMATS = ("docx", "pdf", "zip")
+
 
 def registered_item(session: Session, registration: Registration) -> Document | Output:
     """The upload (incoming) or output (outgoing) a registration is of.

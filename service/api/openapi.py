@@ -272,7 +272,10 @@ def describe() -> dict[str, Any]:
                              "closed_at": {"type": "string", "format": "date-time", "nullable": True},
                              "document_count": {"type": "integer"}, "page": {"type": "string"},
                              "documents": {"type": "array", "items": {"$ref": "#/components/schemas/Registration"},
-                                           "description": "Ärendets handlingar i nummerordning (bara för ett ärende)"}}},
+                                           "description": "Ärendets handlingar i nummerordning (bara för ett ärende)"},
+                             "package_sha256": {"type": "string", "nullable": True,
+                                                "description": "SHA-256 för arkivpaketet om ärendet arkiverats som "
+                                                               "helhet (bara för ett ärende)"}}},
                "Series": {"type": "object", "required": ["municipality", "name", "reported", "standing"],
                            "properties": {
                                "municipality": {"type": "string"}, "area": {"type": "string", "nullable": True},
@@ -452,6 +455,28 @@ def describe() -> dict[str, Any]:
                 "summary": "Öppna ett avslutat ärende igen; roll registrar",
                 "parameters": [DNR], "responses": {"200": _json("Ärendet", "Case"), **AUTH,
                                                    "404": _error("Finns inte"), "409": _error("Redan öppet")}}},
+            "/api/cases/{dnr}/erms": {"get": {
+                "summary": "Ärendet som FGS Ärendehantering 2.0 (CITS ERMS 2.1), giltigt mot ERMS.xsd och erms.sch: "
+                           "varje handling med nummer, riktning, datum, parter, expedieringar, sekretess med "
+                           "bestämmelse och makulering; sekretessbelagda uppgifter ingår; roll registrar",
+                "parameters": [DNR],
+                "responses": {"200": {"description": "application/xml", "content": {"application/xml": {
+                                  "schema": {"type": "string"}}}},
+                              **AUTH, "404": _error("Finns inte"), "409": _error("Exporten blev ogiltig")}}},
+            "/api/cases/{dnr}/archive": {"post": {
+                "summary": "Arkivera ett avslutat ärende som ett paket (FGS Paketstruktur 2.0 / E-ARK SIP) med alla "
+                           "handlingar och ärendet som FGS Ärendehantering; varje registrering blir arkiverad, "
+                           "makulerade beskrivs utan filer; roll registrar",
+                "parameters": [DNR],
+                "responses": {"202": _json("Ärendet med dess arkiverade handlingar", "Case"), **AUTH,
+                              "404": _error("Finns inte"),
+                              "409": _error("Ärendet är öppet, redan arkiverat, har en handling arkiverad i eget "
+                                            "paket, gallrad eller ett utkast som inte är klart")}}},
+            "/api/cases/{dnr}/package": {"get": {
+                "summary": "Ärendets arkivpaket som zip",
+                "parameters": [DNR],
+                "responses": {"200": {"description": "application/zip"}, **AUTH, "404": _error("Finns inte"),
+                              "409": _error("Inte arkiverat som helhet")}}},
             "/api/registry/{dnr}/void": {"post": {
                 "summary": "Makulera en registrering gjord av misstag ({\"reason\": \"...\"}); numret finns kvar som "
                            "makulerat och används aldrig igen; roll registrar",

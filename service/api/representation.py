@@ -9,6 +9,7 @@ from kansli import pageimages
 from kansli.fields import KIND_LABELS
 from kansli.models import Case, Dispatch, Document, Output, Registration, SecrecyMark, Template
 from kansli.outputs import KINDS
+from kansli.registry.archiving import case_package
 from kansli.registry.record import source_documents
 from kansli.registry.secrecy import parts_of
 from kansli.registry.terms import DispatchMethod
@@ -119,7 +120,8 @@ def dispatch_json(dispatch: Dispatch) -> dict[str, Any]:
 
 
 def case_json(case: Case, documents: bool = False) -> dict[str, Any]:
-    """A case; with ``documents``, its registrations in number order (voided ones too, shown as such)."""
+    """A case; with ``documents``, its registrations in number order (voided ones too, shown as such) and the
+    digest of the package it was archived in as a whole, if it was."""
     result = {
         "id": case.id, "dnr": case.dnr, "year": case.year, "number": case.number, "title": case.title,
         "municipality": case.municipality, "officer": case.officer.name if case.officer else None,
@@ -131,4 +133,5 @@ def case_json(case: Case, documents: bool = False) -> dict[str, Any]:
     }
     if documents:
         result["documents"] = [registration_json(r) for r in case.documents]
+        result["package_sha256"] = case_package(case)
     return result

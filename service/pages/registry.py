@@ -11,6 +11,7 @@ from sqlalchemy import select
 from kansli import fixity
 from kansli.models import Case, Document, Output, Registration, User
 from kansli.registry import cases
+from kansli.registry.archiving import case_package
 from kansli.registry.errors import RegistryError
 from kansli.registry.search import search
 from kansli.status import CaseStatus, Direction, OutputStatus, RegistrationStatus
@@ -118,7 +119,8 @@ def open_case() -> Any:
 def case_page(dnr: str) -> Any:
     if (case := actions.get_case(dnr)) is None:
         abort(404)
-    return render_template("case.html", case=case, may_register=current_user.role in REGISTRAR)
+    return render_template("case.html", case=case, may_register=current_user.role in REGISTRAR,
+                           package=case_package(case))
 
 
 @bp.post("/registry/case-status")
@@ -135,6 +137,29 @@ def case_status() -> Any:
             flash(f"Ärendet {case.dnr} är avslutat.", "info")
     except RegistryError as exc:
         flash(exc.message, "error")
+    return redirect(url_for("registry.case_page", dnr=case.dnr))
+
+
+@bp.get("/registry/case-archive")
+@page_role(*REGISTRAR)
+def confirm_case_archive() -> Any:
+    """The confirmation step: what the case's package will hold, before anything is frozen."""
+    if (case := actions.get_case(request.args.get("dnr", ""))) is None:
+        abort(404)
+    return render_template("case_archive.html", case=case)
+
+
+@bp.post("/registry/case-archive")
+@page_role(*REGISTRAR)
+def archive_case() -> Any:
+    if (case := actions.get_case(request.form.get("dnr", ""))) is None:
+        abort(404)
+    try:
+        actions.archive_case(case)
+    except RegistryError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("registry.confirm_case_archive", dnr=case.dnr))
+    flash(f"Ärendet {case.dnr} är arkiverat i ett paket och kan inte längre ändras.", "info")
     return redirect(url_for("registry.case_page", dnr=case.dnr))
 
 
