@@ -178,6 +178,14 @@ DESCRIPTIONS: dict[str, str] = {
     "reports": "De sammanställda rapporterna: myndighet (agency), år (year), diarienummer (reference), datum (date).",
     "by_municipality": "Per kommun vem som redovisat: kommun (municipality), myndighet, diarienummer och datum.",
     "proposals": "Varje förslag en gång: texten (text) och vilka rapporter som för fram det (sources).",
+    # followup_report.docx: the avstämning of every municipality's indicators
+    "date_text": "Dagen då rapporten skapades (ÅÅÅÅ-MM-DD).",
+    "indicator_count": "Antalet indikatorer i hela avstämningen.",
+    "overview": "Översikten per kommun och område: kommun (municipality), område (area_label) och antal i fas, "
+                "efter och utan uppgift.",
+    "municipalities": "Ett avsnitt per kommun: kommun (municipality), plan (plan), stadsdelar (districts), "
+                      "rapporterade år (reports) och serierna (series) med namn, enhet, utgångsvärde, rapporterade "
+                      "värden, målvärde, bedömning (standing) och diagram (chart).",
 }
 
 
