@@ -80,4 +80,4 @@ def role(*roles: str) -> Callable:
     return decorate
 
 
-from service.api import cases, documents, health, openapi, outputs, public, registry, templates  # noqa: E402,F401  (routes register on bp)
+from service.api import cases, documents, health, openapi, outputs, partnerships, public, registry, templates  # noqa: E402,F401  (routes register on bp)
