@@ -169,3 +169,68 @@ def test_partnership_cases_opened_by_hand(client: Any, auth: Auth) -> None:
     rows = matrix(client, auth)
     assert [(name, r["case"]) for name, r in rows.items()] == [("Göteborgs kommun", f"KAN {YEAR}/2"),
                                                                ("Malmö kommun", f"KAN {YEAR}/1")]
+
+
+def drafted(client: Any, auth: Auth, **body: Any) -> dict[str, Any]:
+    """An agreement requested as a drafter requests it and rendered by the job; the output's JSON."""
+    response = client.post("/api/outputs", headers=auth("drafter"), json={"kind": "agreement", **body})
+    assert response.status_code == 202, response.json
+    render_output(response.json["id"])
+    output = client.get(f"/api/outputs/{response.json['id']}", headers=auth("clerk")).json
+    assert output["status"] == "ready"
+    return output
+
+
+def docx_text(client: Any, auth: Auth, output: dict[str, Any]) -> list[str]:
+    word = next(f for f in output["files"] if f["format"] == "docx")
+    return [p.text for p in docx.Document(io.BytesIO(client.get(word["url"], headers=auth("clerk")).data)).paragraphs]
+
+
+@pytest.mark.office
+def test_a_revised_plan_marks_two_agreements_out_of_date_and_their_revisions_list_the_changes(
+        client: Any, auth: Auth) -> None:
+    first = extracted_upload(client, auth, plan_pdf(), "plan-2008.pdf")
+    case = register(client, auth, document_id=first).json["case"]
+    old = {agency: drafted(client, auth, document_id=first, agency=agency)
+           for agency in ("Arbetsförmedlingen", "Polismyndigheten")}
+    dnrs = {agency: register(client, auth, output_id=o["id"]).json["dnr"] for agency, o in old.items()}
+    assert sorted(dnrs.values()) == [f"{case}-2", f"{case}-3"]
+    assert all(not a["out_of_date"] for a in matrix(client, auth)["Botkyrka kommun"]["agreements"])
+
+    second = extracted_upload(client, auth, plan_pdf(REVISED), "plan-2009.pdf")
+    assert register(client, auth, document_id=second).json["dnr"] == f"{case}-4"  # the same partnership case
+    botkyrka = matrix(client, auth)["Botkyrka kommun"]
+    assert (botkyrka["plan"]["version"], botkyrka["plan"]["document_id"], botkyrka["plan"]["adopted"]) == \
+        (2, second, "2009-06-11")
+    assert [(a["agency"], a["status"], a["plan_version"], a["out_of_date"]) for a in botkyrka["agreements"]] == [
+        ("Arbetsförmedlingen", "draft", 1, True), ("Försäkringskassan", "none", None, False),
+        ("Polismyndigheten", "draft", 1, True)]
+
+    fields = {d: client.get(f"/api/documents/{d}", headers=auth("clerk")).json["extraction"]["fields"]
+              for d in (first, second)}
+    changes = plan_changes(fields[first], fields[second])
+    assert "Nytt mål inom Arbete: Fler unga ska starta företag" in changes and len(changes) >= 4
+    for agency, output in old.items():
+        revision = drafted(client, auth, document_id=second, agency=agency, revises=output["id"])
+        text = docx_text(client, auth, revision)
+        heading = f"Ändringar i stadsdelsplanen sedan föregående överenskommelse ({dnrs[agency]})"
+        assert heading in text
+        listed = text[text.index(heading) + 2:text.index(heading) + 2 + len(changes)]
+        assert listed == changes
+        assert "Ändringar i stadsdelsplanen" not in " ".join(docx_text(client, auth, output))  # not in the first
+    botkyrka = matrix(client, auth)["Botkyrka kommun"]
+    assert [(a["status"], a["plan_version"], a["out_of_date"], a["revises"]) for a in botkyrka["agreements"]] == [
+        ("draft", 2, False, old["Arbetsförmedlingen"]["id"]), ("none", None, False, None),
+        ("draft", 2, False, old["Polismyndigheten"]["id"])]
+
+    refusals = [({"document_id": second, "agency": "Försäkringskassan", "revises": old["Polismyndigheten"]["id"]},
+                 409, f"Överenskommelse {old['Polismyndigheten']['id']} gäller Polismyndigheten, inte "
+                      "Försäkringskassan; välj samma myndighet som i den som revideras."),
+                ({"document_id": first, "agency": "Polismyndigheten", "revises": old["Polismyndigheten"]["id"]},
+                 409, f"Överenskommelse {old['Polismyndigheten']['id']} är redan gjord från den här planen; "
+                      "välj den nyare stadsdelsplanen för revideringen."),
+                ({"document_id": second, "agency": "Polismyndigheten", "revises": 9999},
+                 404, "Det finns ingen samverkansöverenskommelse med id 9999 att revidera.")]
+    for body, status, message in refusals:
+        refused = client.post("/api/outputs", headers=auth("drafter"), json={"kind": "agreement", **body})
+        assert (refused.status_code, refused.json["error"]["message"]) == (status, message)
