@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
 
     from service import auth, database, errors, security
     from service.api import bp as api_bp
-    from service.pages import documents, public, registry, templates
+    from service.pages import documents, partnerships, public, registry, templates
 
     security.init_app(app, settings.behind_tls)
     database.init_app(app)
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.register_blueprint(documents.bp)
     app.register_blueprint(templates.bp)
     app.register_blueprint(registry.bp)
+    app.register_blueprint(partnerships.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(api_bp)
     return app

@@ -234,3 +234,36 @@ def test_a_revised_plan_marks_two_agreements_out_of_date_and_their_revisions_lis
     for body, status, message in refusals:
         refused = client.post("/api/outputs", headers=auth("drafter"), json={"kind": "agreement", **body})
         assert (refused.status_code, refused.json["error"]["message"]) == (status, message)
+
+
+def test_the_partnerships_page(client: Any, auth: Auth, settings: Any) -> None:
+    first = extracted_upload(client, auth, plan_pdf(), "plan-2008.pdf")
+    case = register(client, auth, document_id=first).json["case"]
+    police = ready_agreement(settings, first, "Polismyndigheten")
+    dnr = register(client, auth, output_id=police).json["dnr"]
+    second = extracted_upload(client, auth, plan_pdf(REVISED), "plan-2009.pdf")
+    register(client, auth, document_id=second)
+
+    login(client, "clerk")
+    page = client.get("/partnerships").get_data(as_text=True)
+    assert accessibility_problems(page) == []
+    assert 'href="/partnerships">Partnerskap</a>' in page  # in the main navigation
+    assert 'role="region" aria-labelledby="matrix-caption" tabindex="0"' in page  # scrolls, labelled, at 375 px
+    assert '<th scope="row">Botkyrka kommun</th>' in page and case in page and "Version 2" in page
+    assert '<span class="status-word">Utkast</span>' in page and "från plan 1" in page and dnr in page
+    assert '<strong class="stale">Inaktuell</strong>' in page and "Utarbeta revidering" not in page  # clerks don't draft
+    client.post("/logout", data={"csrf_token": login(client, "clerk")})
+
+    token = login(client, "drafter")
+    page = client.get("/partnerships").get_data(as_text=True)
+    assert accessibility_problems(page) == [] and "Utarbeta revidering" in page
+    assert f'action="/documents/{second}/outputs"' in page and f'name="revises" value="{police}"' in page
+    started = client.post(f"/documents/{second}/outputs", data={
+        "csrf_token": token, "kind": "agreement", "agency": "Polismyndigheten", "revises": str(police)})
+    assert started.status_code == 302 and started.headers["Location"].endswith(f"/documents/{second}#utkast")
+    with db.session_scope(settings.database_url) as session:
+        revision = session.scalars(select(Output).order_by(Output.id.desc())).first()
+        assert revision is not None and revision.document_id == second
+        assert (revision.fields["revision"]["output_id"], revision.fields["revision"]["since"]) == (police, dnr)
+    page = client.get("/partnerships").get_data(as_text=True)
+    assert 'class="stale"' not in page and "från plan 2" in page
