@@ -219,6 +219,24 @@ class Case(Base):
                                                          viewonly=True)
 
 
+class Partnership(Base):
+    """A municipality's local partnership (lokalt partnerskap, 4 § förordningen (2008:348)) and its case.
+
+    Only the link is kept: the plans, agreements and reports shown for it are read from the registrations,
+    so the partnership register can never disagree with the diarium.
+    """
+
+    __tablename__ = "partnerships"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: :func:`kansli.names.municipality_key`: "Göteborgs kommun" and "Göteborg" are one partnership.
+    municipality_key: Mapped[str] = mapped_column(String(100), unique=True)
+    #: The name as the case was opened with it, "Botkyrka kommun".
+    municipality: Mapped[str] = mapped_column(String(100))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    case: Mapped[Case] = relationship()
+
+
 class Registration(Base):
     """An entry in the registry (diarium): what arrived or was drawn up, when, from or to whom.
 
@@ -263,10 +281,14 @@ class Registration(Base):
     void_reason: Mapped[str | None] = mapped_column(Text)
     voided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     voided_at: Mapped[datetime | None] = mapped_column()
+    #: An incoming signed copy names the agreement (a registration in the same case) it is the signed copy
+    #: of; that agreement then counts as signed in the partnership register (:mod:`kansli.registry.partnerships`).
+    signed_copy_of_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"))
     user: Mapped[User | None] = relationship(foreign_keys=[registered_by])
     voider: Mapped[User | None] = relationship(foreign_keys=[voided_by])
     case: Mapped[Case] = relationship(back_populates="documents")
     output: Mapped[Output | None] = relationship()
+    signed_copy_of: Mapped[Registration | None] = relationship(remote_side=[id], foreign_keys=[signed_copy_of_id])
     search_entry: Mapped[SearchEntry | None] = relationship(viewonly=True)
     files: Mapped[list[ArchivedFile]] = relationship(order_by="ArchivedFile.id", cascade="all, delete-orphan")
     #: Every secrecy marking, lifted ones too (OSL 5 kap. 5 §: when and by whom it was marked is recorded).

@@ -31,9 +31,10 @@ from kansli.generation import (
     report_name,
 )
 from kansli.generation.followup_report import followup_context, followup_report_name, render_followup_report
-from kansli.models import AGENCIES, Document, Output
+from kansli.models import AGENCIES, Document, Output, Registration
 from kansli.names import municipality_key
-from kansli.status import DocumentStatus, OutputStatus
+from kansli.planchanges import plan_changes
+from kansli.status import DocumentStatus, OutputStatus, RegistrationStatus
 from kansli.validation import DecisionLetterFields, Invalid, OutputRequest, check
 
 #: Media type of each file format an output can have.
@@ -111,8 +112,34 @@ def _request_agreement(session: Session, body: OutputRequest, user_id: int | Non
     agency = _agency(body)
     doc = _extracted_document(session, body.document_id, "district_plan",
                               "En samverkansöverenskommelse skapas från en strategisk stadsdelsplan")
-    return Output(kind="agreement", document_id=doc.id, agency=agency, fields=doc.current_fields(),
-                  created_by=user_id)
+    fields = dict(doc.current_fields() or {})
+    if body.revises is not None:
+        fields["revision"] = _revision(session, body.revises, doc, agency, fields)
+    return Output(kind="agreement", document_id=doc.id, agency=agency, fields=fields, created_by=user_id)
+
+
+def _revision(session: Session, revises: int, plan: Document, agency: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """What a revision of agreement ``revises`` records: which agreement it revises and how the plan changed.
+
+    The changes run from the plan fields the old agreement was made from (frozen in it) to the new plan's.
+    """
+    old = session.get(Output, revises)
+    if old is None or old.kind != "agreement":
+        raise OutputRejected(404, "not_found", f"Det finns ingen samverkansöverenskommelse med id {revises} att revidera.")
+    before = old.fields or {}
+    if old.agency != agency:
+        raise OutputRejected(409, "wrong_agency", f"Överenskommelse {revises} gäller {old.agency}, inte {agency}; "
+                                                  "välj samma myndighet som i den som revideras.")
+    if municipality_key(str(before.get("municipality") or "")) != municipality_key(str(fields.get("municipality") or "")):
+        raise OutputRejected(409, "wrong_municipality", f"Överenskommelse {revises} gäller {before.get('municipality')}, "
+                                                        f"inte {fields.get('municipality')}; välj kommunens nya plan.")
+    if old.document_id == plan.id:
+        raise OutputRejected(409, "same_plan", f"Överenskommelse {revises} är redan gjord från den här planen; "
+                                               "välj den nyare stadsdelsplanen för revideringen.")
+    registration = session.scalar(select(Registration).where(Registration.output_id == old.id,
+                                                             Registration.status != RegistrationStatus.VOIDED))
+    return {"output_id": old.id, "since": registration.dnr if registration else old.created_at.date().isoformat(),
+            "changes": plan_changes(before, fields)}
 
 
 def _render_agreement(output: Output, template: Path, areas: dict[str, tuple[str, ...]] | None,

@@ -52,7 +52,7 @@ def _pair(old: list[str], new: list[str]) -> tuple[list[tuple[str, str]], list[s
 
 def _goal_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     lines = []
-    for key in [*AREAS, *sorted(set(old) | set(new) - set(AREAS))]:
+    for key in [*AREAS, *sorted((set(old) | set(new)) - set(AREAS))]:
         pairs, removed, added = _pair(list(old.get(key) or []), list(new.get(key) or []))
         area = _area(key)
         lines += [f"Nytt mål inom {area}: {goal}" for goal in added]

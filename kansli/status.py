@@ -52,6 +52,15 @@ class Direction(_Status):
     INTERNAL = "internal"
 
 
+class AgreementStatus(_Status):
+    """Where an agency's cooperation agreement with a municipality stands, read from the registry."""
+
+    NONE = "none"
+    DRAFT = "draft"
+    SENT = "sent"
+    SIGNED = "signed"
+
+
 _LABELS: dict[type[_Status], dict[str, str]] = {
     DocumentStatus: {"queued": "I kö", "processing": "Läses", "extracted": "Extraherad", "failed": "Misslyckades",
                      "disposed": "Gallrad"},
@@ -61,4 +70,5 @@ _LABELS: dict[type[_Status], dict[str, str]] = {
                          "voided": "Makulerad"},
     CaseStatus: {"open": "Öppet", "closed": "Avslutat"},
     Direction: {"incoming": "Inkommande", "outgoing": "Upprättad/utgående", "internal": "Intern"},
+    AgreementStatus: {"none": "Ingen", "draft": "Utkast", "sent": "Skickad", "signed": "Undertecknad"},
 }

@@ -397,6 +397,8 @@ class OutputRequest(Shape):
     document_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_SHORT)] | None = None
     agency: Short | None = None
     fields: dict[str, Any] | None = Field(None, description="Beslutets fält (kind decision), som i DecisionLetterFields")
+    revises: Id | None = Field(None, description="Utkastet (id) med den överenskommelse som revideras (kind agreement): "
+                                                 "den nya får en lista över vad som ändrats i stadsdelsplanen")
 
 
 def _filled(value: str) -> str:
@@ -422,6 +424,17 @@ class RegistrationRequest(Shape):
     description: Note | None = None
     case: Short | None = Field(None, title="Ärende", description="Ärendets diarienummer, t.ex. KAN 2026/17")
     direction: Annotated[Direction, Field(strict=False)] | None = Field(None, title="Riktning")
+    signed_copy_of: Short | None = Field(None, title="Undertecknad kopia av",
+                                         description="Diarienumret på den samverkansöverenskommelse som handlingen "
+                                                     "är den undertecknade kopian av; registreras i samma ärende")
+
+
+class PartnershipRequest(Shape):
+    """``POST /api/partnerships``: open a municipality's partnership case by hand."""
+
+    municipality: Annotated[str, Field(max_length=100), BeforeValidator(_clean), AfterValidator(_filled)] = Field(
+        title="Kommun")
+    officer: Short | None = Field(None, title="Handläggare", description="Användarnamnet på handläggaren")
 
 
 class CaseRequest(Shape):
@@ -430,6 +443,8 @@ class CaseRequest(Shape):
     title: Filled = Field(title="Rubrik")
     municipality: Short | None = Field(None, title="Kommun")
     officer: Short | None = Field(None, title="Handläggare", description="Användarnamnet på handläggaren")
+    partnership: bool = Field(False, title="Partnerskapsärende",
+                              description="Ärendet är kommunens lokala partnerskap (kräver municipality)")
 
 
 class VoidRequest(Shape):

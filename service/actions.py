@@ -28,6 +28,7 @@ from kansli.models import (
     Document,
     IndicatorMatch,
     Output,
+    Partnership,
     Registration,
     Revision,
     Template,
@@ -36,7 +37,18 @@ from kansli.models import (
 )
 from kansli.names import display_name, municipality_key
 from kansli.outputs import request_output
-from kansli.registry import archiving, case_export, cases, details, dispatch, numbering, retention, secrecy, voiding
+from kansli.registry import (
+    archiving,
+    case_export,
+    cases,
+    details,
+    dispatch,
+    numbering,
+    partnerships,
+    retention,
+    secrecy,
+    voiding,
+)
 from kansli.registry.erms import erms_xml
 from kansli.registry.erms import validate as validate_erms
 from kansli.registry.errors import RegistryError
@@ -46,6 +58,7 @@ from kansli.validation import (
     Invalid,
     NewUser,
     OutputRequest,
+    PartnershipRequest,
     RegistrationAmendment,
     RegistrationRequest,
     SecrecyLiftRequest,
@@ -224,28 +237,61 @@ def register_from(body: RegistrationRequest) -> Registration:
     """File the document or output that ``body`` names in its case (a new one without ``case``)."""
     with _transaction() as session:
         audit.lock_chain(session)  # first, as every audited change takes it: locks are always taken in one order
-        registration = numbering.register(session, settings().dnr_prefix, user_id=current_user.id,
+        prefix, signed_copy_of, opened = settings().dnr_prefix, None, None
+        case = body.case
+        if body.signed_copy_of is not None:  # filed beside the agreement it is the signed copy of
+            signed_copy_of = partnerships.signed_copy_target(session, body.signed_copy_of, body.case,
+                                                             body.output_id, body.direction)
+            case = signed_copy_of.case.dnr
+        elif case is None:
+            case, opened = partnerships.filing_case(session, prefix, body.document_id, body.output_id)
+        if opened is not None:
+            _audit(session, "open_case", case or "", title=opened.case.title, municipality=opened.municipality,
+                   officer=None, partnership=True)
+        registration = numbering.register(session, prefix, user_id=current_user.id,
                                          retention=settings().retention, party=body.party,
                                          description=body.description, document_id=body.document_id,
-                                         output_id=body.output_id, case=body.case, direction=body.direction)
-        case = registration.case
-        if body.case is None:
-            _audit(session, "open_case", case.dnr, title=case.title, municipality=case.municipality, officer=None)
+                                         output_id=body.output_id, case=case, direction=body.direction)
+        registration.signed_copy_of = signed_copy_of
+        if case is None:
+            _audit(session, "open_case", registration.case.dnr, title=registration.case.title,
+                   municipality=registration.case.municipality, officer=None)
         _audit(session, "register", registration.dnr, document_id=body.document_id, output_id=body.output_id,
-               case=case.dnr, direction=registration.direction)
+               case=registration.case.dnr, direction=registration.direction,
+               signed_copy_of=signed_copy_of.dnr if signed_copy_of else None)
     log.info("registry: %s registered by %s", registration.dnr, current_user.name)
     return registration
 
 
 def open_case(body: CaseRequest) -> Case:
-    """Open a case under the year's next number."""
+    """Open a case under the year's next number; with ``partnership``, as the municipality's partnership case."""
     with _transaction() as session:
         audit.lock_chain(session)
+        if body.partnership and not body.municipality:
+            raise RegistryError(400, "Ange kommun för ett partnerskapsärende.")
+        if body.partnership and body.municipality and (earlier := partnerships.find(session, body.municipality)):
+            raise RegistryError(409, f"{earlier.municipality} har redan ett partnerskapsärende, {earlier.case.dnr}.")
         case = numbering.open_case(session, settings().dnr_prefix, body.title, municipality=body.municipality,
                                    officer_id=cases.officer_id(session, body.officer))
-        _audit(session, "open_case", case.dnr, title=case.title, municipality=case.municipality, officer=body.officer)
+        if body.partnership and body.municipality:
+            partnerships.attach(session, case, body.municipality)
+        _audit(session, "open_case", case.dnr, title=case.title, municipality=case.municipality, officer=body.officer,
+               partnership=body.partnership)
     log.info("registry: case %s opened by %s", case.dnr, current_user.name)
     return case
+
+
+def open_partnership(body: PartnershipRequest) -> Partnership:
+    """Open a municipality's partnership case by hand (it also opens when its first plan is registered)."""
+    with _transaction() as session:
+        audit.lock_chain(session)
+        partnership = partnerships.open_partnership(session, settings().dnr_prefix, body.municipality,
+                                                    cases.officer_id(session, body.officer))
+        _audit(session, "open_case", partnership.case.dnr, title=partnership.case.title,
+               municipality=partnership.municipality, officer=body.officer, partnership=True)
+    log.info("registry: partnership case %s for %s opened by %s", partnership.case.dnr, partnership.municipality,
+             current_user.name)
+    return partnership
 
 
 def get_case(dnr: str) -> Case | None:

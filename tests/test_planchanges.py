@@ -54,3 +54,10 @@ def test_missing_parts_are_tolerated() -> None:
     assert plan_changes({}, {"goals": {"arbete": ["Fler i arbete"]}}) == ["Nytt mål inom Arbete: Fler i arbete"]
     assert plan_changes({"indicators": [{"name": "X", "area": None}]}, {}) == [
         "Borttagen indikator inom okänt område: X (utgångsvärde –, målvärde –)"]
+
+
+def test_a_goal_changed_in_an_area_both_plans_have_is_listed_once() -> None:
+    old = {"goals": {"arbete": ["Fler i arbete"], "trygghet": ["Tryggare torg"]}}
+    new = {"goals": {"arbete": ["Företagandet ska öka"], "trygghet": ["Tryggare torg"]}}
+    assert plan_changes(old, new) == ["Nytt mål inom Arbete: Företagandet ska öka",
+                                      "Borttaget mål inom Arbete: Fler i arbete"]

@@ -50,6 +50,7 @@ def agreement_context(fields: dict[str, Any], agency: str,
     contact_parts = [str(contact[k]) for k in ("name", "title", "email", "phone") if contact.get(k)]
     areas = (agency_areas or AGENCY_AREAS).get(agency, ())
     goals = fields.get("goals") or {}
+    revision: dict[str, Any] = fields["revision"] if isinstance(fields.get("revision"), dict) else {}
     return {
         "agency": agency,
         "municipality": fields.get("municipality") or MISSING,
@@ -73,6 +74,9 @@ def agreement_context(fields: dict[str, Any], agency: str,
             if isinstance(i, dict)
         ],
         "contact_text": ", ".join(contact_parts) if contact_parts else MISSING,
+        # A revision (kansli.outputs): what changed in the plan since the agreement it revises.
+        "changes": [str(c) for c in revision.get("changes") or []],
+        "changes_since": str(revision.get("since") or MISSING),
     }
 
 

@@ -80,4 +80,15 @@ def role(*roles: str) -> Callable:
     return decorate
 
 
-from service.api import cases, documents, health, indicators, openapi, outputs, public, registry, templates  # noqa: E402,F401  (routes register on bp)
+from service.api import (  # noqa: E402,F401  (routes register on bp)
+    cases,
+    documents,
+    health,
+    indicators,
+    openapi,
+    outputs,
+    partnerships,
+    public,
+    registry,
+    templates,
+)

@@ -20,7 +20,14 @@ from kansli.outputs import KINDS, MEDIA_TYPES, template_variables
 from kansli.registry.dispatch import ROLES
 from kansli.registry.public import PER_PAGE
 from kansli.registry.terms import DispatchMethod, SecrecyPart
-from kansli.status import CaseStatus, Direction, DocumentStatus, OutputStatus, RegistrationStatus
+from kansli.status import (
+    AgreementStatus,
+    CaseStatus,
+    Direction,
+    DocumentStatus,
+    OutputStatus,
+    RegistrationStatus,
+)
 from kansli.validation import (
     FIELD_MODELS,
     MAX_ID,
@@ -35,6 +42,7 @@ from kansli.validation import (
     IndicatorQuery,
     OutputQuery,
     OutputRequest,
+    PartnershipRequest,
     PublicRegistryQuery,
     RegistrationAmendment,
     RegistrationRequest,
@@ -47,7 +55,8 @@ from service.api import bp
 
 _BODIES: list[type[BaseModel]] = [*FIELD_MODELS.values(), DecisionLetterFields, OutputRequest, RegistrationRequest,
                                   HoldRequest, DisposalRequest, RegistrationAmendment, SecrecyRequest, SecrecyLiftRequest,
-                                  DispatchRequest, CaseRequest, VoidRequest, IndicatorMatchRequest]
+                                  DispatchRequest, CaseRequest, VoidRequest, IndicatorMatchRequest,
+                                  PartnershipRequest]
 _QUERIES: list[type[BaseModel]] = [DocumentQuery, OutputQuery, RegistryQuery, PublicRegistryQuery, CaseQuery,
                                    IndicatorQuery]
 _POINT = {"type": "object", "nullable": True, "required": ["year", "value"],
@@ -222,7 +231,10 @@ def describe() -> dict[str, Any]:
                                      "secrecy": {"type": "array", "items": {"$ref": "#/components/schemas/SecrecyMark"},
                                                  "description": "Alla sekretessmarkeringar, också hävda"},
                                      "dispatches": {"type": "array",
-                                                    "items": {"$ref": "#/components/schemas/Dispatch"}}}},
+                                                    "items": {"$ref": "#/components/schemas/Dispatch"}},
+                                     "signed_copy_of": {"type": "string", "nullable": True,
+                                                        "description": "Den överenskommelse (diarienummer) som "
+                                                                       "handlingen är den undertecknade kopian av"}}},
                 "SecrecyMark": {"type": "object", "required": ["id", "parts", "provision", "in_force", "marked_at"],
                                 "properties": {
                                     "id": {"type": "integer"},
@@ -299,6 +311,42 @@ def describe() -> dict[str, Any]:
                                         "document_id": {"type": "integer"},
                                         "year": {"type": "integer", "nullable": True}}}},
                                     "series": {"type": "array", "items": {"$ref": "#/components/schemas/Series"}}}},
+               "Partnership": {
+                   "type": "object", "description": "En kommuns lokala partnerskap, läst ur diariet",
+                   "required": ["municipality", "key", "case", "plan", "plans", "agreements", "reports"],
+                   "properties": {
+                       "municipality": {"type": "string"}, "key": {"type": "string"},
+                       "case": {"type": "string", "nullable": True, "description": "Partnerskapsärendets diarienummer"},
+                       "plan": {"type": "object", "nullable": True, "description": "Den gällande stadsdelsplanen",
+                                "required": ["dnr", "document_id", "version", "adopted", "reference"],
+                                "properties": {"dnr": {"type": "string"}, "document_id": {"type": "integer"},
+                                               "version": {"type": "integer", "description": "Planens ordning bland "
+                                                           "kommunens registrerade planer (efter antagandedatum)"},
+                                               "adopted": {"type": "string", "format": "date", "nullable": True},
+                                               "reference": {"type": "string", "nullable": True}}},
+                       "plans": {"type": "integer", "description": "Antal registrerade planer"},
+                       "agreements": {"type": "array", "items": {"$ref": "#/components/schemas/PartnershipAgreement"},
+                                      "description": "En per myndighet"},
+                       "reports": {"type": "array", "description": "Inkomna myndighetsredovisningar per år", "items": {
+                           "type": "object", "required": ["year", "agencies", "dnrs"],
+                           "properties": {"year": {"type": "integer", "nullable": True},
+                                          "agencies": {"type": "array", "items": {"type": "string"}},
+                                          "dnrs": {"type": "array", "items": {"type": "string"}}}}}}},
+               "PartnershipAgreement": {
+                   "type": "object",
+                   "required": ["agency", "status", "status_text", "output_id", "dnr", "plan_version", "out_of_date",
+                                "revises"],
+                   "properties": {
+                       "agency": _enum(AGENCIES), "status": _enum(AgreementStatus),
+                       "status_text": _enum(s.label for s in AgreementStatus),
+                       "output_id": {"type": "integer", "nullable": True},
+                       "dnr": {"type": "string", "nullable": True},
+                       "plan_version": {"type": "integer", "nullable": True,
+                                        "description": "Versionen av planen som överenskommelsen utarbetades från"},
+                       "out_of_date": {"type": "boolean",
+                                       "description": "Utarbetad från en annan plan än den gällande"},
+                       "revises": {"type": "integer", "nullable": True,
+                                   "description": "Utkastet med den överenskommelse som den här reviderar"}}},
                "Template": {"type": "object", "required": ["id", "name", "sha256"],
                              "properties": {"id": {"type": "integer"}, "name": _enum(template_variables()),
                                             "sha256": {"type": "string"}, "size": {"type": "integer"},
@@ -358,18 +406,23 @@ def describe() -> dict[str, Any]:
                                     "(document_id eller fields) — ett brev per mottagare, varje .docx med PDF/A-2b",
                          "description": "report: document_ids är de myndighetsrapporter som sammanställs. batch: från "
                                         "ett regeringsbeslut (document_id) och en myndighet, en överenskommelse per "
-                                        "kommun i beslutet, ifylld från kommunens stadsdelsplan där en finns; en zip.",
+                                        "kommun i beslutet, ifylld från kommunens stadsdelsplan där en finns; en zip. "
+                                        "agreement med revises (id på en tidigare överenskommelse): revideringen "
+                                        "utarbetas från den nya planen (document_id) och listar vad som ändrats i "
+                                        "planen sedan dess.",
                          "requestBody": _body(OutputRequest, {
                              "agreement": {"kind": "agreement", "document_id": 1, "agency": AGENCIES[0]},
                              "decision": {"kind": "decision", "fields": {**EXAMPLES["decision"], "item": "5"}},
                              "report": {"kind": "report", "document_ids": [1, 2]},
-                             "batch": {"kind": "batch", "document_id": 1, "agency": AGENCIES[0]}}),
+                             "batch": {"kind": "batch", "document_id": 1, "agency": AGENCIES[0]},
+                             "revision": {"kind": "agreement", "document_id": 2, "agency": AGENCIES[0], "revises": 1}}),
                          "parameters": [IDEMPOTENCY],
                          "responses": {"202": _json("Köad", "Queued"), **JSON_BODY, **AUTH,
                                        "200": _json("Samma Idempotency-Key som förut: det utkast den begäran gav",
                                                     "Queued"),
                                        "404": _error("Dokumentet finns inte"),
-                                       "409": _error("Dokumentet är inte färdigläst eller av fel typ"),
+                                       "409": _error("Dokumentet är inte färdigläst eller av fel typ, eller "
+                                                     "revideringen gäller en annan myndighet, kommun eller samma plan"),
                                        "422": _error("Fälten räcker inte för utkastet")}}},
             "/api/indicators": {"get": {
                 "summary": "Avstämningen: varje kommuns indikatorer med utgångsläge, redovisade värden och mål, "
@@ -426,7 +479,11 @@ def describe() -> dict[str, Any]:
                          "description": "Med case registreras handlingen i det ärendet under nästa löpnummer "
                                         "(KAN 2026/17-3); utan case öppnas ett nytt ärende med handlingen som nummer 1. "
                                         "direction: incoming, outgoing eller internal (förval: inkommande för dokument, "
-                                        "upprättad för utkast).",
+                                        "upprättad för utkast). En stadsdelsplan eller överenskommelse utan case "
+                                        "registreras i kommunens partnerskapsärende (som öppnas om det inte finns), "
+                                        "en myndighetsredovisning om en enda kommun i dess partnerskapsärende. Med "
+                                        "signed_copy_of registreras den undertecknade kopian av en överenskommelse "
+                                        "i överenskommelsens ärende.",
                          "requestBody": _body(RegistrationRequest, {
                              "document": {"document_id": 1},
                              "in_case": {"document_id": 1, "case": "KAN 2026/17", "direction": "internal"},
@@ -443,7 +500,18 @@ def describe() -> dict[str, Any]:
                 "post": {"summary": "Öppna ett ärende under årets nästa nummer (KAN 2026/17); roll registrar",
                          "requestBody": _body(CaseRequest, {"case": {"title": "Lokalt partnerskap Botkyrka",
                                                                      "municipality": "Botkyrka kommun"}}),
-                         "responses": {"201": _json("Ärendet", "Case"), **JSON_BODY, **AUTH}}},
+                         "responses": {"201": _json("Ärendet", "Case"), **JSON_BODY, **AUTH,
+                                       "409": _error("Kommunen har redan ett partnerskapsärende (partnership)")}}},
+            "/api/partnerships": {
+                "get": {"summary": "Partnerskapsregistret: per kommun partnerskapsärendet, gällande plan, varje "
+                                   "myndighets överenskommelse (status, planversion, inaktuell) och inkomna redovisningar",
+                        "responses": {"200": _list("Kommunerna", "partnerships", "Partnership"), **AUTH}},
+                "post": {"summary": "Öppna en kommuns partnerskapsärende; roll registrar",
+                         "description": "Ärendet öppnas också av sig självt när kommunens första plan registreras "
+                                        "utan ärende.",
+                         "requestBody": _body(PartnershipRequest, {"partnership": {"municipality": "Botkyrka kommun"}}),
+                         "responses": {"201": _json("Kommunens rad i registret", "Partnership"), **JSON_BODY, **AUTH,
+                                       "409": _error("Kommunen har redan ett partnerskapsärende")}}},
             "/api/cases/{dnr}": {"get": {"summary": "Ett ärende med dess handlingar i nummerordning", "parameters": [DNR],
                                          "responses": {"200": _json("Ärendet", "Case"), **AUTH,
                                                        "404": _error("Finns inte")}}},

@@ -100,6 +100,7 @@ def registration_json(registration: Registration) -> dict[str, Any]:
         "void_reason": registration.void_reason,
         "voided_by": registration.voider.name if registration.voider else None,
         "voided_at": registration.voided_at.isoformat() if registration.voided_at else None,
+        "signed_copy_of": registration.signed_copy_of.dnr if registration.signed_copy_of else None,
     }
 
 

@@ -120,7 +120,8 @@ def generate(doc_id: int) -> Any:
     doc = get_or_404(Document, doc_id)
     kind = request.form.get("kind") or ("decision" if doc.kind == "decision" else "agreement")
     body = {"kind": kind, "document_id": doc.id, "agency": request.form.get("agency"),
-            "document_ids": [i for i in request.form.getlist("document_ids") if i] or None}
+            "document_ids": [i for i in request.form.getlist("document_ids") if i] or None,
+            "revises": request.form.get("revises") or None}  # "Utarbeta revidering" on the partnership register
     try:
         output, _new = start_output(check(OutputRequest, body, strict=False))
     except (Invalid, OutputRejected) as exc:
