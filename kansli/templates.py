@@ -161,6 +161,9 @@ DESCRIPTIONS: dict[str, str] = {
     "goal_areas": "Områdena som myndigheten berörs av, vart och ett med rubrik (heading) och mål (goals).",
     "indicators": "Indikatorerna: namn (name), enhet (unit), område (area), utgångsläge (baseline) och mål (target).",
     "contact_text": "Kommunens kontaktperson på en rad: namn, titel, e-post och telefon.",
+    "changes": "Vid en revidering: vad som ändrats i stadsdelsplanen sedan föregående överenskommelse, en mening "
+               "per ändring (tom lista annars).",
+    "changes_since": "Vid en revidering: den föregående överenskommelsen (diarienummer eller datum).",
     # decision.docx: the Government's decision letter
     "department": "Departementet som fattat beslutet.",
     "item": "Punktnumret i regeringsprotokollet, om det finns.",
