@@ -10,8 +10,10 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from collections import Counter
 from functools import cached_property
 from itertools import pairwise
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -63,31 +65,118 @@ def _columns(page: Page) -> tuple[float, float] | None:
     return header, gutter
 
 
-def page_tables(page: Page, columns: tuple[float, float] | None) -> list[list[list[str | None]]]:
+@dataclass(frozen=True)
+class Line:
+    """A line of text where it stands and how it is set: the document model's unit for headings and lists.
+
+    ``region`` orders a two-column page: 0 its full-width head, 1 the left column, 2 the right one.
+    """
+    page: int
+    region: int
+    top: float
+    text: str
+    size: float
+    bold: bool
+
+    @property
+    def at(self) -> tuple[int, int, float]:
+        return self.page, self.region, self.top
+
+
+@dataclass(frozen=True)
+class PlacedTable:
+    """A table's rows of cell strings, and where it stands (as :attr:`Line.at`)."""
+    page: int
+    region: int
+    top: float
+    rows: list[list[str | None]]
+
+    @property
+    def at(self) -> tuple[int, int, float]:
+        return self.page, self.region, self.top
+
+
+def _region(columns: tuple[float, float] | None, x0: float, top: float) -> int:
+    if not columns:
+        return 0
+    header, gutter = columns
+    return 0 if top < header else 1 if x0 < gutter else 2
+
+
+def page_tables(page: Page, columns: tuple[float, float] | None, number: int = 1) -> list[PlacedTable]:
     """The page's tables in reading order (on a two-column page, the left column's before the right's)."""
-    found = page.find_tables()
-    if columns:
-        header, gutter = columns
-        found.sort(key=lambda t: (t.bbox[1] >= header and t.bbox[0] >= gutter, t.bbox[1]))
-    return [t.extract() for t in found]
+    placed = [PlacedTable(number, _region(columns, t.bbox[0], t.bbox[1]), t.bbox[1], _cells(page, t))
+              for t in page.find_tables()]
+    return sorted(placed, key=lambda t: t.at)
 
 
-def page_text(page: Page, columns: tuple[float, float] | None) -> str:
-    """The page's text in reading order: a two-column page's head, then its left, then its right column."""
+# A cell line that is one word ending in a small letter, before a line that starts with one: maybe a word the
+# narrow cell broke (Word does, without a hyphen, when a word is wider than the cell).
+_BROKEN = re.compile(r"(?<=[a-zåäöé])\n(?=[a-zåäöé])")
+
+
+def _cells(page: Page, table: Any) -> list[list[str | None]]:
+    """The table's cell strings; a word broken across a cell's lines is joined again where the geometry
+    shows it: its first part is alone on its line and fills the line to the cell's right edge."""
+    rows = table.extract()
+    for row, cells in zip(table.rows, rows, strict=False):
+        for k, (bbox, text) in enumerate(zip(row.cells, cells, strict=False)):
+            if bbox and text and _BROKEN.search(text):
+                cells[k] = _join_broken(page, bbox, text)
+    return rows
+
+
+def _join_broken(page: Page, bbox: tuple[float, float, float, float], text: str) -> str:
+    x0, top, x1, bottom = bbox
+    inside = [c for c in page.chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+    lines: dict[int, list[Any]] = {}
+    for char in inside:
+        lines.setdefault(round(char["top"]), []).append(char)
+    rights = [max(c["x1"] for c in chars) for _, chars in sorted(lines.items())]
+    lefts = [min(c["x0"] for c in chars) for _, chars in sorted(lines.items())]
+    parts = text.split("\n")
+    if not inside or len(rights) != len(parts):
+        return text
+    limit = x1 - (min(lefts) - x0)  # the right margin mirrors the left one
+    out = parts[0]
+    for i in range(1, len(parts)):
+        before = parts[i - 1]
+        width = (rights[i - 1] - lefts[i - 1]) / max(len(before), 1)
+        broken = " " not in before.strip() and before[-1:].islower() and parts[i][:1].islower() \
+            and limit - rights[i - 1] < width * 1.5
+        out += ("" if broken else "\n") + parts[i]
+    return out
+
+
+def page_text(page: Page, columns: tuple[float, float] | None, number: int = 1) -> tuple[str, list[Line]]:
+    """The page's text in reading order (a two-column page's head, then its left, then its right column)
+    and its lines with their typography."""
     if columns:
         header, gutter = columns
         width, height = float(page.width), float(page.height)
         parts = [page.within_bbox((0, 0, width, header)) if header else None,
                  page.within_bbox((0, header, gutter, height)), page.within_bbox((gutter, header, width, height))]
-        return "\n\n".join(text for part in parts if part is not None and (text := _region_text(part)))
-    return _region_text(page)
+        texts, lines = [], []
+        for region, part in enumerate(parts):
+            if part is not None and (read := _region_text(part, number, region))[0]:
+                texts.append(read[0])
+                lines += read[1]
+        return "\n\n".join(texts), lines
+    return _region_text(page, number, 0)
 
 
-def _region_text(page: Page) -> str:
+def _typed(line: dict[str, Any], number: int, region: int) -> Line:
+    chars = [c for c in line["chars"] if not c["text"].isspace()] or line["chars"]
+    sizes = sorted(c["size"] for c in chars)
+    return Line(number, region, line["top"], _tidy(line["text"]), sizes[len(sizes) // 2] if sizes else 0.0,
+                bool(chars) and all(c.get("bold") for c in chars))
+
+
+def _region_text(page: Page, number: int = 1, region: int = 0) -> tuple[str, list[Line]]:
     """The region's lines, with a blank line where the vertical gap shows a new paragraph."""
-    lines = page.extract_text_lines()
+    lines = page.extract_text_lines(return_chars=True)
     if not lines:
-        return ""
+        return "", []
     steps = sorted(b["top"] - a["top"] for a, b in pairwise(lines) if b["top"] > a["top"])
     # The line pitch inside a paragraph is the smallest regular step (not the median: in letters of short
     # paragraphs the gaps are the majority); steps under half the median are sub- and superscripts.
@@ -98,7 +187,7 @@ def _region_text(page: Page) -> str:
         if usual and line["top"] - before["top"] > usual * 1.3:  # Word's 6 pt after a paragraph is enough
             out.append("")
         out.append(line["text"])
-    return _tidy("\n".join(out))
+    return _tidy("\n".join(out)), [_typed(line, number, region) for line in lines]
 
 
 @dataclass
@@ -106,8 +195,10 @@ class PdfText:
     pages: int
     #: Text of each page, in reading order.
     texts: list[str]
-    #: Tables of each page: rows of cell strings (None for empty cells).
-    tables: list[list[list[list[str | None]]]] = field(default_factory=list)
+    #: Tables of each page: rows of cell strings (None for empty cells), and where they stand.
+    tables: list[list[PlacedTable]] = field(default_factory=list)
+    #: Every line in reading order, with its font size and weight (running heads and footers left out).
+    lines: list[Line] = field(default_factory=list)
 
     @cached_property
     def text(self) -> str:
@@ -170,13 +261,16 @@ def read(
                 "ladda upp den del som gäller ärendet.",
             )
         texts: list[str] = []
-        tables: list[list[list[list[str | None]]]] = []
+        tables: list[list[PlacedTable]] = []
+        lines: list[Line] = []
         for number in range(1, count + 1):
             try:
                 page = read_page(pdf, number - 1)
                 columns = _columns(page)
-                texts.append(page_text(page, columns))
-                tables.append(page_tables(page, columns) if with_tables else [])
+                text, page_lines = page_text(page, columns, number)
+                texts.append(text)
+                lines += page_lines
+                tables.append(page_tables(page, columns, number) if with_tables else [])
             except PARSE_ERRORS as exc:
                 log.info("page %d unreadable: %r", number, exc)
                 texts.append("")
@@ -189,4 +283,37 @@ def read(
         pdf.close()
     if not any(t.strip() for t in texts):
         raise Refusal("no_text")
-    return PdfText(pages=count, texts=texts, tables=tables)
+    furniture = _furniture(texts)
+    return PdfText(pages=count, texts=[_without(t, furniture) for t in texts], tables=tables,
+                   lines=[line for line in lines if _shape(line.text) not in furniture])
+
+
+# "Sida 2 av 5", "Sida 2": a page number, whatever else the page's head or foot holds.
+_PAGE_OF = re.compile(r"^\s*Sida \d+(?: av \d+)?\s*$", re.IGNORECASE)
+
+
+def _shape(line: str) -> str:
+    """A line with its numbers blanked: "Sida 1 av 3" and "Sida 2 av 3" have the same shape."""
+    return re.sub(r"\d+", "#", " ".join(line.split()))
+
+
+def _furniture(texts: list[str]) -> set[str]:
+    """Shapes of running heads and footers: a page's first or last line that recurs on most pages."""
+    ends: Counter[str] = Counter()
+    for text in texts:
+        lines = [line for line in text.splitlines() if line.strip()]
+        ends.update({_shape(line) for line in lines[:1] + lines[-1:]})
+    found = {shape for shape, n in ends.items() if n >= 2 and n >= len(texts) / 2}
+    return found | {shape for text in texts for line in text.splitlines() if _PAGE_OF.match(line)
+                    and (shape := _shape(line))}
+
+
+def _without(text: str, furniture: set[str]) -> str:
+    """The page's text without its running head and footer lines (first and last lines only)."""
+    if not furniture:
+        return text
+    lines = text.splitlines()
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    drop = {i for i in filled[:1] + filled[-1:] if _shape(lines[i]) in furniture}
+    drop |= {i for i, line in enumerate(lines) if _PAGE_OF.match(line)}
+    return "\n".join(line for i, line in enumerate(lines) if i not in drop)
