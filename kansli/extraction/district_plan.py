@@ -32,7 +32,7 @@ def _label(text: str, *labels: str, loose: tuple[str, ...] = ()) -> str | None:
     In the document's head (a cover table's rows read as text) a label of ``loose`` may stand without a
     colon, before a value that starts with a capital or a digit.
     """
-    pattern = r"^\s*(?:" + "|".join(labels) + r")\s*[:\t]\s*(.+)$"
+    pattern = r"^\s*(?:" + "|".join(labels) + r")[ \t]*[:\t][ \t]*(\S.*)$"
     if m := re.search(pattern, text, re.IGNORECASE | re.MULTILINE):
         return m.group(1).strip()
     if not loose:
@@ -233,16 +233,20 @@ def _value(cell: str) -> tuple[float | int | None, int | None]:
 def table_indicators(pdf: PdfText) -> list[tuple[tuple[int, int, float], dict[str, Any], bool]]:
     headings = _area_headings(pdf)
     found = []
+    last: tuple[list[str], dict[str, int]] | None = None  # the indicator table before, which may run on
     for page_tables in pdf.tables:
         for table in page_tables:
-            if len(table.rows) < 2:
-                continue
             header = [" ".join((c or "").split()) for c in table.rows[0]]
-            cols = _indicator_columns(header)
-            if not cols:
+            if cols := _indicator_columns(header):
+                body = table.rows[1:]
+            elif last and len(header) == len(last[0]):  # a table broken over a page: its header stands before
+                (header, cols), body = last, table.rows
+            else:
+                last = None
                 continue
+            last = header, cols
             above = [area for at, area in headings if at < table.at]
-            for row in table.rows[1:]:
+            for row in body:
                 cells = [" ".join((c or "").split()) for c in row]
                 if len(cells) < len(header) or not cells[cols["name"]]:
                     continue

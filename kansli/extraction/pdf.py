@@ -132,18 +132,17 @@ def _join_broken(page: Page, bbox: tuple[float, float, float, float], text: str)
     lines: dict[int, list[Any]] = {}
     for char in inside:
         lines.setdefault(round(char["top"]), []).append(char)
-    rights = [max(c["x1"] for c in chars) for _, chars in sorted(lines.items())]
-    lefts = [min(c["x0"] for c in chars) for _, chars in sorted(lines.items())]
+    rows = [sorted(chars, key=lambda c: c["x0"]) for _, chars in sorted(lines.items())]
     parts = text.split("\n")
-    if not inside or len(rights) != len(parts):
+    if not inside or len(rows) != len(parts):
         return text
-    limit = x1 - (min(lefts) - x0)  # the right margin mirrors the left one
+    limit = x1 - (min(row[0]["x0"] for row in rows) - x0)  # the right margin mirrors the left one
     out = parts[0]
     for i in range(1, len(parts)):
         before = parts[i - 1]
-        width = (rights[i - 1] - lefts[i - 1]) / max(len(before), 1)
+        # the next letter would not have fitted: the line was full, mid-word
         broken = " " not in before.strip() and before[-1:].islower() and parts[i][:1].islower() \
-            and limit - rights[i - 1] < width * 1.5
+            and limit - rows[i - 1][-1]["x1"] < rows[i][0]["width"]
         out += ("" if broken else "\n") + parts[i]
     return out
 
