@@ -8,9 +8,9 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from collections import Counter
 from functools import cached_property
 from itertools import pairwise
 from typing import Any
