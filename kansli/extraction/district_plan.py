@@ -63,7 +63,7 @@ _NAMES = r"([A-ZÅÄÖ][\wåäöé-]+(?:(?:,\s*|\s+och\s+)[A-ZÅÄÖ][\wåäöé
 def districts(pdf: PdfText) -> Found:
     text = pdf.text
     label = r"(?:Berörda\s+)?(?:Stadsdel\(ar\)|Stadsdel(?:ar|en|arna)?|Område)"
-    if value := _label(text, label, loose=(r"Stadsdel\(ar\)", r"Stadsdel(?:ar|en|arna)?")):
+    if value := _label(text, label, loose=(r"Stadsdel\(ar\)", r"Stadsdel(?:ar|en|arna)?", "Område")):
         return split_list(value), LABELLED
     if m := re.search(rf"^\s*{label}\s*:\s*\n((?:\s*[{re.escape(BULLETS)}]\s*\S.*\n?)+)", text, re.IGNORECASE | re.MULTILINE):
         return [c for line in m.group(1).splitlines() if (c := clean(line))], LABELLED
@@ -97,7 +97,7 @@ def adopted(text: str) -> Found:
 def reference(text: str) -> Found:
     if value := _label(text, "Dnr", "Diarienummer", "Diarienr", "Ärendenummer", loose=("Dnr", "Diarienummer")):
         return clean(value), LABELLED
-    m = re.search(r"\b(?:dnr|diarienummer)\.?\s+([A-ZÅÄÖ]{1,5}[\s-]?\d{4}[/:.-]\d+(?:[/-]\d+)*)", text,
+    m = re.search(r"\b(?:dnr|diarienummer)\.?\s+([A-ZÅÄÖ]{1,5}(?:\s+|-)?\d{4}[/:.-]\d+(?:[/-]\d+)*)", text,
                   re.IGNORECASE)
     return (clean(m.group(1)), PROSE) if m else (None, MISSING)
 

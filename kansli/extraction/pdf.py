@@ -9,7 +9,7 @@ import logging
 import re
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
@@ -44,25 +44,56 @@ def _tidy(text: str) -> str:
     return _PAGE_NUMBER.sub("", _CID.sub("", _CID_BULLET.sub("• ", text)))
 
 
-def _columns(page: Page) -> tuple[float, float] | None:
-    """(header bottom, gutter x) when the page is set in two columns under a full-width head, else None."""
-    words = page.extract_words()
-    if len(words) < 60:
+Bbox = tuple[float, float, float, float]
+
+
+def _columns(page: Page, tables: Sequence[Bbox] = ()) -> tuple[float, float] | None:
+    """(head bottom, gutter x) when the page is set in two columns under a full-width head, else None.
+
+    The gutter is the widest run of positions near the middle that the fewest words cross (``tables``,
+    whose cells leave gaps of their own, take no part). The head ends below the last thing that spans the
+    gutter: a word across it, two words a word space apart on either side of it, or a ruled line.
+    """
+    words = [w for w in page.extract_words() if not any(_inside(w, t) for t in tables)]
+    if len(words) < 30:
         return None
     mid = float(page.width) / 2
-    gutter, crossing = min(
-        ((x, [w for w in words if w["x0"] < x < w["x1"]]) for x in (mid + d for d in range(-40, 41, 4))),
-        key=lambda pair: len(pair[1]),
-    )
+    crossings = [(x, [w for w in words if w["x0"] < x < w["x1"]]) for x in (mid + d for d in range(-60, 61, 2))]
+    fewest = min(len(c) for _, c in crossings)
+    run = _widest_run([x for x, c in crossings if len(c) == fewest])
+    gutter = (run[0] + run[-1]) / 2
+    crossing = [w for w in words if w["x0"] < gutter < w["x1"]]
     # One-column text crosses the middle on nearly every line; two columns leave a gutter only the head crosses.
-    left = sum(w["x1"] <= gutter for w in words)
-    right = len(words) - left - len(crossing)
-    if len(crossing) > len(words) * 0.02 or min(left, right) < max(10, len(words) * 0.05):
+    left = [w for w in words if w["x1"] <= gutter]
+    right = [w for w in words if w["x0"] >= gutter]
+    if len(crossing) > len(words) * 0.03 or min(len(left), len(right)) < 8 \
+            or len({round(w["top"]) for w in right}) < 3:
         return None
-    header = max((w["bottom"] for w in crossing), default=0.0)
-    if header > float(page.height) * 0.35:  # full-width text further down: not a simple two-column page
+    spans = [w["bottom"] for w in crossing]
+    spans += [e["bottom"] for e in page.edges if e["orientation"] == "h" and e["x0"] < gutter < e["x1"]]
+    ends = {round(w["top"]): w for w in left if w["x1"] > gutter - 40}
+    for w in right:  # words a word space apart across the gutter: one line of the head (a centred title)
+        if (before := ends.get(round(w["top"]))) and w["x0"] - before["x1"] < (w["bottom"] - w["top"]) * 0.6:
+            spans.append(w["bottom"])
+    header = max(spans, default=0.0)
+    if header > float(page.height) * 0.4:  # full-width text further down: not a simple two-column page
         return None
     return header, gutter
+
+
+def _inside(word: dict[str, Any], bbox: Bbox) -> bool:
+    return bbox[0] <= word["x0"] and word["x1"] <= bbox[2] and bbox[1] <= word["top"] and word["bottom"] <= bbox[3]
+
+
+def _widest_run(xs: list[float]) -> list[float]:
+    """The longest run of evenly stepped positions (the gutter's width) among ``xs``."""
+    runs: list[list[float]] = []
+    for x in xs:
+        if runs and x - runs[-1][-1] < 2.5:
+            runs[-1].append(x)
+        else:
+            runs.append([x])
+    return max(runs, key=len)
 
 
 @dataclass(frozen=True)
@@ -103,10 +134,12 @@ def _region(columns: tuple[float, float] | None, x0: float, top: float) -> int:
     return 0 if top < header else 1 if x0 < gutter else 2
 
 
-def page_tables(page: Page, columns: tuple[float, float] | None, number: int = 1) -> list[PlacedTable]:
-    """The page's tables in reading order (on a two-column page, the left column's before the right's)."""
+def page_tables(page: Page, columns: tuple[float, float] | None, number: int = 1,
+                found: list[Any] | None = None) -> list[PlacedTable]:
+    """The page's tables (``found`` already, or found here) in reading order: on a two-column page, the
+    left column's before the right's."""
     placed = [PlacedTable(number, _region(columns, t.bbox[0], t.bbox[1]), t.bbox[1], _cells(page, t))
-              for t in page.find_tables()]
+              for t in (page.find_tables() if found is None else found)]
     return sorted(placed, key=lambda t: t.at)
 
 
@@ -176,7 +209,11 @@ def _region_text(page: Page, number: int = 1, region: int = 0) -> tuple[str, lis
     lines = page.extract_text_lines(return_chars=True)
     if not lines:
         return "", []
-    steps = sorted(b["top"] - a["top"] for a, b in pairwise(lines) if b["top"] > a["top"])
+    typed = [_typed(line, number, region) for line in lines]
+    # The pitch is measured in the body type: the smaller type of a table's cells or a footnote runs closer.
+    body = (Counter(round(t.size) for t in typed for _ in t.text).most_common(1) or [(0, 0)])[0][0]
+    pairs = [(a, b) for a, b in pairwise(typed) if round(a.size) == round(b.size) == body] or list(pairwise(typed))
+    steps = sorted(b.top - a.top for a, b in pairs if b.top > a.top)
     # The line pitch inside a paragraph is the smallest regular step (not the median: in letters of short
     # paragraphs the gaps are the majority); steps under half the median are sub- and superscripts.
     regular = [s for s in steps if s >= steps[len(steps) // 2] / 2] if steps else []
@@ -186,7 +223,7 @@ def _region_text(page: Page, number: int = 1, region: int = 0) -> tuple[str, lis
         if usual and line["top"] - before["top"] > usual * 1.3:  # Word's 6 pt after a paragraph is enough
             out.append("")
         out.append(line["text"])
-    return _tidy("\n".join(out)), [_typed(line, number, region) for line in lines]
+    return _tidy("\n".join(out)), typed
 
 
 @dataclass
@@ -265,11 +302,12 @@ def read(
         for number in range(1, count + 1):
             try:
                 page = read_page(pdf, number - 1)
-                columns = _columns(page)
+                found = page.find_tables() if with_tables else []
+                columns = _columns(page, [t.bbox for t in found])
                 text, page_lines = page_text(page, columns, number)
                 texts.append(text)
                 lines += page_lines
-                tables.append(page_tables(page, columns, number) if with_tables else [])
+                tables.append(page_tables(page, columns, number, found))
             except PARSE_ERRORS as exc:
                 log.info("page %d unreadable: %r", number, exc)
                 texts.append("")
