@@ -230,7 +230,14 @@ def _value(cell: str) -> tuple[float | int | None, int | None]:
     return (parse_number(m.group(1)), int(m.group(2))) if m else (parse_number(cell), None)
 
 
-def table_indicators(pdf: PdfText) -> list[tuple[tuple[int, int, float], dict[str, Any], bool]]:
+#: How sure an indicator read from a table is, by the weakest evidence behind it.
+INHERITED, JOINED, NO_UNIT = 0.9, 0.6, 0.7
+
+
+def table_indicators(pdf: PdfText) -> list[tuple[tuple[int, int, float], dict[str, Any], float]]:
+    """Each row of an indicator table, where it stands, and how sure it is: an area or header carried over
+    from a heading or the table's first part (0.9), a name whose broken word was joined (a guess, 0.6),
+    no unit (0.7), a missing area, year or value (0.4)."""
     headings = _area_headings(pdf)
     found = []
     last: tuple[list[str], dict[str, int]] | None = None  # the indicator table before, which may run on
@@ -238,15 +245,15 @@ def table_indicators(pdf: PdfText) -> list[tuple[tuple[int, int, float], dict[st
         for table in page_tables:
             header = [" ".join((c or "").split()) for c in table.rows[0]]
             if cols := _indicator_columns(header):
-                body = table.rows[1:]
+                first, carried = 1, LABELLED
             elif last and len(header) == len(last[0]):  # a table broken over a page: its header stands before
-                (header, cols), body = last, table.rows
+                (header, cols), first, carried = last, 0, INHERITED
             else:
                 last = None
                 continue
             last = header, cols
             above = [area for at, area in headings if at < table.at]
-            for row in body:
+            for r, row in enumerate(table.rows[first:], start=first):
                 cells = [" ".join((c or "").split()) for c in row]
                 if len(cells) < len(header) or not cells[cols["name"]]:
                     continue
@@ -259,11 +266,17 @@ def table_indicators(pdf: PdfText) -> list[tuple[tuple[int, int, float], dict[st
                     if f"{key}_year" in cols:
                         year = _year(cells[cols[f"{key}_year"]]) or year
                     values[key] = {"year": year or _year(header[cols[key]]), "value": value}
-                area = _area_of_cell(cells[cols["area"]]) if "area" in cols else (above[-1] if above else None)
+                if "area" in cols:
+                    area, sure = _area_of_cell(cells[cols["area"]]), LABELLED
+                else:
+                    area, sure = (above[-1] if above else None), INHERITED
                 indicator = {"area": area, "name": name, "unit": unit(written), **values}
-                complete = None not in (area, values["baseline"]["year"], values["baseline"]["value"],
-                                        values["target"]["year"], values["target"]["value"])
-                found.append((table.at, indicator, complete))
+                evidence = [carried, sure, JOINED if (r, cols["name"]) in table.joined else LABELLED,
+                            NO_UNIT if written is None else LABELLED]
+                if None in (area, values["baseline"]["year"], values["baseline"]["value"],
+                            values["target"]["year"], values["target"]["value"]):
+                    evidence.append(GUESSED)
+                found.append((table.at, indicator, min(evidence)))
     return found
 
 
@@ -287,14 +300,13 @@ def prose_indicators(text: str) -> list[tuple[int, dict[str, Any]]]:
 
 
 def indicators(pdf: PdfText) -> Found:
-    """Tables first, in document order, then indicators written as sentences."""
-    tables = table_indicators(pdf)
+    """Tables first, in document order, then indicators written as sentences; as sure as the least sure."""
+    tables = sorted(table_indicators(pdf), key=lambda t: t[0])
     prose = prose_indicators(pdf.text)
-    found = [i for _, i, _ in sorted(tables, key=lambda t: t[0])] + [i for _, i in prose]
+    found = [i for _, i, _ in tables] + [i for _, i in prose]
     if not found:
         return [], MISSING
-    return found, (LABELLED if all(complete for _, _, complete in tables) and not prose else
-                   PROSE if all(complete for _, _, complete in tables) else GUESSED)
+    return found, min([sure for _, _, sure in tables] + [PROSE] * bool(prose))
 
 
 def _area_before(text: str, position: int) -> str | None:

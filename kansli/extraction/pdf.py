@@ -66,8 +66,8 @@ def _columns(page: Page, tables: Sequence[Bbox] = ()) -> tuple[float, float] | N
     # One-column text crosses the middle on nearly every line; two columns leave a gutter only the head crosses.
     left = [w for w in words if w["x1"] <= gutter]
     right = [w for w in words if w["x0"] >= gutter]
-    if len(crossing) > len(words) * 0.03 or min(len(left), len(right)) < 8 \
-            or len({round(w["top"]) for w in right}) < 3:
+    if len(crossing) > len(words) * 0.03 or len(left) < 8 or len(right) < 4 \
+            or len({round(w["top"]) for w in right}) < 2:
         return None
     spans = [w["bottom"] for w in crossing]
     spans += [e["bottom"] for e in page.edges if e["orientation"] == "h" and e["x0"] < gutter < e["x1"]]
@@ -121,6 +121,8 @@ class PlacedTable:
     region: int
     top: float
     rows: list[list[str | None]]
+    #: (row, column) of the cells where a word broken over two lines was joined: a guess (see :func:`_cells`).
+    joined: frozenset[tuple[int, int]] = frozenset()
 
     @property
     def at(self) -> tuple[int, int, float]:
@@ -138,7 +140,7 @@ def page_tables(page: Page, columns: tuple[float, float] | None, number: int = 1
                 found: list[Any] | None = None) -> list[PlacedTable]:
     """The page's tables (``found`` already, or found here) in reading order: on a two-column page, the
     left column's before the right's."""
-    placed = [PlacedTable(number, _region(columns, t.bbox[0], t.bbox[1]), t.bbox[1], _cells(page, t))
+    placed = [PlacedTable(number, _region(columns, t.bbox[0], t.bbox[1]), t.bbox[1], *_cells(page, t))
               for t in (page.find_tables() if found is None else found)]
     return sorted(placed, key=lambda t: t.at)
 
@@ -148,15 +150,24 @@ def page_tables(page: Page, columns: tuple[float, float] | None, number: int = 1
 _BROKEN = re.compile(r"(?<=[a-zåäöé])\n(?=[a-zåäöé])")
 
 
-def _cells(page: Page, table: Any) -> list[list[str | None]]:
-    """The table's cell strings; a word broken across a cell's lines is joined again where the geometry
-    shows it: its first part is alone on its line and fills the line to the cell's right edge."""
+def _cells(page: Page, table: Any) -> tuple[list[list[str | None]], frozenset[tuple[int, int]]]:
+    """The table's cell strings, and which cells had a word joined: a word broken across a cell's lines is
+    joined again where the geometry shows it (its first part is alone on its line and fills the line to the
+    cell's right edge). Geometry cannot tell that from a short word that happened to fill the line before
+    an ordinary wrap, so a join is a guess, and the cells that had one are named."""
     rows = table.extract()
-    for row, cells in zip(table.rows, rows, strict=False):
+    joined = set()
+    for r, (row, cells) in enumerate(zip(table.rows, rows, strict=False)):
         for k, (bbox, text) in enumerate(zip(row.cells, cells, strict=False)):
-            if bbox and text and _BROKEN.search(text):
-                cells[k] = _join_broken(page, bbox, text)
-    return rows
+            if bbox and text and _BROKEN.search(text) and (whole := _join_broken(page, bbox, text)) != text:
+                cells[k] = whole
+                joined.add((r, k))
+    return rows, frozenset(joined)
+
+
+#: Words that stand on their own in any Swedish phrase: a line that starts with one was wrapped, not broken.
+_FUNCTION_WORDS = frozenset("som till sig med per och för från inom under efter mot vid utan eller samt hos "
+                            "över enligt mellan bland än att inte".split())
 
 
 def _join_broken(page: Page, bbox: tuple[float, float, float, float], text: str) -> str:
@@ -172,10 +183,10 @@ def _join_broken(page: Page, bbox: tuple[float, float, float, float], text: str)
     limit = x1 - (min(row[0]["x0"] for row in rows) - x0)  # the right margin mirrors the left one
     out = parts[0]
     for i in range(1, len(parts)):
-        before = parts[i - 1]
+        before, first = parts[i - 1], parts[i].split(" ", 1)[0]
         # the next letter would not have fitted: the line was full, mid-word
-        broken = " " not in before.strip() and before[-1:].islower() and parts[i][:1].islower() \
-            and limit - rows[i - 1][-1]["x1"] < rows[i][0]["width"]
+        broken = " " not in before.strip() and before[-1:].islower() and first[:1].islower() \
+            and first not in _FUNCTION_WORDS and limit - rows[i - 1][-1]["x1"] < rows[i][0]["width"]
         out += ("" if broken else "\n") + parts[i]
     return out
 
