@@ -251,3 +251,27 @@ def test_the_source_of_a_value_is_framed_on_the_page_image_the_worker_stored(
     assert response.status_code == 404 and "Det finns ingen bild av sida 1" in response.get_data(as_text=True)
     html = client.get(f"/documents/{doc_id}/source/reference").get_data(as_text=True)
     assert "Läst som: <strong>KS 2008/214</strong>" in html and "öppna PDF-filen på den sidan" in html
+
+
+def test_the_review_page_marks_doubtful_and_missing_fields(client: Any, auth: Any, settings: Any) -> None:
+    """A plan whose facts stand only in prose: those fields are marked "kontrollera", the contact and goals it
+    lacks "saknas i dokumentet", a label-read field neither; a corrected field is no longer in doubt."""
+    from helpers.pdfs import prose_plan_pdf
+    from workers.jobs import extract_document
+
+    doc_id = upload(client, auth("clerk"), prose_plan_pdf()).json["id"]
+    extract_document(doc_id)
+    token = login(client, "drafter")
+    html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert re.search(r'<label for="f-reference">Diarienummer <span class="flag flag-check">kontrollera</span></label>',
+                     html)
+    assert re.search(r'<legend>Kontaktperson <span class="flag flag-missing">saknas i dokumentet</span></legend>', html)
+    assert re.search(r'<legend>Mål per område <span class="flag flag-missing">saknas i dokumentet</span>', html)
+    assert re.search(r'<label for="f-agencies">Myndigheter i partnerskapet <span class="hint">', html)  # read under its name
+    assert "fält att kontrollera" in html and "fält saknas i dokumentet" in html
+    form = {"csrf_token": token, "f-municipality": "Huddinge kommun", "f-districts": "Flemingsberg\nVårby",
+            "f-period-start": "2008", "f-period-end": "2010", "f-adopted": "2008-03-12",
+            "f-reference": "KS 2008/124", "f-agencies": "Polismyndigheten", "indicator-rows": "0"}
+    client.post(f"/documents/{doc_id}/fields", data=form, follow_redirects=True)
+    html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert '<label for="f-reference">Diarienummer</label>' in html
