@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pdfplumber import utils
 
 from .refusal import Refusal
 from .textlayer import Page, read_page
@@ -154,14 +156,33 @@ def _cells(page: Page, table: Any) -> tuple[list[list[str | None]], frozenset[tu
     """The table's cell strings, and which cells had a word joined: a word broken across a cell's lines is
     joined again where the geometry shows it (its first part is alone on its line and fills the line to the
     cell's right edge). Geometry cannot tell that from a short word that happened to fill the line before
-    an ordinary wrap, so a join is a guess, and the cells that had one are named."""
-    rows = table.extract()
+    an ordinary wrap, so a join is a guess, and the cells that had one are named.
+
+    The cells are read as pdfplumber's ``Table.extract`` reads them (a character belongs to the cell its
+    middle is in), but each row looks only at the characters of its own band, found by bisection: the
+    library compares every character with every cell, which made a page-long ruled table quadratic.
+    """
+    chars = page.chars
+    middles = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars))
+    keys = [m for m, _ in middles]
+    rows: list[list[str | None]] = []
     joined = set()
-    for r, (row, cells) in enumerate(zip(table.rows, rows, strict=False)):
-        for k, (bbox, text) in enumerate(zip(row.cells, cells, strict=False)):
-            if bbox and text and _BROKEN.search(text) and (whole := _join_broken(page, bbox, text)) != text:
-                cells[k] = whole
+    for r, row in enumerate(table.rows):
+        _, top, _, bottom = row.bbox
+        band = [chars[i] for i in sorted(i for _, i in middles[bisect_left(keys, top):bisect_left(keys, bottom)])]
+        cells: list[str | None] = []
+        for k, bbox in enumerate(row.cells):
+            if bbox is None:
+                cells.append(None)
+                continue
+            x0, top, x1, bottom = bbox
+            inside = [c for c in band if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+            text = utils.extract_text(inside) if inside else ""
+            if text and _BROKEN.search(text) and (whole := _join_broken(inside, bbox, text)) != text:
+                text = whole
                 joined.add((r, k))
+            cells.append(text)
+        rows.append(cells)
     return rows, frozenset(joined)
 
 
@@ -170,9 +191,9 @@ _FUNCTION_WORDS = frozenset("som till sig med per och för från inom under efte
                             "över enligt mellan bland än att inte".split())
 
 
-def _join_broken(page: Page, bbox: tuple[float, float, float, float], text: str) -> str:
-    x0, top, x1, bottom = bbox
-    inside = [c for c in page.chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+def _join_broken(inside: list[Any], bbox: tuple[float, float, float, float], text: str) -> str:
+    """``text`` with the words broken over its lines joined; ``inside`` are the cell's characters."""
+    x0, _, x1, _ = bbox
     lines: dict[int, list[Any]] = {}
     for char in inside:
         lines.setdefault(round(char["top"]), []).append(char)
