@@ -60,9 +60,10 @@ def _columns(page: Page, tables: Sequence[Bbox] = ()) -> tuple[float, float] | N
     if len(words) < 30:
         return None
     mid = float(page.width) / 2
-    crossings = [(x, [w for w in words if w["x0"] < x < w["x1"]]) for x in (mid + d for d in range(-60, 61, 2))]
-    fewest = min(len(c) for _, c in crossings)
-    run = _widest_run([x for x, c in crossings if len(c) == fewest])
+    near = [(w["x0"], w["x1"]) for w in words if w["x0"] < mid + 60 and w["x1"] > mid - 60]
+    crossings = [(x, sum(x0 < x < x1 for x0, x1 in near)) for x in (mid + d for d in range(-60, 61, 2))]
+    fewest = min(n for _, n in crossings)
+    run = _widest_run([x for x, n in crossings if n == fewest])
     gutter = (run[0] + run[-1]) / 2
     crossing = [w for w in words if w["x0"] < gutter < w["x1"]]
     # One-column text crosses the middle on nearly every line; two columns leave a gutter only the head crosses.
@@ -177,13 +178,37 @@ def _cells(page: Page, table: Any) -> tuple[list[list[str | None]], frozenset[tu
                 continue
             x0, top, x1, bottom = bbox
             inside = [c for c in band if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
-            text = utils.extract_text(inside) if inside else ""
+            text = _cell_text(inside)
             if text and _BROKEN.search(text) and (whole := _join_broken(inside, bbox, text)) != text:
                 text = whole
                 joined.add((r, k))
             cells.append(text)
         rows.append(cells)
     return rows, frozenset(joined)
+
+
+def _cell_text(chars: list[Any]) -> str:
+    """What ``pdfplumber.utils.extract_text`` gives for a cell's characters, without its general machinery
+    for the usual cell of one level line: words split at blanks and at gaps wider than its 3 pt tolerance."""
+    if not chars:
+        return ""
+    if max(c["top"] for c in chars) - min(c["top"] for c in chars) > 3 or not all(c["upright"] for c in chars) \
+            or any(len(c["text"]) != 1 or c["text"] in _LIGATURES for c in chars):
+        return str(utils.extract_text(chars))
+    words, word, before = [], "", None
+    for char in sorted(chars, key=lambda c: c["x0"]):
+        if char["text"].isspace():
+            words.append(word)
+            word, before = "", None
+            continue
+        if before is not None and (char["x0"] < before["x0"] or char["x0"] > before["x1"] + 3):
+            words.append(word)
+            word = ""
+        word, before = word + char["text"], char
+    return " ".join(w for w in [*words, word] if w)
+
+
+_LIGATURES = frozenset("ﬀﬃﬄﬁﬂﬆﬅ")
 
 
 #: Words that stand on their own in any Swedish phrase: a line that starts with one was wrapped, not broken.
