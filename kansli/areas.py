@@ -22,7 +22,7 @@ class Area:
 
 AREAS: dict[str, Area] = {area.key: area for area in (
     Area("arbete", "Arbete", "Arbete och sysselsättning", ("arbete", "sysselsättning", "försörjning", "arbetsmarknad")),
-    Area("utbildning", "Utbildning", "Utbildning", ("utbildning", "skola", "skolan", "lärande")),
+    Area("utbildning", "Utbildning", "Utbildning", ("utbildning", "skol", "lärande")),
     Area("trygghet", "Trygghet", "Trygghet", ("trygghet", "trygg", "brottslighet")),
     Area("tillvaxt", "Tillväxt", "Lokal tillväxt", ("tillväxt", "näringsliv", "företagande")),
 )}

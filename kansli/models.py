@@ -115,6 +115,8 @@ class Document(JobStateMixin, Base):
     text: Mapped[str | None] = mapped_column(Text)
     #: Where each extracted value stands: page and bounding box, shaped like the fields.
     provenance: Mapped[dict[str, Any] | None] = mapped_column()
+    #: How sure the extraction is of each field (0–1, keyed like the fields): below 0.8, a drafter checks it.
+    confidence: Mapped[dict[str, Any] | None] = mapped_column()
     revisions: Mapped[list[Revision]] = relationship(
         order_by="Revision.number", back_populates="document", cascade="all, delete-orphan"
     )

@@ -536,3 +536,27 @@ def test_registrars_mark_secrecy_and_dispatch_from_the_registration_page(
     html = client.get(page).get_data(as_text=True)
     assert "Sekretessmarkera</button>" not in html and "Expediera till" not in html
     assert client.post(f"{page}/dispatches", data={"csrf_token": token}).status_code == 403
+
+
+def test_the_review_page_marks_doubtful_and_missing_fields(client: Any, auth: Any, settings: Any) -> None:
+    """A plan whose facts stand only in prose: those fields are marked "kontrollera", the contact and goals it
+    lacks "saknas i dokumentet", a label-read field neither; a corrected field is no longer in doubt."""
+    from helpers.pdfs import prose_plan_pdf
+    from workers.jobs import extract_document
+
+    doc_id = upload(client, auth("clerk"), prose_plan_pdf()).json["id"]
+    extract_document(doc_id)
+    token = login(client, "drafter")
+    html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert re.search(r'<label for="f-reference">Diarienummer <span class="flag flag-check">kontrollera</span></label>',
+                     html)
+    assert re.search(r'<legend>Kontaktperson <span class="flag flag-missing">saknas i dokumentet</span></legend>', html)
+    assert re.search(r'<legend>Mål per område <span class="flag flag-missing">saknas i dokumentet</span>', html)
+    assert re.search(r'<label for="f-agencies">Myndigheter i partnerskapet <span class="hint">', html)  # read under its name
+    assert "fält att kontrollera" in html and "fält saknas i dokumentet" in html
+    form = {"csrf_token": token, "f-municipality": "Huddinge kommun", "f-districts": "Flemingsberg\nVårby",
+            "f-period-start": "2008", "f-period-end": "2010", "f-adopted": "2008-03-12",
+            "f-reference": "KS 2008/124", "f-agencies": "Polismyndigheten", "indicator-rows": "0"}
+    client.post(f"/documents/{doc_id}/fields", data=form, follow_redirects=True)
+    html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert '<label for="f-reference">Diarienummer</label>' in html

@@ -123,6 +123,7 @@ def extract_document(document_id: int, heavy: bool = False) -> None:
         log.info("document %s: %s, %d pages, %d warnings, %d page images", doc.id, result["kind"], result["pages"],
                  len(result["warnings"]), len(stored))
         return {"kind": result["kind"], "pages": result["pages"], "warnings": result["warnings"],
+                "confidence": result["confidence"],
                 "text": pdf.text.replace("\x00", ""), "provenance": pageimages.recorded(where, stored)}
 
     _run(Document, document_id, "document", work)

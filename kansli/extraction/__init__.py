@@ -7,6 +7,7 @@ Where each value stands in the PDF is found afterwards by :func:`kansli.extracti
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from . import decision, district_plan, ocr, report
@@ -17,10 +18,22 @@ from .refusal import HeavyWork, Refusal
 
 __all__ = ["extract", "extract_with_text", "Refusal", "HeavyWork", "EXTRACTORS"]
 
-EXTRACTORS = {
+Fields = dict[str, Any]
+
+
+def _sure_where_found(extract: Callable[[PdfText], tuple[Fields, list[str]]]
+                      ) -> Callable[[PdfText], tuple[Fields, list[str], dict[str, float]]]:
+    """Reports and decisions are read from their fixed labels and sections: a value found is one to trust."""
+    def with_confidence(pdf: PdfText) -> tuple[Fields, list[str], dict[str, float]]:
+        fields, warnings = extract(pdf)
+        return fields, warnings, {k: 0.0 if v in (None, [], {}) else 0.9 for k, v in fields.items()}
+    return with_confidence
+
+
+EXTRACTORS: dict[str, Callable[[PdfText], tuple[Fields, list[str], dict[str, float]]]] = {
     "district_plan": district_plan.extract,
-    "report": report.extract,
-    "decision": decision.extract,
+    "report": _sure_where_found(report.extract),
+    "decision": _sure_where_found(decision.extract),
 }
 
 
@@ -68,7 +81,9 @@ def extract_with_text(
         notes.append(ocr.WARNING)
     kind = classify(pdf.text)
     if kind in EXTRACTORS:
-        fields, warnings = EXTRACTORS[kind](pdf)
+        fields, warnings, confidence = EXTRACTORS[kind](pdf)
     else:
         fields, warnings = {"title": _title(pdf.text)}, ["Dokumentet kändes inte igen som plan, rapport eller beslut."]
-    return {"kind": kind, "pages": pdf.pages, "fields": fields, "warnings": notes + warnings}, pdf
+        confidence = {"title": 0.5 if fields["title"] else 0.0}
+    return {"kind": kind, "pages": pdf.pages, "fields": fields, "confidence": confidence,
+            "warnings": notes + warnings}, pdf

@@ -11,8 +11,13 @@ MARKERS: dict[str, list[tuple[str, int]]] = {
         (r"\bLikalydande till\b", 2),
         (r"\bKopia till\b", 1),
     ],
-    "district_plan": [
+    "district_plan": [  # recognised by what a plan holds, whatever its title says
         (r"\bstadsdelsplan", 4),
+        (r"\butvecklingsplan\b|\bHandlingsplan\b|\bStrategisk plan\b", 2),
+        (r"\blokal(?:a|t)? partnerskap(?:et)?s? styrdokument|\bpartnerskapet har enats", 2),
+        (r"\b(?:Utgångsläge|Utgångsvärde|Basvärde|Nuläge)\b", 1),
+        (r"\bMålvärde|\bMålår\b|\bÖnskat läge\b", 1),
+        (r"\b(?:ska|skall) (?:öka|minska)\b", 1),
         (r"\bStadsdel(?:ar|en|arna)?\b", 1),
         (r"\bPlanperiod\b", 2),
         (r"\bIndikator", 1),

@@ -10,7 +10,8 @@ from .normalize import clean, parse_date
 from .pdf import PdfText
 
 REFERENCE = re.compile(r"\b[A-ZÅÄÖ][A-Za-zåäö]?\d{4}/\d+/[A-ZÅÄÖ]+(?:\s*\(delvis\))?")
-_ADDRESS_LINE = re.compile(r"^(?:Box \d+|\d{3} ?\d{2}\s+\S+|.+\s\d+[A-Z]?)$")
+# "Box 1234", "113 99 Stockholm", "Drottninggatan 21" — or on one line, "Box 1234, 100 00 Stockholm".
+_ADDRESS_LINE = re.compile(r"^(?:(?:Box \d+|.+\s\d+[A-Z]?),\s*)?(?:Box \d+|\d{3} ?\d{2}\s+\S+|.+\s\d+[A-Z]?)$")
 # Letterhead lines, alone or side by side as a letterhead table's rows come out: "Regeringen Regeringsbeslut 5".
 _LETTERHEAD = re.compile(
     r"^Regeringen\b|Regeringsbeslut|departementet\b|^\d{4}-\d\d-\d\d$|^(?:den )?\d{1,2} [a-zåäö]+ \d{4}$", re.IGNORECASE)

@@ -21,67 +21,92 @@ KNOWN_AGENCIES = (
 _YEAR = r"((?:19|20)\d\d)"
 
 
-def _label(text: str, *labels: str) -> str | None:
+#: How sure a value is, by how it was found: under a label or a table header, in the title, or in prose.
+LABELLED, TITLED, PROSE, GUESSED, MISSING = 1.0, 0.9, 0.7, 0.4, 0.0
+Found = tuple[Any, float]
+
+
+def _label(text: str, *labels: str, loose: tuple[str, ...] = ()) -> str | None:
     """The rest of the first line that starts with one of ``labels`` followed by ':' or a tab.
 
-    In the document's head (a cover table's rows read as text) the label may stand without a colon.
+    In the document's head (a cover table's rows read as text) a label of ``loose`` may stand without a
+    colon, before a value that starts with a capital or a digit.
     """
-    pattern = r"^\s*(?:" + "|".join(labels) + r")\s*[:\t]\s*(.+)$"
+    pattern = r"^\s*(?:" + "|".join(labels) + r")[ \t]*[:\t][ \t]*(\S.*)$"
     if m := re.search(pattern, text, re.IGNORECASE | re.MULTILINE):
         return m.group(1).strip()
+    if not loose:
+        return None
     head = "\n".join(text.splitlines()[:40])
-    m = re.search(r"^\s*(?:" + "|".join(labels) + r") (\S.{0,80})$", head, re.MULTILINE)
+    m = re.search(r"^\s*(?:" + "|".join(loose) + r") ([A-ZÅÄÖ\d].{0,80})$", head, re.MULTILINE)
     return m.group(1).strip() if m else None
 
 
-def municipality(text: str) -> str | None:
-    if value := _label(text, "Kommun"):
-        return clean(value if value.lower().endswith("kommun") else f"{value} kommun")
-    m = MUNICIPALITY.search(text)
-    return m.group(0) if m else None
+def _title(pdf: PdfText) -> str:
+    """The first page's largest line: the title, whatever runs above it."""
+    first = [line for line in pdf.lines if line.page == 1 and line.text.strip()]
+    return max(first, key=lambda line: line.size).text if first else ""
 
 
-def districts(text: str) -> list[str]:
-    if value := _label(text, r"Stadsdel\(ar\)", r"Stadsdel(?:ar|en|arna)?", "Område"):
-        return split_list(value)
-    m = re.search(
-        r"stadsdel(?:arna|en)\s+((?:[A-ZÅÄÖ][\wåäö-]+)(?:(?:,\s*|\s+och\s+)[A-ZÅÄÖ][\wåäö-]+)*)", text
-    )
-    return split_list(m.group(1)) if m else []
+def municipality(text: str) -> Found:
+    if value := _label(text, "Kommun", loose=("Kommun",)):
+        return clean(value if value.lower().endswith("kommun") else f"{value} kommun"), LABELLED
+    named = [m.group(0) for m in MUNICIPALITY.finditer(text)]
+    if not named:
+        return None, MISSING
+    return named[0], (TITLED if len(set(named)) == 1 else GUESSED)  # one municipality named: it is the plan's
 
 
-def period(text: str) -> dict[str, int] | None:
-    candidates = [_label(text, "Planperiod", "Period", "Giltighetstid"), text]
-    for source in candidates:
+_NAMES = r"([A-ZÅÄÖ][\wåäöé-]+(?:(?:,\s*|\s+och\s+)[A-ZÅÄÖ][\wåäöé-]+)*)"
+
+
+def districts(pdf: PdfText) -> Found:
+    text = pdf.text
+    label = r"(?:Berörda\s+)?(?:Stadsdel\(ar\)|Stadsdel(?:ar|en|arna)?|Område)"
+    if value := _label(text, label, loose=(r"Stadsdel\(ar\)", r"Stadsdel(?:ar|en|arna)?", "Område")):
+        return split_list(value), LABELLED
+    if m := re.search(rf"^\s*{label}\s*:\s*\n((?:\s*[{re.escape(BULLETS)}]\s*\S.*\n?)+)", text, re.IGNORECASE | re.MULTILINE):
+        return [c for line in m.group(1).splitlines() if (c := clean(line))], LABELLED
+    title = re.sub(r"\s*(?:19|20)\d\d\s*[–-]\s*(?:19|20)\d\d\s*$", "", _title(pdf))
+    if m := re.search(r"(?:stadsdelsplan|utvecklingsplan)(?:\s+för)?\s+" + _NAMES + r"\s*$", title, re.IGNORECASE):
+        return split_list(m.group(1)), TITLED
+    if m := re.search(r"stadsdel(?:arna|en)\s+" + _NAMES, text):
+        return split_list(m.group(1)), PROSE
+    return [], MISSING
+
+
+def period(text: str) -> Found:
+    for source, confidence in ((_label(text, "Planperiod", "Period", "Giltighetstid"), LABELLED), (text, PROSE)):
         if not source:
             continue
         m = re.search(_YEAR + r"\s*(?:[–—-]|till(?: och med)?)\s*" + _YEAR, source)
         if m and int(m[1]) <= int(m[2]):
-            return {"start": int(m[1]), "end": int(m[2])}
-    return None
+            return {"start": int(m[1]), "end": int(m[2])}, confidence
+    return None, MISSING
 
 
-def adopted(text: str) -> str | None:
-    if value := _label(text, "Beslutad", "Antagen", "Antagen av [a-zåäö]+", "Fastställd", "Beslutsdatum"):
-        return parse_date(value)
+def adopted(text: str) -> Found:
+    if value := _label(text, "Beslutad", "Antagen", "Antagen av [a-zåäö]+", "Fastställd", "Beslutsdatum",
+                       loose=("Beslutad", "Antagen", "Fastställd")):
+        return parse_date(value), LABELLED
     m = re.search(r"(?:antagen|antogs|beslutad|fastställd)[^.]{0,80}?(\d{4}-\d\d-\d\d|\d{1,2}\s+\w+\s+\d{4})",
                   text, re.IGNORECASE)
-    return parse_date(m.group(1)) if m else None
+    return (parse_date(m.group(1)), PROSE) if m else (None, MISSING)
 
 
-def reference(text: str) -> str | None:
-    if value := _label(text, "Dnr", "Diarienummer", "Diarienr", "Ärendenummer"):
-        return clean(value)
-    m = re.search(r"\b(?:dnr|diarienummer)\.?\s+([A-ZÅÄÖ]{1,5}[\s-]?\d{4}[/:.-]\d+(?:[/-]\d+)*)", text,
+def reference(text: str) -> Found:
+    if value := _label(text, "Dnr", "Diarienummer", "Diarienr", "Ärendenummer", loose=("Dnr", "Diarienummer")):
+        return clean(value), LABELLED
+    m = re.search(r"\b(?:dnr|diarienummer)\.?\s+([A-ZÅÄÖ]{1,5}(?:\s+|-)?\d{4}[/:.-]\d+(?:[/-]\d+)*)", text,
                   re.IGNORECASE)
-    return clean(m.group(1)) if m else None
+    return (clean(m.group(1)), PROSE) if m else (None, MISSING)
 
 
 def _area_of_heading(line: str) -> str | None:
     stripped = re.sub(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+", "", line).strip()
     if not stripped or len(stripped) > 60 or stripped.endswith((".", ":", ",")) or stripped[0] in BULLETS:
         return None
-    if not stripped[0].isupper():
+    if not stripped[0].isupper() or " ska " in f" {stripped.lower()} ":
         return None
     words = stripped.lower()
     for area, keys in ((a.key, a.words) for a in AREAS.values()):
@@ -90,43 +115,63 @@ def _area_of_heading(line: str) -> str | None:
     return None
 
 
-_GOAL = re.compile(r"^\s*(?:[" + re.escape(BULLETS) + r"]\s+|Mål\s*\d*\s*[:.]\s*|Målsättning\s*[:.]\s*)(.+)$")
+_GOAL = re.compile(r"^\s*(?:[" + re.escape(BULLETS) + r"]\s+|\d+[.)]\s+|Mål\s*\d*\s*[:.]\s*|Målsättning\s*[:.]\s*)(.+)$")
 
 
-def _is_heading(line: str) -> bool:
-    stripped = line.strip()
-    return bool(stripped) and len(stripped) < 60 and not stripped.endswith((".", ",")) and (
-        bool(re.match(r"^\d+(?:\.\d+)*\.?\s+[A-ZÅÄÖ]", stripped)) or stripped.istitle() and len(stripped.split()) <= 5
-    )
+def _headings(pdf: PdfText) -> set[int]:
+    """Indexes of the lines that are headings: larger or bold type standing alone, or numbered and short."""
+    sizes = sorted(line.size for line in pdf.lines)
+    body = sizes[len(sizes) // 2] if sizes else 0.0
+    found = set()
+    for i, line in enumerate(pdf.lines):
+        stripped = line.text.strip()
+        if not stripped or len(stripped) > 70 or stripped.endswith((".", ",", ";")) or " ska " in f" {stripped} ":
+            continue
+        if line.size > body * 1.12 or line.bold or re.match(r"^\d+(?:\.\d+)*\.?\s+[A-ZÅÄÖ]", stripped) \
+                and len(stripped.split()) <= 6:
+            found.add(i)
+    return found
 
 
-def goals(text: str) -> dict[str, list[str]]:
-    """Goal sentences under each area's heading: bullets, "Mål 1: …" or "Målsättning: …" lines."""
-    result: dict[str, list[str]] = {}
+def _area_headings(pdf: PdfText) -> list[tuple[tuple[int, int, float], str | None]]:
+    """Where each heading stands and the area it opens (None: a heading of something else)."""
+    return [(pdf.lines[i].at, _area_of_heading(pdf.lines[i].text)) for i in sorted(_headings(pdf))]
+
+
+def goals(pdf: PdfText) -> Found:
+    """Goal sentences under each area's heading: marked lines (bullets, numbers, "Mål 1:", "Målsättning:"),
+    or, in a section without any, its sentences that say what "ska" happen."""
+    headings = _headings(pdf)
+    marked: dict[str, list[list[str]]] = {}
+    prose: dict[str, list[str]] = {}
     area: str | None = None
     current: list[str] | None = None
-    for line in text.splitlines():
-        heading_area = _area_of_heading(line)
-        if heading_area:
-            area, current = heading_area, None
-            result.setdefault(area, [])
+    for i, line in enumerate(pdf.lines):
+        text = line.text.strip()
+        if i in headings:
+            area, current = _area_of_heading(text), None
             continue
-        if area is None:
+        if area is None or not text:
             continue
-        if m := _GOAL.match(line):
+        if m := _GOAL.match(text):
             current = [m.group(1)]
-            result[area].append(current)  # type: ignore[arg-type]
-        elif current is not None and line.strip() and not _is_heading(line) and line[:1] != " " \
-                and not re.match(r"^(Indikator|Nyckeltal)", line.strip()):
-            if current and not current[-1].rstrip().endswith("."):
-                current.append(line)
-            else:
-                current = None
+            marked.setdefault(area, []).append(current)
+        elif current is not None and not current[-1].rstrip().endswith("."):
+            current.append(text)
         else:
             current = None
-            if _is_heading(line):
-                area = None
-    return {a: [g for parts in goals if (g := clean(" ".join(parts)))] for a, goals in result.items() if goals}
+            prose.setdefault(area, []).append(text)
+    result: dict[str, list[str]] = {}
+    guessed = False
+    for key in AREAS:
+        if key in marked:
+            result[key] = [g for parts in marked[key] if (g := clean(" ".join(parts)))]
+        elif key in prose:
+            sentences = re.split(r"(?<=[.!?])\s+", " ".join(prose[key]))
+            if found := [g for s in sentences if " ska " in f" {s} " and (g := clean(s))]:
+                result[key], guessed = found, True
+    result = {k: v for k, v in result.items() if v}
+    return result, (MISSING if not result else PROSE if guessed else LABELLED)
 
 
 def _split_unit(name: str) -> tuple[str, str | None]:
@@ -134,39 +179,111 @@ def _split_unit(name: str) -> tuple[str, str | None]:
     return (clean(m.group(1)) or name, m.group(2).strip()) if m else (clean(name) or name, None)
 
 
+def unit(written: str | None) -> str | None:
+    """The contract's unit: % for procent, st for antal, otherwise as written."""
+    if not written:
+        return None
+    lowered = " ".join(written.lower().split())
+    if lowered in ("%", "procent", "andel i procent", "andel (%)", "procentenheter"):
+        return "%"
+    if lowered in ("st", "st.", "antal", "stycken"):
+        return "st"
+    return written.strip()
+
+
 def _year(text: str | None) -> int | None:
     m = re.search(_YEAR, text or "")
     return int(m.group(1)) if m else None
 
 
+_COLUMNS = (  # in this order: "Målområde" is an area, "Måttenhet" a unit, "År utgångsläge" a year
+    ("area", r"område"), ("unit", r"enhet"), ("name", r"indikator|nyckeltal|mått|^namn"),
+    ("baseline_year", r"basår|utgångsår|år ?utgångs|år ?för ?utgångs|^år$"), ("target_year", r"målår|år ?för ?mål"),
+    ("baseline", r"utgångs|bas|nuläge|startvärde"), ("target", r"mål|önskat|förväntat"),
+)
+
+
 def _indicator_columns(header: list[str]) -> dict[str, int] | None:
+    """What each column holds, read from the header's words in any order."""
     cols: dict[str, int] = {}
     for i, cell in enumerate(header):
-        h = re.sub(r"\s+(?=[a-zåäö])", "", cell.lower())  # narrow cells break words: "Utgångsl äge"
-        if "indikator" in h or "nyckeltal" in h or h in ("mått", "namn"):
-            cols.setdefault("name", i)
-        elif "enhet" in h:
-            cols["unit"] = i
-        elif "basår" in h or (("utgångsläge" in h or "bas" in h) and "år" in h.replace("värde", "")):
-            cols["baseline_year"] = i
-        elif "utgångsläge" in h or "basvärde" in h or "bas" in h or "nuläge" in h:
-            cols["baseline"] = i
-        elif "målår" in h:
-            cols["target_year"] = i
-        elif "mål" in h:
-            cols["target"] = i
-        elif h.strip() == "år":
-            cols["baseline_year"] = i
+        h = cell.lower()
+        joined = re.sub(r"\s+(?=[a-zåäö])", "", h)  # narrow cells break words: "Utgångsl äge"
+        h_words = re.sub(r"\s*\d{4}\s*", " ", h).strip()
+        for key, pattern in _COLUMNS:
+            if re.search(pattern, h_words) or re.search(pattern, joined):
+                cols.setdefault(key, i)
+                break
     if "name" not in cols:
         cols["name"] = 0
     return cols if "baseline" in cols and "target" in cols else None
+
+
+def _area_of_cell(text: str) -> str | None:
+    words = text.lower()
+    return next((a.key for a in AREAS.values() if any(re.search(rf"\b{k}", words) for k in a.words)), None)
+
+
+def _value(cell: str) -> tuple[float | int | None, int | None]:
+    """"61,7 (2006)": the value, and the year in brackets after it."""
+    m = re.match(r"^\s*(.*?)\s*\(\s*((?:19|20)\d\d)\s*\)\s*$", cell)
+    return (parse_number(m.group(1)), int(m.group(2))) if m else (parse_number(cell), None)
+
+
+#: How sure an indicator read from a table is, by the weakest evidence behind it.
+INHERITED, JOINED, NO_UNIT = 0.9, 0.6, 0.7
+
+
+def table_indicators(pdf: PdfText) -> list[tuple[tuple[int, int, float], dict[str, Any], float]]:
+    """Each row of an indicator table, where it stands, and how sure it is: an area or header carried over
+    from a heading or the table's first part (0.9), a name whose broken word was joined (a guess, 0.6),
+    no unit (0.7), a missing area, year or value (0.4)."""
+    headings = _area_headings(pdf)
+    found = []
+    last: tuple[list[str], dict[str, int]] | None = None  # the indicator table before, which may run on
+    for page_tables in pdf.tables:
+        for table in page_tables:
+            header = [" ".join((c or "").split()) for c in table.rows[0]]
+            if cols := _indicator_columns(header):
+                first, carried = 1, LABELLED
+            elif last and len(header) == len(last[0]):  # a table broken over a page: its header stands before
+                (header, cols), first, carried = last, 0, INHERITED
+            else:
+                last = None
+                continue
+            last = header, cols
+            above = [area for at, area in headings if at < table.at]
+            for r, row in enumerate(table.rows[first:], start=first):
+                cells = [" ".join((c or "").split()) for c in row]
+                if len(cells) < len(header) or not cells[cols["name"]]:
+                    continue
+                name, written = _split_unit(cells[cols["name"]])
+                if "unit" in cols and cells[cols["unit"]]:
+                    written = cells[cols["unit"]]
+                values = {}
+                for key in ("baseline", "target"):
+                    value, year = _value(cells[cols[key]])
+                    if f"{key}_year" in cols:
+                        year = _year(cells[cols[f"{key}_year"]]) or year
+                    values[key] = {"year": year or _year(header[cols[key]]), "value": value}
+                if "area" in cols:
+                    area, sure = _area_of_cell(cells[cols["area"]]), LABELLED
+                else:
+                    area, sure = (above[-1] if above else None), INHERITED
+                indicator = {"area": area, "name": name, "unit": unit(written), **values}
+                evidence = [carried, sure, JOINED if (r, cols["name"]) in table.joined else LABELLED,
+                            NO_UNIT if written is None else LABELLED]
+                if None in (area, values["baseline"]["year"], values["baseline"]["value"],
+                            values["target"]["year"], values["target"]["value"]):
+                    evidence.append(GUESSED)
+                found.append((table.at, indicator, min(evidence)))
+    return found
 
 
 _PROSE_INDICATOR = re.compile(
     r"(?:^|(?<=[.!?]\s))(?P<name>[A-ZÅÄÖ][^.!?]{2,80}?)\s+var\s+(?P<bv>\d+(?:,\d+)?)\s+(?P<unit>procent|%|st|kronor)"
     r"\s+(?:år\s+)?(?P<by>(?:19|20)\d\d)\s+och\s+målet\s+är\s+(?P<tv>\d+(?:,\d+)?)\s+(?:procent|%|st|kronor)"
     r"\s+(?:år\s+)?(?P<ty>(?:19|20)\d\d)", re.MULTILINE)
-UNITS = {"procent": "%"}
 
 
 def prose_indicators(text: str) -> list[tuple[int, dict[str, Any]]]:
@@ -174,88 +291,73 @@ def prose_indicators(text: str) -> list[tuple[int, dict[str, Any]]]:
     found = []
     for m in _PROSE_INDICATOR.finditer(text):
         found.append((m.start(), {
-            "area": _area_before(text, None, m.start()),
-            "name": clean(m["name"]), "unit": UNITS.get(m["unit"], m["unit"]),
+            "area": _area_before(text, m.start()),
+            "name": clean(m["name"]), "unit": unit(m["unit"]),
             "baseline": {"year": int(m["by"]), "value": parse_number(m["bv"])},
             "target": {"year": int(m["ty"]), "value": parse_number(m["tv"])},
         }))
     return found
 
 
-def indicators(pdf: PdfText) -> list[dict[str, Any]]:
-    found: list[tuple[int, dict[str, Any]]] = []
-    full = pdf.text
-    seen: dict[str, int] = {}
-    for page_tables in pdf.tables:
-        for table in page_tables:
-            if len(table) < 2:
-                continue
-            header = [" ".join((c or "").split()) for c in table[0]]
-            cols = _indicator_columns(header)
-            if not cols:
-                continue
-            # Where the table stands in the text: the n-th time its header line occurs.
-            # The text layer puts each cell's first line on one line.
-            header_line = " ".join(first for c in table[0] if (first := (c or "").split("\n")[0].strip()))
-            seen[header_line] = seen.get(header_line, 0) + 1
-            table_at = _nth(full, header_line, seen[header_line])
-            for row in table[1:]:
-                cells = [" ".join((c or "").split()) for c in row]
-                if len(cells) < len(header) or not cells[cols["name"]]:
-                    continue
-                name, unit = _split_unit(cells[cols["name"]])
-                if "unit" in cols and cells[cols["unit"]]:
-                    unit = cells[cols["unit"]]
-                by = _year(cells[cols["baseline_year"]]) if "baseline_year" in cols else _year(header[cols["baseline"]])
-                ty = _year(cells[cols["target_year"]]) if "target_year" in cols else _year(header[cols["target"]])
-                found.append((table_at, {
-                    "area": _area_before(full, name if table_at < 0 else None, table_at),
-                    "name": name,
-                    "unit": unit,
-                    "baseline": {"year": by, "value": parse_number(cells[cols["baseline"]])},
-                    "target": {"year": ty, "value": parse_number(cells[cols["target"]])},
-                }))
-    # Document order: tables by where their header stands, sentences by where they stand.
-    ordered = [(p if p >= 0 else len(full), i) for p, i in found] + prose_indicators(full)
-    return [i for _, i in sorted(ordered, key=lambda pair: pair[0])]
+def indicators(pdf: PdfText) -> Found:
+    """Tables first, in document order, then indicators written as sentences; as sure as the least sure."""
+    tables = sorted(table_indicators(pdf), key=lambda t: t[0])
+    prose = prose_indicators(pdf.text)
+    found = [i for _, i, _ in tables] + [i for _, i in prose]
+    if not found:
+        return [], MISSING
+    return found, min([sure for _, _, sure in tables] + [PROSE] * bool(prose))
 
 
-def _nth(text: str, needle: str, n: int) -> int:
-    position = -1
-    for _ in range(n):
-        position = text.find(needle, position + 1)
-        if position < 0:
-            return -1
-    return position
-
-
-def _area_before(text: str, name: str | None, position: int = -1) -> str | None:
-    """The area of the last heading before ``position`` (or before ``name``'s first occurrence)."""
-    if name is not None:
-        position = text.find(name)
+def _area_before(text: str, position: int) -> str | None:
+    """The area of the last heading before ``position`` in the text."""
     area = None
-    for line_match in re.finditer(r"^.*$", text[: position if position >= 0 else 0], re.MULTILINE):
+    for line_match in re.finditer(r"^.*$", text[:max(position, 0)], re.MULTILINE):
         if heading_area := _area_of_heading(line_match.group()):
             area = heading_area
     return area
 
 
-def contact(text: str) -> dict[str, str | None]:
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"\b0\d{1,3}(?:-\s?|\s)\d{2,3}(?:\s?\d{2,3}){1,3}\b")  # may wrap, even after "-"
+_PERSON = r"([A-ZÅÄÖ][\wåäöé-]+(?: [A-ZÅÄÖ][\wåäöé-]+)+)"
+
+
+def contact(text: str) -> Found:
+    """Under a label ("Kontaktperson: NAME, TITLE, …"), in a sentence ("Frågor besvaras av NAME, TITLE,
+    telefon …, e-post …") or as an unlabelled block ("NAME, TITLE" over "EMAIL | PHONE")."""
     result: dict[str, str | None] = {"name": None, "title": None, "email": None, "phone": None}
-    block = _label(text, "Kontaktperson", "Kontakt")
-    if block:
+    confidence = MISSING
+    start = -1
+    if block := _label(text, "Kontaktperson", "Kontakt"):
         parts = [p for p in (clean(x) for x in block.split(",")) if p]
         if parts and "@" not in parts[0] and not re.search(r"\d", parts[0]):
             result["name"] = parts[0]
         if len(parts) > 1 and "@" not in parts[1] and not re.search(r"\d{3}", parts[1]):
             result["title"] = parts[1]
-    start = text.find(block) if block else 0
-    window = text[max(start, 0): max(start, 0) + 400] if block else text
-    if m := re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", window):
+        start, confidence = text.find(block), LABELLED
+    elif m := re.search(r"(?:Frågor|Kontakt)[^.\n]{0,40}?\s(?:besvaras|lämnas) av\s+" + _PERSON + r",\s*([^,\n]+?),",
+                        text, re.IGNORECASE):
+        result["name"], result["title"] = clean(m.group(1)), clean(m.group(2))
+        start, confidence = m.start(), TITLED
+    elif email := _EMAIL.search(text):
+        before = text[:email.start()].rstrip().rsplit("\n", 2)
+        m = re.fullmatch(_PERSON + r",\s*([a-zåäö][\wåäö -]+)", before[-2].strip()) if len(before) > 1 else None
+        if m and not before[-1].strip():
+            m = None
+        if m is None and len(before) > 1:
+            m = re.fullmatch(_PERSON + r",\s*([a-zåäö][\wåäö -]+)", before[-1].strip())
+        if m:
+            result["name"], result["title"] = m.group(1), m.group(2).strip()
+            start, confidence = text.find(m.group(0)), 0.8
+        else:
+            start, confidence = email.start(), GUESSED
+    window = text[start: start + 400] if start >= 0 else text
+    if m := _EMAIL.search(window):
         result["email"] = m.group(0).rstrip(".")
-    if m := re.search(r"\b0\d{1,3}(?:-\s?|\s)\d{2,3}(?:\s?\d{2,3}){1,3}\b", window):  # may wrap, even after "-"
+    if m := _PHONE.search(window):
         result["phone"] = re.sub(r"-\s+", "-", " ".join(m.group(0).split()))
-    return result
+    return result, confidence if result["email"] or result["name"] else MISSING
 
 
 def agencies(text: str) -> list[str]:
@@ -265,22 +367,23 @@ def agencies(text: str) -> list[str]:
     return sorted(found)
 
 
-def extract(pdf: PdfText) -> tuple[dict[str, Any], list[str]]:
+def extract(pdf: PdfText) -> tuple[dict[str, Any], list[str], dict[str, float]]:
     text = pdf.text
-    fields: dict[str, Any] = {
+    found: dict[str, Found] = {
         "municipality": municipality(text),
-        "districts": districts(text),
+        "districts": districts(pdf),
         "period": period(text),
         "adopted": adopted(text),
         "reference": reference(text),
-        "goals": goals(text),
+        "goals": goals(pdf),
         "indicators": indicators(pdf),
         "contact": contact(text),
-        "agencies": agencies(text),
+        "agencies": (named := agencies(text), LABELLED if named else MISSING),
     }
+    fields = {name: value for name, (value, _) in found.items()}
     warnings = [
         f"Fältet {name} hittades inte i dokumentet."
         for name in ("municipality", "districts", "period", "adopted", "reference")
         if fields[name] in (None, [], {})
     ]
-    return fields, warnings
+    return fields, warnings, {name: confidence for name, (_, confidence) in found.items()}

@@ -8,13 +8,17 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pdfplumber import utils
 
 from .refusal import Refusal
 from .textlayer import Page, read_page
@@ -42,53 +46,231 @@ def _tidy(text: str) -> str:
     return _PAGE_NUMBER.sub("", _CID.sub("", _CID_BULLET.sub("• ", text)))
 
 
-def _columns(page: Page) -> tuple[float, float] | None:
-    """(header bottom, gutter x) when the page is set in two columns under a full-width head, else None."""
-    words = page.extract_words()
-    if len(words) < 60:
+Bbox = tuple[float, float, float, float]
+
+
+def _columns(page: Page, tables: Sequence[Bbox] = ()) -> tuple[float, float] | None:
+    """(head bottom, gutter x) when the page is set in two columns under a full-width head, else None.
+
+    The gutter is the widest run of positions near the middle that the fewest words cross (``tables``,
+    whose cells leave gaps of their own, take no part). The head ends below the last thing that spans the
+    gutter: a word across it, two words a word space apart on either side of it, or a ruled line.
+    """
+    words = [w for w in page.extract_words() if not any(_inside(w, t) for t in tables)]
+    if len(words) < 30:
         return None
     mid = float(page.width) / 2
-    gutter, crossing = min(
-        ((x, [w for w in words if w["x0"] < x < w["x1"]]) for x in (mid + d for d in range(-40, 41, 4))),
-        key=lambda pair: len(pair[1]),
-    )
+    near = [(w["x0"], w["x1"]) for w in words if w["x0"] < mid + 60 and w["x1"] > mid - 60]
+    crossings = [(x, sum(x0 < x < x1 for x0, x1 in near)) for x in (mid + d for d in range(-60, 61, 2))]
+    fewest = min(n for _, n in crossings)
+    run = _widest_run([x for x, n in crossings if n == fewest])
+    gutter = (run[0] + run[-1]) / 2
+    crossing = [w for w in words if w["x0"] < gutter < w["x1"]]
     # One-column text crosses the middle on nearly every line; two columns leave a gutter only the head crosses.
-    left = sum(w["x1"] <= gutter for w in words)
-    right = len(words) - left - len(crossing)
-    if len(crossing) > len(words) * 0.02 or min(left, right) < max(10, len(words) * 0.05):
+    left = [w for w in words if w["x1"] <= gutter]
+    right = [w for w in words if w["x0"] >= gutter]
+    if len(crossing) > len(words) * 0.03 or len(left) < 8 or len(right) < 4 \
+            or len({round(w["top"]) for w in right}) < 2:
         return None
-    header = max((w["bottom"] for w in crossing), default=0.0)
-    if header > float(page.height) * 0.35:  # full-width text further down: not a simple two-column page
+    spans = [w["bottom"] for w in crossing]
+    spans += [e["bottom"] for e in page.edges if e["orientation"] == "h" and e["x0"] < gutter < e["x1"]]
+    ends = {round(w["top"]): w for w in left if w["x1"] > gutter - 40}
+    for w in right:  # words a word space apart across the gutter: one line of the head (a centred title)
+        if (before := ends.get(round(w["top"]))) and w["x0"] - before["x1"] < (w["bottom"] - w["top"]) * 0.6:
+            spans.append(w["bottom"])
+    header = max(spans, default=0.0)
+    if header > float(page.height) * 0.4:  # full-width text further down: not a simple two-column page
         return None
     return header, gutter
 
 
-def page_tables(page: Page, columns: tuple[float, float] | None) -> list[list[list[str | None]]]:
-    """The page's tables in reading order (on a two-column page, the left column's before the right's)."""
-    found = page.find_tables()
-    if columns:
-        header, gutter = columns
-        found.sort(key=lambda t: (t.bbox[1] >= header and t.bbox[0] >= gutter, t.bbox[1]))
-    return [t.extract() for t in found]
+def _inside(word: dict[str, Any], bbox: Bbox) -> bool:
+    return bbox[0] <= word["x0"] and word["x1"] <= bbox[2] and bbox[1] <= word["top"] and word["bottom"] <= bbox[3]
 
 
-def page_text(page: Page, columns: tuple[float, float] | None) -> str:
-    """The page's text in reading order: a two-column page's head, then its left, then its right column."""
+def _widest_run(xs: list[float]) -> list[float]:
+    """The longest run of evenly stepped positions (the gutter's width) among ``xs``."""
+    runs: list[list[float]] = []
+    for x in xs:
+        if runs and x - runs[-1][-1] < 2.5:
+            runs[-1].append(x)
+        else:
+            runs.append([x])
+    return max(runs, key=len)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of text where it stands and how it is set: the document model's unit for headings and lists.
+
+    ``region`` orders a two-column page: 0 its full-width head, 1 the left column, 2 the right one.
+    """
+    page: int
+    region: int
+    top: float
+    text: str
+    size: float
+    bold: bool
+
+    @property
+    def at(self) -> tuple[int, int, float]:
+        return self.page, self.region, self.top
+
+
+@dataclass(frozen=True)
+class PlacedTable:
+    """A table's rows of cell strings, and where it stands (as :attr:`Line.at`)."""
+    page: int
+    region: int
+    top: float
+    rows: list[list[str | None]]
+    #: (row, column) of the cells where a word broken over two lines was joined: a guess (see :func:`_cells`).
+    joined: frozenset[tuple[int, int]] = frozenset()
+
+    @property
+    def at(self) -> tuple[int, int, float]:
+        return self.page, self.region, self.top
+
+
+def _region(columns: tuple[float, float] | None, x0: float, top: float) -> int:
+    if not columns:
+        return 0
+    header, gutter = columns
+    return 0 if top < header else 1 if x0 < gutter else 2
+
+
+def page_tables(page: Page, columns: tuple[float, float] | None, number: int = 1,
+                found: list[Any] | None = None) -> list[PlacedTable]:
+    """The page's tables (``found`` already, or found here) in reading order: on a two-column page, the
+    left column's before the right's."""
+    placed = [PlacedTable(number, _region(columns, t.bbox[0], t.bbox[1]), t.bbox[1], *_cells(page, t))
+              for t in (page.find_tables() if found is None else found)]
+    return sorted(placed, key=lambda t: t.at)
+
+
+# A cell line that is one word ending in a small letter, before a line that starts with one: maybe a word the
+# narrow cell broke (Word does, without a hyphen, when a word is wider than the cell).
+_BROKEN = re.compile(r"(?<=[a-zåäöé])\n(?=[a-zåäöé])")
+
+
+def _cells(page: Page, table: Any) -> tuple[list[list[str | None]], frozenset[tuple[int, int]]]:
+    """The table's cell strings, and which cells had a word joined: a word broken across a cell's lines is
+    joined again where the geometry shows it (its first part is alone on its line and fills the line to the
+    cell's right edge). Geometry cannot tell that from a short word that happened to fill the line before
+    an ordinary wrap, so a join is a guess, and the cells that had one are named.
+
+    The cells are read as pdfplumber's ``Table.extract`` reads them (a character belongs to the cell its
+    middle is in), but each row looks only at the characters of its own band, found by bisection: the
+    library compares every character with every cell, which made a page-long ruled table quadratic.
+    """
+    chars = page.chars
+    middles = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars))
+    keys = [m for m, _ in middles]
+    rows: list[list[str | None]] = []
+    joined = set()
+    for r, row in enumerate(table.rows):
+        _, top, _, bottom = row.bbox
+        band = [chars[i] for i in sorted(i for _, i in middles[bisect_left(keys, top):bisect_left(keys, bottom)])]
+        cells: list[str | None] = []
+        for k, bbox in enumerate(row.cells):
+            if bbox is None:
+                cells.append(None)
+                continue
+            x0, top, x1, bottom = bbox
+            inside = [c for c in band if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+            text = _cell_text(inside)
+            if text and _BROKEN.search(text) and (whole := _join_broken(inside, bbox, text)) != text:
+                text = whole
+                joined.add((r, k))
+            cells.append(text)
+        rows.append(cells)
+    return rows, frozenset(joined)
+
+
+def _cell_text(chars: list[Any]) -> str:
+    """What ``pdfplumber.utils.extract_text`` gives for a cell's characters, without its general machinery
+    for the usual cell of one level line: words split at blanks and at gaps wider than its 3 pt tolerance."""
+    if not chars:
+        return ""
+    if max(c["top"] for c in chars) - min(c["top"] for c in chars) > 3 or not all(c["upright"] for c in chars) \
+            or any(len(c["text"]) != 1 or c["text"] in _LIGATURES for c in chars):
+        return str(utils.extract_text(chars))
+    words, word, before = [], "", None
+    for char in sorted(chars, key=lambda c: c["x0"]):
+        if char["text"].isspace():
+            words.append(word)
+            word, before = "", None
+            continue
+        if before is not None and (char["x0"] < before["x0"] or char["x0"] > before["x1"] + 3):
+            words.append(word)
+            word = ""
+        word, before = word + char["text"], char
+    return " ".join(w for w in [*words, word] if w)
+
+
+_LIGATURES = frozenset("ﬀﬃﬄﬁﬂﬆﬅ")
+
+
+#: Words that stand on their own in any Swedish phrase: a line that starts with one was wrapped, not broken.
+_FUNCTION_WORDS = frozenset("som till sig med per och för från inom under efter mot vid utan eller samt hos "
+                            "över enligt mellan bland än att inte".split())
+
+
+def _join_broken(inside: list[Any], bbox: tuple[float, float, float, float], text: str) -> str:
+    """``text`` with the words broken over its lines joined; ``inside`` are the cell's characters."""
+    x0, _, x1, _ = bbox
+    lines: dict[int, list[Any]] = {}
+    for char in inside:
+        lines.setdefault(round(char["top"]), []).append(char)
+    rows = [sorted(chars, key=lambda c: c["x0"]) for _, chars in sorted(lines.items())]
+    parts = text.split("\n")
+    if not inside or len(rows) != len(parts):
+        return text
+    limit = x1 - (min(row[0]["x0"] for row in rows) - x0)  # the right margin mirrors the left one
+    out = parts[0]
+    for i in range(1, len(parts)):
+        before, first = parts[i - 1], parts[i].split(" ", 1)[0]
+        # the next letter would not have fitted: the line was full, mid-word
+        broken = " " not in before.strip() and before[-1:].islower() and first[:1].islower() \
+            and first not in _FUNCTION_WORDS and limit - rows[i - 1][-1]["x1"] < rows[i][0]["width"]
+        out += ("" if broken else "\n") + parts[i]
+    return out
+
+
+def page_text(page: Page, columns: tuple[float, float] | None, number: int = 1) -> tuple[str, list[Line]]:
+    """The page's text in reading order (a two-column page's head, then its left, then its right column)
+    and its lines with their typography."""
     if columns:
         header, gutter = columns
         width, height = float(page.width), float(page.height)
         parts = [page.within_bbox((0, 0, width, header)) if header else None,
                  page.within_bbox((0, header, gutter, height)), page.within_bbox((gutter, header, width, height))]
-        return "\n\n".join(text for part in parts if part is not None and (text := _region_text(part)))
-    return _region_text(page)
+        texts, lines = [], []
+        for region, part in enumerate(parts):
+            if part is not None and (read := _region_text(part, number, region))[0]:
+                texts.append(read[0])
+                lines += read[1]
+        return "\n\n".join(texts), lines
+    return _region_text(page, number, 0)
 
 
-def _region_text(page: Page) -> str:
+def _typed(line: dict[str, Any], number: int, region: int) -> Line:
+    chars = [c for c in line["chars"] if not c["text"].isspace()] or line["chars"]
+    sizes = sorted(c["size"] for c in chars)
+    return Line(number, region, line["top"], _tidy(line["text"]), sizes[len(sizes) // 2] if sizes else 0.0,
+                bool(chars) and all(c.get("bold") for c in chars))
+
+
+def _region_text(page: Page, number: int = 1, region: int = 0) -> tuple[str, list[Line]]:
     """The region's lines, with a blank line where the vertical gap shows a new paragraph."""
-    lines = page.extract_text_lines()
+    lines = page.extract_text_lines(return_chars=True)
     if not lines:
-        return ""
-    steps = sorted(b["top"] - a["top"] for a, b in pairwise(lines) if b["top"] > a["top"])
+        return "", []
+    typed = [_typed(line, number, region) for line in lines]
+    # The pitch is measured in the body type: the smaller type of a table's cells or a footnote runs closer.
+    body = (Counter(round(t.size) for t in typed for _ in t.text).most_common(1) or [(0, 0)])[0][0]
+    pairs = [(a, b) for a, b in pairwise(typed) if round(a.size) == round(b.size) == body] or list(pairwise(typed))
+    steps = sorted(b.top - a.top for a, b in pairs if b.top > a.top)
     # The line pitch inside a paragraph is the smallest regular step (not the median: in letters of short
     # paragraphs the gaps are the majority); steps under half the median are sub- and superscripts.
     regular = [s for s in steps if s >= steps[len(steps) // 2] / 2] if steps else []
@@ -98,7 +280,7 @@ def _region_text(page: Page) -> str:
         if usual and line["top"] - before["top"] > usual * 1.3:  # Word's 6 pt after a paragraph is enough
             out.append("")
         out.append(line["text"])
-    return _tidy("\n".join(out))
+    return _tidy("\n".join(out)), typed
 
 
 @dataclass
@@ -106,8 +288,10 @@ class PdfText:
     pages: int
     #: Text of each page, in reading order.
     texts: list[str]
-    #: Tables of each page: rows of cell strings (None for empty cells).
-    tables: list[list[list[list[str | None]]]] = field(default_factory=list)
+    #: Tables of each page: rows of cell strings (None for empty cells), and where they stand.
+    tables: list[list[PlacedTable]] = field(default_factory=list)
+    #: Every line in reading order, with its font size and weight (running heads and footers left out).
+    lines: list[Line] = field(default_factory=list)
 
     @cached_property
     def text(self) -> str:
@@ -170,13 +354,17 @@ def read(
                 "ladda upp den del som gäller ärendet.",
             )
         texts: list[str] = []
-        tables: list[list[list[list[str | None]]]] = []
+        tables: list[list[PlacedTable]] = []
+        lines: list[Line] = []
         for number in range(1, count + 1):
             try:
                 page = read_page(pdf, number - 1)
-                columns = _columns(page)
-                texts.append(page_text(page, columns))
-                tables.append(page_tables(page, columns) if with_tables else [])
+                found = page.find_tables() if with_tables else []
+                columns = _columns(page, [t.bbox for t in found])
+                text, page_lines = page_text(page, columns, number)
+                texts.append(text)
+                lines += page_lines
+                tables.append(page_tables(page, columns, number, found))
             except PARSE_ERRORS as exc:
                 log.info("page %d unreadable: %r", number, exc)
                 texts.append("")
@@ -189,4 +377,37 @@ def read(
         pdf.close()
     if not any(t.strip() for t in texts):
         raise Refusal("no_text")
-    return PdfText(pages=count, texts=texts, tables=tables)
+    furniture = _furniture(texts)
+    return PdfText(pages=count, texts=[_without(t, furniture) for t in texts], tables=tables,
+                   lines=[line for line in lines if _shape(line.text) not in furniture])
+
+
+# "Sida 2 av 5", "Sida 2": a page number, whatever else the page's head or foot holds.
+_PAGE_OF = re.compile(r"^\s*Sida \d+(?: av \d+)?\s*$", re.IGNORECASE)
+
+
+def _shape(line: str) -> str:
+    """A line with its numbers blanked: "Sida 1 av 3" and "Sida 2 av 3" have the same shape."""
+    return re.sub(r"\d+", "#", " ".join(line.split()))
+
+
+def _furniture(texts: list[str]) -> set[str]:
+    """Shapes of running heads and footers: a page's first or last line that recurs on most pages."""
+    ends: Counter[str] = Counter()
+    for text in texts:
+        lines = [line for line in text.splitlines() if line.strip()]
+        ends.update({_shape(line) for line in lines[:1] + lines[-1:]})
+    found = {shape for shape, n in ends.items() if n >= 2 and n >= len(texts) / 2}
+    return found | {shape for text in texts for line in text.splitlines() if _PAGE_OF.match(line)
+                    and (shape := _shape(line))}
+
+
+def _without(text: str, furniture: set[str]) -> str:
+    """The page's text without its running head and footer lines (first and last lines only)."""
+    if not furniture:
+        return text
+    lines = text.splitlines()
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    drop = {i for i in filled[:1] + filled[-1:] if _shape(lines[i]) in furniture}
+    drop |= {i for i, line in enumerate(lines) if _PAGE_OF.match(line)}
+    return "\n".join(line for i, line in enumerate(lines) if i not in drop)

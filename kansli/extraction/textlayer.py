@@ -50,8 +50,8 @@ class Page:
     def extract_words(self) -> list[Obj]:
         return [word for word, _ in self._wordmap.tuples]
 
-    def extract_text_lines(self) -> list[Obj]:
-        return self._textmap().extract_text_lines(return_chars=False)
+    def extract_text_lines(self, return_chars: bool = False) -> list[Obj]:
+        return self._textmap().extract_text_lines(return_chars=return_chars)
 
     def search(self, pattern: str) -> list[Obj]:
         """Case-blind regular-expression matches, each with its bounding box."""
@@ -138,8 +138,18 @@ def _edges(page: pdfium.PdfPage, height: float) -> list[Obj]:
     return edges
 
 
-def _line(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float] | None:
-    """(bottom, top, font size) of the upright characters a text object shows, from its first one.
+def _bold(font: Any) -> bool:
+    """Whether a font is a bold face: its weight where the font says, else its name ("Helvetica-Bold")."""
+    weight = pdfium_c.FPDFFont_GetWeight(font)
+    if weight > 0:
+        return bool(weight >= 600)
+    name = ctypes.create_string_buffer(128)
+    pdfium_c.FPDFFont_GetBaseFontName(font, name, 128)
+    return any(word in name.value for word in (b"Bold", b"Black", b"Heavy", b"Semibold"))
+
+
+def _line(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float, bool] | None:
+    """(bottom, top, font size, bold) of the upright characters a text object shows, from its first one.
 
     pdfminer's box, which pdfplumber's tolerances are tuned to, starts at the font's declared descent
     and rises one font size; PDFium's loose box rises by the font's ascent instead. All characters of
@@ -153,7 +163,7 @@ def _line(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float
     if not (upright and font and pdfium_c.FPDFText_GetCharOrigin(raw, index, ctypes.byref(x), ctypes.byref(y))
             and pdfium_c.FPDFFont_GetDescent(font, size, ctypes.byref(descent))):
         return None
-    return y.value + descent.value, y.value + descent.value + size, size
+    return y.value + descent.value, y.value + descent.value + size, size, _bold(font)
 
 
 def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Obj]:
@@ -178,14 +188,14 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Obj]:
         if obj != current:
             current, line = obj, _line(textpage, index)
         if line:
-            (y0, y1, size), upright = line, True
+            (y0, y1, size, bold), upright = line, True
         else:  # no font metrics to go by (or turned text): PDFium's own box
-            y0, y1, size = box.bottom, box.top, pdfium_c.FPDFText_GetFontSize(raw, index)
+            y0, y1, size, bold = box.bottom, box.top, pdfium_c.FPDFText_GetFontSize(raw, index), False
             upright = abs(math.sin(pdfium_c.FPDFText_GetCharAngle(raw, index))) < 0.1
         top, bottom = height - y1, height - y0
         chars.append({"object_type": "char", "text": char, "x0": box.left, "x1": box.right, "top": top,
                       "bottom": bottom, "doctop": top, "y0": y0, "y1": y1, "width": box.right - box.left,
-                      "height": bottom - top, "size": size, "upright": upright})
+                      "height": bottom - top, "size": size, "upright": upright, "bold": bold})
     return chars
 
 

@@ -167,6 +167,9 @@ def describe() -> dict[str, Any]:
                 "Extraction": {"type": "object", "description": "Se shared/contracts/extraction.md.",
                                "properties": {"kind": _enum(SCHEMAS),
                                               "pages": {"type": "integer"}, "fields": {"type": "object"},
+                                              "confidence": {"type": "object", "description": "0–1 per fält; under "
+                                                             "0,8: kontrollera", "additionalProperties": {
+                                                                 "type": "number", "minimum": 0, "maximum": 1}},
                                               "warnings": {"type": "array", "items": {"type": "string"}}}},
                 "Document": {"type": "object", "required": ["id", "filename", "sha256", "status", "progress",
                                                              "extraction", "error"],

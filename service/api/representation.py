@@ -18,11 +18,18 @@ from kansli.status import CaseStatus, Direction, DocumentStatus, OutputStatus, R
 KIND_NAMES = {None: "–", **KIND_LABELS}
 
 
+def confidence(doc: Document) -> dict[str, float]:
+    """The extraction's confidence per field; a field a drafter has corrected since is certain (1)."""
+    fields, extracted = doc.current_fields() or {}, doc.revisions[0].fields if doc.revisions else {}
+    return {name: 1.0 if fields.get(name) != extracted.get(name) else (doc.confidence or {}).get(name, 0.0)
+            for name in fields}
+
+
 def document_json(doc: Document) -> dict[str, Any]:
     extraction = None
     if doc.status == DocumentStatus.EXTRACTED and doc.revisions:
         extraction = {"kind": doc.kind, "pages": doc.pages, "fields": doc.current_fields(),
-                      "warnings": doc.warnings or []}
+                      "confidence": confidence(doc), "warnings": doc.warnings or []}
     return {
         "id": doc.id,
         "filename": doc.filename,

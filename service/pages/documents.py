@@ -80,15 +80,33 @@ def _page(doc: Document, fields: dict[str, Any] | None = None, errors: FormError
     reports = get_session().scalars(
         select(Document).where(Document.kind == "report", Document.status == DocumentStatus.EXTRACTED).order_by(Document.id)
     ).all() if doc.kind == "report" else []
+    data = document_json(doc)
     return render_template(
-        "document.html", doc=doc, data=document_json(doc), fields=fields,
+        "document.html", doc=doc, data=data, fields=fields,
         schema=SCHEMAS.get(doc.kind or "unknown", SCHEMAS["unknown"]),
         outputs=[output_json(o) for o in outputs], agencies=AGENCIES, areas=AREAS,
         indicator_rows=len(fields.get("indicators") or []) + SPARE_ROWS,
         value_rows=len(fields.get("values") or []) + SPARE_ROWS,
-        indicator_sources=_indicator_sources(doc),
+        indicator_sources=_indicator_sources(doc), doubt=_doubt(data),
         may_edit=current_user.role in DRAFTER_PLUS, reports=reports, errors=errors, chosen_reports=chosen_reports,
     ), 422 if errors else 200
+
+
+#: Below this confidence a field is one a drafter should check (the extraction contract's threshold).
+SURE = 0.8
+
+
+def _doubt(data: dict[str, Any]) -> dict[str, str]:
+    """Which fields the review page marks: "missing" (the document lacks it) or "check" (read with little
+    confidence), so that no blank or guessed value stands silently under a green status."""
+    extraction = data.get("extraction") or {}
+    marks = {}
+    for name, value in (extraction.get("fields") or {}).items():
+        sure = (extraction.get("confidence") or {}).get(name, 1.0)
+        empty = value in (None, "", [], {}) or isinstance(value, dict) and not any(value.values())
+        if sure < SURE:
+            marks[name] = "missing" if empty else "check"
+    return marks
 
 
 @bp.post("/documents/<int:doc_id>/fields")

@@ -42,8 +42,9 @@ def _num(value: float) -> str:
     return f"{value:.1f}".replace(".", ",")
 
 
-def plan_pdf(fields: dict[str, Any] = PLAN, *, filler_pages: int = 0) -> bytes:
-    """A plan in the label-line layout; ``filler_pages`` adds prose pages to make extraction slow."""
+def plan_pdf(fields: dict[str, Any] = PLAN, *, filler_pages: int = 0, ruled_rows: int = 0) -> bytes:
+    """A plan in the label-line layout; ``filler_pages`` adds pages to make extraction slow: prose, or with
+    ``ruled_rows``, a ruled table of that many rows on each (table finding is then most of the work)."""
     styles = getSampleStyleSheet()
     body, h1, h2 = styles["BodyText"], styles["Title"], styles["Heading2"]
     story: list[Any] = [
@@ -75,6 +76,14 @@ def plan_pdf(fields: dict[str, Any] = PLAN, *, filler_pages: int = 0) -> bytes:
               Paragraph(f"Kontaktperson: {c['name']}, {c['title']}, {c['email']}, {c['phone']}", body)]
     for page in range(filler_pages):
         story += [PageBreak(), Paragraph(f"Bilaga {page + 1}: Lägesbeskrivning", h2)]
+        if ruled_rows:
+            table = Table([["Kvarter", "Invånare", "Andel unga (%)", "Förvärvsfrekvens (%)"]]
+                          + [[f"Kvarter {page}.{n}", str(100 + n * 7), _num(10 + n / 4), _num(40 + n / 3)]
+                             for n in range(ruled_rows - 1)])
+            table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("FONTSIZE", (0, 0), (-1, -1), 8),
+                                       ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+            story.append(table)
+            continue
         story += [Paragraph("Stadsdelen har ett aktivt föreningsliv och många unga invånare. " * 8, body)
                   for _ in range(6)]
     out = io.BytesIO()
