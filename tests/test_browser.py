@@ -160,7 +160,8 @@ def test_every_page_fits_a_phone_and_a_desktop_and_axe_finds_nothing(
     pages = ["/", f"/documents/{doc_id}", f"/documents/{doc_id}/history", f"/documents/{doc_id}/source/reference",
              "/registry", f"/registry/{registered.json()['dnr']}", "/registry/cases",
              f"/registry/cases/{registered.json()['case']}", "/registry/holds", "/registry/disposals",
-             f"/registry/{registered.json()['dnr']}/archive", "/diarium/offentlig", "/avstamning", "/templates",
+             f"/registry/{registered.json()['dnr']}/archive", "/diarium/offentlig", "/avstamning", "/partnerships",
+             "/templates",
              "/users", "/users/1"]
     problems: list[str] = []
     def check(page: Page, path: str, width: int) -> None:
