@@ -1,6 +1,7 @@
 """A corpus that varies on purpose: every document is drawn from independent choices of how municipalities,
 agencies and the Government Offices write (title form, where districts are named, heading typography, goal
-markers, indicator table layout, contact block, columns, running headers and footers, address lines).
+markers, indicator table layout, contact block, columns, running headers and footers, address lines; for follow-up reports their title form, values table layout and where units, areas and
+years stand).
 
 ``draw(rng)`` returns one ``(kind, choices, pdf, truth)``; the extractor must never import from here: it is the
 ground truth it is measured against, and the vocabulary is wide (all 21 municipalities of the seed decision,
@@ -574,14 +575,17 @@ def _follow_up_story(t: dict[str, Any], c: dict[str, Any], rng: random.Random) -
     return head, flow, f"{m} – uppföljning {year}"
 
 
+def draw_follow_up(rng: random.Random) -> tuple[str, dict[str, Any], bytes, dict[str, Any]]:
+    """One follow-up report, as :func:`draw` gives the other kinds; drawn from a stream of its own so that
+    adding the kind left the corpus of plans, reports and decisions as it was."""
+    choices = follow_up_choices(rng)
+    truth = follow_up_truth(rng, choices)
+    return "follow_up", choices, follow_up_pdf(truth, choices, rng), truth
+
+
 def draw(rng: random.Random) -> tuple[str, dict[str, Any], bytes, dict[str, Any]]:
     """One document: (kind, the choices it was drawn with, PDF, expected fields). Plans are most of them."""
     roll = rng.random()
-    if roll < 0.2:
-        choices = follow_up_choices(rng)
-        truth = follow_up_truth(rng, choices)
-        return "follow_up", choices, follow_up_pdf(truth, choices, rng), truth
-    roll = (roll - 0.2) / 0.8
     if roll < 0.7:
         truth = plan_truth(rng)
         choices = plan_choices(rng, truth)
