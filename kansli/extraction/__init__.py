@@ -84,7 +84,8 @@ def extract_with_text(
     if kind in EXTRACTORS:
         fields, warnings, confidence = EXTRACTORS[kind](pdf)
     else:
-        fields, warnings = {"title": _title(pdf.text)}, ["Dokumentet kändes inte igen som plan, rapport, beslut eller uppföljning."]
+        fields = {"title": _title(pdf.text)}
+        warnings = ["Dokumentet kändes inte igen som plan, rapport, beslut eller uppföljning."]
         confidence = {"title": 0.5 if fields["title"] else 0.0}
     return {"kind": kind, "pages": pdf.pages, "fields": fields, "confidence": confidence,
             "warnings": notes + warnings}, pdf

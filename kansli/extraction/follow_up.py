@@ -10,8 +10,27 @@ import re
 from typing import Any
 
 from .district_plan import (
-    GUESSED, INHERITED, JOINED, LABELLED, MISSING, NO_UNIT, PROSE, TITLED, Found, _area_before, _area_headings,
-    _area_of_cell, _label, _NAMES, _split_unit, districts as plan_districts, municipality, reference, unit,
+    _NAMES,
+    GUESSED,
+    INHERITED,
+    JOINED,
+    LABELLED,
+    MISSING,
+    NO_UNIT,
+    PROSE,
+    TITLED,
+    Found,
+    _area_before,
+    _area_headings,
+    _area_of_cell,
+    _label,
+    _split_unit,
+    municipality,
+    reference,
+    unit,
+)
+from .district_plan import (
+    districts as plan_districts,
 )
 from .normalize import clean, parse_date, parse_number, split_list
 from .pdf import PdfText

@@ -1,7 +1,7 @@
-"""A corpus that varies on purpose: every document is drawn from independent choices of how municipalities,
-agencies and the Government Offices write (title form, where districts are named, heading typography, goal
-markers, indicator table layout, contact block, columns, running headers and footers, address lines; for follow-up reports their title form, values table layout and where units, areas and
-years stand).
+"""A corpus that varies on purpose: every document is drawn from independent choices of how municipalities, agencies
+and the Government Offices write (title form, where districts are named, heading typography, goal markers, indicator
+table layout, contact block, columns, running headers and footers, address lines; for follow-up reports their title
+form, values table layout and where units, areas and years stand).
 
 ``draw(rng)`` returns one ``(kind, choices, pdf, truth)``; the extractor must never import from here: it is the
 ground truth it is measured against, and the vocabulary is wide (all 21 municipalities of the seed decision,
