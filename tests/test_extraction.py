@@ -359,3 +359,14 @@ def test_a_turned_page_is_read_level_in_its_own_frame() -> None:
     assert max(c["x1"] for c in page.chars) > 595  # the line runs past the short side, and is kept whole
     assert page_text(page, _columns(page))[0] == line
     assert locate(data, [line], {"unit": "procent"}) == {"unit": {"page": 1, "bbox": None}}
+
+
+def test_follow_up_is_told_from_a_plan_that_speaks_of_follow_up_and_a_report_titled_arsrapport() -> None:
+    from kansli.extraction.classify import classify
+    plan = ("Strategisk stadsdelsplan för Alby\nPlanperiod: 2008–2010\nIndikator Utgångsläge Målvärde\n"
+            "Uppföljning av indikatorerna sker årligen i partnerskapet.")
+    report = ("Försäkringskassan\nÅrsrapport om lokala partnerskap 2009\nRedovisningen lämnas enligt 13 § "
+              "förordningen (2008:348).\nFörslag till åtgärder och förändringar")
+    follow_up = ("Årsrapport för lokalt partnerskap 2009\nKommun: Uppsala\nIndikator År Utfall\n"
+                 "Förvärvsfrekvens 20–64 år var 57,3 procent år 2009.")
+    assert [classify(plan), classify(report), classify(follow_up)] == ["district_plan", "report", "follow_up"]

@@ -13,22 +13,25 @@ from typing import Any
 
 import pytest
 
-from helpers.variety import draw
+from helpers.variety import draw, draw_follow_up
 from kansli.extraction import extract
 
 DOCUMENTS = 240
+#: One follow-up report after every this many documents of the other kinds.
+FOLLOW_UP_EVERY = 4
 SURE = 0.8
 
 
 def score(documents: int = DOCUMENTS, seed: int = 9) -> dict[str, Any]:
-    rng = random.Random(seed)
+    rng, follow_up_rng = random.Random(seed), random.Random(seed + 1)
     per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     per_field: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     sure = [0, 0]  # right, all among values given SURE or more
     wrong_doubted = [0, 0]  # doubted, all among wrong values
     misses, kinds = [], []
-    for n in range(documents):
-        kind, choices, pdf, truth = draw(rng)
+    drawn = ((n, draw_follow_up(follow_up_rng) if follow_up else draw(rng))
+             for n in range(documents) for follow_up in (False, True)[:1 + (n % FOLLOW_UP_EVERY == 0)])
+    for n, (kind, choices, pdf, truth) in drawn:
         result = extract(pdf)
         kinds.append((kind, result["kind"]))
         for field, expected in truth.items():
@@ -62,6 +65,7 @@ def test_accuracy_and_confidence_over_generated_variety() -> None:
     print(f"confidence >= {SURE}: right {s['sure_right']:.3f}; wrong values below {SURE}: "
           f"{s['wrong_doubted']:.3f} ({s['wrong']} wrong)")
     assert all(got == want for want, got in s["classified"]), [c for c in s["classified"] if c[0] != c[1]]
+    assert set(s["kinds"]) == {"district_plan", "report", "decision", "follow_up"}, s["kinds"]
     assert min(s["kinds"].values()) >= 0.97, s["kinds"]
     assert s["sure_right"] >= 0.97
     assert s["wrong"] == 0 or s["wrong_doubted"] >= 0.8

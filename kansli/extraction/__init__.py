@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from . import decision, district_plan, ocr, report
+from . import decision, district_plan, follow_up, ocr, report
 from .classify import classify
 from .normalize import clean
 from .pdf import PdfText, ProgressCallback, count_pages, read
@@ -34,6 +34,7 @@ EXTRACTORS: dict[str, Callable[[PdfText], tuple[Fields, list[str], dict[str, flo
     "district_plan": district_plan.extract,
     "report": _sure_where_found(report.extract),
     "decision": _sure_where_found(decision.extract),
+    "follow_up": follow_up.extract,
 }
 
 
@@ -83,7 +84,8 @@ def extract_with_text(
     if kind in EXTRACTORS:
         fields, warnings, confidence = EXTRACTORS[kind](pdf)
     else:
-        fields, warnings = {"title": _title(pdf.text)}, ["Dokumentet kändes inte igen som plan, rapport eller beslut."]
+        fields = {"title": _title(pdf.text)}
+        warnings = ["Dokumentet kändes inte igen som plan, rapport, beslut eller uppföljning."]
         confidence = {"title": 0.5 if fields["title"] else 0.0}
     return {"kind": kind, "pages": pdf.pages, "fields": fields, "confidence": confidence,
             "warnings": notes + warnings}, pdf

@@ -30,14 +30,28 @@ MARKERS: dict[str, list[tuple[str, int]]] = {
         (r"Förslag till åtgärder", 2),
         (r"\bÅrsrapport\b|\bRapport\b", 1),
     ],
+    "follow_up": [  # a partnership's own follow-up: reported outcomes per year
+        (r"\bUppföljning av\b|\bUppföljningsrapport|\bLägesrapport", 3),
+        (r"\bÅrsrapport\b[^\n]{0,60}\blokalt partnerskap", 3),
+        (r"\b(?:Utfall|Uppnått värde|Redovisat värde)\b", 2),
+        (r"\b(?:Uppföljningsår|Avser år)\b", 2),
+        (r"\bvar \d+(?:,\d+)? (?:procent|%|st|stycken|kronor|poäng) (?:år )?(?:19|20)\d\d\b", 1),
+    ],
+}
+#: Markers that count only in the document's first lines, where its title stands: a plan may speak of
+#: "uppföljning av indikatorerna", but only a follow-up report is titled so.
+TITLE_MARKERS: dict[str, list[tuple[str, int]]] = {
+    "follow_up": [(r"^\s*(?:Uppföljning av|Uppföljningsrapport|Lägesrapport|Årsrapport\b[^\n]*\blokalt partnerskap)", 4)],
 }
 THRESHOLD = 4
 
 
 def classify(text: str) -> str:
     head = text[:20000]
+    top = "\n".join(line for line in text.splitlines() if line.strip())[:600]
     scores = {
         kind: sum(weight for pattern, weight in markers if re.search(pattern, head, re.IGNORECASE))
+        + sum(weight for pattern, weight in TITLE_MARKERS.get(kind, []) if re.search(pattern, top, re.IGNORECASE | re.MULTILINE))
         for kind, markers in MARKERS.items()
     }
     kind, score = max(scores.items(), key=lambda item: item[1])

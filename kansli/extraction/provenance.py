@@ -83,7 +83,7 @@ class Locator:
         if isinstance(value, dict):
             if set(value) == {"start", "end"}:  # a period: where its first year is written
                 return self.find(value.get("start"))
-            if "name" in value and "baseline" in value:  # an indicator: where its name is written
+            if "name" in value and ("baseline" in value or "value" in value):  # an indicator or reported value: its name
                 return self.find(value.get("name"))
             if set(value) == {"year", "value"}:
                 return self.find(value.get("value"))

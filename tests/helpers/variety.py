@@ -1,6 +1,7 @@
-"""A corpus that varies on purpose: every document is drawn from independent choices of how municipalities,
-agencies and the Government Offices write (title form, where districts are named, heading typography, goal
-markers, indicator table layout, contact block, columns, running headers and footers, address lines).
+"""A corpus that varies on purpose: every document is drawn from independent choices of how municipalities, agencies
+and the Government Offices write (title form, where districts are named, heading typography, goal markers, indicator
+table layout, contact block, columns, running headers and footers, address lines; for follow-up reports their title
+form, values table layout and where units, areas and years stand).
 
 ``draw(rng)`` returns one ``(kind, choices, pdf, truth)``; the extractor must never import from here: it is the
 ground truth it is measured against, and the vocabulary is wide (all 21 municipalities of the seed decision,
@@ -445,6 +446,141 @@ def decision_pdf(t: dict[str, Any], c: dict[str, Any], rng: random.Random) -> by
         lines += ["Likalydande till", *t["identical_to"], ""]
     lines += ["Kopia till", *t["copies_to"]]
     return text_pdf("\n".join(lines))
+
+
+FOLLOW_UP_TITLES = ["uppfoljning", "lagesrapport", "arsrapport", "rapport_for"]
+VALUE_WORDS = {"name": ["Indikator", "Mått", "Nyckeltal"], "unit": ["Enhet", "Måttenhet", "Enhet"],
+               "area": ["Område", "Insatsområde", "Målområde"], "year": ["År", "År", "År"],
+               "value": ["Utfall", "Värde", "Uppnått värde"]}
+PROSE_UNITS = {"%": ["procent", "%"], "st": ["st", "stycken"], "kronor": ["kronor"], "poäng": ["poäng"]}
+
+
+def follow_up_choices(rng: random.Random) -> dict[str, Any]:
+    layout = rng.choice(["rows", "years", "prose"])
+    return {"title": rng.choice(FOLLOW_UP_TITLES), "layout": layout,
+            "area_in": rng.choice(["section", "none"] if layout == "prose" else ["section", "column", "none"]),
+            "units": rng.choice(["brackets", "column"]), "two_years": layout != "prose" and rng.random() < 0.5,
+            "municipality": rng.choice(["label", "subtitle", "prose"]),
+            "districts": rng.choice(["label", "prose", "title"]), "year_label": rng.random() < 0.5,
+            "date": rng.choice(["iso", "swedish"]), "order": rng.random(), "header_words": rng.randrange(3),
+            "running": rng.random() < 0.6}
+
+
+def follow_up_truth(rng: random.Random, c: dict[str, Any]) -> dict[str, Any]:
+    municipality = rng.choice(sorted(MUNICIPALITIES))
+    pool = MUNICIPALITIES[municipality]
+    districts = sorted(rng.sample(pool, rng.randint(1, min(3, len(pool)))), key=pool.index)
+    year = rng.choice([2008, 2009, 2010, 2011])
+    chosen = [i for i in INDICATORS if rng.random() < 0.4] or [rng.choice(INDICATORS)]
+    areas = list(GOALS)
+    chosen.sort(key=lambda i: areas.index(i[0]))  # reports list them by area
+    values = []
+    for area, name, unit, _ in chosen:
+        for y in ([year - 1, year] if c["two_years"] else [year]):
+            value: float = round(rng.uniform(5, 70), 1) if unit in ("%", "poäng") else rng.randint(12, 900)
+            values.append({"area": area if c["area_in"] != "none" else None, "name": name, "unit": unit,
+                           "year": y, "value": value})
+    return {"municipality": municipality, "year": year, "districts": districts,
+            "reference": f"{rng.choice(['KS', 'KF', 'SBN', 'KSN'])} {year + 1}/{rng.randint(10, 999)}",
+            "date": f"{year + 1}-0{rng.randint(1, 4)}-{rng.randint(10, 28)}", "values": values}
+
+
+def _values_table(rows: list[dict[str, Any]], c: dict[str, Any], rng: random.Random) -> Table:
+    years = sorted({r["year"] for r in rows})
+    columns = ["name"] + (["unit"] if c["units"] == "column" else []) + (["area"] if c["area_in"] == "column" else [])
+    columns += ["year", "value"] if c["layout"] == "rows" else [f"y{y}" for y in years]
+    if random.Random(c["order"]).random() < 0.5:  # any column order; half the tables keep the usual one
+        random.Random(c["order"]).shuffle(columns)
+    words = {k: v[c["header_words"]] for k, v in VALUE_WORDS.items()}
+    words.update({f"y{y}": f"Utfall {y}" if c["header_words"] == 1 else str(y) for y in years})
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_name.setdefault(r["name"], []).append(r)
+    unit_word = {n: rng.choice(next(u for _, m, _, u in INDICATORS if m == n)) for n in by_name}
+    area_word = {n: rng.choice(AREA_CELLS[next(a for a, m, _, _ in INDICATORS if m == n)]) for n in by_name}
+
+    def cell(r: dict[str, Any], column: str) -> str:
+        if column == "name":
+            return f"{r['name']} ({unit_word[r['name']]})" if c["units"] == "brackets" else r["name"]
+        if column == "unit":
+            return unit_word[r["name"]]
+        if column == "area":
+            return area_word[r["name"]]
+        if column == "year":
+            return str(r["year"])
+        if column == "value":
+            return _num(r["value"])
+        return _num(next(v["value"] for v in by_name[r["name"]] if f"y{v['year']}" == column))
+
+    lines = rows if c["layout"] == "rows" else [group[0] for group in by_name.values()]
+    style = ParagraphStyle("cell", parent=BODY, fontSize=9, leading=11)
+    data = [[Paragraph(words[k], style) for k in columns]] + [[Paragraph(cell(r, k), style) for k in columns] for r in lines]
+    widths = [190 if k == "name" else 280 / (len(columns) - 1) for k in columns]
+    table = Table(data, colWidths=widths)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    return table
+
+
+def _prose_values(rows: list[dict[str, Any]], rng: random.Random) -> Paragraph:
+    return Paragraph(" ".join(f"{r['name']} var {_num(r['value'])} {rng.choice(PROSE_UNITS[r['unit']])} "
+                              f"{rng.choice(['år ', ''])}{r['year']}." for r in rows), BODY)
+
+
+def follow_up_pdf(t: dict[str, Any], c: dict[str, Any], rng: random.Random) -> bytes:
+    state = rng.getstate()
+
+    def story() -> tuple[list[Any], list[Any], str]:
+        rng.setstate(state)
+        return _follow_up_story(t, c, rng)
+
+    return _build(story, False, c["running"])
+
+
+def _follow_up_story(t: dict[str, Any], c: dict[str, Any], rng: random.Random) -> tuple[list[Any], list[Any], str]:
+    m, d, year = t["municipality"], t["districts"], t["year"]
+    where = f" för {_and(d)}" if c["districts"] == "title" else ""
+    title = {"uppfoljning": f"Uppföljning av lokalt utvecklingsavtal{where} {year}",
+             "lagesrapport": f"Lägesrapport{where} {year}",
+             "arsrapport": f"Årsrapport för lokalt partnerskap{where} {year}",
+             "rapport_for": f"Uppföljningsrapport{where} {year}"}[c["title"]]
+    head: list[Any] = [Paragraph(title, TITLE)]
+    if c["municipality"] == "subtitle":
+        head.append(Paragraph(m, H2))
+    facts = [("Kommun", m.removesuffix(" kommun"))] if c["municipality"] == "label" else []
+    if c["districts"] == "label":
+        facts.append((rng.choice(["Stadsdelar", "Stadsdel(ar)"]), ", ".join(d)))
+    if c["year_label"]:
+        facts.append((rng.choice(["Uppföljningsår", "Avser år"]), str(year)))
+    facts += [(rng.choice(["Dnr", "Diarienummer"]), t["reference"]),
+              ("Datum", t["date"] if c["date"] == "iso" else swedish_date(t["date"]))]
+    head += [Paragraph(f"{k}: {v}", BODY) for k, v in facts]
+    intro = ("Rapporten följer upp det lokala partnerskapets arbete enligt förordningen (2008:348) om urbant "
+             "utvecklingsarbete.")
+    if c["municipality"] == "prose":
+        intro = f"{m} har tecknat ett lokalt utvecklingsavtal med staten. " + intro
+    flow: list[Any] = [Paragraph(intro, BODY)]
+    if c["districts"] == "prose":
+        flow.append(Paragraph(f"Arbetet omfattar stadsdelarna {_and(d)}." if len(d) > 1
+                              else f"Arbetet omfattar stadsdelen {d[0]}.", BODY))
+    flow += [Paragraph(" ".join(rng.sample(FILLER, 2)), BODY)]
+    if c["area_in"] == "section":
+        for area in dict.fromkeys(v["area"] for v in t["values"]):
+            rows = [v for v in t["values"] if v["area"] == area]
+            flow += [Paragraph(rng.choice(HEADINGS[area]), H2), Paragraph(rng.choice(FILLER), BODY)]
+            flow.append(_prose_values(rows, rng) if c["layout"] == "prose" else _values_table(rows, c, rng))
+    else:
+        flow.append(Paragraph(rng.choice(["Redovisade värden", "Utfall per indikator", "Indikatorer"]), H2))
+        flow.append(_prose_values(t["values"], rng) if c["layout"] == "prose" else _values_table(t["values"], c, rng))
+    flow.append(Paragraph(rng.choice(FILLER), BODY))
+    return head, flow, f"{m} – uppföljning {year}"
+
+
+def draw_follow_up(rng: random.Random) -> tuple[str, dict[str, Any], bytes, dict[str, Any]]:
+    """One follow-up report, as :func:`draw` gives the other kinds; drawn from a stream of its own so that
+    adding the kind left the corpus of plans, reports and decisions as it was."""
+    choices = follow_up_choices(rng)
+    truth = follow_up_truth(rng, choices)
+    return "follow_up", choices, follow_up_pdf(truth, choices, rng), truth
 
 
 def draw(rng: random.Random) -> tuple[str, dict[str, Any], bytes, dict[str, Any]]:

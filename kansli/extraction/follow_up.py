@@ -1,0 +1,187 @@
+"""Fields of a local partnership's follow-up report (uppföljning, lägesrapport, årsrapport).
+
+The facts are read as a plan's are (label lines, title, prose); the reported values from tables whose
+header meaning is read from its words, in any column order, with the year in a column of its own or a
+column per year, or from sentences ("Förvärvsfrekvens 20–64 år var 57,3 procent år 2009").
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .district_plan import (
+    _NAMES,
+    GUESSED,
+    INHERITED,
+    JOINED,
+    LABELLED,
+    MISSING,
+    NO_UNIT,
+    PROSE,
+    TITLED,
+    Found,
+    _area_before,
+    _area_headings,
+    _area_of_cell,
+    _label,
+    _split_unit,
+    municipality,
+    reference,
+    unit,
+)
+from .district_plan import (
+    districts as plan_districts,
+)
+from .normalize import clean, parse_date, parse_number, split_list
+from .pdf import PdfText
+
+_YEAR = r"((?:19|20)\d\d)"
+#: Header words in this order: "Målområde" is an area, "Måttenhet" a unit, "Uppnått värde" a value.
+_COLUMNS = (("area", r"område"), ("unit", r"enhet"), ("name", r"indikator|nyckeltal|mått|^namn"),
+            ("year", r"^år$|^period$|^avser år$"), ("value", r"utfall|värde|resultat"))
+_YEAR_COLUMN = re.compile(r"^(?:(?:utfall|värde|resultat)\s+)?" + _YEAR + r"$")
+
+
+def title(pdf: PdfText) -> str:
+    """The first page's largest type, all its lines: a long title wraps ("… för Alby och / Fittja 2009")."""
+    first = [line for line in pdf.lines if line.page == 1 and line.text.strip()]
+    if not first:
+        return ""
+    top = max(first, key=lambda line: line.size)
+    start = first.index(top)
+    lines = [top.text]
+    for line in first[start + 1:]:
+        if abs(line.size - top.size) > 0.5:
+            break
+        lines.append(line.text)
+    return " ".join(" ".join(lines).split())
+
+
+def year(pdf: PdfText) -> Found:
+    """The year reported on: under a label, in the title, or in "för år 2009"."""
+    if value := _label(pdf.text, "Uppföljningsår", "Avser år", "Redovisningsår", "Verksamhetsår"):
+        if m := re.search(_YEAR, value):
+            return int(m.group(1)), LABELLED
+    if m := re.search(_YEAR + r"\s*$", title(pdf)):
+        return int(m.group(1)), TITLED
+    m = re.search(r"\b(?:för|under|avser)\s+(?:år\s+)?" + _YEAR + r"\b", pdf.text, re.IGNORECASE)
+    return (int(m.group(1)), PROSE) if m else (None, MISSING)
+
+
+def districts(pdf: PdfText) -> Found:
+    """As a plan's; a title may name them too: "Uppföljningsrapport för Alby och Fittja 2009"."""
+    found, sure = plan_districts(pdf)
+    if sure >= TITLED:
+        return found, sure
+    heading = re.sub(r"\s*(?:19|20)\d\d\s*$", "", title(pdf))
+    if m := re.search(r"(?:uppföljning\w*|lägesrapport|årsrapport)\b.*?\bför\s+" + _NAMES + r"\s*$", heading,
+                      re.IGNORECASE):
+        return split_list(m.group(1)), TITLED
+    return found, sure
+
+
+def date(text: str) -> Found:
+    if value := _label(text, "Datum", "Rapportdatum", loose=("Datum",)):
+        return parse_date(value), LABELLED
+    head = "\n".join(text.splitlines()[:15])
+    return (found, GUESSED) if (found := parse_date(head)) else (None, MISSING)
+
+
+def _value_columns(header: list[str]) -> dict[str, int] | None:
+    """What each column holds, from the header's words; a column headed by a year holds that year's values."""
+    cols: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        h = cell.lower()
+        if m := _YEAR_COLUMN.match(h):
+            cols[f"y{m.group(1)}"] = i
+            continue
+        for key, pattern in _COLUMNS:
+            if re.search(pattern, h):
+                cols.setdefault(key, i)
+                break
+    has_years = any(k.startswith("y") and k != "year" for k in cols)
+    if "name" not in cols or not (has_years or ("year" in cols and "value" in cols)):
+        return None
+    return cols
+
+
+def table_values(pdf: PdfText) -> list[tuple[tuple[int, int, float], list[dict[str, Any]], float]]:
+    """Each row of a values table: its outcomes (one a year column), where it stands, and how sure it is,
+    by the weakest evidence as for a plan's indicators."""
+    headings = _area_headings(pdf)
+    found = []
+    last: tuple[list[str], dict[str, int]] | None = None  # the table before, which may run on over a page
+    for page_tables in pdf.tables:
+        for table in page_tables:
+            header = [" ".join((c or "").split()) for c in table.rows[0]]
+            if cols := _value_columns(header):
+                first, carried = 1, LABELLED
+            elif last and len(header) == len(last[0]):
+                (header, cols), first, carried = last, 0, INHERITED
+            else:
+                last = None
+                continue
+            last = header, cols
+            above = [area for at, area in headings if at < table.at]
+            for r, row in enumerate(table.rows[first:], start=first):
+                cells = [" ".join((c or "").split()) for c in row]
+                if len(cells) < len(header) or not cells[cols["name"]]:
+                    continue
+                name, written = _split_unit(cells[cols["name"]])
+                if "unit" in cols and cells[cols["unit"]]:
+                    written = cells[cols["unit"]]
+                if "area" in cols:
+                    area, sure = _area_of_cell(cells[cols["area"]]), LABELLED
+                else:
+                    area, sure = (above[-1] if above else None), INHERITED
+                if "year" in cols:
+                    m = re.search(_YEAR, cells[cols["year"]])
+                    pairs = [(int(m.group(1)) if m else None, cells[cols["value"]])]
+                else:
+                    pairs = sorted((int(k[1:]), cells[i]) for k, i in cols.items() if k.startswith("y") and k != "year")
+                values = [{"area": area, "name": name, "unit": unit(written), "year": y, "value": parse_number(v)}
+                          for y, v in pairs if parse_number(v) is not None or y is None]
+                evidence = [carried, sure, JOINED if (r, cols["name"]) in table.joined else LABELLED,
+                            NO_UNIT if written is None else LABELLED]
+                if any(v["year"] is None or v["value"] is None for v in values):
+                    evidence.append(GUESSED)
+                if values:
+                    found.append((table.at, values, min(evidence)))
+    return found
+
+
+_PROSE_VALUE = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?P<name>[A-ZÅÄÖ][^.!?\n]{2,80}?)\s+var\s+(?P<value>\d[\d\s]*(?:,\d+)?)\s+"
+    r"(?P<unit>procent|%|st|stycken|kronor|poäng)\s+(?:år\s+)?(?P<year>(?:19|20)\d\d)\b", re.MULTILINE)
+
+
+def prose_values(text: str) -> list[dict[str, Any]]:
+    """Outcomes written as sentences, under the area of the heading before them."""
+    flat = re.sub(r"(?<=\S)\n(?=\S)", " ", text)  # a sentence wrapped over lines
+    return [{"area": _area_before(flat, m.start()), "name": clean(m["name"]), "unit": unit(m["unit"]),
+             "year": int(m["year"]), "value": parse_number(m["value"])} for m in _PROSE_VALUE.finditer(flat)]
+
+
+def values(pdf: PdfText) -> Found:
+    """Tables first, in document order, then sentences; as sure as the least sure."""
+    tables = sorted(table_values(pdf), key=lambda t: t[0])
+    prose = prose_values(pdf.text)
+    found = [v for _, row, _ in tables for v in row] + prose
+    if not found:
+        return [], MISSING
+    return found, min([sure for _, _, sure in tables] + [PROSE] * bool(prose))
+
+
+def extract(pdf: PdfText) -> tuple[dict[str, Any], list[str], dict[str, float]]:
+    text = pdf.text
+    found: dict[str, Found] = {
+        "municipality": municipality(text),
+        "year": year(pdf),
+        "districts": districts(pdf),
+        "reference": reference(text),
+        "date": date(text),
+        "values": values(pdf),
+    }
+    fields = {name: value for name, (value, _) in found.items()}
+    warnings = [f"Fältet {name} hittades inte i dokumentet." for name, value in fields.items() if value in (None, [])]
+    return fields, warnings, {name: confidence for name, (_, confidence) in found.items()}
