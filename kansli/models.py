@@ -407,6 +407,7 @@ class LearnedLabel(Base):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user: Mapped[User | None] = relationship()
 
 
 class AuditEntry(Base):
