@@ -389,6 +389,27 @@ class IndicatorMatch(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class LearnedLabel(Base):
+    """A label a drafter's correction taught: what one municipality's plans write before a field's value.
+
+    The next plan from that municipality is read with it as a candidate (:mod:`kansli.extraction.learned`);
+    an admin can list and remove them.
+    """
+
+    __tablename__ = "learned_labels"
+    __table_args__ = (UniqueConstraint("municipality", "field", "label"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: :func:`kansli.names.municipality_key` of the plan's municipality.
+    municipality: Mapped[str] = mapped_column(String(100))
+    #: A path into the plan's fields: "reference", "contact.name", … (``learned.FIELDS``).
+    field: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user: Mapped[User | None] = relationship()
+
+
 class AuditEntry(Base):
     """Append-only: who did what, when; each entry's hash covers the previous one's."""
 

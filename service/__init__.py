@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
 
     from service import auth, database, errors, security
     from service.api import bp as api_bp
-    from service.pages import avstamning, documents, partnerships, public, registry, registry_desk, templates, users  # noqa: F401,E501
+    from service.pages import avstamning, documents, learned, partnerships, public, registry, registry_desk, templates, users  # noqa: F401,E501
 
     security.init_app(app, settings.behind_tls)
     database.init_app(app)
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.register_blueprint(templates.bp)
     app.register_blueprint(registry.bp)
     app.register_blueprint(users.bp)
+    app.register_blueprint(learned.bp)
     app.register_blueprint(partnerships.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(avstamning.bp)

@@ -18,7 +18,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kansli import audit, idempotency, queues, templates, users
+from kansli import audit, idempotency, learning, queues, templates, users
 from kansli.avstamning import plan_indicators
 from kansli.db import transaction
 from kansli.documents import add_document, correct, receive
@@ -27,6 +27,7 @@ from kansli.models import (
     Dispatch,
     Document,
     IndicatorMatch,
+    LearnedLabel,
     Output,
     Partnership,
     Registration,
@@ -125,13 +126,24 @@ def apply_correction(doc: Document, changes: Any) -> Revision:
         audit.lock_chain(session)  # one correction at a time, each on the latest revision
         session.refresh(doc)
         before = doc.revisions[-1].number if doc.revisions else 0
+        fields_before = doc.revisions[-1].fields if doc.revisions else {}
         revision = correct(session, doc, changes, current_user.id)
         if revision.number != before:
-            _audit(session, "correct", f"document {doc.id}", revision=revision.number, changed=revision.changed)
+            taught = learning.learn(session, doc, fields_before, revision, current_user.id)
+            _audit(session, "correct", f"document {doc.id}", revision=revision.number, changed=revision.changed,
+                   **({"learned": [f"{t.field}: {t.label}" for t in taught]} if taught else {}))
     if revision.number != before:
         log.info("document %s: revision %d by %s changed %s", doc.id, revision.number, current_user.name,
                  ", ".join(revision.changed))
     return revision
+
+
+def forget_label(label: LearnedLabel) -> None:
+    """An admin removes a learned label: the municipality's next plans are read without it."""
+    with _transaction() as session:
+        session.delete(label)
+        _audit(session, "forget_label", f"municipality {label.municipality}", field=label.field, label=label.label)
+    log.info("learned label %s (%s, %s) removed by %s", label.id, label.municipality, label.field, current_user.name)
 
 
 def choose_indicator_match(municipality: str, reported_name: str, indicator: str) -> IndicatorMatch:

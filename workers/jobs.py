@@ -6,6 +6,7 @@ attempt that lost its lease stops at its next progress report or before it write
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -16,7 +17,7 @@ from typing import Any
 from rq.timeouts import JobTimeoutException
 from sqlalchemy.orm import Session
 
-from kansli import budget, config, fixity, jobstate, office, pageimages, queues, templates
+from kansli import budget, config, fixity, jobstate, learning, office, pageimages, queues, templates
 from kansli.convert import ConversionError, preview_png, to_pdf
 from kansli.db import session_scope
 from kansli.extraction import HeavyWork, Refusal, extract_with_text
@@ -83,7 +84,7 @@ def _run(model: jobstate.Model, row_id: int, label: str, work: Work) -> None:
 def _read_for_review(data: bytes, **limits: Any) -> tuple[dict[str, Any], PdfText, dict[str, Any]]:
     """What a budgeted child reads: the contract's object, the pages' text, and where each value stands
     (locating opens the pages again, so it is held to the same budget)."""
-    result, pdf = extract_with_text(data, **limits)
+    result, pdf = extract_with_text(data, **limits)  # with ``learned``: the labels corrections taught
     return result, pdf, locate(data, pdf.texts, result["fields"])
 
 
@@ -112,7 +113,8 @@ def extract_document(document_id: int, heavy: bool = False) -> None:
         # Our own limit, checked between pages, ends a long read cleanly before RQ's signal (which a
         # library may swallow) or its hard kill 60 s later; a hang inside one page kills the child.
         deadline = time.monotonic() + settings.job_timeout * 0.9
-        result, pdf, where = budget.read(_read_for_review, data, settings, heavy=heavy, deadline=deadline,
+        read = functools.partial(_read_for_review, learned=learning.by_municipality(session))
+        result, pdf, where = budget.read(read, data, settings, heavy=heavy, deadline=deadline,
                                          on_progress=lambda page, total: attempt.progress(int(page * 90 / total)))
         images = _page_images(data, where, settings, heavy, deadline)
         attempt.check()

@@ -12,6 +12,7 @@ from typing import Any
 
 from . import decision, district_plan, follow_up, ocr, report
 from .classify import classify
+from .learned import Learned
 from .normalize import clean
 from .pdf import PdfText, ProgressCallback, count_pages, read
 from .refusal import HeavyWork, Refusal
@@ -48,18 +49,22 @@ def _title(text: str) -> str | None:
 def extract(
     data: bytes, *, max_pages: int = 2000, on_progress: ProgressCallback | None = None,
     deadline: float | None = None, max_bytes: int | None = None, max_ocr_pages: int | None = None,
-    allow_ocr: bool = True,
+    allow_ocr: bool = True, learned: dict[str, Learned] | None = None,
 ) -> dict[str, Any]:
     return extract_with_text(data, max_pages=max_pages, on_progress=on_progress, deadline=deadline,
-                             max_bytes=max_bytes, max_ocr_pages=max_ocr_pages, allow_ocr=allow_ocr)[0]
+                             max_bytes=max_bytes, max_ocr_pages=max_ocr_pages, allow_ocr=allow_ocr,
+                             learned=learned)[0]
 
 
 def extract_with_text(
     data: bytes, *, max_pages: int = 2000, on_progress: ProgressCallback | None = None,
     deadline: float | None = None, max_bytes: int | None = None, max_ocr_pages: int | None = None,
-    allow_ocr: bool = True,
+    allow_ocr: bool = True, learned: dict[str, Learned] | None = None,
 ) -> tuple[dict[str, Any], PdfText]:
     """The contract's object and the pages' text (kept for search and provenance, not in the contract).
+
+    ``learned``: labels drafters' corrections taught, by municipality key, as plain data (the caller
+    loads them; see :mod:`kansli.extraction.learned`); a plan of a municipality with some is read with them.
 
     A scan is read through OCR, which takes seconds a page: past ``max_ocr_pages`` it is refused before
     any page is recognised, and where OCR is not ``allow_ocr``-ed here it is handed on (:class:`HeavyWork`).
@@ -81,7 +86,9 @@ def extract_with_text(
         pdf = read(ocr.add_text_layer(data, timeout), max_pages=max_pages, on_progress=on_progress, deadline=deadline)
         notes.append(ocr.WARNING)
     kind = classify(pdf.text)
-    if kind in EXTRACTORS:
+    if kind == "district_plan":
+        fields, warnings, confidence = district_plan.extract(pdf, learned)
+    elif kind in EXTRACTORS:
         fields, warnings, confidence = EXTRACTORS[kind](pdf)
     else:
         fields = {"title": _title(pdf.text)}

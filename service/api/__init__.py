@@ -85,6 +85,7 @@ from service.api import (  # noqa: E402,F401  (routes register on bp)
     documents,
     health,
     indicators,
+    learned,
     openapi,
     outputs,
     partnerships,

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_json_schema
 from pydantic_core import core_schema
 
+from kansli.extraction.learned import FIELDS as LEARNED_FIELDS
 from kansli.fields import EXAMPLES, SCHEMAS
 from kansli.followup import Standing
 from kansli.models import AGENCIES
@@ -350,6 +351,17 @@ def describe() -> dict[str, Any]:
                                        "description": "Utarbetad från en annan plan än den gällande"},
                        "revises": {"type": "integer", "nullable": True,
                                    "description": "Utkastet med den överenskommelse som den här reviderar"}}},
+               "LearnedLabel": {"type": "object",
+                                "required": ["id", "municipality", "field", "label", "document_id", "user",
+                                             "created_at"],
+                                "properties": {"id": {"type": "integer"},
+                                               "municipality": {"type": "string",
+                                                                "description": "Kommunens nyckel, t.ex. uppsala"},
+                                               "field": _enum(LEARNED_FIELDS), "label": {"type": "string"},
+                                               "document_id": {"type": "integer", "nullable": True,
+                                                               "description": "Dokumentet vars rättelse lärde den"},
+                                               "user": {"type": "string", "nullable": True},
+                                               "created_at": {"type": "string", "format": "date-time"}}},
                "Template": {"type": "object", "required": ["id", "name", "sha256"],
                              "properties": {"id": {"type": "integer"}, "name": _enum(template_variables()),
                                             "sha256": {"type": "string"}, "size": {"type": "integer"},
@@ -456,6 +468,14 @@ def describe() -> dict[str, Any]:
                     "indicator": "Andel med försörjningsstöd"}}),
                 "responses": {"200": _json("Kommunens serier med valet tillämpat", "FollowUpMunicipality"), **JSON_BODY,
                               **AUTH, "422": _error("Kommunen har ingen plan, eller planen ingen sådan indikator")}}},
+            "/api/learned": {"get": {
+                "summary": "Etiketter som rättelser av planer lärt (roll admin): orden före ett fälts värde i en "
+                           "kommuns planer, som kommunens nästa plan läses med",
+                "responses": {"200": _list("De inlärda etiketterna", "learned", "LearnedLabel"), **AUTH}}},
+            "/api/learned/{id}": {"delete": {
+                "summary": "Ta bort en inlärd etikett (roll admin); kommunens nästa planer läses utan den",
+                "parameters": [ID],
+                "responses": {"204": {"description": "Borttagen"}, **AUTH, "404": _error("Finns inte")}}},
             "/api/templates": {
                 "get": {"summary": "Mallversioner som administratörer laddat upp, nyast först",
                         "responses": {"200": _list("Mallversionerna", "templates", "Template"), **AUTH}},
