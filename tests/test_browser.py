@@ -161,7 +161,7 @@ def test_every_page_fits_a_phone_and_a_desktop_and_axe_finds_nothing(
              "/registry", f"/registry/{registered.json()['dnr']}", "/registry/cases",
              f"/registry/cases/{registered.json()['case']}", "/registry/holds", "/registry/disposals",
              f"/registry/{registered.json()['dnr']}/archive", "/diarium/offentlig", "/avstamning", "/partnerships",
-             "/templates",
+             "/templates", "/learned",
              "/users", "/users/1"]
     problems: list[str] = []
     def check(page: Page, path: str, width: int) -> None:
