@@ -217,3 +217,29 @@ def test_a_refused_correction_keeps_the_edits_and_the_summary_leads_to_the_field
     target_year.fill("2010")
     page.get_by_role("button", name="Spara rättelser").click()
     expect(page.get_by_role("status").filter(has_text="version 2")).to_be_visible()
+
+
+def test_the_avstamning_page_shows_charts_with_names_and_their_numbers(
+        settings: Any, tokens: dict[str, str], processes: Processes, browser: Browser) -> None:
+    """Issue 12: each chart is an image with an accessible name, its numbers a table beside it; at a phone's
+    and a desktop's width nothing scrolls sideways and axe-core finds nothing."""
+    from helpers.followups import uppsala
+
+    uppsala(settings.database_url)
+    _server, base = serve(processes, free_port(), KANSLI_WORKERS="0")
+    for width in (375, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        blocked = csp_violations(page)
+        log_in(page, base, "clerk")
+        page.goto(base + "/avstamning")
+        charts = page.get_by_role("img", name=re.compile(r"^Diagram: "))
+        expect(charts).to_have_count(3)
+        expect(page.get_by_role("img", name=re.compile("Förvärvsfrekvens 20–64 år"))).to_be_visible()
+        page.get_by_text("Visa siffrorna för Förvärvsfrekvens 20–64 år").click()  # the toggle opens its table
+        expect(page.get_by_role("cell", name="57,3", exact=True).first).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert axe_violations(page) == []
+        if width == 375:
+            page.screenshot(path=str(ARTIFACTS / "phone-avstamning-charts.png"), full_page=True)
+        assert blocked == []
+        page.close()
