@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from kansli.areas import AREAS
@@ -9,7 +10,7 @@ from kansli.names import MUNICIPALITY, municipality_key
 
 from . import learned as learning
 from .normalize import BULLETS, clean, parse_date, parse_number, split_list
-from .pdf import PdfText
+from .pdf import PdfText, PlacedTable
 
 KNOWN_AGENCIES = (
     "Arbetsförmedlingen",
@@ -236,17 +237,16 @@ def _value(cell: str) -> tuple[float | int | None, int | None]:
 INHERITED, JOINED, NO_UNIT = 0.9, 0.6, 0.7
 
 
-def table_indicators(pdf: PdfText) -> list[tuple[tuple[int, int, float], dict[str, Any], float]]:
-    """Each row of an indicator table, where it stands, and how sure it is: an area or header carried over
-    from a heading or the table's first part (0.9), a name whose broken word was joined (a guess, 0.6),
-    no unit (0.7), a missing area, year or value (0.4)."""
-    headings = _area_headings(pdf)
-    found = []
-    last: tuple[list[str], dict[str, int]] | None = None  # the indicator table before, which may run on
+def headed_rows(pdf: PdfText, columns: Callable[[list[str]], dict[str, int] | None]
+                ) -> Iterator[tuple[PlacedTable, list[str], dict[str, int], int, list[str], float]]:
+    """Each data row of the tables whose header ``columns`` can read (plans' indicators, follow-ups' values):
+    the table, its header, the columns, the row's index and cells, and how sure the header is. A table
+    broken over a page keeps the header of its first part (then 0.9, carried over)."""
+    last: tuple[list[str], dict[str, int]] | None = None  # the table before, which may run on
     for page_tables in pdf.tables:
         for table in page_tables:
             header = [" ".join((c or "").split()) for c in table.rows[0]]
-            if cols := _indicator_columns(header):
+            if cols := columns(header):
                 first, carried = 1, LABELLED
             elif last and len(header) == len(last[0]):  # a table broken over a page: its header stands before
                 (header, cols), first, carried = last, 0, INHERITED
@@ -254,31 +254,40 @@ def table_indicators(pdf: PdfText) -> list[tuple[tuple[int, int, float], dict[st
                 last = None
                 continue
             last = header, cols
-            above = [area for at, area in headings if at < table.at]
             for r, row in enumerate(table.rows[first:], start=first):
                 cells = [" ".join((c or "").split()) for c in row]
-                if len(cells) < len(header) or not cells[cols["name"]]:
-                    continue
-                name, written = _split_unit(cells[cols["name"]])
-                if "unit" in cols and cells[cols["unit"]]:
-                    written = cells[cols["unit"]]
-                values = {}
-                for key in ("baseline", "target"):
-                    value, year = _value(cells[cols[key]])
-                    if f"{key}_year" in cols:
-                        year = _year(cells[cols[f"{key}_year"]]) or year
-                    values[key] = {"year": year or _year(header[cols[key]]), "value": value}
-                if "area" in cols:
-                    area, sure = _area_of_cell(cells[cols["area"]]), LABELLED
-                else:
-                    area, sure = (above[-1] if above else None), INHERITED
-                indicator = {"area": area, "name": name, "unit": unit(written), **values}
-                evidence = [carried, sure, JOINED if (r, cols["name"]) in table.joined else LABELLED,
-                            NO_UNIT if written is None else LABELLED]
-                if None in (area, values["baseline"]["year"], values["baseline"]["value"],
-                            values["target"]["year"], values["target"]["value"]):
-                    evidence.append(GUESSED)
-                found.append((table.at, indicator, min(evidence)))
+                if len(cells) >= len(header) and cells[cols["name"]]:
+                    yield table, header, cols, r, cells, carried
+
+
+def table_indicators(pdf: PdfText) -> list[tuple[tuple[int, int, float], dict[str, Any], float]]:
+    """Each row of an indicator table, where it stands, and how sure it is: an area or header carried over
+    from a heading or the table's first part (0.9), a name whose broken word was joined (a guess, 0.6),
+    no unit (0.7), a missing area, year or value (0.4)."""
+    headings = _area_headings(pdf)
+    found = []
+    for table, header, cols, r, cells, carried in headed_rows(pdf, _indicator_columns):
+        above = [area for at, area in headings if at < table.at]
+        name, written = _split_unit(cells[cols["name"]])
+        if "unit" in cols and cells[cols["unit"]]:
+            written = cells[cols["unit"]]
+        values = {}
+        for key in ("baseline", "target"):
+            value, year = _value(cells[cols[key]])
+            if f"{key}_year" in cols:
+                year = _year(cells[cols[f"{key}_year"]]) or year
+            values[key] = {"year": year or _year(header[cols[key]]), "value": value}
+        if "area" in cols:
+            area, sure = _area_of_cell(cells[cols["area"]]), LABELLED
+        else:
+            area, sure = (above[-1] if above else None), INHERITED
+        indicator = {"area": area, "name": name, "unit": unit(written), **values}
+        evidence = [carried, sure, JOINED if (r, cols["name"]) in table.joined else LABELLED,
+                    NO_UNIT if written is None else LABELLED]
+        if None in (area, values["baseline"]["year"], values["baseline"]["value"],
+                    values["target"]["year"], values["target"]["value"]):
+            evidence.append(GUESSED)
+        found.append((table.at, indicator, min(evidence)))
     return found
 
 

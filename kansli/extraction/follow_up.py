@@ -25,6 +25,7 @@ from .district_plan import (
     _area_of_cell,
     _label,
     _split_unit,
+    headed_rows,
     municipality,
     reference,
     unit,
@@ -110,43 +111,28 @@ def table_values(pdf: PdfText) -> list[tuple[tuple[int, int, float], list[dict[s
     by the weakest evidence as for a plan's indicators."""
     headings = _area_headings(pdf)
     found = []
-    last: tuple[list[str], dict[str, int]] | None = None  # the table before, which may run on over a page
-    for page_tables in pdf.tables:
-        for table in page_tables:
-            header = [" ".join((c or "").split()) for c in table.rows[0]]
-            if cols := _value_columns(header):
-                first, carried = 1, LABELLED
-            elif last and len(header) == len(last[0]):
-                (header, cols), first, carried = last, 0, INHERITED
-            else:
-                last = None
-                continue
-            last = header, cols
-            above = [area for at, area in headings if at < table.at]
-            for r, row in enumerate(table.rows[first:], start=first):
-                cells = [" ".join((c or "").split()) for c in row]
-                if len(cells) < len(header) or not cells[cols["name"]]:
-                    continue
-                name, written = _split_unit(cells[cols["name"]])
-                if "unit" in cols and cells[cols["unit"]]:
-                    written = cells[cols["unit"]]
-                if "area" in cols:
-                    area, sure = _area_of_cell(cells[cols["area"]]), LABELLED
-                else:
-                    area, sure = (above[-1] if above else None), INHERITED
-                if "year" in cols:
-                    m = re.search(_YEAR, cells[cols["year"]])
-                    pairs = [(int(m.group(1)) if m else None, cells[cols["value"]])]
-                else:
-                    pairs = sorted((int(k[1:]), cells[i]) for k, i in cols.items() if k.startswith("y") and k != "year")
-                values = [{"area": area, "name": name, "unit": unit(written), "year": y, "value": parse_number(v)}
-                          for y, v in pairs if parse_number(v) is not None or y is None]
-                evidence = [carried, sure, JOINED if (r, cols["name"]) in table.joined else LABELLED,
-                            NO_UNIT if written is None else LABELLED]
-                if any(v["year"] is None or v["value"] is None for v in values):
-                    evidence.append(GUESSED)
-                if values:
-                    found.append((table.at, values, min(evidence)))
+    for table, _header, cols, r, cells, carried in headed_rows(pdf, _value_columns):
+        above = [area for at, area in headings if at < table.at]
+        name, written = _split_unit(cells[cols["name"]])
+        if "unit" in cols and cells[cols["unit"]]:
+            written = cells[cols["unit"]]
+        if "area" in cols:
+            area, sure = _area_of_cell(cells[cols["area"]]), LABELLED
+        else:
+            area, sure = (above[-1] if above else None), INHERITED
+        if "year" in cols:
+            m = re.search(_YEAR, cells[cols["year"]])
+            pairs = [(int(m.group(1)) if m else None, cells[cols["value"]])]
+        else:
+            pairs = sorted((int(k[1:]), cells[i]) for k, i in cols.items() if k.startswith("y") and k != "year")
+        values = [{"area": area, "name": name, "unit": unit(written), "year": y, "value": parse_number(v)}
+                  for y, v in pairs if parse_number(v) is not None or y is None]
+        evidence = [carried, sure, JOINED if (r, cols["name"]) in table.joined else LABELLED,
+                    NO_UNIT if written is None else LABELLED]
+        if any(v["year"] is None or v["value"] is None for v in values):
+            evidence.append(GUESSED)
+        if values:
+            found.append((table.at, values, min(evidence)))
     return found
 
 
