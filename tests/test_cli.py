@@ -36,7 +36,11 @@ def test_extract_prints_the_contract_json(tmp_path: Path) -> None:
     pdf.write_bytes(plan_pdf())
     result = run("extract", str(pdf), env_dir=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"kind": "district_plan", "pages": 1, "fields": PLAN, "warnings": []}
+    printed = json.loads(result.stdout)
+    confidence = printed.pop("confidence")
+    assert printed == {"kind": "district_plan", "pages": 1, "fields": PLAN, "warnings": []}
+    # the contract's confidence: one number per field; a plan with every field under its label is sure of each
+    assert set(confidence) == set(PLAN) and all(0.8 <= c <= 1 for c in confidence.values()), confidence
 
 
 def test_extract_refusal_exits_3_with_an_error_object(tmp_path: Path) -> None:
