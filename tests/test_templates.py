@@ -87,7 +87,7 @@ LAUGHS = b"<!DOCTYPE lolz [<!ENTITY lol0 \"lol\">" + b"".join(
     (lambda: variant("{{ municipality|no_such_filter }}"), "No filter named 'no_such_filter'"),
     (lambda: variant("{% for i in range(10000000) %}x{% endfor %}"), "Range too big"),
     (lambda: variant("{{ 'x' * 3000000000 }}"), "för mycket minne"),
-    (lambda: variant("{%p for i in range(60000) %}", "{{ 'x' * 300 }}", "{%p endfor %}"), "större än 20 MB"),
+    (lambda: variant("{%p for i in range(3000) %}", "{{ 'x' * 8000 }}", "{%p endfor %}"), "större än 20 MB"),
 ], ids=["syntax", "unknown-variables", "not-docx", "zip-bomb", "empty-file", "binary-xml", "empty-xml",
         "broken-content-types", "billion-laughs", "xxe", "include", "include-in-loop", "undefined-filter", "huge-range",
         "huge-string", "huge-output"])
