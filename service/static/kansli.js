@@ -191,6 +191,36 @@
     return true;
   }
 
+  // ---- the review beside the page: focusing a field highlights its values' outlines on the pages ----
+  // Only the panel scrolls (never the window, which would carry the field being edited away); stacked on a
+  // narrow screen the panel does not scroll, and the highlight and the pointer's words are what is left.
+  const panel = document.getElementById("pages-panel");
+  const fieldsForm = document.querySelector("form.fields");
+  if (panel && fieldsForm) {
+    const pointer = document.getElementById("page-pointer");
+    const still = window.matchMedia("(prefers-reduced-motion: reduce)");
+    let holder = null;
+    let current = [];
+    fieldsForm.addEventListener("focusin", (event) => {
+      const next = event.target.closest("[data-boxes]");
+      if (next === holder) return;  // moving within one indicator row: nothing new to show or say
+      holder = next;
+      current.forEach((box) => box.classList.remove("current"));
+      current = next ? next.dataset.boxes.split(" ").map((id) => document.getElementById(id)).filter(Boolean) : [];
+      current.forEach((box) => box.classList.add("current"));
+      if (!pointer) return;
+      if (!current.length) { pointer.textContent = ""; return; }
+      const pages = [...new Set(current.map((box) => box.dataset.page))];
+      pointer.textContent = pages.length === 1 ? "Inramat på sida " + pages[0] + "."
+        : "Inramat på sidorna " + pages.slice(0, -1).join(", ") + " och " + pages[pages.length - 1] + ".";
+      const area = panel.getBoundingClientRect();
+      const box = current[0].getBoundingClientRect();
+      if (box.top < area.top || box.bottom > area.bottom) {
+        panel.scrollBy({top: box.top - area.top - area.height / 3, behavior: still.matches ? "auto" : "smooth"});
+      }
+    });
+  }
+
   let timer = null;
   async function tick() {
     timer = null;
