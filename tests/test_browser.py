@@ -243,3 +243,102 @@ def test_the_avstamning_page_shows_charts_with_names_and_their_numbers(
             page.screenshot(path=str(ARTIFACTS / "phone-avstamning-charts.png"), full_page=True)
         assert blocked == []
         page.close()
+
+
+def in_panel(page: Page, selector: str) -> bool:
+    """Whether the element stands wholly inside the pages panel's visible part."""
+    return page.evaluate("""(selector) => {
+        const box = document.querySelector(selector).getBoundingClientRect();
+        const panel = document.getElementById('pages-panel').getBoundingClientRect();
+        return box.top >= panel.top && box.bottom <= panel.bottom && box.height > 0;
+    }""", selector)
+
+
+def test_the_review_shows_the_pages_beside_the_form_and_focus_finds_the_value_on_them(
+        settings: Any, tokens: dict[str, str], processes: Processes, browser: Browser) -> None:
+    """Issue 10: the page images beside the form on a wide screen, under it on a phone; every located value
+    outlined; moving to a field (Tab or focus) scrolls the panel to its outline, highlights it and says where."""
+    from kansli import pageimages
+
+    _server, base = serve(processes, free_port(), KANSLI_WORKERS="1")
+    api = Api(base, tokens["admin"])
+    doc_id = api.upload(plan_pdf())
+    document = api.wait(f"/api/documents/{doc_id}", ("extracted",))
+    located = {pageimages.outline_id(path) for path, box in pageimages.located(document["provenance"])
+               if box.get("bbox")}
+    for width, height in ((1280, 500), (375, 800)):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        blocked = csp_violations(page)
+        log_in(page, base, "drafter")
+        page.goto(f"{base}/documents/{doc_id}")
+        image = page.get_by_role("img", name=re.compile(r"^Sida 1 av 1 i plan\.pdf, med \d+ värden inramade\.$"))
+        image.scroll_into_view_if_needed()  # loaded lazily, when it comes into view
+        expect(image).not_to_have_js_property("naturalWidth", 0)  # loaded, not a broken image
+        page.evaluate("window.scrollTo(0, 0)")
+        outlines = page.locator("#pages-panel rect")
+        assert set(outlines.evaluate_all("rects => rects.map(r => r.id)")) == located  # each value, once
+        form, panel = page.locator("form.fields").bounding_box(), page.locator("#pages-panel").bounding_box()
+        if width == 1280:  # side by side, the panel on the right, level with the form
+            assert panel["x"] >= form["x"] + form["width"] and panel["y"] < form["y"] + 200
+        else:  # stacked: the panel under the form, as wide as the column
+            assert panel["y"] >= form["y"] + form["height"] and panel["width"] > 300
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert axe_violations(page) == []
+
+        page.get_by_role("textbox", name="Kommun", exact=True).focus()
+        expect(page.locator("#box-municipality")).to_have_class("current")
+        expect(page.locator("#page-pointer")).to_have_text("Inramat på sida 1.")
+        page.keyboard.press("Tab")  # the next field's "sida 1" link shows its values too
+        expect(page.get_by_role("link", name="Stadsdelar: visa var värdet står, sida 1")).to_be_focused()
+        expect(page.locator("#box-districts-0")).to_have_class("current")
+        expect(page.locator("#box-municipality")).not_to_have_class("current")
+        if width == 1280:  # only the panel scrolls, to an outline out of its view
+            page.get_by_label("Titel", exact=True).focus()
+            page.locator("#pages-panel").evaluate("panel => panel.scrollTop = 0")
+            assert not in_panel(page, "#box-contact-name")
+            page.keyboard.press("Shift+Tab")
+            expect(page.get_by_label("Namn", exact=True)).to_be_focused()
+            expect(page.locator("#box-contact-name")).to_have_class("current")
+            page.wait_for_function("() => { const b = document.getElementById('box-contact-name').getBoundingClientRect();"
+                                   " const p = document.getElementById('pages-panel').getBoundingClientRect();"
+                                   " return b.top >= p.top && b.bottom <= p.bottom; }")
+            assert in_panel(page, "#box-contact-name")
+            expect(page.get_by_label("Namn", exact=True)).to_be_in_viewport()  # the window stayed with the field
+            page.screenshot(path=str(ARTIFACTS / "review-beside-the-page.png"))
+        assert blocked == []
+        page.close()
+
+
+def test_an_archived_document_shows_its_number_and_its_forms_are_read_only(
+        settings: Any, tokens: dict[str, str], processes: Processes, browser: Browser) -> None:
+    """Issue 10: archived material cannot change, and the page says so before anyone types."""
+    from kansli import db
+    from kansli.models import Registration
+
+    _server, base = serve(processes, free_port(), KANSLI_WORKERS="1")
+    api = Api(base, tokens["admin"])
+    doc_id = api.upload(plan_pdf())
+    api.wait(f"/api/documents/{doc_id}", ("extracted",))
+    registered = api.post("/api/registry", json={"document_id": doc_id})
+    assert registered.status_code == 201, registered.text
+    dnr = registered.json()["dnr"]
+    with db.session_scope(settings.database_url) as session:  # as archiving leaves it (that needs LibreOffice)
+        session.query(Registration).filter_by(dnr=dnr).one().status = "archived"
+    for width in (375, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        blocked = csp_violations(page)
+        log_in(page, base, "drafter")
+        page.goto(f"{base}/documents/{doc_id}")
+        expect(page.get_by_role("link", name=dnr, exact=True)).to_be_visible()
+        expect(page.locator("#registration-state")).to_have_text("Arkiverad")
+        expect(page.get_by_text(f"Dokumentet är arkiverat som {dnr} och kan inte ändras")).to_be_visible()
+        controls = page.locator("form.fields").locator("input:not([type=hidden]), textarea, select")
+        assert controls.count() > 20
+        assert controls.evaluate_all("els => els.filter(el => !el.matches(':disabled')).length") == 0
+        expect(page.get_by_role("textbox", name="Kommun", exact=True)).to_be_disabled()
+        expect(page.get_by_role("button", name="Spara rättelser")).to_have_count(0)
+        expect(page.get_by_role("button", name="Skapa samverkansöverenskommelse")).to_have_count(0)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert axe_violations(page) == []
+        assert blocked == []
+        page.close()

@@ -69,7 +69,8 @@ def test_review_form_saves_corrections_as_a_new_revision(client: Any, auth: Any,
     token = login(client, "drafter")
     html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert 'value="Botkyrka kommun"' in html and "Förvärvsfrekvens 20–64 år" in html
-    assert f'Diarienummer</label> <a class="source" href="/documents/{doc_id}/source/reference"' in html  # provenance
+    assert (f'Diarienummer</label> <a class="source" data-boxes="box-reference" '  # provenance
+            f'href="/documents/{doc_id}/source/reference"') in html
     assert re.search(f'href="/documents/{doc_id}/source/indicators/0" aria-label="Förvärvsfrekvens 20–64 år: visa ', html)
     assert re.search(f'href="/documents/{doc_id}/source/goals/arbete" aria-label="Arbete och sysselsättning: visa', html)
     form = {"csrf_token": token, "f-municipality": "Botkyrka kommun", "f-districts": "Alby\nFittja\nHallunda",

@@ -124,7 +124,8 @@ def _outlined(pages: list[dict[str, Any]]) -> Any:
     (a field, a field's entry), naming the outlines of the values it holds, for kansli.js to highlight."""
     paths = [(o["path"], o["id"]) for page in pages for o in page["outlines"]]
 
-    def attribute(*prefix: str | int) -> Markup:
+    def attribute(*place: str | int | None) -> Markup:
+        prefix = tuple(part for part in place if part is not None)  # a "sida N" link without an item
         ids = [id_ for path, id_ in paths if path[:len(prefix)] == prefix]
         return Markup(' data-boxes="{}"').format(" ".join(ids)) if ids else Markup("")
 

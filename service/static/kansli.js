@@ -213,11 +213,15 @@
       const pages = [...new Set(current.map((box) => box.dataset.page))];
       pointer.textContent = pages.length === 1 ? "Inramat på sida " + pages[0] + "."
         : "Inramat på sidorna " + pages.slice(0, -1).join(", ") + " och " + pages[pages.length - 1] + ".";
-      const area = panel.getBoundingClientRect();
-      const box = current[0].getBoundingClientRect();
-      if (box.top < area.top || box.bottom > area.bottom) {
-        panel.scrollBy({top: box.top - area.top - area.height / 3, behavior: still.matches ? "auto" : "smooth"});
-      }
+      const first = current[0];
+      // After the browser has brought the focused field into view, which moves the sticky panel too.
+      window.requestAnimationFrame(() => {
+        const area = panel.getBoundingClientRect();
+        const box = first.getBoundingClientRect();
+        if (box.top < area.top || box.bottom > area.bottom) {
+          panel.scrollBy({top: box.top - area.top - area.height / 3, behavior: still.matches ? "auto" : "smooth"});
+        }
+      });
     });
   }
 
