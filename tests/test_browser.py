@@ -285,6 +285,7 @@ def test_the_review_shows_the_pages_beside_the_form_and_focus_finds_the_value_on
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert axe_violations(page) == []
 
+        expect(page.get_by_text("Gå till ett fält så markeras dess värde.")).to_be_visible()
         page.get_by_role("textbox", name="Kommun", exact=True).focus()
         expect(page.locator("#box-municipality")).to_have_class("current")
         expect(page.locator("#page-pointer")).to_have_text("Inramat på sida 1.")

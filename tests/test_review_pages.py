@@ -88,3 +88,8 @@ def test_an_archived_document_shows_its_number_and_locks_its_forms(client: Any, 
     assert '<fieldset disabled aria-describedby="locked-note">' in html
     assert "Spara rättelser</button>" not in html and "Skapa samverkansöverenskommelse" not in html
     assert "Inga nya utkast görs från ett arkiverat dokument" in html
+
+    with db.session_scope(settings.database_url) as session:  # a voided number is history: the page is open again
+        session.query(Registration).filter_by(dnr=dnr).one().status = "voided"
+    html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert "registration-state" not in html and "locked-note" not in html and "Spara rättelser</button>" in html

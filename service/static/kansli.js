@@ -198,6 +198,8 @@
   const fieldsForm = document.querySelector("form.fields");
   if (panel && fieldsForm) {
     const pointer = document.getElementById("page-pointer");
+    const hint = document.getElementById("pages-focus-hint");
+    if (hint) hint.hidden = false;  // what focusing a field does, said only where it does it
     const still = window.matchMedia("(prefers-reduced-motion: reduce)");
     let holder = null;
     let current = [];
