@@ -93,3 +93,24 @@ def test_an_archived_document_shows_its_number_and_locks_its_forms(client: Any, 
         session.query(Registration).filter_by(dnr=dnr).one().status = "voided"
     html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert "registration-state" not in html and "locked-note" not in html and "Spara rättelser</button>" in html
+
+
+def test_a_follow_up_reports_rows_name_the_outlines_of_the_values_read(client: Any, settings: Any, tokens: Any) -> None:
+    from helpers.followups import add, follow_up
+    from kansli import db, pageimages
+    from kansli.models import Document
+
+    doc_id = add(settings.database_url, "follow_up", follow_up(2009, [("Förvärvsfrekvens", 61.0), ("Behörighet", 80.0)]))
+    boxes = {"values": [{"page": 1, "bbox": [50, 100, 150, 110]}, {"page": 1, "bbox": [50, 120, 150, 130]}]}
+    with db.session_scope(settings.database_url) as session:
+        session.get(Document, doc_id).provenance = pageimages.recorded(
+            boxes, {1: {"sha256": "ab" * 32, "width": 595.0, "height": 842.0}})
+    login(client, "drafter")
+    html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert '<tr data-boxes="box-values-0">' in html and '<tr data-boxes="box-values-1">' in html
+    assert 'alt="Sida 1 av 1 i follow_up.pdf, med 2 värden inramade."' in html
+    with db.session_scope(settings.database_url) as session:
+        session.get(Document, doc_id).provenance = pageimages.recorded(
+            {"values": boxes["values"][:1]}, {1: {"sha256": "ab" * 32, "width": 595.0, "height": 842.0}})
+    html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert 'alt="Sida 1 av 1 i follow_up.pdf, med 1 värde inramat."' in html and "box-values-1" not in html
