@@ -432,13 +432,14 @@ def test_admins_disable_reset_log_out_and_manage_tokens(client: Any, tokens: Any
     assert "1 inloggning för clerk avslutade." in response.get_data(as_text=True)
     assert other.get("/").status_code == 302  # signed out
 
-    response = client.post(base + "/password", data={"csrf_token": token, "password": "nytt-losenord",
-                                                     "password-again": "nytt-losen"})
-    assert response.status_code == 422 and '<a href="#password-again">' in response.get_data(as_text=True)
-    response = client.post(base + "/password", data={"csrf_token": token, "password": "nytt-losenord",
-                                                     "password-again": "nytt-losenord"}, follow_redirects=True)
-    assert "clerk har fått ett nytt lösenord" in response.get_data(as_text=True)
-    assert post_login(other, "clerk", "nytt-losenord").status_code == 302
+    assert "Återställ lösenordet för clerk" in page
+    html = client.post(base + "/password", data={"csrf_token": token}).get_data(as_text=True)
+    assert "Lösenordet för clerk är återställt; 0 inloggningar avslutade." in html
+    temporary = re.search(r'<code class="token" id="temporary-password">([^<]+)</code>', html).group(1)
+    assert "Måste välja ett nytt lösenord vid nästa inloggning" in html
+    assert temporary not in client.get(base).get_data(as_text=True)  # shown once
+    assert post_login(other, "clerk", temporary).location == "/password"
+    assert "<td>aktivt, väntar på nytt lösenord</td>" in client.get("/users").get_data(as_text=True)
 
     response = client.post(base + "/tokens", data={"csrf_token": token, "days": "tio"})
     assert response.status_code == 422 and '<a href="#days">Giltig i dagar ska vara ett heltal' in response.get_data(as_text=True)
@@ -464,7 +465,7 @@ def test_admins_disable_reset_log_out_and_manage_tokens(client: Any, tokens: Any
     with db.session_scope(settings.database_url) as session:
         actions = [(e.actor, e.action) for e in session.query(AuditEntry).filter(AuditEntry.subject == "user clerk")
                    .order_by(AuditEntry.id) if e.actor == "admin"]
-    assert [a for _, a in actions] == ["end_sessions", "password", "token", "revoke_tokens", "user_disable",
+    assert [a for _, a in actions] == ["end_sessions", "password_reset", "token", "revoke_tokens", "user_disable",
                                        "user_enable"]
 
 
