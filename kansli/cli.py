@@ -238,6 +238,19 @@ def user_list() -> None:
                        f"{account.tokens} API-nycklar\t{account.sessions} inloggningar")
 
 
+@user.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+def user_role(name: str, role: str) -> None:
+    """Ge en användare en annan roll; den gäller från nästa begäran, i webbläsaren som med API-nyckel."""
+    def change(_session: Session, found: User) -> tuple[str, dict[str, Any]]:
+        previous = users.set_role(found, role)
+        return f"Användaren {found.name} har nu rollen {role} (förut {previous}).", {"role": role,
+                                                                                  "previous_role": previous}
+
+    _change(name, "user_role", change)
+
+
 @user.command("disable")
 @click.argument("name")
 def user_disable(name: str) -> None:

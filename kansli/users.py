@@ -120,6 +120,15 @@ def choose_password(session: Session, user: User, password: str) -> int:
     return set_password(session, user, password)
 
 
+def set_role(user: User, role: str) -> str:
+    """Give ``user`` another role, which their sessions and tokens have from their next request; returns the
+    role they had."""
+    if role not in ROLES:
+        raise UserError(f"Okänd roll {role!r}; välj en av {', '.join(ROLES)}.")
+    previous, user.role = user.role, role
+    return previous
+
+
 def disable_user(session: Session, user: User) -> int:
     """Stop the user signing in or using a token, and end their sessions; returns how many were ended.
 

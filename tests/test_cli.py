@@ -160,6 +160,18 @@ def test_an_operator_sets_a_known_password_without_forcing_a_change(tmp_path: Pa
                                                   ("password_reset", {"sessions_ended": 0})]
 
 
+def test_an_operator_changes_a_role(tmp_path: Path) -> None:
+    run("user", "add", "nils", "--role", "clerk", "--password", "langtlosen", env_dir=tmp_path, check=True)
+    said = run("user", "role", "nils", "registrar", env_dir=tmp_path, check=True).stdout
+    assert said == "Användaren nils har nu rollen registrar (förut clerk).\n"
+    assert "'chef' is not one of" in run("user", "role", "nils", "chef", env_dir=tmp_path).stderr
+    with _database(tmp_path) as session:
+        assert get_user(session, "nils").role == "registrar"
+        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert (entry.action, entry.subject, entry.details) == (
+            "user_role", "user nils", {"role": "registrar", "previous_role": "clerk"})
+
+
 def test_user_commands_name_a_missing_user(tmp_path: Path) -> None:
     result = run("user", "disable", "ingen", env_dir=tmp_path)
     assert result.returncode == 1 and "finns inte" in result.stderr

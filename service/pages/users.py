@@ -61,7 +61,7 @@ def _page(user: User, errors: FormErrors | None = None, token: str | None = None
           reset: tuple[str, str] | None = None) -> Any:
     session = get_session()
     tokens = users.tokens_of(session, user)
-    return render_template("user.html", user=user, tokens=tokens, state=users.token_state,
+    return render_template("user.html", user=user, tokens=tokens, state=users.token_state, roles=ROLES,
                            last_login=users.last_logins(session).get(user.name), errors=errors, token=token,
                            reset=reset, myself=user.id == current_user.id), 422 if errors else 200
 
@@ -79,6 +79,23 @@ def disable(user_id: int) -> Any:
         return _page(user, FormErrors([(None, "Du kan inte stänga av ditt eget konto; be en annan administratör.")]))
     ended = actions.change_user(user, "user_disable", users.disable_user)
     return _back(user, f"{user.name} är avstängd; {_sessions(ended)} avslutade.")
+
+
+@bp.post("/users/<int:user_id>/role")
+@page_role("admin")
+def role(user_id: int) -> Any:
+    user, wanted = _user(user_id), request.form.get("role", "")
+    if user.id == current_user.id:  # so that the last admin cannot lock everyone out of this page
+        return _page(user, FormErrors([("role", "Du kan inte ändra din egen roll; be en annan administratör.")]))
+    previous, names = user.role, users.ROLE_NAMES
+    if wanted == previous:
+        return _back(user, f"{user.name} har redan rollen {names[wanted]}.")
+    try:
+        actions.change_user(user, "user_role", lambda _session, u: users.set_role(u, wanted), role=wanted,
+                            previous_role=previous)
+    except users.UserError as exc:
+        return _page(user, FormErrors([("role", str(exc))]))
+    return _back(user, f"{user.name} har nu rollen {names[wanted]} (förut {names[previous]}).")
 
 
 @bp.post("/users/<int:user_id>/enable")
