@@ -3,7 +3,8 @@
 Flask's signed cookie carries only a random login session id; the session itself is a database row
 (:func:`kansli.users.user_for_session`), so logging out, a password change, disabling the user or an
 operator ends it for good, also in a copy of the cookie. Logins are throttled per account name and per
-client address (:func:`kansli.users.log_in`), and each login, failure and lock-out is audited.
+client address (:func:`kansli.users.log_in`), and each login, failure and lock-out is audited. After an
+admin's password reset the user's login session opens only ``/password`` until they choose a new password.
 """
 from __future__ import annotations
 
