@@ -5,7 +5,6 @@ import getpass
 import json
 import logging
 import os
-import secrets
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -176,7 +175,7 @@ def _new_password(given: str | None) -> tuple[str, bool]:
             raise click.ClickException("Lösenorden stämmer inte överens.")
         return password, False
     line = sys.stdin.readline().rstrip("\r\n")
-    return (line, False) if line else (secrets.token_urlsafe(12), True)
+    return (line, False) if line else (users.temporary_password(), True)
 
 
 def _lifetime(days: int) -> timedelta | None:
@@ -233,8 +232,23 @@ def user_list() -> None:
     with db.session_scope(settings.database_url) as session:
         for account in users.accounts(session, users.SessionLimits.of(settings)):
             state = "avstängd" if account.user.disabled_at else "aktiv"
+            if account.user.must_change_password:
+                state += " (måste välja nytt lösenord)"
             click.echo(f"{account.user.name}\t{account.user.role}\t{state}\t"
                        f"{account.tokens} API-nycklar\t{account.sessions} inloggningar")
+
+
+@user.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+def user_role(name: str, role: str) -> None:
+    """Ge en användare en annan roll; den gäller från nästa begäran, i webbläsaren som med API-nyckel."""
+    def change(_session: Session, found: User) -> tuple[str, dict[str, Any]]:
+        previous = users.set_role(found, role)
+        return f"Användaren {found.name} har nu rollen {role} (förut {previous}).", {"role": role,
+                                                                                  "previous_role": previous}
+
+    _change(name, "user_role", change)
 
 
 @user.command("disable")
@@ -262,16 +276,20 @@ def user_enable(name: str) -> None:
 @user.command("password")
 @click.argument("name")
 @PASSWORD
-def user_password(name: str, password: str | None) -> None:
-    """Byt lösenord; användarens pågående inloggningar avslutas."""
+@click.option("--must-change/--no-must-change", default=True, show_default=True,
+              help="Användaren måste välja ett eget lösenord vid nästa inloggning. --no-must-change när "
+                   "lösenordet är användarens eget (till exempel ens eget konto).")
+def user_password(name: str, password: str | None, must_change: bool) -> None:
+    """Återställ lösenordet; användarens pågående inloggningar avslutas, API-nycklarna gäller som förut."""
     password, generated = _new_password(password)
 
     def change(session: Session, found: User) -> tuple[str, dict[str, Any]]:
-        ended = users.set_password(session, found, password)
+        ended = users.set_password(session, found, password, must_change=must_change)
         shown = f"\nLösenord: {password}" if generated else ""
-        return f"Lösenordet är bytt; {ended} inloggningar avslutade.{shown}", {"sessions_ended": ended}
+        then = f"\n{found.name} måste välja ett nytt lösenord vid nästa inloggning." if must_change else ""
+        return f"Lösenordet är bytt; {ended} inloggningar avslutade.{then}{shown}", {"sessions_ended": ended}
 
-    _change(name, "password", change)
+    _change(name, "password_reset" if must_change else "password", change)
 
 
 @user.command("token")

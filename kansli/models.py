@@ -34,6 +34,9 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Set while the account is disabled: no login, no token, no session works, but its history stays.
     disabled_at: Mapped[datetime | None] = mapped_column()
+    #: Set by an admin's password reset: the user's login session opens only the page that sets a new
+    #: password until they have chosen one (the reset password was seen by someone else).
+    must_change_password: Mapped[bool] = mapped_column(default=False)
 
 
 class ApiToken(Base):

@@ -78,12 +78,55 @@ def get_user(session: Session, name: str) -> User:
     return user
 
 
-def set_password(session: Session, user: User, password: str) -> int:
+def set_password(session: Session, user: User, password: str, must_change: bool = False) -> int:
     """Replace the password and end the user's login sessions (someone may have used the old one);
-    returns how many were ended."""
+    returns how many were ended. ``must_change``: the password was chosen by someone else, so the user's
+    next login opens only the page where they choose their own."""
     _check_password(password)
     user.password_hash = generate_password_hash(password)
+    user.must_change_password = must_change
     return end_sessions(session, user)
+
+
+#: A temporary password's letters: no 0/O, 1/l/I, so that it can be read out or copied by hand.
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def temporary_password() -> str:
+    """A random password (about 74 bits) in three groups of five, easy to pass on by hand."""
+    letters = "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(15))
+    return "-".join(letters[i:i + 5] for i in range(0, 15, 5))
+
+
+def reset_password(session: Session, user: User) -> tuple[str, int]:
+    """An admin's reset: a generated temporary password, which the user must replace at their next login.
+
+    Generated rather than typed by the admin, so it is never a guessable one an admin reuses for everyone,
+    and shown once only. Login sessions end (the account may be in the wrong hands); API tokens keep
+    working: they are credentials of their own, for programs, revoked one by one where needed.
+    Returns the temporary password and how many sessions were ended.
+    """
+    temporary = temporary_password()
+    return temporary, set_password(session, user, temporary, must_change=True)
+
+
+def choose_password(session: Session, user: User, password: str) -> int:
+    """The user's own new password after a reset; not the temporary one, which someone else has seen.
+    Ends every login session of the user, the caller's own too (its id was used with the temporary
+    password): the caller starts a new one. Returns how many were ended."""
+    _check_password(password)
+    if check_password_hash(user.password_hash, password):
+        raise UserError("Välj ett annat lösenord än det tillfälliga.")
+    return set_password(session, user, password)
+
+
+def set_role(user: User, role: str) -> str:
+    """Give ``user`` another role, which their sessions and tokens have from their next request; returns the
+    role they had."""
+    if role not in ROLES:
+        raise UserError(f"Okänd roll {role!r}; välj en av {', '.join(ROLES)}.")
+    previous, user.role = user.role, role
+    return previous
 
 
 def disable_user(session: Session, user: User) -> int:

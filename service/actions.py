@@ -236,6 +236,28 @@ def change_user(user: User, action: str, apply: Callable[[Session, User], Any], 
     return result
 
 
+def reset_password(user: User) -> tuple[str, int]:
+    """An admin resets ``user``'s password: returns the generated temporary one, to be shown once, and how
+    many login sessions ended."""
+    with _transaction() as session:
+        temporary, ended = users.reset_password(session, user)
+        _audit(session, "password_reset", f"user {user.name}", sessions_ended=ended)
+    log.info("user %s: password reset by %s", user.name, current_user.name)
+    return temporary, ended
+
+
+def choose_password(password: str, address: str | None) -> str:
+    """The signed-in user replaces the temporary password of a reset with their own; returns the id of a
+    new login session, as every earlier one (the one in use too) has ended."""
+    with _transaction() as session:
+        user = session.get_one(User, current_user.id)
+        ended = users.choose_password(session, user, password)
+        session_id = users.start_session(session, user, address, users.SessionLimits.of(settings()))
+        _audit(session, "password_change", f"user {user.name}", sessions_ended=ended)
+    log.info("user %s chose a new password", user.name)
+    return session_id
+
+
 def _lifetime(days: int) -> timedelta | None:
     return timedelta(days=days) if days > 0 else None
 

@@ -3,7 +3,8 @@
 Flask's signed cookie carries only a random login session id; the session itself is a database row
 (:func:`kansli.users.user_for_session`), so logging out, a password change, disabling the user or an
 operator ends it for good, also in a copy of the cookie. Logins are throttled per account name and per
-client address (:func:`kansli.users.log_in`), and each login, failure and lock-out is audited.
+client address (:func:`kansli.users.log_in`), and each login, failure and lock-out is audited. After an
+admin's password reset the user's login session opens only ``/password`` until they choose a new password.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from kansli.users import (
     THROTTLE_LIMIT,
     THROTTLE_WINDOW,
     SessionLimits,
+    UserError,
     account_of,
     dummy_password_hash,
     end_session,
@@ -32,7 +34,10 @@ from kansli.users import (
     user_for_session,
     user_for_token,
 )
+from kansli.validation import Invalid, NewPassword, check
+from service import actions
 from service.database import get_session, settings
+from service.errors import api_error
 from service.pages.forms import FormErrors
 
 log = logging.getLogger("kansli.web")
@@ -50,10 +55,17 @@ class SignedIn(UserMixin):
     role: str
     #: The login session's id, or None for a caller signed in by API token.
     session_id: str | None = None
+    #: After an admin's reset: the session opens only the page where the user chooses a new password.
+    must_change_password: bool = False
 
     @classmethod
     def of(cls, user: User, session_id: str | None = None) -> SignedIn:
-        return cls(user.id, user.name, user.role, session_id)
+        return cls(user.id, user.name, user.role, session_id, user.must_change_password)
+
+    @property
+    def held_to_password_change(self) -> bool:
+        """A login session (never a token: see :func:`kansli.users.reset_password`) waiting for a new password."""
+        return self.must_change_password and self.session_id is not None
 
     def get_id(self) -> str | None:
         """What Flask-Login keeps in the cookie: the session id, never the user's id."""
@@ -124,6 +136,8 @@ def _sign_in(name: str, password: str) -> Any:
         db.commit()
         session.clear()  # a new CSRF token for the new login
         login_user(SignedIn.of(attempt.user, attempt.session_id))
+        if attempt.user.must_change_password:
+            return redirect(url_for("auth.choose_password", next=request.args.get("next")))
         return redirect(_safe_next(request.args.get("next")))
     audit.record(db, None, "login_failed", f"user {account_of(name)}"[:100], address=address)
     for locked in attempt.locked:
@@ -146,10 +160,45 @@ def logout() -> Any:
     return redirect(url_for("auth.login"))
 
 
-def _load_user_first() -> None:
-    """Load (and mark as seen) the login session before any view opens a transaction of its own."""
-    if request.endpoint != "static":
-        current_user._get_current_object()
+MUST_CHANGE = "Du behöver välja ett nytt lösenord innan du kan fortsätta; gå till sidan Välj ett nytt lösenord."
+#: What a login session held to a password change may still open.
+_OPEN_WHILE_CHANGING = ("auth.choose_password", "auth.logout", "static")
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def choose_password() -> Any:
+    """After an admin's reset: the user chooses their own password, twice, and gets a new login session."""
+    target = _safe_next(request.args.get("next"))
+    if not current_user.held_to_password_change:
+        return redirect(target)
+    if request.method == "GET":
+        return render_template("choose_password.html")
+    form = {key: request.form.get(key.replace("_", "-"), "") for key in NewPassword.model_fields}
+    try:
+        session_id = actions.choose_password(check(NewPassword, form).password, request.remote_addr)
+    except Invalid as exc:
+        return render_template("choose_password.html", errors=FormErrors.of_problems(exc.problems)), 422
+    except UserError as exc:
+        return render_template("choose_password.html", errors=FormErrors([("password", str(exc))])), 422
+    user = SignedIn(current_user.id, current_user.name, current_user.role, session_id)
+    session.clear()  # a new CSRF token with the new session
+    login_user(user)
+    flash("Ditt nya lösenord är sparat.", "info")
+    return redirect(target)
+
+
+def _load_user_first() -> Any:
+    """Load (and mark as seen) the login session before any view opens a transaction of its own; a session
+    held to a password change opens nothing but that page (pages redirect there, the API answers 403)."""
+    if request.endpoint == "static":
+        return None
+    if not current_user.is_authenticated or not current_user.held_to_password_change \
+            or request.endpoint in _OPEN_WHILE_CHANGING:
+        return None
+    if request.path.startswith("/api/"):
+        return api_error(403, MUST_CHANGE, "password_change_required")
+    return redirect(url_for("auth.choose_password"))
 
 
 def init_app(app: Flask) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import docx
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from helpers.pdfs import plan_pdf
 from helpers.processes import REPO, Processes, free_port
@@ -172,6 +172,7 @@ def test_every_page_fits_a_phone_and_a_desktop_and_axe_finds_nothing(
         if width == 375:
             page.screenshot(path=str(ARTIFACTS / f"phone{path.replace('/', '-')}.png"), full_page=True)
 
+    temporary = _reset_password(settings, "clerk")
     for width in (375, 1280):
         page = browser.new_page(viewport={"width": width, "height": 800})
         blocked = csp_violations(page)
@@ -185,9 +186,89 @@ def test_every_page_fits_a_phone_and_a_desktop_and_axe_finds_nothing(
             page.goto(f"{base}/documents/{doc_id}")
             name = page.get_by_role("textbox", name="Namn, Förvärvsfrekvens 20–64 år")
             assert name.bounding_box()["width"] > 250
+        page.close()
+        page = browser.new_page(viewport={"width": width, "height": 800})  # the clerk, after a reset
+        blocked += csp_violations(page)
+        page.goto(base + "/login")
+        page.get_by_label("Användarnamn").fill("clerk")
+        page.get_by_label("Lösenord").fill(temporary)
+        page.get_by_role("button", name="Logga in").click()
+        expect(page.get_by_role("heading", name="Välj ett nytt lösenord")).to_be_visible()
+        check(page, "/password", width)
         assert blocked == []
         page.close()
     assert problems == [], "\n".join(problems)
+
+
+def _reset_password(settings: Any, name: str) -> str:
+    """An admin's reset of ``name``, straight in the database the server uses; returns the temporary password."""
+    from kansli import db
+    from kansli.users import get_user, reset_password
+
+    with db.session_scope(settings.database_url) as session:
+        return reset_password(session, get_user(session, name))[0]
+
+
+def tab_to(page: Page, target: Locator, limit: int = 80) -> None:
+    """Press Tab until ``target`` has the focus, as a keyboard user moves through a page."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{target} never took the focus in {limit} presses of Tab")
+
+
+def test_an_admin_resets_a_password_by_keyboard_and_the_user_must_choose_a_new_one(
+        settings: Any, tokens: dict[str, str], processes: Processes, browser: Browser) -> None:
+    """Issue 10: the reset on /users by keyboard alone; the user's login leads only to choosing a password."""
+    _server, base = serve(processes, free_port(), KANSLI_WORKERS="0")
+    admin = browser.new_page()
+    blocked = csp_violations(admin)
+    log_in(admin, base, "admin")
+    tab_to(admin, admin.get_by_role("navigation").get_by_role("link", name="Användare"))
+    admin.keyboard.press("Enter")
+    expect(admin.get_by_role("heading", name="Användare", exact=True)).to_be_visible()
+    tab_to(admin, admin.get_by_role("link", name="clerk", exact=True))
+    admin.keyboard.press("Enter")
+    expect(admin.get_by_role("heading", name="Användare clerk")).to_be_visible()
+    tab_to(admin, admin.get_by_role("button", name="Återställ lösenordet för clerk"))
+    admin.keyboard.press("Enter")
+    expect(admin.get_by_role("status").filter(has_text="Lösenordet för clerk är återställt")).to_be_visible()
+    temporary = admin.locator("#temporary-password").inner_text()
+    expect(admin.get_by_text("Måste välja ett nytt lösenord vid nästa inloggning")).to_be_visible()
+
+    page = browser.new_context().new_page()  # the clerk's own browser
+    blocked += csp_violations(page)
+    page.goto(base + "/")
+    expect(page.get_by_label("Användarnamn")).to_be_focused()
+    page.keyboard.type("clerk")
+    page.keyboard.press("Tab")
+    page.keyboard.type(temporary)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Välj ett nytt lösenord")).to_be_visible()
+    page.goto(base + "/registry")  # nothing else opens before a new password is chosen
+    expect(page).to_have_url(re.compile(r"/password$"))
+    new_password = page.get_by_label("Nytt lösenord", exact=True)
+    expect(new_password).to_be_focused()
+    page.keyboard.type(temporary)
+    page.keyboard.press("Tab")
+    page.keyboard.type(temporary)
+    page.keyboard.press("Enter")
+    summary = page.get_by_role("alert").filter(has_text="Det finns 1 fel")
+    expect(summary).to_be_focused()
+    expect(new_password).to_have_accessible_description(re.compile("Välj ett annat lösenord än det tillfälliga"))
+    assert axe_violations(page) == []
+    page.keyboard.press("Tab")
+    expect(summary.get_by_role("link", name="Välj ett annat lösenord än det tillfälliga.")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(new_password).to_be_focused()
+    page.keyboard.type("mitt-eget-losenord")
+    page.keyboard.press("Tab")
+    page.keyboard.type("mitt-eget-losenord")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Dokument", exact=True)).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Ditt nya lösenord är sparat.")).to_be_visible()
+    assert blocked == []
 
 
 def test_a_refused_correction_keeps_the_edits_and_the_summary_leads_to_the_field(

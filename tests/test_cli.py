@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from datetime import timedelta
 from pathlib import Path
@@ -126,8 +127,11 @@ def test_an_operator_disables_enables_and_reissues_access(tmp_path: Path) -> Non
 
     run("user", "enable", "olle", env_dir=tmp_path, check=True)
     assert "2 API-nycklar" in run("user", "revoke", "olle", env_dir=tmp_path, check=True).stdout
-    run("user", "password", "olle", input="annat-losenord\n", env_dir=tmp_path, check=True)
+    said = run("user", "password", "olle", input="annat-losenord\n", env_dir=tmp_path, check=True).stdout
+    assert "olle måste välja ett nytt lösenord vid nästa inloggning." in said and "Lösenord:" not in said
+    assert "aktiv (måste välja nytt lösenord)" in run("user", "list", env_dir=tmp_path, check=True).stdout
     with _database(tmp_path) as session:
+        assert get_user(session, "olle").must_change_password
         assert user_for_token(session, first) is None and user_for_token(session, second) is None
         assert authenticate(session, "olle", "langtlosen") is None
         assert authenticate(session, "olle", "annat-losenord") is not None
@@ -137,8 +141,35 @@ def test_an_operator_disables_enables_and_reissues_access(tmp_path: Path) -> Non
         assert user_for_session(session, session_id, LIMITS) is None
         trail = session.execute(select(AuditEntry.actor, AuditEntry.action).order_by(AuditEntry.id)).all()
     assert [action for _actor, action in trail] == ["user_add", "token", "user_disable", "user_enable", "revoke_tokens",
-                                                    "password", "end_sessions"]
+                                                    "password_reset", "end_sessions"]
     assert all(actor.startswith("cli:") for actor, _action in trail)
+
+
+def test_an_operator_sets_a_known_password_without_forcing_a_change(tmp_path: Path) -> None:
+    run("user", "add", "ulla", "--role", "admin", "--password", "langtlosen", env_dir=tmp_path, check=True)
+    said = run("user", "password", "ulla", "--no-must-change", input="mitt-kanda-losen\n", env_dir=tmp_path,
+               check=True).stdout
+    assert said == "Lösenordet är bytt; 0 inloggningar avslutade.\n"
+    generated = run("user", "password", "ulla", env_dir=tmp_path, check=True).stdout  # empty input: made up
+    temporary = re.search(r"^Lösenord: (\S+)$", generated, re.M).group(1)
+    with _database(tmp_path) as session:
+        user = get_user(session, "ulla")
+        assert user.must_change_password and authenticate(session, "ulla", temporary) is not None
+        trail = session.execute(select(AuditEntry.action, AuditEntry.details).order_by(AuditEntry.id)).all()
+    assert [tuple(row) for row in trail[1:]] == [("password", {"sessions_ended": 0}),
+                                                  ("password_reset", {"sessions_ended": 0})]
+
+
+def test_an_operator_changes_a_role(tmp_path: Path) -> None:
+    run("user", "add", "nils", "--role", "clerk", "--password", "langtlosen", env_dir=tmp_path, check=True)
+    said = run("user", "role", "nils", "registrar", env_dir=tmp_path, check=True).stdout
+    assert said == "Användaren nils har nu rollen registrar (förut clerk).\n"
+    assert "'chef' is not one of" in run("user", "role", "nils", "chef", env_dir=tmp_path).stderr
+    with _database(tmp_path) as session:
+        assert get_user(session, "nils").role == "registrar"
+        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert (entry.action, entry.subject, entry.details) == (
+            "user_role", "user nils", {"role": "registrar", "previous_role": "clerk"})
 
 
 def test_user_commands_name_a_missing_user(tmp_path: Path) -> None:

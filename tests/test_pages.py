@@ -413,9 +413,13 @@ def test_admins_add_users_and_errors_keep_what_was_typed(client: Any, tokens: An
 
 
 def test_admins_disable_reset_log_out_and_manage_tokens(client: Any, tokens: Any, settings: Any, auth: Any) -> None:
+    import hashlib
+
+    from sqlalchemy import select
+
     from helpers.pages import post_login
     from kansli import db
-    from kansli.models import AuditEntry, User
+    from kansli.models import ApiToken, AuditEntry, User
 
     with db.session_scope(settings.database_url) as session:
         clerk_id = session.query(User).filter_by(name="clerk").one().id
@@ -433,19 +437,25 @@ def test_admins_disable_reset_log_out_and_manage_tokens(client: Any, tokens: Any
     assert "1 inloggning för clerk avslutade." in response.get_data(as_text=True)
     assert other.get("/").status_code == 302  # signed out
 
-    response = client.post(base + "/password", data={"csrf_token": token, "password": "nytt-losenord",
-                                                     "password-again": "nytt-losen"})
-    assert response.status_code == 422 and '<a href="#password-again">' in response.get_data(as_text=True)
-    response = client.post(base + "/password", data={"csrf_token": token, "password": "nytt-losenord",
-                                                     "password-again": "nytt-losenord"}, follow_redirects=True)
-    assert "clerk har fått ett nytt lösenord" in response.get_data(as_text=True)
-    assert post_login(other, "clerk", "nytt-losenord").status_code == 302
+    assert "Återställ lösenordet för clerk" in page
+    html = client.post(base + "/password", data={"csrf_token": token}).get_data(as_text=True)
+    assert "Lösenordet för clerk är återställt; 0 inloggningar avslutade." in html
+    temporary = re.search(r'<code class="token" id="temporary-password">([^<]+)</code>', html).group(1)
+    assert "Måste välja ett nytt lösenord vid nästa inloggning" in html
+    assert temporary not in client.get(base).get_data(as_text=True)  # shown once
+    assert post_login(other, "clerk", temporary).location == "/password"
+    assert "<td>aktivt, väntar på nytt lösenord</td>" in client.get("/users").get_data(as_text=True)
 
     response = client.post(base + "/tokens", data={"csrf_token": token, "days": "tio"})
     assert response.status_code == 422 and '<a href="#days">Giltig i dagar ska vara ett heltal' in response.get_data(as_text=True)
     html = client.post(base + "/tokens", data={"csrf_token": token, "days": "30"}).get_data(as_text=True)
     new = re.search(r'<code class="token">([^<]+)</code>', html).group(1)
     assert api.get("/api/documents", headers={"Authorization": f"Bearer {new}"}).status_code == 200
+    assert new not in client.get(base).get_data(as_text=True)  # shown once
+    with db.session_scope(settings.database_url) as session:  # stored as its hash only
+        stored = session.scalars(select(ApiToken.token_hash)).all()
+        assert hashlib.sha256(new.encode()).hexdigest() in stored and new not in stored
+        assert new not in str(session.scalars(select(AuditEntry.details)).all())
     token_ids = re.findall(r'<tr data-token="(\d+)">', html)
     assert len(token_ids) == 2
     response = client.post(f"{base}/tokens/{token_ids[0]}/revoke", data={"csrf_token": token}, follow_redirects=True)
@@ -465,8 +475,46 @@ def test_admins_disable_reset_log_out_and_manage_tokens(client: Any, tokens: Any
     with db.session_scope(settings.database_url) as session:
         actions = [(e.actor, e.action) for e in session.query(AuditEntry).filter(AuditEntry.subject == "user clerk")
                    .order_by(AuditEntry.id) if e.actor == "admin"]
-    assert [a for _, a in actions] == ["end_sessions", "password", "token", "revoke_tokens", "user_disable",
+    assert [a for _, a in actions] == ["end_sessions", "password_reset", "token", "revoke_tokens", "user_disable",
                                        "user_enable"]
+
+
+def test_admins_change_a_role_which_holds_from_the_next_request(client: Any, tokens: Any, settings: Any,
+                                                                auth: Any) -> None:
+    from kansli import db
+    from kansli.models import AuditEntry, User
+
+    with db.session_scope(settings.database_url) as session:
+        clerk_id = session.query(User).filter_by(name="clerk").one().id
+        admin_id = session.query(User).filter_by(name="admin").one().id
+    other = client.application.test_client()
+    login(other, "clerk")
+    assert "clerk (registrator av underlag)" in other.get("/").get_data(as_text=True)
+    assert other.get("/api/cases/KAN 2026-9/erms").status_code == 403  # registrars only (and admins)
+    token = login(client, "admin")
+    page = client.get(f"/users/{clerk_id}").get_data(as_text=True)
+    assert '<label for="role">Roll för clerk</label>' in page and '<option value="clerk" selected>' in page
+    response = client.post(f"/users/{clerk_id}/role", data={"csrf_token": token, "role": "chef"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and '<a href="#role">Okänd roll &#39;chef&#39;' in html
+    assert 'id="role" aria-invalid="true" aria-describedby="role-error"' in html
+    response = client.post(f"/users/{clerk_id}/role", data={"csrf_token": token, "role": "registrar"},
+                           follow_redirects=True)
+    assert "clerk har nu rollen registrator (förut registrator av underlag)." in response.get_data(as_text=True)
+    assert "clerk (registrator)" in other.get("/").get_data(as_text=True)  # the session has it at once
+    assert other.get("/api/cases/KAN 2026-9/erms").status_code == 404
+    assert client.get("/api/cases/KAN 2026-9/erms", headers=auth("clerk")).status_code == 404  # and the token
+    response = client.post(f"/users/{clerk_id}/role", data={"csrf_token": token, "role": "registrar"},
+                           follow_redirects=True)
+    assert "clerk har redan rollen registrator." in response.get_data(as_text=True)
+    assert f'action="/users/{admin_id}/role"' not in client.get(f"/users/{admin_id}").get_data(as_text=True)
+    response = client.post(f"/users/{admin_id}/role", data={"csrf_token": token, "role": "clerk"})
+    assert response.status_code == 422 and "Du kan inte ändra din egen roll" in response.get_data(as_text=True)
+    with db.session_scope(settings.database_url) as session:
+        assert session.query(User).filter_by(name="admin").one().role == "admin"
+        entry = session.query(AuditEntry).filter_by(action="user_role").one()
+        assert (entry.actor, entry.subject, entry.details) == (
+            "admin", "user clerk", {"role": "registrar", "previous_role": "clerk"})
 
 
 def test_the_user_pages_are_for_admins_only(client: Any, tokens: Any) -> None:
@@ -474,6 +522,8 @@ def test_the_user_pages_are_for_admins_only(client: Any, tokens: Any) -> None:
     assert client.get("/users").status_code == 403 and client.get("/users/1").status_code == 403
     assert client.post("/users", data={"csrf_token": token}).status_code == 403
     assert client.post("/users/1/disable", data={"csrf_token": token}).status_code == 403
+    assert client.post("/users/1/role", data={"csrf_token": token, "role": "admin"}).status_code == 403
+    assert client.post("/users/1/password", data={"csrf_token": token}).status_code == 403
     assert 'href="/users"' not in client.get("/").get_data(as_text=True)
 
 

@@ -139,7 +139,9 @@ IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
                "description": "Valfri nyckel per begäran: ett nytt försök med samma nyckel ger samma svar igen, "
                               "och inget skapas två gånger"}
 ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
-AUTH = {"401": _error("Ingen eller ogiltig API-nyckel"), "403": _error("Rollen saknar behörighet")}
+AUTH = {"401": _error("Ingen eller ogiltig API-nyckel"),
+        "403": _error("Rollen saknar behörighet (forbidden), eller en inloggning i webbläsaren efter en återställning "
+                      "av lösenordet, innan ett nytt har valts (password_change_required); API-nycklar påverkas inte")}
 #: A query argument or JSON body the models refuse; a JSON body over 1 MB.
 BAD = {"400": _error("Ogiltiga uppgifter; meddelandet namnger fältet")}
 JSON_BODY = {**BAD, "413": _error("JSON-innehållet är för stort")}
