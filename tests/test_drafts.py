@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from helpers.api import Auth, extracted, upload
+from helpers.data import SEED
 from helpers.office import AGREEMENT
 from helpers.pages import accessibility_problems, login
-from helpers.pdfs import report_pdf
+from helpers.pdfs import report_pdf, text_pdf
 from kansli import db, templates
 from kansli.models import Document, Output, OutputFile, Revision
 from kansli.outputs import request_output
@@ -84,6 +85,16 @@ def test_a_draft_records_the_field_version_of_each_document_it_is_made_from(clie
         assert report.revisions == {str(ids[0]): 1, str(ids[1]): 2}
         assert letter.revisions == {}  # made from given fields, from no document
         report_id, letter_id = report.id, letter.id
+    # a batch: the decision's fields and the plan of each municipality it names that has one
+    plan_id = extracted(client, auth, settings)
+    correct(settings, plan_id)
+    decision_id = upload(client, auth("clerk"), text_pdf(SEED.read_text()), "beslut.pdf").json["id"]
+    extract_document(decision_id)
+    with db.session_scope(settings.database_url) as session:
+        batch = request_output(session, OutputRequest(kind="batch", document_id=decision_id,
+                                                      agency="Polismyndigheten"), None)
+        assert batch.revisions == {str(decision_id): 1, str(plan_id): 2}
+        assert batch.fields["plans"]["Botkyrka kommun"]["reference"] == "KS 2008/2"  # its fields, that version
     shown = client.get(f"/api/outputs/{report_id}", headers=auth("clerk")).json
     assert [(r["document_id"], r["revision"]) for r in shown["revisions"]] == [(ids[0], 1), (ids[1], 2)]
     assert shown["revisions"][1]["history"] == f"/documents/{ids[1]}/history"
@@ -158,3 +169,18 @@ def test_the_draft_page_shows_every_page_and_once_archived_is_locked(app: Any, c
     assert f"Utkastet är arkiverat som {dnr} och kan inte ändras" in refused.get_data(as_text=True)
     with db.session_scope(settings.database_url) as session:
         assert len(session.scalars(select(Output)).all()) == 2  # the refused one made nothing
+
+
+@pytest.mark.office
+def test_a_draft_of_several_letters_previews_the_first_and_says_so(client: Any, auth: Auth, settings: Any) -> None:
+    with db.session_scope(settings.database_url) as session:
+        output_id = request_output(session, OutputRequest(kind="decision", fields={
+            "addressee": "Arbetsförmedlingen", "title": "Uppdrag att samverka", "reference": "IJ2008/1215/IU",
+            "identical_to": ["Försäkringskassan"]}), None).id
+    render_output(output_id)
+    data = client.get(f"/api/outputs/{output_id}", headers=auth("clerk")).json
+    first = "beslut-ij2008-1215-iu-arbetsformedlingen"
+    assert [p["name"] for p in data["previews"]] == [f"{first}-sida-{n:02d}.png" for n in range(1, data["pages"] + 1)]
+    login(client, "clerk")
+    html = client.get(f"/outputs/{output_id}").get_data(as_text=True)
+    assert f"Sidorna är ur {first}.pdf; ladda ner de andra filerna för att läsa dem." in html
