@@ -158,6 +158,10 @@ class Output(JobStateMixin, Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: Which template version made each file: template file name → SHA-256.
     templates: Mapped[dict[str, Any] | None] = mapped_column()
+    #: Which version of each document's fields it is made from, read at request time: document id → revision number.
+    revisions: Mapped[dict[str, Any] | None] = mapped_column()
+    #: How many pages its (first) PDF has; its page previews stop at a limit, and the draft page says so.
+    pages: Mapped[int | None] = mapped_column(Integer)
     files: Mapped[list[OutputFile]] = relationship(
         order_by="OutputFile.id", back_populates="output", cascade="all, delete-orphan"
     )

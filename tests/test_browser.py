@@ -157,7 +157,10 @@ def test_every_page_fits_a_phone_and_a_desktop_and_axe_finds_nothing(
                           json={"districts": ["Alby", "Fittja", "Hallunda"]}).status_code == 200
     registered = api.post("/api/registry", json={"document_id": doc_id})
     assert registered.status_code == 201, registered.text
-    pages = ["/", f"/documents/{doc_id}", f"/documents/{doc_id}/history", f"/documents/{doc_id}/source/reference",
+    draft = api.post("/api/outputs", json={"kind": "agreement", "document_id": doc_id, "agency": "Polismyndigheten"})
+    api.wait(f"/api/outputs/{draft.json()['id']}", ("ready",), timeout=120)
+    pages = ["/", f"/documents/{doc_id}", f"/outputs/{draft.json()['id']}", f"/documents/{doc_id}/history",
+             f"/documents/{doc_id}/source/reference",
              "/registry", f"/registry/{registered.json()['dnr']}", "/registry/cases",
              f"/registry/cases/{registered.json()['case']}", "/registry/holds", "/registry/disposals",
              f"/registry/{registered.json()['dnr']}/archive", "/diarium/offentlig", "/avstamning", "/partnerships",
@@ -268,6 +271,54 @@ def test_an_admin_resets_a_password_by_keyboard_and_the_user_must_choose_a_new_o
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Dokument", exact=True)).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="Ditt nya lösenord är sparat.")).to_be_visible()
+    assert blocked == []
+
+
+def test_a_drafts_pages_open_large_from_the_keyboard_and_an_archived_draft_is_locked(
+        settings: Any, tokens: dict[str, str], processes: Processes, browser: Browser) -> None:
+    _server, base = serve(processes, free_port(), KANSLI_WORKERS="1")
+    api = Api(base, tokens["admin"])
+    doc_id = api.upload(plan_pdf())
+    api.wait(f"/api/documents/{doc_id}", ("extracted",))
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    blocked = csp_violations(page)
+    log_in(page, base, "admin")
+    page.goto(f"{base}/documents/{doc_id}")
+    page.get_by_label("Myndighet", exact=True).select_option("Polismyndigheten")
+    page.get_by_role("button", name="Skapa samverkansöverenskommelse").click()
+    page.get_by_role("link", name=re.compile(r"^Samverkansöverenskommelse \d+$")).click()
+    output_id = int(page.url.rsplit("/", 1)[1])
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Utkast {output_id}: Samverkansöverenskommelse – Polismyndigheten")
+    expect(page.locator("#output-status-text")).to_have_text("Klar", timeout=120_000)  # live, then reloaded
+    expect(page.get_by_role("link", name=re.compile(r"Ladda ner .*\.pdf"))).to_be_visible()
+    expect(page.get_by_text("Samverkansöverenskommelse: standardmallen")).to_be_visible()
+    expect(page.get_by_role("link", name="Version 1")).to_have_attribute("href", f"/documents/{doc_id}/history#rev-1")
+
+    second = page.get_by_role("link", name=f"Sida 2 av utkast {output_id}")
+    second.focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Sida 2 av 2")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="Stäng")).to_be_focused()
+    large = dialog.get_by_role("img", name=f"Sida 2 av utkast {output_id}")
+    expect(large).to_have_js_property("complete", True)
+    expect(large).not_to_have_js_property("naturalWidth", 0)
+    assert large.bounding_box()["width"] >= 700
+    assert axe_violations(page) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "draft-page-enlarged.png"))
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(second).to_be_focused()
+
+    registered = api.post("/api/registry", json={"output_id": output_id})
+    assert registered.status_code == 201, registered.text
+    dnr = registered.json()["dnr"]
+    assert api.post(f"/api/registry/{dnr}/archive").status_code == 202
+    page.reload()
+    expect(page.locator("#registration")).to_contain_text(f"Registrerad som {dnr} · Arkiverad")
+    expect(page.get_by_role("button", name="Skapa ett nytt utkast från de aktuella fälten")).to_be_disabled()
     assert blocked == []
 
 

@@ -17,7 +17,7 @@ from kansli.extraction.learned import FIELDS as LEARNED_FIELDS
 from kansli.fields import EXAMPLES, SCHEMAS
 from kansli.followup import Standing
 from kansli.models import AGENCIES
-from kansli.outputs import KINDS, MEDIA_TYPES, template_variables
+from kansli.outputs import KINDS, MEDIA_TYPES, PREVIEW_DPI, PREVIEW_PAGES, template_variables
 from kansli.registry.dispatch import ROLES
 from kansli.registry.public import PER_PAGE
 from kansli.registry.terms import DispatchMethod, SecrecyPart
@@ -203,10 +203,44 @@ def describe() -> dict[str, Any]:
                                "created_at": {"type": "string", "format": "date-time"},
                                "templates": {"type": "object", "additionalProperties": {"type": "string"},
                                              "description": "Mallens filnamn → SHA-256 av den version som användes"},
-                               "files": {"type": "array", "items": {"type": "object", "properties": {
+                               "template_versions": {
+                                   "type": "array", "description": "Vilken version av varje mall som gjorde utkastet",
+                                   "items": {"type": "object", "properties": {
+                                       "template": {"type": "string"}, "sha256": {"type": "string"},
+                                       "version": {"type": "integer", "nullable": True,
+                                                   "description": "Versionens nummer bland mallens uppladdade "
+                                                                  "versioner (1 = den första); null för standardmallen"},
+                                       "builtin": {"type": "boolean", "description": "Den inbyggda standardmallen"},
+                                       "created_at": {"type": "string", "format": "date-time", "nullable": True}}}},
+                               "revisions": {
+                                   "type": "array", "description": "Den version av varje dokuments fält som utkastet "
+                                                                   "gjordes av (tom om fälten angavs i beställningen)",
+                                   "items": {"type": "object", "properties": {
+                                       "document_id": {"type": "integer"}, "revision": {"type": "integer"},
+                                       "history": {"type": "string", "description": "Dokumentets fälthistorik"}}}},
+                               "files": {"type": "array", "description": "Filerna att ladda ner och första sidans "
+                                                                        "lilla förhandsbild (inte sidornas)",
+                                         "items": {"type": "object", "properties": {
                                    "name": {"type": "string"}, "format": _enum(MEDIA_TYPES),
                                    "sha256": {"type": "string"}, "size": {"type": "integer"},
-                                   "url": {"type": "string"}}}}}},
+                                   "url": {"type": "string"}}}},
+                               "pages": {"type": "integer", "nullable": True,
+                                         "description": f"PDF-filens sidantal; förhandsbilderna slutar efter "
+                                                        f"{PREVIEW_PAGES} sidor (null: okänt, äldre utkast)"},
+                               "previews": {"type": "array", "description": f"En PNG per sida ({PREVIEW_DPI} dpi) i "
+                                                                           "sidordning; äldre utkast har bara första "
+                                                                           "sidans lilla bild",
+                                            "items": {"type": "object", "properties": {
+                                                "page": {"type": "integer"}, "name": {"type": "string"},
+                                                "url": {"type": "string"}}}},
+                               "registration": {"type": "object", "nullable": True,
+                                                "description": "Registreringen utkastet diarieförts under; locked när "
+                                                               "det är arkiverat (eller gallrat) och inte kan ändras",
+                                                "properties": {"dnr": {"type": "string"},
+                                                               "status": _enum(RegistrationStatus),
+                                                               "status_text": {"type": "string"},
+                                                               "locked": {"type": "boolean"}}},
+                               "page": {"type": "string", "description": "Utkastets sida"}}},
                "Registration": {"type": "object", "required": ["dnr", "status", "direction", "date", "description"],
                                  "properties": {
                                      "id": {"type": "integer"}, "dnr": {"type": "string"},
@@ -663,13 +697,15 @@ def describe() -> dict[str, Any]:
                                           "items": {"$ref": "#/components/schemas/PublicRegistration"}},
                         "page": {"type": "integer"}, "per_page": {"type": "integer"},
                         "total": {"type": "integer"}}}}}}, **BAD}}},
-            "/api/outputs/{id}": {"get": {"summary": "Ett utkast med status och filer", "parameters": [ID],
+            "/api/outputs/{id}": {"get": {"summary": "Ett utkast med status, filer, sidornas förhandsbilder och vilka "
+                                                     "mall- och fältversioner det gjordes av", "parameters": [ID],
                                           "responses": {"200": _json("Utkastet", "Output"), **AUTH,
                                                         "404": _error("Finns inte")}}},
             "/api/outputs/{id}/files/{name}": {"get": {
                 "summary": "Ladda ner en fil", "parameters": [ID, {"name": "name", "in": "path", "required": True,
                                                                  "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "Filen (.docx)"}, **AUTH, "404": _error("Finns inte")}}},
+                "responses": {"200": {"description": "Filen (.docx, .pdf, .zip; en förhandsbild .png visas i "
+                                                     "webbläsaren)"}, **AUTH, "404": _error("Finns inte")}}},
         },
     }
 

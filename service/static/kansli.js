@@ -191,6 +191,7 @@
     return true;
   }
 
+<<<<<<< HEAD
   // ---- the review beside the page: focusing a field highlights its values' outlines on the pages ----
   // Only the panel scrolls (never the window, which would carry the field being edited away); stacked on a
   // narrow screen the panel does not scroll, and the highlight and the pointer's words are what is left.
@@ -224,6 +225,49 @@
           panel.scrollBy({top: box.top - area.top - area.height / 3, behavior: still.matches ? "auto" : "smooth"});
         }
       });
+=======
+  // ---- one draft: its status while it is made, then its pages, each enlarged in a dialog ----
+  const outStatus = document.getElementById("output-status");
+
+  async function pollOutput() {
+    if (!RUNNING.includes(outStatus.dataset.status)) return false;
+    const out = await (await fetch("/api/outputs/" + outStatus.dataset.output)).json();
+    const bar = outStatus.querySelector("progress");
+    bar.value = out.progress;
+    bar.textContent = out.progress + " %";
+    const text = document.getElementById("output-status-text");
+    text.textContent = out.status_text;
+    text.className = "status status-" + out.status;
+    if (out.status !== outStatus.dataset.status) {
+      outStatus.dataset.status = out.status;
+      if (!RUNNING.includes(out.status)) {
+        announce("Utkast " + out.id + ": " + out.status_text.toLowerCase() + (out.error ? ". " + out.error : ""));
+        window.setTimeout(() => window.location.reload(), 1500);  // its files and pages appear once it is made
+        return false;
+      }
+    }
+    return true;
+  }
+
+  const pageDialog = document.getElementById("page-dialog");
+  if (pageDialog && typeof pageDialog.showModal === "function") {  // else each link opens the image itself
+    const large = pageDialog.querySelector("img");
+    let opener = null;
+    document.querySelectorAll("a.page-link").forEach((link) => link.addEventListener("click", (event) => {
+      event.preventDefault();
+      opener = link;
+      large.src = link.href;
+      large.alt = link.querySelector("img").alt;
+      document.getElementById("page-dialog-title").textContent = link.dataset.title;
+      pageDialog.showModal();
+      pageDialog.querySelector(".close").focus();
+    }));
+    pageDialog.querySelector(".close").addEventListener("click", () => pageDialog.close());
+    pageDialog.addEventListener("click", (event) => { if (event.target === pageDialog) pageDialog.close(); });
+    pageDialog.addEventListener("close", () => {  // Escape, the button or the backdrop: back where it opened
+      if (opener) opener.focus();
+      opener = null;
+>>>>>>> helper-c
     });
   }
 
@@ -235,6 +279,7 @@
       if (table) busy = (await pollList()) || busy;
       if (docStatus) busy = (await pollDocument()) || busy;
       if (outputs) busy = (await pollOutputs()) || busy;
+      if (outStatus) busy = (await pollOutput()) || busy;
     } catch (err) {
       busy = true;  // a missed poll: try again
     }
