@@ -14,7 +14,7 @@ from helpers.office import AGREEMENT
 from helpers.pages import accessibility_problems, login
 from helpers.pdfs import report_pdf, text_pdf
 from kansli import db, templates
-from kansli.models import Document, Output, OutputFile, Revision
+from kansli.models import AuditEntry, Document, Output, OutputFile, Revision
 from kansli.outputs import request_output
 from kansli.storage import Store
 from kansli.validation import OutputRequest
@@ -140,6 +140,10 @@ def test_the_draft_page_shows_every_page_and_once_archived_is_locked(app: Any, c
     assert data["revisions"] == [{"document_id": doc_id, "revision": 1, "history": f"/documents/{doc_id}/history"}]
     image = client.get(data["previews"][1]["url"], headers=auth("clerk"))
     assert image.mimetype == "image/png" and image.data[:4] == b"\x89PNG"
+    assert client.get(data["files"][0]["url"], headers=auth("clerk")).status_code == 200
+    with db.session_scope(settings.database_url) as session:  # the Word file taken away is audited; views are not
+        taken = session.scalars(select(AuditEntry.details).where(AuditEntry.action == "download")).all()
+    assert [t["what"] for t in taken] == [data["files"][0]["name"]]
 
     token = login(client, "admin")
     assert f'<a href="/outputs/{output_id}">Samverkansöverenskommelse {output_id}</a>' in \
