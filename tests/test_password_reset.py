@@ -10,7 +10,7 @@ from sqlalchemy import select
 from helpers.pages import csrf_of, login, post_login
 from kansli import db
 from kansli.config import Settings
-from kansli.models import AuditEntry, LoginSession, User
+from kansli.models import AuditEntry, LoginSession
 from kansli.users import (
     SessionLimits,
     UserError,
