@@ -133,7 +133,8 @@ def temporary_lifetime(settings: Settings) -> timedelta:
 
 
 def temporary_expires_at(user: User, lifetime: timedelta) -> datetime | None:
-    """When ``user``'s temporary password stops working; None when their password is their own."""
+    """When ``user``'s temporary password stops opening new login sessions; None when their password is their
+    own. A session begun in time may still choose the new password: the limits of sessions bound it."""
     return _naive(user.password_set_at) + lifetime if user.must_change_password else None
 
 

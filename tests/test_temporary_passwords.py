@@ -149,3 +149,15 @@ def test_the_add_form_marks_what_is_wrong_and_keeps_what_was_typed(client: Any, 
     assert response.status_code == 422 and '<a href="#name">Användaren &#39;drafter&#39; finns redan.</a>' in html
     assert 'value="drafter"' in html and '<option value="registrar" selected>' in html
     assert 'id="temporary-password"' not in html
+
+
+def test_a_session_begun_in_time_may_still_choose_the_new_password(
+        client: Any, tokens: dict[str, str], settings: Settings) -> None:
+    with db.session_scope(settings.database_url) as session:
+        temporary, _ended = reset_password(session, get_user(session, "clerk"))
+    assert post_login(client, "clerk", temporary).location == "/password"
+    csrf = csrf_of(client.get("/password").get_data(as_text=True))
+    _set_back(settings, "clerk", timedelta(hours=73))
+    response = client.post("/password", data={"csrf_token": csrf, "password": "mitt-eget-losenord",
+                                              "password-again": "mitt-eget-losenord"})
+    assert response.location == "/" and client.get("/").status_code == 200
