@@ -70,7 +70,7 @@ def create_user(session: Session, name: str, role: str, password: str,
     if session.scalar(select(User).where(User.name == name)):
         raise UserError(f"Användaren {name!r} finns redan.")
     user = User(name=name, role=role, password_hash=generate_password_hash(password),
-                must_change_password=must_change, password_set_at=utcnow())
+                must_change_password=must_change)
     session.add(user)
     session.flush()
     return user, issue_token(session, user, token_lifetime)

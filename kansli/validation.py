@@ -632,7 +632,7 @@ def _given(value: Any) -> Any:
 
 
 class NewPassword(BaseModel):
-    """The form after a reset: the user's new password, typed twice."""
+    """The form after a login with a temporary password (a reset, a new account): the user's own, typed twice."""
 
     password: Password
     password_again: PasswordAgain
