@@ -37,6 +37,8 @@ class User(Base):
     #: Set by an admin's password reset: the user's login session opens only the page that sets a new
     #: password until they have chosen one (the reset password was seen by someone else).
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    #: When the password was last set: a temporary one (``must_change_password``) stops working a while after.
+    password_set_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ApiToken(Base):

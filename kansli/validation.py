@@ -624,20 +624,34 @@ PasswordAgain = Annotated[str, AfterValidator(_same_password), Field(title="Lös
 TokenDays = Annotated[int, Field(ge=0, le=3650, title="Giltig i dagar")]
 
 
-class NewPassword(BaseModel):
-    """An admin's form: a user's new password, typed twice."""
+def _given(value: Any) -> Any:
+    """A password as typed (spaces are part of it), but not empty."""
+    if value == "":
+        raise _error("required", "behöver fyllas i")
+    return value
 
+
+class NewPassword(BaseModel):
+    """The form after a login with a temporary password (a reset, a new account): the user's own, typed twice."""
+
+    password: Password
+    password_again: PasswordAgain
+
+
+class OwnPassword(BaseModel):
+    """The form where a user changes their password: the current one, then the new one twice (in the form's
+    order)."""
+
+    current_password: Annotated[str, BeforeValidator(_given), Field(max_length=MAX_SHORT, title="Nuvarande lösenord")]
     password: Password
     password_again: PasswordAgain
 
 
 class NewUser(BaseModel):
-    """An admin's form: a new user, with a role and a password typed twice (in the form's order)."""
+    """An admin's form: a new user and their role (the password is a generated temporary one)."""
 
     name: Annotated[str, BeforeValidator(_typed), BeforeValidator(_clean), Field(max_length=100, title="Användarnamn")]
     role: Annotated[str, AfterValidator(_role), Field(title="Roll")]
-    password: Password
-    password_again: PasswordAgain
 
 
 class NewToken(BaseModel):

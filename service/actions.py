@@ -215,13 +215,17 @@ def revert_template(version: Template) -> Template:
     return template
 
 
-def add_user(body: NewUser, token_days: int = users.TOKEN_LIFETIME.days) -> tuple[User, str]:
-    """An admin creates a user; returns the user and their first API token, shown once and never stored."""
+def add_user(body: NewUser, token_days: int = users.TOKEN_LIFETIME.days) -> tuple[User, str, str]:
+    """An admin creates a user with a generated temporary password, which the user replaces at their first
+    login (as after a reset: the admin has seen it); returns the user, the temporary password and their
+    first API token, both shown once and never stored."""
+    temporary = users.temporary_password()
     with _transaction() as session:
-        user, token = users.create_user(session, body.name, body.role, body.password, _lifetime(token_days))
-        _audit(session, "user_add", f"user {user.name}", role=user.role)
+        user, token = users.create_user(session, body.name, body.role, temporary, _lifetime(token_days),
+                                        must_change=True)
+        _audit(session, "user_add", f"user {user.name}", role=user.role, must_change_password=True)
     log.info("user %s (%s) added by %s", user.name, user.role, current_user.name)
-    return user, token
+    return user, temporary, token
 
 
 def change_user(user: User, action: str, apply: Callable[[Session, User], Any], **details: Any) -> Any:
@@ -246,14 +250,38 @@ def reset_password(user: User) -> tuple[str, int]:
     return temporary, ended
 
 
-def choose_password(password: str, address: str | None) -> str:
-    """The signed-in user replaces the temporary password of a reset with their own; returns the id of a
-    new login session, as every earlier one (the one in use too) has ended."""
+class WrongPassword(Exception):
+    """The current password, asked before a change, was wrong (already audited and counted), or too many
+    wrong ones came lately (``throttled``: not checked)."""
+
+    def __init__(self, throttled: bool) -> None:
+        super().__init__("throttled" if throttled else "wrong")
+        self.throttled = throttled
+
+
+def choose_password(password: str, address: str | None, current: str | None = None) -> str:
+    """The signed-in user replaces their password with one of their own; returns the id of a new login
+    session, as every earlier one (the one in use too) has ended.
+
+    After a reset (or a new account) the temporary password was just used to sign in, so it is not asked
+    again; otherwise ``current`` must be the password they have now (:class:`WrongPassword`), checked and
+    throttled as a login is, and a wrong one is audited and counted even though nothing changes.
+    """
     with _transaction() as session:
         user = session.get_one(User, current_user.id)
-        ended = users.choose_password(session, user, password)
-        session_id = users.start_session(session, user, address, users.SessionLimits.of(settings()))
-        _audit(session, "password_change", f"user {user.name}", sessions_ended=ended)
+        checked = None if user.must_change_password else \
+            users.check_current_password(session, user, current or "", address)
+        if checked is None or checked.user is not None:
+            ended = users.choose_password(session, user, password)
+            session_id = users.start_session(session, user, address, users.SessionLimits.of(settings()))
+            _audit(session, "password_change", f"user {user.name}", sessions_ended=ended)
+        elif not checked.throttled:  # as for logins, refusals unseen are not audited one by one
+            _audit(session, "password_change_failed", f"user {user.name}", address=address)
+            for locked in checked.locked:
+                _audit(session, "lockout", locked[:100], address=address, failures=users.THROTTLE_LIMIT,
+                       window_seconds=int(users.THROTTLE_WINDOW.total_seconds()))
+    if checked is not None and checked.user is None:
+        raise WrongPassword(checked.throttled)
     log.info("user %s chose a new password", user.name)
     return session_id
 

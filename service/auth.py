@@ -4,7 +4,9 @@ Flask's signed cookie carries only a random login session id; the session itself
 (:func:`kansli.users.user_for_session`), so logging out, a password change, disabling the user or an
 operator ends it for good, also in a copy of the cookie. Logins are throttled per account name and per
 client address (:func:`kansli.users.log_in`), and each login, failure and lock-out is audited. After an
-admin's password reset the user's login session opens only ``/password`` until they choose a new password.
+admin's password reset (or on a new account) the user's login session opens only ``/password`` until they
+choose a new password; a temporary password past its time opens nothing. At other times ``/password`` is
+where a user changes their own password, giving the current one first.
 """
 from __future__ import annotations
 
@@ -31,10 +33,11 @@ from kansli.users import (
     dummy_password_hash,
     end_session,
     log_in,
+    temporary_lifetime,
     user_for_session,
     user_for_token,
 )
-from kansli.validation import Invalid, NewPassword, check
+from kansli.validation import Invalid, NewPassword, OwnPassword, check
 from service import actions
 from service.database import get_session, settings
 from service.errors import api_error
@@ -113,6 +116,14 @@ def _safe_next(target: str | None) -> str:
 
 
 THROTTLED = "För många misslyckade inloggningar; försök igen om en stund."
+EXPIRED = "Ditt tillfälliga lösenord har slutat gälla. Be en administratör om ett nytt."
+
+
+def _throttled(template: str, account: str, **context: Any) -> Any:
+    """Refused unseen; logged, not audited one by one: that would let a flood fill the audit trail."""
+    log.warning("%s as %r from %s refused: too many failed logins", request.path, account[:100], request.remote_addr)
+    retry = str(int(THROTTLE_WINDOW.total_seconds()))
+    return render_template(template, errors=FormErrors([(None, THROTTLED)]), **context), 429, {"Retry-After": retry}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -125,12 +136,14 @@ def login() -> Any:
 def _sign_in(name: str, password: str) -> Any:
     """Check a login and audit it, in one transaction: a login, a failure, and any lock-out it caused."""
     db, address = get_session(), request.remote_addr
-    attempt = log_in(db, name, password, address, SessionLimits.of(settings()))
-    if attempt.throttled:  # not audited one by one: that would let a flood fill the audit trail
-        log.warning("login as %r from %s refused: too many failed logins", name[:100], address)
-        retry = str(int(THROTTLE_WINDOW.total_seconds()))
-        return render_template("login.html", name=name, errors=FormErrors([(None, THROTTLED)])), 429, \
-            {"Retry-After": retry}
+    attempt = log_in(db, name, password, address, SessionLimits.of(settings()), temporary_lifetime(settings()))
+    if attempt.throttled:
+        return _throttled("login.html", name, name=name)
+    if attempt.user and attempt.expired:
+        audit.record(db, None, "login_failed", f"user {attempt.user.name}", address=address,
+                     reason="temporary_password_expired")
+        db.commit()
+        return render_template("login.html", name=name, errors=FormErrors([("password", EXPIRED)])), 403
     if attempt.user and attempt.session_id:
         audit.record(db, attempt.user.name, "login", f"user {attempt.user.name}", address=address)
         db.commit()
@@ -163,24 +176,37 @@ def logout() -> Any:
 MUST_CHANGE = "Du behöver välja ett nytt lösenord innan du kan fortsätta; gå till sidan Välj ett nytt lösenord."
 #: What a login session held to a password change may still open.
 _OPEN_WHILE_CHANGING = ("auth.choose_password", "auth.logout", "static")
+WRONG_CURRENT = "Det nuvarande lösenordet stämmer inte; försök igen."
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def choose_password() -> Any:
-    """After an admin's reset: the user chooses their own password, twice, and gets a new login session."""
+    """The user chooses their own password, twice, and gets a new login session: held here after a reset,
+    or of their own accord, then with their current password first."""
     target = _safe_next(request.args.get("next"))
-    if not current_user.held_to_password_change:
-        return redirect(target)
+    if current_user.session_id is None:  # a token is no browser: it has no password page
+        abort(403)
+    forced = current_user.held_to_password_change
     if request.method == "GET":
-        return render_template("choose_password.html")
-    form = {key: request.form.get(key.replace("_", "-"), "") for key in NewPassword.model_fields}
+        return render_template("choose_password.html", forced=forced)
+    model: type[NewPassword | OwnPassword] = NewPassword if forced else OwnPassword
+    form = {key: request.form.get(key.replace("_", "-"), "") for key in model.model_fields}
     try:
-        session_id = actions.choose_password(check(NewPassword, form).password, request.remote_addr)
+        body = check(model, form)
+        session_id = actions.choose_password(body.password, request.remote_addr,
+                                             body.current_password if isinstance(body, OwnPassword) else None)
     except Invalid as exc:
-        return render_template("choose_password.html", errors=FormErrors.of_problems(exc.problems)), 422
+        return render_template("choose_password.html", forced=forced,
+                               errors=FormErrors.of_problems(exc.problems)), 422
+    except actions.WrongPassword as exc:
+        if exc.throttled:
+            return _throttled("choose_password.html", current_user.name, forced=forced)
+        return render_template("choose_password.html", forced=forced,
+                               errors=FormErrors([("current-password", WRONG_CURRENT)])), 422
     except UserError as exc:
-        return render_template("choose_password.html", errors=FormErrors([("password", str(exc))])), 422
+        return render_template("choose_password.html", forced=forced,
+                               errors=FormErrors([("password", str(exc))])), 422
     user = SignedIn(current_user.id, current_user.name, current_user.role, session_id)
     session.clear()  # a new CSRF token with the new session
     login_user(user)

@@ -165,7 +165,7 @@ def test_every_page_fits_a_phone_and_a_desktop_and_axe_finds_nothing(
              f"/registry/cases/{registered.json()['case']}", "/registry/holds", "/registry/disposals",
              f"/registry/{registered.json()['dnr']}/archive", "/diarium/offentlig", "/avstamning", "/partnerships",
              "/templates", "/learned",
-             "/users", "/users/1"]
+             "/users", "/users/1", "/password"]
     problems: list[str] = []
     def check(page: Page, path: str, width: int) -> None:
         scroll = page.evaluate("document.documentElement.scrollWidth")
@@ -268,6 +268,32 @@ def test_an_admin_resets_a_password_by_keyboard_and_the_user_must_choose_a_new_o
     page.keyboard.type("mitt-eget-losenord")
     page.keyboard.press("Tab")
     page.keyboard.type("mitt-eget-losenord")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Dokument", exact=True)).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Ditt nya lösenord är sparat.")).to_be_visible()
+
+    # later, of their own accord: the current password first, a wrong one marked
+    tab_to(page, page.get_by_role("link", name="Byt lösenord"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Byt lösenord")).to_be_visible()
+    current = page.get_by_label("Nuvarande lösenord")
+    expect(current).to_be_focused()
+    for text in ("fel-losenord", "ett-annat-losenord", "ett-annat-losenord"):
+        page.keyboard.type(text)
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # on the button
+    summary = page.get_by_role("alert").filter(has_text="Det finns 1 fel")
+    expect(summary).to_be_focused()
+    expect(current).to_have_attribute("aria-invalid", "true")
+    expect(current).to_have_accessible_description(re.compile("Det nuvarande lösenordet stämmer inte"))
+    assert axe_violations(page) == []
+    page.keyboard.press("Tab")
+    expect(summary.get_by_role("link", name="Det nuvarande lösenordet stämmer inte; försök igen.")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(current).to_be_focused()
+    for text in ("mitt-eget-losenord", "ett-annat-losenord", "ett-annat-losenord"):
+        page.keyboard.type(text)
+        page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Dokument", exact=True)).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="Ditt nya lösenord är sparat.")).to_be_visible()

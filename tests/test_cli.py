@@ -108,6 +108,24 @@ def test_user_add_without_any_password_makes_one_up_and_shows_it(tmp_path: Path)
         assert authenticate(session, "sven", password) is not None
 
 
+def test_a_new_user_chooses_a_password_at_first_login_unless_the_operator_says_otherwise(tmp_path: Path) -> None:
+    said = run("user", "add", "vera", "--role", "clerk", "--password", "langtlosen", env_dir=tmp_path, check=True).stdout
+    assert "vera måste välja ett eget lösenord vid första inloggningen, inom 72 timmar." in said
+    said = run("user", "add", "anna", "--role", "admin", "--no-must-change", input="annas-losenord\n",
+               env_dir=tmp_path, check=True).stdout
+    assert "måste välja" not in said
+    with _database(tmp_path) as session:
+        assert get_user(session, "vera").must_change_password and not get_user(session, "anna").must_change_password
+        trail = session.execute(select(AuditEntry.subject, AuditEntry.details).order_by(AuditEntry.id)).all()
+        vera = get_user(session, "vera")
+        vera.password_set_at -= timedelta(hours=73)
+    assert [tuple(row) for row in trail] == [("user vera", {"role": "clerk", "must_change_password": True}),
+                                             ("user anna", {"role": "admin", "must_change_password": False})]
+    listed = run("user", "list", env_dir=tmp_path, check=True).stdout.splitlines()
+    assert [line.split("\t")[:3] for line in listed] == [["anna", "admin", "aktiv"],
+                                                          ["vera", "clerk", "aktiv (tillfälligt lösenord har slutat gälla)"]]
+
+
 def test_an_operator_disables_enables_and_reissues_access(tmp_path: Path) -> None:
     first = run("user", "add", "olle", "--role", "drafter", "--password", "langtlosen", env_dir=tmp_path,
                 check=True).stdout.splitlines()[-1]
@@ -116,7 +134,8 @@ def test_an_operator_disables_enables_and_reissues_access(tmp_path: Path) -> Non
 
     second = run("user", "token", "olle", "--days", "7", env_dir=tmp_path, check=True).stdout.splitlines()[-1]
     listed = run("user", "list", env_dir=tmp_path, check=True).stdout
-    assert listed.split("\t") == ["olle", "drafter", "aktiv", "2 API-nycklar", "1 inloggningar\n"]
+    assert listed.split("\t") == ["olle", "drafter", "aktiv (måste välja nytt lösenord)", "2 API-nycklar",
+                                  "1 inloggningar\n"]
 
     assert "1 inloggningar" in run("user", "disable", "olle", env_dir=tmp_path, check=True).stdout
     with _database(tmp_path) as session:

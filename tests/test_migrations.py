@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -97,3 +97,21 @@ def test_registrations_made_before_cases_become_one_document_cases_keeping_their
     with db.session_scope(blank_url) as session:
         # a new case takes the year's next number after the migrated ones (and a new id)
         assert open_case(session, "KAN", "Nytt").dnr == f"KAN {YEAR}/18"
+
+
+def test_passwords_set_before_0019_count_as_set_at_the_upgrade(blank_url: str) -> None:
+    """A temporary password pending at the upgrade gets its full time from then, not none at all."""
+    from kansli.models import User, utcnow
+    from kansli.users import temporary_expired
+
+    _upgrade(blank_url, "0017")
+    with db.engine_for(blank_url).begin() as conn:
+        conn.execute(text("INSERT INTO users (name, role, password_hash, created_at, must_change_password) "
+                          "VALUES ('anna', 'clerk', 'x', :at, true)"), {"at": AT})
+    before = utcnow()
+    _upgrade(blank_url, "head")
+    with db.session_scope(blank_url) as session:
+        anna = session.scalars(select(User)).one()
+        at = anna.password_set_at  # naive UTC from SQLite, aware from PostgreSQL
+        assert anna.must_change_password and (at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)) >= before
+        assert not temporary_expired(anna, timedelta(hours=1))

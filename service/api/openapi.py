@@ -140,8 +140,9 @@ IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
                               "och inget skapas två gånger"}
 ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
 AUTH = {"401": _error("Ingen eller ogiltig API-nyckel"),
-        "403": _error("Rollen saknar behörighet (forbidden), eller en inloggning i webbläsaren efter en återställning "
-                      "av lösenordet, innan ett nytt har valts (password_change_required); API-nycklar påverkas inte")}
+        "403": _error("Rollen saknar behörighet (forbidden), eller en inloggning i webbläsaren med ett tillfälligt "
+                      "lösenord (efter en återställning, eller på ett nytt konto), innan ett eget har valts "
+                      "(password_change_required); API-nycklar påverkas inte")}
 #: A query argument or JSON body the models refuse; a JSON body over 1 MB.
 BAD = {"400": _error("Ogiltiga uppgifter; meddelandet namnger fältet")}
 JSON_BODY = {**BAD, "413": _error("JSON-innehållet är för stort")}

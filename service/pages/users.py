@@ -1,5 +1,8 @@
 """The admin page for users: add them, disable and enable, reset passwords, end sessions, issue and revoke
-API tokens. Every change goes through :mod:`service.actions` with an audit entry, as ``kansli user`` does."""
+API tokens. Every change goes through :mod:`service.actions` with an audit entry, as ``kansli user`` does.
+
+A new user, like a reset one, gets a generated temporary password shown to the admin once: the admin never
+types one (so none is reused for everyone), and the user chooses their own at the first login."""
 from __future__ import annotations
 
 from typing import Any
@@ -26,18 +29,26 @@ def index() -> Any:
 
 
 def _list(errors: FormErrors | None = None, typed: dict[str, str] | None = None,
-          created: tuple[User, str] | None = None) -> Any:
+          created: tuple[User, str, str] | None = None) -> Any:
     session = get_session()
     return render_template("users.html", accounts=users.accounts(session, users.SessionLimits.of(settings())),
                            last_logins=users.last_logins(session), roles=ROLES, errors=errors,
-                           typed=typed or {}, created=created), 422 if errors else 200
+                           typed=typed or {}, created=created, **_temporary()), 422 if errors else 200
+
+
+def _temporary() -> dict[str, Any]:
+    """What the pages say about temporary passwords: how long one works, and whether a user's has run out."""
+    lifetime = users.temporary_lifetime(settings())
+    return {"temporary_hours": settings().temporary_password_hours,
+            "temporary_expires": lambda user: users.temporary_expires_at(user, lifetime),
+            "temporary_expired": lambda user: users.temporary_expired(user, lifetime)}
 
 
 @bp.post("/users")
 @page_role("admin")
 def add() -> Any:
     form = {key: request.form.get(key.replace("_", "-"), "") for key in NewUser.model_fields}
-    typed = {"name": form["name"], "role": form["role"]}  # passwords are never sent back
+    typed = {"name": form["name"], "role": form["role"]}
     try:
         created = actions.add_user(check(NewUser, form))
     except Invalid as exc:
@@ -63,7 +74,7 @@ def _page(user: User, errors: FormErrors | None = None, token: str | None = None
     tokens = users.tokens_of(session, user)
     return render_template("user.html", user=user, tokens=tokens, state=users.token_state, roles=ROLES,
                            last_login=users.last_logins(session).get(user.name), errors=errors, token=token,
-                           reset=reset, myself=user.id == current_user.id), 422 if errors else 200
+                           reset=reset, myself=user.id == current_user.id, **_temporary()), 422 if errors else 200
 
 
 def _back(user: User, message: str) -> Any:
