@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, CursorResult, Result, and_, delete, func, 
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from kansli import audit
 from kansli.config import Settings
 from kansli.models import ROLES, ApiToken, AuditEntry, LoginFailure, LoginSession, User, utcnow
 from kansli.validation import is_plain
@@ -392,3 +393,11 @@ def end_sessions(session: Session, user: User) -> int:
 
 def _rowcount(result: Result[Any]) -> int:
     return cast(CursorResult[Any], result).rowcount
+
+
+def audit_lockouts(session: Session, actor: str | None, locked: tuple[str, ...], address: str | None) -> None:
+    """One audit entry per account or address that a failure has just locked, whichever door it came through
+    (the login, or the current password asked on the password page)."""
+    for subject in locked:
+        audit.record(session, actor, "lockout", subject[:100], address=address, failures=THROTTLE_LIMIT,
+                     window_seconds=int(THROTTLE_WINDOW.total_seconds()))

@@ -277,9 +277,7 @@ def choose_password(password: str, address: str | None, current: str | None = No
             _audit(session, "password_change", f"user {user.name}", sessions_ended=ended)
         elif not checked.throttled:  # as for logins, refusals unseen are not audited one by one
             _audit(session, "password_change_failed", f"user {user.name}", address=address)
-            for locked in checked.locked:
-                _audit(session, "lockout", locked[:100], address=address, failures=users.THROTTLE_LIMIT,
-                       window_seconds=int(users.THROTTLE_WINDOW.total_seconds()))
+            users.audit_lockouts(session, current_user.name, checked.locked, address)
     if checked is not None and checked.user is None:
         raise WrongPassword(checked.throttled)
     log.info("user %s chose a new password", user.name)

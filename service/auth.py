@@ -25,11 +25,11 @@ from kansli import audit
 from kansli.models import User
 from kansli.users import (
     ROLE_NAMES,
-    THROTTLE_LIMIT,
     THROTTLE_WINDOW,
     SessionLimits,
     UserError,
     account_of,
+    audit_lockouts,
     dummy_password_hash,
     end_session,
     log_in,
@@ -153,9 +153,7 @@ def _sign_in(name: str, password: str) -> Any:
             return redirect(url_for("auth.choose_password", next=request.args.get("next")))
         return redirect(_safe_next(request.args.get("next")))
     audit.record(db, None, "login_failed", f"user {account_of(name)}"[:100], address=address)
-    for locked in attempt.locked:
-        audit.record(db, None, "lockout", locked[:100], address=address, failures=THROTTLE_LIMIT,
-                     window_seconds=int(THROTTLE_WINDOW.total_seconds()))
+    audit_lockouts(db, None, attempt.locked, address)
     db.commit()
     wrong = FormErrors([("password", "Fel användarnamn eller lösenord; försök igen.")])
     return render_template("login.html", name=name, errors=wrong), 401
