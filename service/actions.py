@@ -18,7 +18,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kansli import audit, idempotency, learning, queues, templates, users
+from kansli import audit, documentlist, idempotency, learning, queues, templates, users
 from kansli.avstamning import plan_indicators
 from kansli.db import transaction
 from kansli.documents import add_document, correct, receive
@@ -129,6 +129,7 @@ def apply_correction(doc: Document, changes: Any) -> Revision:
         fields_before = doc.revisions[-1].fields if doc.revisions else {}
         revision = correct(session, doc, changes, current_user.id)
         if revision.number != before:
+            documentlist.index(session, doc.id, doc.filename, revision.fields, doc.text)
             taught = learning.learn(session, doc, fields_before, revision, current_user.id)
             _audit(session, "correct", f"document {doc.id}", revision=revision.number, changed=revision.changed,
                    **({"learned": [f"{t.field}: {t.label}" for t in taught]} if taught else {}))
