@@ -67,7 +67,7 @@ _ORDER = {
 }
 
 
-def query(dialect: str, q: DocumentQuery) -> Select[tuple[Document]]:
+def query(dialect: str, q: DocumentQuery) -> Select[Document]:
     """The documents ``q`` asks for, in its order, without paging; ``dialect`` picks the full text."""
     found = select(Document)
     if q.ids:

@@ -67,6 +67,21 @@
     bar.value = doc.progress;
     bar.textContent = doc.progress + " %";
     bar.setAttribute("aria-label", "Förlopp för " + doc.filename);
+    const select = row.querySelector(".doc-select");
+    if (select) {
+      select.value = doc.id;
+      select.setAttribute("aria-label", "Markera " + doc.filename);
+    }
+    const failed = row.querySelector(".failed-actions");
+    if (failed) {  // "Försök igen" and "Ta bort" belong to a failed upload only
+      failed.hidden = doc.status !== "failed";
+      const retry = failed.querySelector(".retry-form");
+      retry.action = "/documents/" + doc.id + "/retry";
+      retry.querySelector("button").setAttribute("aria-label", "Försök igen med " + doc.filename);
+      const remove = failed.querySelector(".remove-link");
+      remove.href = "/documents/" + doc.id + "/remove" + remove.search;
+      remove.setAttribute("aria-label", "Ta bort " + doc.filename);
+    }
     if (before !== doc.status && (doc.status === "extracted" || doc.status === "failed")) {
       announce(doc.filename + ": " + doc.status_text.toLowerCase() + (doc.error ? ". " + doc.error : ""));
     }
