@@ -244,3 +244,21 @@ def test_draft_from_the_selected_as_a_drafter_expects(client: Any, auth: Auth, s
     assert "(sammanställd redovisning) skapas från rapport-1.pdf, rapport-2.pdf." in html
     with db.session_scope(settings.database_url) as session:
         assert session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "generate")) == 5
+
+
+def test_hostile_list_arguments_and_selections_answer_with_a_message(client: Any, auth: Auth, settings: Any) -> None:
+    for query, word in (("q=%00", "styrtecken"), ("page=0", "Sida ska vara minst 1"), ("page=%C2%B2", "0–9"),
+                        ("sort=random", "newest"),
+                        ("since=2026-13-01", "Uppladdad från"), ("per_page=1000", "200"), ("status=gone", "queued")):
+        answer = client.get(f"/api/documents?{query}", headers=auth("clerk"))
+        assert answer.status_code == 400 and word in answer.json["error"]["message"], query
+    token = login(client, "admin")
+    html = client.get("/?q=%00&page=%C2%B2").get_data(as_text=True)
+    assert "Det finns 2 fel" in html and '<a href="#q">' in html
+    response = client.post("/documents/selected", data={"csrf_token": token, "action": "register",
+                                                        "document": ["²", "9" * 30, "-1"]}, follow_redirects=True)
+    assert response.status_code == 200 and "Markera minst ett dokument i listan först." in response.get_data(as_text=True)
+    assert client.post("/documents/selected", data={"csrf_token": token, "action": "delete"}).status_code == 403
+    response = client.post("/documents/selected", data={"csrf_token": token, "action": "register", "document": ["1"],
+                                                        "back": "//evil.example/"})
+    assert response.location == "/"

@@ -175,7 +175,9 @@ def describe() -> dict[str, Any]:
                     "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
                 "Queued": {"type": "object", "required": ["id", "status"],
                            "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}},
-                "Extraction": {"type": "object", "description": "Se shared/contracts/extraction.md.",
+                # nullable here too: OpenAPI 3.0's nullable beside allOf does not reach the referenced type,
+                # and a document not yet read (or failed) has no extraction.
+                "Extraction": {"type": "object", "nullable": True, "description": "Se shared/contracts/extraction.md.",
                                "properties": {"kind": _enum(SCHEMAS),
                                               "pages": {"type": "integer"}, "fields": {"type": "object"},
                                               "confidence": {"type": "object", "description": "0–1 per fält; under "
@@ -196,7 +198,8 @@ def describe() -> dict[str, Any]:
                                                                "[x0, top, x1, bottom]} i PDF-punkter, ordnat som fälten"},
                                  "error": {"type": "string", "nullable": True},
                                  "error_code": {"type": "string", "nullable": True},
-                                 "kind": {"nullable": True, **_enum(SCHEMAS)}, "size": {"type": "integer"},
+                                 "kind": {"type": "string", "nullable": True, "enum": [*SCHEMAS, None]},
+                                 "size": {"type": "integer"},
                                  "attempts": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
                                  "url": {"type": "string"}, "page": {"type": "string"}}},
                 "Output": {"type": "object", "required": ["id", "kind", "status", "files"],

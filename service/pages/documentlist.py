@@ -2,6 +2,7 @@
 failed upload; registering or drafting from several documents at once. Routes on the documents blueprint."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -50,7 +51,7 @@ def _page_numbers(page: int, pages: int) -> list[int | None]:
 @bp.get("/")
 @login_required
 def index() -> Any:
-    args = {k: v for k, v in request.args.items() if k in (*FILTERS, "page") and v}
+    args = {k: v for k, v in request.args.items() if k in (*FILTERS, "page", "per_page") and v}
     errors = None
     try:
         query = check(DocumentQuery, args)
@@ -134,7 +135,7 @@ def selected() -> Any:
     if action not in ("register", "draft") or current_user.role not in (REGISTRAR if action == "register"
                                                                         else DRAFTER_PLUS):
         abort(403)
-    ids = list(dict.fromkeys(int(i) for i in request.form.getlist("document") if i.isdigit() and len(i) < 10))
+    ids = list(dict.fromkeys(int(i) for i in request.form.getlist("document") if re.fullmatch(r"[0-9]{1,9}", i)))
     docs = [doc for i in ids if (doc := get_session().get(Document, i)) is not None]
     if not docs:
         flash("Markera minst ett dokument i listan först.", "error")
