@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from kansli import db, documentlist
 from kansli.models import Document, Revision, User
+from kansli.registry import retention
+from kansli.registry.numbering import register
 from kansli.validation import DocumentQuery, Invalid, check
 
 #: name, kind, status, uploader, uploaded at (UTC), fields, text
@@ -129,3 +131,14 @@ def test_blank_form_fields_mean_no_filter_and_bad_ones_are_refused_in_swedish(se
     for bad in ({"status": "borta"}, {"sort": "random"}, {"page": "0"}, {"since": "igår"}, {"per_page": "1000"}):
         with pytest.raises(Invalid):
             check(DocumentQuery, bad)
+
+
+def test_a_disposed_document_is_no_longer_found_by_its_text(session: Session) -> None:
+    doc = session.query(Document).filter_by(filename="Botkyrka plan.pdf").one()
+    registration = register(session, "KAN", document_id=doc.id)
+    registration.retain_until = "2000-01-01"
+    anna, bo = (session.query(User).filter_by(name=n).one().id for n in ("anna", "bo"))
+    retention.request_disposal(registration, anna, "Gallringsbeslut 2026:1")
+    retention.approve_disposal(session, registration, bo)
+    assert names(session, q="Fittja") == [] and names(session, municipality="Botkyrka") == []
+    assert names(session, status="disposed") == ["Botkyrka plan.pdf"]  # the row stays, as the record
