@@ -95,6 +95,7 @@ def test_upload_extract_generate_and_download_in_a_browser(
     expect(row.locator(".status")).to_have_text("Extraherad", timeout=60_000)
     expect(row.locator("progress")).to_have_js_property("value", 100)
     expect(page.locator("#announcer")).to_contain_text("botkyrka-plan.pdf: extraherad")
+    expect(row.get_by_role("img", name="Första sidan av botkyrka-plan.pdf")).to_be_visible()  # shown live
     assert unlabelled_controls(page) == []
     page.screenshot(path=str(ARTIFACTS / "documents.png"), full_page=True)
 
@@ -278,9 +279,11 @@ def test_the_document_list_by_keyboard_with_thumbnails_retry_remove_and_selectio
     page.keyboard.press("End")  # the last status, "Gallrad": nothing matches
     page.get_by_role("button", name="Visa").focus()
     page.keyboard.press("Enter")
-    expect(page.locator("#list-summary")).to_have_text("Inga dokument matchar.")
+    expect(page.locator("#no-documents")).to_have_text("Inga dokument matchar sökningen.")
     page.get_by_role("link", name="Rensa filter").focus()
     page.keyboard.press("Enter")
+    expect(page).to_have_url(base + "/")
+    expect(page.locator("#list-summary")).to_have_text("Visar 1–3 av 3 dokument")
     page.goto(base + "/?per_page=2&sort=name")
     page.get_by_role("link", name="Sida 2").focus()
     page.keyboard.press("Enter")
