@@ -259,6 +259,8 @@ def test_hostile_list_arguments_and_selections_answer_with_a_message(client: Any
                                                         "document": ["²", "9" * 30, "-1"]}, follow_redirects=True)
     assert response.status_code == 200 and "Markera minst ett dokument i listan först." in response.get_data(as_text=True)
     assert client.post("/documents/selected", data={"csrf_token": token, "action": "delete"}).status_code == 403
+    for path in ("/documents/selected", "/documents/1/retry", "/documents/1/remove"):  # no CSRF token: refused
+        assert client.post(path, data={"action": "register", "document": ["1"]}).status_code == 400
     response = client.post("/documents/selected", data={"csrf_token": token, "action": "register", "document": ["1"],
                                                         "back": "//evil.example/"})
     assert response.location == "/"
