@@ -7,14 +7,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from rq import Queue
 from sqlalchemy import func, select
 
 from helpers.api import upload
 from helpers.pages import login
-from kansli import db, documentlist, pageimages, queues
+from kansli import db, documentlist, pageimages, queues, selection
 from kansli.fields import EXAMPLES
 from kansli.models import AuditEntry, Document, Output, Registration, Revision
+from kansli.outputs import OutputRejected
 from kansli.registry.numbering import register
 from kansli.storage import Store
 from workers.jobs import extract_document
@@ -264,3 +266,21 @@ def test_hostile_list_arguments_and_selections_answer_with_a_message(client: Any
     response = client.post("/documents/selected", data={"csrf_token": token, "action": "register", "document": ["1"],
                                                         "back": "//evil.example/"})
     assert response.location == "/"
+
+
+def test_what_a_selection_drafts() -> None:
+    def doc(n: int, kind: str | None, status: str = "extracted") -> Document:
+        return Document(id=n, filename=f"{kind}-{n}.pdf", kind=kind, status=status)
+
+    decisions = selection.draft_requests([doc(1, "decision"), doc(2, "decision")], ["Polismyndigheten"])
+    assert [(r.kind, r.document_id, r.agency) for r in decisions] == [("decision", 1, None), ("decision", 2, None)]
+    for docs, agencies, words in (
+            ([], [], "Markera minst ett dokument"),
+            ([doc(1, "follow_up")], [], "Det går inte att skapa utkast från follow_up-1.pdf"),
+            ([doc(1, "district_plan"), doc(2, "district_plan", "failed")], ["Polismyndigheten"],
+             r"district_plan-2.pdf är inte färdigläst \(status: misslyckades\)"),
+            ([doc(1, "district_plan")], ["Skatteverket"], "Okänd myndighet Skatteverket"),
+            ([doc(1, "decision"), doc(2, "report")], [], "decision-1.pdf är ett regeringsbeslut, report-2.pdf en "
+                                                         "myndighetsrapport")):
+        with pytest.raises(OutputRejected, match=words):
+            selection.draft_requests(docs, agencies)
