@@ -455,3 +455,17 @@ class SearchEntry(Base):
     kind: Mapped[str | None] = mapped_column(String(20), index=True)
     #: The municipality's key (:func:`kansli.names.municipality_key`): "Uppsala" finds "Uppsala kommun".
     municipality: Mapped[str | None] = mapped_column(String(100), index=True)
+
+
+class DocumentSearch(Base):
+    """What an uploaded document is found by on the document list: its name, fields and text, and its
+    municipality's key. SQLite indexes ``body`` with FTS5 (table ``document_fts``), PostgreSQL with a Swedish
+    tsvector, as the registry's :class:`SearchEntry`; a document not yet read has no row and is found by name.
+    """
+
+    __tablename__ = "document_search"
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True,
+                                             autoincrement=False)
+    body: Mapped[str] = mapped_column(Text)
+    #: The municipality's key (:func:`kansli.names.municipality_key`): "Uppsala" finds "Uppsala kommun".
+    municipality: Mapped[str | None] = mapped_column(String(100), index=True)

@@ -26,8 +26,9 @@ MAX_PAGES = 30
 
 
 def pages_to_render(provenance: dict[str, Any]) -> list[int]:
-    """The pages that boxes point to, in the order the fields first name them, at most ``MAX_PAGES``."""
-    pages: dict[int, None] = {}
+    """Page 1, the document list's thumbnail of every read document, then the pages that boxes point to in
+    the order the fields first name them; at most ``MAX_PAGES``."""
+    pages: dict[int, None] = {1: None}
 
     def walk(value: Any) -> None:
         if isinstance(value, dict) and isinstance(value.get("page"), int):
@@ -72,6 +73,12 @@ def recorded(provenance: dict[str, Any], images: dict[int, dict[str, Any]]) -> d
 def image_of(provenance: dict[str, Any] | None, page: int) -> dict[str, Any] | None:
     """The stored image of ``page`` ({sha256, width, height}), or None if none was made."""
     return ((provenance or {}).get(KEY) or {}).get(str(page))
+
+
+def thumbnail(provenance: dict[str, Any] | None) -> str | None:
+    """The digest of page 1's image, the document list's thumbnail; None if none was made."""
+    image = image_of(provenance, 1)
+    return image["sha256"] if image else None
 
 
 def digests(provenance: dict[str, Any] | None) -> list[str]:

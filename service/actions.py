@@ -18,10 +18,10 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kansli import audit, idempotency, learning, queues, templates, users
+from kansli import audit, documentlist, idempotency, jobstate, learning, queues, templates, users
 from kansli.avstamning import plan_indicators
 from kansli.db import transaction
-from kansli.documents import add_document, correct, receive
+from kansli.documents import DocumentRefused, add_document, correct, receive, remove
 from kansli.models import (
     Case,
     Dispatch,
@@ -37,7 +37,7 @@ from kansli.models import (
     utcnow,
 )
 from kansli.names import display_name, municipality_key
-from kansli.outputs import request_output
+from kansli.outputs import OutputRejected, request_output
 from kansli.registry import (
     archiving,
     case_export,
@@ -120,6 +120,56 @@ def receive_upload(file: Any, key: str | None = None) -> tuple[Document, bool]:
     return doc, created
 
 
+def retry_document(doc: Document) -> None:
+    """"Försök igen" for an upload that could not be read: queued afresh, on the heavy queue (an earlier
+    attempt did not finish), with its old RQ jobs forgotten so the new one is not taken for a duplicate."""
+    with _transaction() as session:
+        if not jobstate.requeue(session, Document, doc.id):
+            raise DocumentRefused(f"{doc.filename} kan inte försökas igen: bara uppladdningar som inte gick att "
+                                  "läsa försöks igen, och den här är redan i kö eller läst.")
+        _audit(session, "retry", f"document {doc.id}", filename=doc.filename)
+    log.info("document %s: %r queued again by %s", doc.id, doc.filename, current_user.name)
+
+    def enqueue(config: Any, row_id: int) -> None:
+        redis = queues.connection(config.redis_url)
+        for job_id in queues.document_job_ids(row_id):
+            queues.forget(redis, job_id)
+        queues.enqueue_extraction(config, row_id, queues.is_heavy(config, doc.pages, attempts=1))
+
+    _enqueue("document", doc.id, enqueue)
+
+
+def remove_document(doc: Document) -> None:
+    """"Ta bort" for a failed upload nothing refers to (:func:`kansli.documents.remove`); its bytes leave the
+    store after the commit, unless another row needs the same bytes."""
+    doc_id, filename, digest = doc.id, doc.filename, doc.sha256
+    with _transaction() as session:
+        audit.lock_chain(session)  # as registering does: a document is not registered while it is removed
+        session.refresh(doc)
+        freed = remove(session, doc)
+        _audit(session, "remove", f"document {doc_id}", filename=filename, sha256=digest)
+    removed = retention.remove_unreferenced(get_session(), get_store(), freed)
+    log.info("document %s: %r removed by %s (%d stored files freed)", doc_id, filename, current_user.name,
+             len(removed))
+
+
+def start_outputs(bodies: list[OutputRequest], names: dict[int, str]) -> list[Output]:
+    """Several drafts in one go ("Skapa utkast från markerade"): all are made or none, a refusal naming
+    the document (``names``: document id → file name) it is about."""
+    with _transaction() as session:
+        made = []
+        for body in bodies:
+            try:
+                made.append(_request_output(session, body))
+            except OutputRejected as exc:
+                named = names.get(body.document_id or 0)
+                raise OutputRejected(exc.status, exc.code, f"{named}: {exc.message}" if named else exc.message) \
+                    from None
+    for output in made:
+        _queue_output(output)
+    return made
+
+
 def apply_correction(doc: Document, changes: Any) -> Revision:
     """A drafter's corrections as a new revision of the fields (none when nothing changed)."""
     with _transaction() as session:
@@ -129,6 +179,7 @@ def apply_correction(doc: Document, changes: Any) -> Revision:
         fields_before = doc.revisions[-1].fields if doc.revisions else {}
         revision = correct(session, doc, changes, current_user.id)
         if revision.number != before:
+            documentlist.index(session, doc.id, doc.filename, revision.fields, doc.text)
             taught = learning.learn(session, doc, fields_before, revision, current_user.id)
             _audit(session, "correct", f"document {doc.id}", revision=revision.number, changed=revision.changed,
                    **({"learned": [f"{t.field}: {t.label}" for t in taught]} if taught else {}))
@@ -179,15 +230,24 @@ def start_output(body: OutputRequest, key: str | None = None) -> tuple[Output, b
     with _transaction() as session:
         if key and (claim := idempotency.claim(session, current_user.id, key, "output")) is None:
             return session.get_one(Output, idempotency.earlier(session, current_user.id, key, "output")), False
-        output = request_output(session, body, current_user.id)
+        output = _request_output(session, body)
         if key and claim:
             claim.resource_id = output.id
-        _audit(session, "generate", f"output {output.id}", kind=output.kind, document_id=output.document_id,
-               agency=output.agency)
+    _queue_output(output)
+    return output, True
+
+
+def _request_output(session: Session, body: OutputRequest) -> Output:
+    output = request_output(session, body, current_user.id)
+    _audit(session, "generate", f"output {output.id}", kind=output.kind, document_id=output.document_id,
+           agency=output.agency)
+    return output
+
+
+def _queue_output(output: Output) -> None:
     log.info("output %s: %s for document %s (%s) requested by %s", output.id, output.kind, output.document_id,
              output.agency, current_user.name)
     _enqueue("output", output.id, queues.enqueue_render)
-    return output, True
 
 
 def record_download(subject: str, what: str) -> None:

@@ -14,17 +14,18 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, select, text
 
-from kansli import db
+from kansli import db, documentlist
 from kansli.models import Base, Registration
 from kansli.registry.numbering import open_case, register
 from kansli.registry.search import search
+from kansli.validation import DocumentQuery, check
 
 YEAR = date.today().year
 AT = datetime(YEAR, 3, 1, tzinfo=UTC)
 
 #: The registry's full-text index is made by hand in a migration and not described by the models: in SQLite
 #: an FTS5 virtual table (with its shadow tables), in PostgreSQL a GIN index on a tsvector expression.
-FULL_TEXT = ("registry_fts", "ix_registry_search_fts")
+FULL_TEXT = ("registry_fts", "ix_registry_search_fts", "document_fts", "ix_document_search_fts")
 
 
 def _described(_obj: Any, name: str | None, _type: str, _reflected: bool, _compare_to: Any) -> bool:
@@ -115,3 +116,26 @@ def test_passwords_set_before_0019_count_as_set_at_the_upgrade(blank_url: str) -
         at = anna.password_set_at  # naive UTC from SQLite, aware from PostgreSQL
         assert anna.must_change_password and (at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)) >= before
         assert not temporary_expired(anna, timedelta(hours=1))
+
+
+def test_documents_read_before_the_document_list_are_found_by_text_and_municipality(blank_url: str) -> None:
+    _upgrade(blank_url, "0015")
+    with db.engine_for(blank_url).begin() as conn:
+        for doc, status in ((1, "extracted"), (2, "failed")):
+            conn.execute(text("INSERT INTO documents (id, filename, sha256, size, warnings, status, progress, attempts, "
+                              "created_at, updated_at, text) VALUES (:id, :name, :sha, 1, '[]', :status, 100, 1, "
+                              ":at, :at, :text)"),
+                         {"id": doc, "name": f"{doc}.pdf", "sha": f"{doc:02d}" * 32, "at": AT, "status": status,
+                          "text": "Alby och Fittja" if doc == 1 else None})
+        for number, municipality in ((1, "Botkyrka"), (2, "Uppsala kommun")):  # the latest revision counts
+            conn.execute(text("INSERT INTO revisions (document_id, number, source, fields, changed, created_at) "
+                              "VALUES (1, :n, 'extraction', :fields, '[]', :at)"),
+                         {"n": number, "fields": f'{{"municipality": "{municipality}"}}', "at": AT})
+    _upgrade(blank_url, "head")
+
+    with db.session_scope(blank_url) as session:
+        def found(**args: str) -> list[int]:
+            return [d.id for d in documentlist.listing(session, check(DocumentQuery, args), 25).documents]
+
+        assert found(q="Fittja") == [1] and found(municipality="Uppsala") == [1] and found(municipality="Botkyrka") == []
+        assert found(q="2.pdf") == [2]  # not read: found by its name

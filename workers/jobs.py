@@ -17,7 +17,7 @@ from typing import Any
 from rq.timeouts import JobTimeoutException
 from sqlalchemy.orm import Session
 
-from kansli import budget, config, fixity, jobstate, learning, office, pageimages, queues, templates
+from kansli import budget, config, documentlist, fixity, jobstate, learning, office, pageimages, queues, templates
 from kansli.convert import ConversionError, page_count, page_pngs, preview_png, to_pdf
 from kansli.db import session_scope
 from kansli.extraction import HeavyWork, Refusal, extract_with_text
@@ -122,11 +122,14 @@ def extract_document(document_id: int, heavy: bool = False) -> None:
                   for page, (png, width, height) in images.items()}
         if not doc.revisions:
             session.add(Revision(document_id=doc.id, number=1, source="extraction", fields=result["fields"]))
+        text = pdf.text.replace("\x00", "")
+        documentlist.index(session, doc.id, doc.filename,
+                           doc.revisions[-1].fields if doc.revisions else result["fields"], text)
         log.info("document %s: %s, %d pages, %d warnings, %d page images", doc.id, result["kind"], result["pages"],
                  len(result["warnings"]), len(stored))
         return {"kind": result["kind"], "pages": result["pages"], "warnings": result["warnings"],
                 "confidence": result["confidence"],
-                "text": pdf.text.replace("\x00", ""), "provenance": pageimages.recorded(where, stored)}
+                "text": text, "provenance": pageimages.recorded(where, stored)}
 
     _run(Document, document_id, "document", work)
 

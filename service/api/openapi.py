@@ -130,6 +130,16 @@ def _list(description: str, key: str, ref: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def _page(description: str, key: str, ref: str) -> dict[str, Any]:
+    """A list one page at a time: the page's items, how many were found in all, and the page's place."""
+    answer = _list(description, key, ref)
+    schema = answer["content"]["application/json"]["schema"]
+    schema["required"] = [key, "total", "page", "pages", "per_page"]
+    schema["properties"].update({name: {"type": "integer", "minimum": 0 if name == "total" else 1}
+                                 for name in ("total", "page", "pages", "per_page")})
+    return answer
+
+
 def _enum(values: Any) -> dict[str, Any]:
     return {"type": "string", "enum": [str(v) for v in values]}
 
@@ -168,7 +178,9 @@ def describe() -> dict[str, Any]:
                     "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
                 "Queued": {"type": "object", "required": ["id", "status"],
                            "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}},
-                "Extraction": {"type": "object", "description": "Se shared/contracts/extraction.md.",
+                # nullable here too: OpenAPI 3.0's nullable beside allOf does not reach the referenced type,
+                # and a document not yet read (or failed) has no extraction.
+                "Extraction": {"type": "object", "nullable": True, "description": "Se shared/contracts/extraction.md.",
                                "properties": {"kind": _enum(SCHEMAS),
                                               "pages": {"type": "integer"}, "fields": {"type": "object"},
                                               "confidence": {"type": "object", "description": "0–1 per fält; under "
@@ -189,7 +201,8 @@ def describe() -> dict[str, Any]:
                                                                "[x0, top, x1, bottom]} i PDF-punkter, ordnat som fälten"},
                                  "error": {"type": "string", "nullable": True},
                                  "error_code": {"type": "string", "nullable": True},
-                                 "kind": {"nullable": True, **_enum(SCHEMAS)}, "size": {"type": "integer"},
+                                 "kind": {"type": "string", "nullable": True, "enum": [*SCHEMAS, None]},
+                                 "size": {"type": "integer"},
                                  "attempts": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
                                  "url": {"type": "string"}, "page": {"type": "string"}}},
                 "Output": {"type": "object", "required": ["id", "kind", "status", "files"],
@@ -415,9 +428,11 @@ def describe() -> dict[str, Any]:
             "/api/openapi.json": {"get": {"summary": "Den här beskrivningen", "security": [],
                                           "responses": {"200": {"description": "OpenAPI 3"}}}},
             "/api/documents": {
-                "get": {"summary": "Senaste dokumenten (högst 200), eller de med id:n ids (kommaseparerade)",
+                "get": {"summary": "Dokumenten som sökningen och filtren hittar, en sida i taget (förval: de "
+                                   "200 senaste), eller de med id:n ids (kommaseparerade)",
                         "parameters": _query(DocumentQuery, models),
-                        "responses": {"200": _list("Dokumenten", "documents", "Document"), **BAD, **AUTH}},
+                        "responses": {"200": _page("Dokumenten på sidan, och hur många som hittades", "documents",
+                                                   "Document"), **BAD, **AUTH}},
                 "post": {"summary": "Ladda upp en PDF (roll clerk, drafter eller admin)",
                          "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                              "type": "object", "required": ["file"],
@@ -430,7 +445,18 @@ def describe() -> dict[str, Any]:
                                        "422": _error("Idempotency-Key är ogiltig eller använd för något annat")}}},
             "/api/documents/{id}": {"get": {"summary": "Ett dokument med status och extraktion", "parameters": [ID],
                                             "responses": {"200": _json("Dokumentet", "Document"), **AUTH,
-                                                          "404": _error("Finns inte")}}},
+                                                          "404": _error("Finns inte")}},
+                                    "delete": {
+                "summary": "Ta bort en misslyckad uppladdning som inget hänvisar till (roll clerk, drafter eller "
+                           "admin); filen tas bort om ingen annan rad behöver samma bytes",
+                "parameters": [ID],
+                "responses": {"204": {"description": "Borttagen"}, **AUTH, "404": _error("Finns inte"),
+                              "409": _error("Registrerad, arkiverad, läst eller använd: tas inte bort")}}},
+            "/api/documents/{id}/retry": {"post": {
+                "summary": "Försök läsa en misslyckad uppladdning igen (roll clerk, drafter eller admin)",
+                "parameters": [ID],
+                "responses": {"202": _json("Köad igen", "Document"), **AUTH, "404": _error("Finns inte"),
+                              "409": _error("Dokumentet har inte misslyckats")}}},
             "/api/documents/{id}/history": {"get": {"summary": "Fältens versioner: extraktionen och rättelserna",
                                                     "parameters": [ID],
                                                     "responses": {"200": {"description": "{\"revisions\": [...]}"},

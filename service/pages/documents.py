@@ -26,7 +26,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from kansli import pageimages
 from kansli.areas import AREAS
@@ -58,15 +57,6 @@ def names() -> dict[str, Any]:
 def count(number: int, one: str, many: str) -> str:
     """A number with its noun in the right form: "1 sida", "2 sidor"."""
     return f"{number} {one if number == 1 else many}"
-
-
-@bp.get("/")
-@login_required
-def index() -> Any:
-    docs = get_session().scalars(select(Document).options(selectinload(Document.revisions))
-                                 .order_by(Document.id.desc()).limit(200)).all()
-    return render_template("documents.html", documents=[document_json(d) for d in docs],
-                           may_upload=current_user.role in CLERK_PLUS)
 
 
 @bp.post("/documents")
@@ -281,3 +271,6 @@ def _png(image: dict[str, Any]) -> Response:
     response = Response(get_store().get(image["sha256"]), mimetype="image/png")
     response.headers["Cache-Control"] = "private, max-age=3600"  # the document's bytes never change
     return response
+
+
+from service.pages import documentlist  # noqa: E402,F401  (the list's routes register on bp)

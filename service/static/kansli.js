@@ -67,9 +67,38 @@
     bar.value = doc.progress;
     bar.textContent = doc.progress + " %";
     bar.setAttribute("aria-label", "Förlopp för " + doc.filename);
+    const select = row.querySelector(".doc-select");
+    if (select) {
+      select.value = doc.id;
+      select.setAttribute("aria-label", "Markera " + doc.filename);
+    }
+    const failed = row.querySelector(".failed-actions");
+    if (failed) {  // "Försök igen" and "Ta bort" belong to a failed upload only
+      failed.hidden = doc.status !== "failed";
+      const retry = failed.querySelector(".retry-form");
+      retry.action = "/documents/" + doc.id + "/retry";
+      retry.querySelector("button").setAttribute("aria-label", "Försök igen med " + doc.filename);
+      const remove = failed.querySelector(".remove-link");
+      remove.href = "/documents/" + doc.id + "/remove" + remove.search;
+      remove.setAttribute("aria-label", "Ta bort " + doc.filename);
+    }
+    if (before !== doc.status && doc.status === "extracted") showThumbnail(row, doc);
     if (before !== doc.status && (doc.status === "extracted" || doc.status === "failed")) {
       announce(doc.filename + ": " + doc.status_text.toLowerCase() + (doc.error ? ". " + doc.error : ""));
     }
+  }
+
+  // The image of page 1 the worker stored on reading; if it made none, the placeholder stays.
+  function showThumbnail(row, doc) {
+    const placeholder = row.querySelector(".thumb-none");
+    if (!placeholder) return;
+    const img = document.createElement("img");
+    img.className = "thumb";
+    img.alt = "Första sidan av " + doc.filename;
+    img.width = 48;
+    img.height = 68;
+    img.addEventListener("load", () => placeholder.replaceWith(img));
+    img.src = "/documents/" + doc.id + "/thumbnail.png";
   }
 
   const KINDS = {district_plan: "Strategisk stadsdelsplan", report: "Myndighetsrapport",
