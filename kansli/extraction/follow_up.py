@@ -28,6 +28,7 @@ from .district_plan import (
     headed_rows,
     municipality,
     reference,
+    title,
     unit,
 )
 from .district_plan import (
@@ -41,21 +42,6 @@ _YEAR = r"((?:19|20)\d\d)"
 _COLUMNS = (("area", r"område"), ("unit", r"enhet"), ("name", r"indikator|nyckeltal|mått|^namn"),
             ("year", r"^år$|^period$|^avser år$"), ("value", r"utfall|värde|resultat"))
 _YEAR_COLUMN = re.compile(r"^(?:(?:utfall|värde|resultat)\s+)?" + _YEAR + r"$")
-
-
-def title(pdf: PdfText) -> str:
-    """The first page's largest type, all its lines: a long title wraps ("… för Alby och / Fittja 2009")."""
-    first = [line for line in pdf.lines if line.page == 1 and line.text.strip()]
-    if not first:
-        return ""
-    top = max(first, key=lambda line: line.size)
-    start = first.index(top)
-    lines = [top.text]
-    for line in first[start + 1:]:
-        if abs(line.size - top.size) > 0.5:
-            break
-        lines.append(line.text)
-    return " ".join(" ".join(lines).split())
 
 
 def year(pdf: PdfText) -> Found:

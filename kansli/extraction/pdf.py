@@ -60,7 +60,7 @@ def _columns(page: Page, tables: Sequence[Bbox] = ()) -> tuple[float, float] | N
     if len(words) < 30:
         return None
     mid = float(page.width) / 2
-    near = [(w["x0"], w["x1"]) for w in words if w["x0"] < mid + 60 and w["x1"] > mid - 60]
+    near = [(x0, x1) for x0, x1 in _phrases(words) if x0 < mid + 60 and x1 > mid - 60]
     crossings = [(x, sum(x0 < x < x1 for x0, x1 in near)) for x in (mid + d for d in range(-60, 61, 2))]
     fewest = min(n for _, n in crossings)
     run = _widest_run([x for x, n in crossings if n == fewest])
@@ -82,6 +82,21 @@ def _columns(page: Page, tables: Sequence[Bbox] = ()) -> tuple[float, float] | N
     if header > float(page.height) * 0.4:  # full-width text further down: not a simple two-column page
         return None
     return header, gutter
+
+
+def _phrases(words: list[dict[str, Any]]) -> list[tuple[float, float]]:
+    """Where the runs of words a word space apart stand on their lines (x0, x1): the space between two
+    words of a centred title is no gutter, however near the middle it falls."""
+    runs: list[tuple[float, float]] = []
+    line: tuple[float, float, float] | None = None  # top, x0, x1 of the run being extended
+    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if line and round(w["top"]) == line[0] and w["x0"] - line[2] < (w["bottom"] - w["top"]) * 0.6:
+            line = line[0], line[1], max(line[2], w["x1"])
+            continue
+        if line:
+            runs.append(line[1:])
+        line = round(w["top"]), w["x0"], w["x1"]
+    return runs + ([line[1:]] if line else [])
 
 
 def _inside(word: dict[str, Any], bbox: Bbox) -> bool:
@@ -126,10 +141,16 @@ class PlacedTable:
     rows: list[list[str | None]]
     #: (row, column) of the cells where a word broken over two lines was joined: a guess (see :func:`_cells`).
     joined: frozenset[tuple[int, int]] = frozenset()
+    #: Where the table ends on its page: the lines between its top and bottom (in its region) are its cells.
+    bottom: float = 0.0
 
     @property
     def at(self) -> tuple[int, int, float]:
         return self.page, self.region, self.top
+
+    def holds(self, line: Line) -> bool:
+        """Whether ``line`` is one of the table's rows read as text."""
+        return (line.page, line.region) == (self.page, self.region) and self.top - 1 <= line.top < self.bottom
 
 
 def _region(columns: tuple[float, float] | None, x0: float, top: float) -> int:
@@ -143,7 +164,7 @@ def page_tables(page: Page, columns: tuple[float, float] | None, number: int = 1
                 found: list[Any] | None = None) -> list[PlacedTable]:
     """The page's tables (``found`` already, or found here) in reading order: on a two-column page, the
     left column's before the right's."""
-    placed = [PlacedTable(number, _region(columns, t.bbox[0], t.bbox[1]), t.bbox[1], *_cells(page, t))
+    placed = [PlacedTable(number, _region(columns, t.bbox[0], t.bbox[1]), t.bbox[1], *_cells(page, t), bottom=t.bbox[3])
               for t in (page.find_tables() if found is None else found)]
     return sorted(placed, key=lambda t: t.at)
 

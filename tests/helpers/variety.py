@@ -347,9 +347,12 @@ def _build(story: Any, columns: bool, with_running: bool) -> bytes:
         out = io.BytesIO()
         doc = BaseDocTemplate(out, pagesize=A4, topMargin=60, bottomMargin=50)
         if columns:
-            top = Frame(40, h - 200, w - 80, 150, id="top")
-            left = Frame(40, 50, (w - 100) / 2, h - 250, id="l")
-            right = Frame(60 + (w - 100) / 2, 50, (w - 100) / 2, h - 250, id="r")
+            # the full-width head is as tall as what it holds (a cover table may be long): a word processor's
+            # section break, not a frame the head would overflow into a column
+            tall = max(150.0, sum(f.wrap(w - 92, h)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in head) + 24)
+            top = Frame(40, h - 50 - tall, w - 80, tall, id="top")
+            left = Frame(40, 50, (w - 100) / 2, h - 100 - tall, id="l")
+            right = Frame(60 + (w - 100) / 2, 50, (w - 100) / 2, h - 100 - tall, id="r")
             later = [Frame(40, 50, (w - 100) / 2, h - 110, id="l2"), Frame(60 + (w - 100) / 2, 50, (w - 100) / 2, h - 110)]
             from reportlab.platypus import NextPageTemplate
             doc.addPageTemplates([PageTemplate(id="first", frames=[top, left, right], onPage=furniture),
