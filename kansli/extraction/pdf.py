@@ -291,17 +291,31 @@ def _region_text(page: Page, number: int = 1, region: int = 0) -> tuple[str, lis
     # The pitch is measured in the body type: the smaller type of a table's cells or a footnote runs closer.
     body = (Counter(round(t.size) for t in typed for _ in t.text).most_common(1) or [(0, 0)])[0][0]
     pairs = [(a, b) for a, b in pairwise(typed) if round(a.size) == round(b.size) == body] or list(pairwise(typed))
-    steps = sorted(b.top - a.top for a, b in pairs if b.top > a.top)
-    # The line pitch inside a paragraph is the smallest regular step (not the median: in letters of short
-    # paragraphs the gaps are the majority); steps under half the median are sub- and superscripts.
-    regular = [s for s in steps if s >= steps[len(steps) // 2] / 2] if steps else []
-    usual = regular[0] if regular else 0
+    usual = _pitch([b.top - a.top for a, b in pairs])
+    # Lines of another size run at their own pitch (measured where there are enough of them, else in
+    # proportion to their size): a column whose narrow table cells outnumber its text must not take the
+    # text's every line for a paragraph.
+    by_size: dict[int, list[float]] = {}
+    for a, b in pairwise(typed):
+        if round(a.size) == round(b.size):
+            by_size.setdefault(round(a.size), []).append(b.top - a.top)
+    pitch = {size: _pitch(steps) for size, steps in by_size.items() if len(steps) >= 3}
     out = [lines[0]["text"]]
-    for before, line in pairwise(lines):
-        if usual and line["top"] - before["top"] > usual * 1.3:  # Word's 6 pt after a paragraph is enough
+    for (before, line), (a, b) in zip(pairwise(lines), pairwise(typed), strict=True):
+        step = pitch.get(round(a.size), usual * round(a.size) / body if body else usual) \
+            if round(a.size) == round(b.size) else usual
+        if step and line["top"] - before["top"] > step * 1.3:  # Word's 6 pt after a paragraph is enough
             out.append("")
         out.append(line["text"])
     return _tidy("\n".join(out)), typed
+
+
+def _pitch(steps: list[float]) -> float:
+    """The line pitch inside a paragraph: the smallest regular step (not the median: in letters of short
+    paragraphs the gaps are the majority); steps under half the median are sub- and superscripts."""
+    ordered = sorted(s for s in steps if s > 0)
+    regular = [s for s in ordered if s >= ordered[len(ordered) // 2] / 2] if ordered else []
+    return regular[0] if regular else 0
 
 
 @dataclass
