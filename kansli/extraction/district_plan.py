@@ -174,15 +174,17 @@ def _body_size(pdf: PdfText) -> float:
 
 
 def _headings(pdf: PdfText) -> set[int]:
-    """Indexes of the lines that are headings: larger or bold type standing alone, or numbered and short."""
+    """Indexes of the lines that are headings: larger or bold type standing alone, or numbered and short in
+    the body's type — never a table's row ("2011 Indikator 2007", a header cell's wrapped line, is no heading)."""
     body = _body_size(pdf)
+    tables = [t for page in pdf.tables for t in page]
     found = set()
     for i, line in enumerate(pdf.lines):
         stripped = line.text.strip()
         if not stripped or len(stripped) > 70 or stripped.endswith((".", ",", ";")) or " ska " in f" {stripped} ":
             continue
-        if line.size > body * 1.12 or line.bold or re.match(r"^\d+(?:\.\d+)*\.?\s+[A-ZÅÄÖ]", stripped) \
-                and len(stripped.split()) <= 6:
+        if (line.size > body * 1.12 or line.bold or re.match(r"^\d+(?:\.\d+)*\.?\s+[A-ZÅÄÖ]", stripped)
+                and len(stripped.split()) <= 6 and line.size >= body * 0.95) and not any(t.holds(line) for t in tables):
             found.add(i)
     return found
 
