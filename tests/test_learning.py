@@ -186,6 +186,9 @@ def test_a_corrected_goal_and_indicator_teach_the_heading_and_the_column_header(
     other = _fields(client, auth, _plan(client, auth, table_style(
         "Botkyrka", "Säkra och trivsamma gator", "Färre unga ska begå brott", (2009, 2013), (98, 70), "KS 2010/4")))
     assert "trygghet" not in other["fields"]["goals"] and other["fields"]["indicators"] == []
+    login(client, "admin")
+    html = client.get("/learned").get_data(as_text=True)
+    assert "Indikatorns utgångsläge (kolumnrubrik)" in html and "Mål inom trygghet (rubrik)" in html
 
 
 def test_a_column_header_is_the_words_before_the_year_and_a_heading_the_line_alone_above() -> None:

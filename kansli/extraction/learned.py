@@ -2,9 +2,11 @@
 
 Each municipality writes its plan its own way; where a drafter corrects a field and the corrected value
 stands in the document's text, the words before it on its line (or, for a value standing alone, the line
-above it: a stacked label or a column's header) are what that municipality calls the field. The next plan
-from the same municipality is read with those labels as candidates. Pure functions of text and plain data,
-so the budgeted child that reads a PDF gets them as arguments.
+above it: a stacked label or a column's header) are what that municipality calls the field. A corrected
+indicator teaches the header of its table's baseline and target columns ("Läget 2007"), an added goal the
+heading it stands under ("Säkra stadsdelar" for trygghet). The next plan from the same municipality is read
+with those as candidates. Pure functions of text and plain data, so the budgeted child that reads a PDF gets
+them as arguments.
 """
 from __future__ import annotations
 
