@@ -12,6 +12,7 @@ from reportlab.pdfgen import canvas
 from helpers.pdfs import text_pdf
 from helpers.variety import plan_pdf, plan_truth
 from kansli.extraction import extract
+from kansli.extraction.follow_up import prose_values
 from kansli.extraction.pdf import read
 
 #: A plan in the plainest layout: labels with colons, one column, sections with their tables.
@@ -119,3 +120,9 @@ def test_a_table_row_that_starts_with_a_number_is_no_heading() -> None:
     for seed in (19, 24, 25):
         truth, result = _plan(seed, columns=True, order=0.6365813777684756, goals="mal")
         assert result["fields"]["indicators"] == truth["indicators"], seed
+
+
+def test_a_heading_right_above_a_sentence_of_outcomes_is_no_part_of_it() -> None:
+    text = "Utfall per indikator\nFörvärvsfrekvens 20–64 år var 42,0 procent\n2010."
+    (value,) = prose_values(text, frozenset({"Utfall per indikator"}))
+    assert value["name"] == "Förvärvsfrekvens 20–64 år" and value["value"] == 42.0 and value["year"] == 2010

@@ -23,6 +23,7 @@ from .district_plan import (
     _area_before,
     _area_headings,
     _area_of_cell,
+    _headings,
     _label,
     _split_unit,
     headed_rows,
@@ -127,9 +128,14 @@ _PROSE_VALUE = re.compile(
     r"(?P<unit>procent|%|st|stycken|kronor|poäng)\s+(?:år\s+)?(?P<year>(?:19|20)\d\d)\b", re.MULTILINE)
 
 
-def prose_values(text: str) -> list[dict[str, Any]]:
-    """Outcomes written as sentences, under the area of the heading before them."""
-    flat = re.sub(r"(?<=\S)\n(?=\S)", " ", text)  # a sentence wrapped over lines
+def prose_values(text: str, headings: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """Outcomes written as sentences, under the area of the heading before them. ``headings``: the lines
+    that are headings, which stay lines of their own ("Utfall per indikator" is no part of a sentence)."""
+    lines = text.split("\n")
+    flat = lines[0]
+    for before, line in zip(lines, lines[1:], strict=False):  # a sentence wrapped over lines is joined
+        joined = bool(before[-1:].strip() and line[:1].strip()) and before.strip() not in headings
+        flat += (" " if joined else "\n") + line
     return [{"area": _area_before(flat, m.start()), "name": clean(m["name"]), "unit": unit(m["unit"]),
              "year": int(m["year"]), "value": parse_number(m["value"])} for m in _PROSE_VALUE.finditer(flat)]
 
@@ -137,7 +143,7 @@ def prose_values(text: str) -> list[dict[str, Any]]:
 def values(pdf: PdfText) -> Found:
     """Tables first, in document order, then sentences; as sure as the least sure."""
     tables = sorted(table_values(pdf), key=lambda t: t[0])
-    prose = prose_values(pdf.text)
+    prose = prose_values(pdf.text, frozenset(pdf.lines[i].text.strip() for i in _headings(pdf)))
     found = [v for _, row, _ in tables for v in row] + prose
     if not found:
         return [], MISSING
