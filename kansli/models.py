@@ -410,7 +410,8 @@ class LearnedLabel(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: :func:`kansli.names.municipality_key` of the plan's municipality.
     municipality: Mapped[str] = mapped_column(String(100))
-    #: A path into the plan's fields: "reference", "contact.name", … (``learned.FIELDS``).
+    #: A path into the plan's fields: "reference", "contact.name", "indicators.baseline", "goals.arbete", …
+    #: (``learned.PATHS``).
     field: Mapped[str] = mapped_column(String(40))
     label: Mapped[str] = mapped_column(String(200))
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))

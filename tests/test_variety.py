@@ -1,8 +1,12 @@
-"""Field accuracy over documents drawn from independent choices (tests/helpers/variety.py), from a fixed seed.
+"""Field accuracy over documents drawn from independent choices (tests/helpers/variety.py), from fixed seeds.
 
 The bar of issue 9: at least 0.97 per kind. Confidence must mean something: a value given 0.8 or more is
-right at least 97 % of the time, and at least 80 % of the wrong values are given less than 0.8. Every miss
-is printed with the choices its document was drawn with, so a failure names its class, not its example.
+right at least 97 % of the time, and at least 80 % of the wrong values are given less than 0.8 — on every
+seed, not one the extractor was tuned on. Every miss is printed with its confidence and the choices its
+document was drawn with, so a failure names its class, not its example.
+
+Run as a script to score other seeds and sizes: ``PYTHONPATH=.:tests python tests/test_variety.py 300 1 2 3``
+(documents, then seeds) prints each seed's scores and misses.
 """
 from __future__ import annotations
 
@@ -36,7 +40,7 @@ def score(documents: int = DOCUMENTS, seed: int = 9) -> dict[str, Any]:
         kinds.append((kind, result["kind"]))
         for field, expected in truth.items():
             got = result["fields"].get(field)
-            confidence = result["confidence"][field]
+            confidence = result["confidence"].get(field, 0.0)  # a document taken for another kind
             right = got == expected and result["kind"] == kind
             for tally in (per_kind[kind], per_field[f"{kind}.{field}"]):
                 tally[0] += right
@@ -56,16 +60,32 @@ def score(documents: int = DOCUMENTS, seed: int = 9) -> dict[str, Any]:
             "wrong": wrong_doubted[1], "misses": misses, "classified": kinds}
 
 
-@pytest.mark.slow
-def test_accuracy_and_confidence_over_generated_variety() -> None:
-    s = score()
-    print("\n" + "\n".join(s["misses"]))
+def report(s: dict[str, Any], seed: int) -> None:
+    print(f"\nseed {seed}:\n" + "\n".join(s["misses"]))
     print("\n".join(f"{field:32} {accuracy:.3f}" for field, accuracy in s["fields"].items()))
     print("per kind: " + ", ".join(f"{kind} {accuracy:.3f}" for kind, accuracy in s["kinds"].items()))
     print(f"confidence >= {SURE}: right {s['sure_right']:.3f}; wrong values below {SURE}: "
           f"{s['wrong_doubted']:.3f} ({s['wrong']} wrong)")
+
+
+#: The seed the extractor was first measured on, and two it was not.
+SEEDS = (9, 1, 8)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", SEEDS)
+def test_accuracy_and_confidence_over_generated_variety(seed: int) -> None:
+    s = score(seed=seed)
+    report(s, seed)
     assert all(got == want for want, got in s["classified"]), [c for c in s["classified"] if c[0] != c[1]]
     assert set(s["kinds"]) == {"district_plan", "report", "decision", "follow_up"}, s["kinds"]
     assert min(s["kinds"].values()) >= 0.97, s["kinds"]
     assert s["sure_right"] >= 0.97
     assert s["wrong"] == 0 or s["wrong_doubted"] >= 0.8
+
+
+if __name__ == "__main__":
+    import sys
+
+    for seed in map(int, sys.argv[2:] or ["9"]):
+        report(score(int(sys.argv[1]) if len(sys.argv) > 1 else DOCUMENTS, seed), seed)

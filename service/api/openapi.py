@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_json_schema
 from pydantic_core import core_schema
 
-from kansli.extraction.learned import FIELDS as LEARNED_FIELDS
+from kansli.extraction.learned import PATHS as LEARNED_FIELDS
 from kansli.fields import EXAMPLES, SCHEMAS
 from kansli.followup import Standing
 from kansli.models import AGENCIES
