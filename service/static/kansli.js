@@ -220,7 +220,6 @@
     return true;
   }
 
-<<<<<<< HEAD
   // ---- the review beside the page: focusing a field highlights its values' outlines on the pages ----
   // Only the panel scrolls (never the window, which would carry the field being edited away); stacked on a
   // narrow screen the panel does not scroll, and the highlight and the pointer's words are what is left.
@@ -254,7 +253,9 @@
           panel.scrollBy({top: box.top - area.top - area.height / 3, behavior: still.matches ? "auto" : "smooth"});
         }
       });
-=======
+    });
+  }
+
   // ---- one draft: its status while it is made, then its pages, each enlarged in a dialog ----
   const outStatus = document.getElementById("output-status");
 
@@ -296,7 +297,6 @@
     pageDialog.addEventListener("close", () => {  // Escape, the button or the backdrop: back where it opened
       if (opener) opener.focus();
       opener = null;
->>>>>>> helper-c
     });
   }
 
