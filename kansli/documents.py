@@ -36,6 +36,10 @@ class DocumentRefused(ValueError):
         self.message = message
 
 
+class DocumentGone(DocumentRefused):
+    """The document was removed by someone else between reading the page and acting on it (404)."""
+
+
 class UploadRejected(ValueError):
     """An upload refused at the door; ``status`` is the HTTP status the API answers with."""
 

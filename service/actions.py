@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from kansli import audit, documentlist, idempotency, jobstate, learning, queues, templates, users
 from kansli.avstamning import plan_indicators
 from kansli.db import transaction
-from kansli.documents import DocumentRefused, add_document, correct, receive, remove
+from kansli.documents import DocumentGone, DocumentRefused, add_document, correct, receive, remove
 from kansli.models import (
     Case,
     Dispatch,
@@ -145,6 +145,8 @@ def remove_document(doc: Document) -> None:
     doc_id, filename, digest = doc.id, doc.filename, doc.sha256
     with _transaction() as session:
         audit.lock_chain(session)  # as registering does: a document is not registered while it is removed
+        if session.scalar(select(Document.id).where(Document.id == doc_id)) is None:  # removed meanwhile
+            raise DocumentGone(f"{filename} är redan borttaget.")
         session.refresh(doc)
         freed = remove(session, doc)
         _audit(session, "remove", f"document {doc_id}", filename=filename, sha256=digest)

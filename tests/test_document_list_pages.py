@@ -173,6 +173,28 @@ def test_remove_keeps_bytes_another_row_needs(client: Any, auth: Auth, settings:
     assert client.delete(f"/api/documents/{doc_id}", headers=auth("clerk")).status_code == 404
 
 
+def test_a_document_removed_meanwhile_is_gone_not_an_error(app: Any, client: Any, auth: Auth, settings: Any) -> None:
+    """Two clerks remove the same failed upload: the one who comes second is told it is gone (404), no 500."""
+    from flask_login import login_user
+
+    from kansli.documents import DocumentGone
+    from kansli.models import User
+    from service.actions import remove_document
+    from service.auth import SignedIn
+    from service.database import get_session
+
+    doc_id = failed(client, auth)
+    with app.test_request_context():
+        clerk = get_session().scalars(select(User).where(User.name == "clerk")).one()
+        login_user(SignedIn.of(clerk))
+        doc = get_session().get_one(Document, doc_id)  # as the second clerk's request has read it
+        with db.session_scope(settings.database_url) as other:  # the first clerk's removal commits
+            other.delete(other.get_one(Document, doc_id))
+        with pytest.raises(DocumentGone, match="trasig-1.pdf är redan borttaget."):
+            remove_document(doc)
+    assert audited(settings, "remove", f"document {doc_id}") == 0
+
+
 def test_registered_archived_and_read_documents_are_never_removed(client: Any, auth: Auth, settings: Any) -> None:
     registered, archived = failed(client, auth, 1), failed(client, auth, 2)
     read = add(settings, "plan.pdf", "district_plan", fields={})

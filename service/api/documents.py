@@ -6,7 +6,7 @@ from typing import Any
 from flask import jsonify, request, send_file
 
 from kansli import documentlist
-from kansli.documents import ArchivedError, DocumentRefused, UploadRejected
+from kansli.documents import ArchivedError, DocumentGone, DocumentRefused, UploadRejected
 from kansli.fields import FieldError
 from kansli.idempotency import KeyRejected
 from kansli.models import Document
@@ -68,6 +68,8 @@ def remove(doc_id: int) -> Any:
     doc = get_or_404(Document, doc_id)
     try:
         remove_document(doc)
+    except DocumentGone as exc:
+        return api_error(404, exc.message)
     except DocumentRefused as exc:
         return api_error(409, exc.message, "in_use")
     return "", 204
