@@ -126,12 +126,32 @@ def _headings(pdf: PdfText) -> set[int]:
     sizes = sorted(line.size for line in pdf.lines)
     body = sizes[len(sizes) // 2] if sizes else 0.0
     found = set()
+    apart = _set_apart(pdf) if pdf.ocr else set()
     for i, line in enumerate(pdf.lines):
         stripped = line.text.strip()
         if not stripped or len(stripped) > 70 or stripped.endswith((".", ",", ";")) or " ska " in f" {stripped} ":
             continue
-        if line.size > body * 1.12 or line.bold or re.match(r"^\d+(?:\.\d+)*\.?\s+[A-ZÅÄÖ]", stripped) \
+        if line.size > body * 1.12 or line.bold or i in apart or re.match(r"^\d+(?:\.\d+)*\.?\s+[A-ZÅÄÖ]", stripped) \
                 and len(stripped.split()) <= 6:
+            found.add(i)
+    return found
+
+
+def _set_apart(pdf: PdfText) -> set[int]:
+    """Indexes of the lines of an OCR'd text that stand alone, with more space above and below than between
+    a paragraph's lines, and no number but their own: OCR keeps no weight and measures type by its ink, so
+    space is what still marks a heading (a table's rows, also spaced, hold numbers)."""
+    lines = pdf.lines
+    steps = sorted(b.top - a.top for a, b in zip(lines, lines[1:], strict=False)
+                   if (a.page, a.region) == (b.page, b.region) and b.top > a.top)
+    if not steps:
+        return set()
+    pitch = steps[len(steps) // 4]  # most steps are a paragraph's lines
+    found = set()
+    for i, line in enumerate(lines):
+        near = [n for n in lines[max(i - 1, 0):i] + lines[i + 1:i + 2] if (n.page, n.region) == (line.page, line.region)]
+        if all(abs(n.top - line.top) > pitch * 1.35 for n in near) \
+                and not re.search(r"\d", re.sub(r"^\s*\d+(?:\.\d+)*\.?\s+", "", line.text)):
             found.add(i)
     return found
 

@@ -11,7 +11,7 @@ import time
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import pairwise
 from typing import Any
@@ -20,6 +20,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber import utils
 
+from . import aligned, ocrtext
 from .refusal import Refusal
 from .textlayer import Page, read_page
 
@@ -146,6 +147,18 @@ def page_tables(page: Page, columns: tuple[float, float] | None, number: int = 1
     placed = [PlacedTable(number, _region(columns, t.bbox[0], t.bbox[1]), t.bbox[1], *_cells(page, t))
               for t in (page.find_tables() if found is None else found)]
     return sorted(placed, key=lambda t: t.at)
+
+
+def aligned_tables(page: Page, columns: tuple[float, float] | None, number: int = 1,
+                   ruled: Sequence[Bbox] = ()) -> list[PlacedTable]:
+    """Tables set without ruling lines (as every table of a scan's text layer is), region by region, among
+    the words outside the ``ruled`` tables: see :mod:`.aligned`."""
+    regions: dict[int, list[dict[str, Any]]] = {}
+    for word in page.extract_words():
+        if not any(_inside(word, t) for t in ruled):
+            regions.setdefault(_region(columns, word["x0"], word["top"]), []).append(word)
+    return [PlacedTable(number, region, top, rows) for region, words in regions.items()
+            for top, rows in aligned.tables(words)]
 
 
 # A cell line that is one word ending in a small letter, before a line that starts with one: maybe a word the
@@ -292,6 +305,12 @@ class PdfText:
     tables: list[list[PlacedTable]] = field(default_factory=list)
     #: Every line in reading order, with its font size and weight (running heads and footers left out).
     lines: list[Line] = field(default_factory=list)
+    #: The text was recognised from page images (OCR): its characters are guesses, its type sizes too.
+    ocr: bool = False
+    #: Words OCR misread that were put right (:func:`.ocrtext.repair`), as they now read.
+    repaired: frozenset[str] = frozenset()
+    #: The PDF read, where it is not the one uploaded (OCR added a text layer): where values' boxes are found.
+    source: bytes | None = None
 
     @cached_property
     def text(self) -> str:
@@ -336,8 +355,12 @@ def read(
     on_progress: ProgressCallback | None = None,
     deadline: float | None = None,
     max_bytes: int | None = None,
+    ocr: bool = False,
 ) -> PdfText:
-    """The pages' text and tables; ``deadline`` (a ``time.monotonic()`` value) stops a long read between pages."""
+    """The pages' text and tables; ``deadline`` (a ``time.monotonic()`` value) stops a long read between pages.
+
+    ``ocr``: the text layer is OCR's (no ruling lines, misread glyphs): tables are also found by how their
+    words line up, and list markers, numbers and e-mail addresses are repaired (:mod:`.ocrtext`)."""
     preflight(data, max_bytes)
     try:
         pdf = pdfium.PdfDocument(data)
@@ -356,15 +379,21 @@ def read(
         texts: list[str] = []
         tables: list[list[PlacedTable]] = []
         lines: list[Line] = []
+        repaired: set[str] = set()
         for number in range(1, count + 1):
             try:
                 page = read_page(pdf, number - 1)
                 found = page.find_tables() if with_tables else []
                 columns = _columns(page, [t.bbox for t in found])
                 text, page_lines = page_text(page, columns, number)
+                placed = page_tables(page, columns, number, found)
+                if ocr:
+                    placed = sorted(placed + aligned_tables(page, columns, number, [t.bbox for t in found]),
+                                    key=lambda t: t.at)
+                    text, page_lines, placed = _repaired(text, page_lines, placed, repaired)
                 texts.append(text)
                 lines += page_lines
-                tables.append(page_tables(page, columns, number, found))
+                tables.append(placed)
             except PARSE_ERRORS as exc:
                 log.info("page %d unreadable: %r", number, exc)
                 texts.append("")
@@ -379,7 +408,20 @@ def read(
         raise Refusal("no_text")
     furniture = _furniture(texts)
     return PdfText(pages=count, texts=[_without(t, furniture) for t in texts], tables=tables,
-                   lines=[line for line in lines if _shape(line.text) not in furniture])
+                   lines=[line for line in lines if _shape(line.text) not in furniture], ocr=ocr,
+                   repaired=frozenset(repaired))
+
+
+def _repaired(text: str, lines: list[Line], tables: list[PlacedTable], repaired: set[str]
+              ) -> tuple[str, list[Line], list[PlacedTable]]:
+    """A page's OCR'd text, lines and table cells with misread glyphs put right; adds what was to ``repaired``."""
+    def fix(value: str) -> str:
+        fixed, words = ocrtext.repair(value)
+        repaired.update(words)
+        return fixed
+
+    return (fix(text), [replace(line, text=fix(line.text)) for line in lines],
+            [replace(t, rows=[[None if c is None else fix(c) for c in row] for row in t.rows]) for t in tables])
 
 
 # "Sida 2 av 5", "Sida 2": a page number, whatever else the page's head or foot holds.

@@ -139,13 +139,13 @@ def _edges(page: pdfium.PdfPage, height: float) -> list[Obj]:
 
 
 def _bold(font: Any) -> bool:
-    """Whether a font is a bold face: its weight where the font says, else its name ("Helvetica-Bold")."""
-    weight = pdfium_c.FPDFFont_GetWeight(font)
-    if weight > 0:
-        return bool(weight >= 600)
+    """Whether a font is a bold face: its name ("Helvetica-Bold"), else its weight where the font says
+    (LibreOffice gives its bold faces the weight 400, so a name that says bold wins)."""
     name = ctypes.create_string_buffer(128)
     pdfium_c.FPDFFont_GetBaseFontName(font, name, 128)
-    return any(word in name.value for word in (b"Bold", b"Black", b"Heavy", b"Semibold"))
+    if any(word in name.value for word in (b"Bold", b"Black", b"Heavy", b"Semibold")):
+        return True
+    return bool(pdfium_c.FPDFFont_GetWeight(font) >= 600)
 
 
 def _line(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float, bool] | None:
