@@ -13,8 +13,12 @@ import re
 from typing import Any
 
 Word = dict[str, Any]
-#: (top, rows of cell strings)
-Aligned = tuple[float, list[list[str | None]]]
+#: (top, rows of cell strings, (row, column) of the cells where a word broken over two lines was joined)
+Aligned = tuple[float, list[list[str | None]], frozenset[tuple[int, int]]]
+
+#: Words that stand on their own in any Swedish phrase: a line that starts with one was wrapped, not broken.
+FUNCTION_WORDS = frozenset("som till sig med per och för från inom under efter mot vid utan eller samt hos "
+                           "över enligt mellan bland än att inte".split())
 
 #: Ruling lines a scan's OCR reads as characters: a word made only of these is a line, not text.
 _RULE = re.compile(r"^[|¦\[\]]+$")
@@ -49,7 +53,9 @@ def _apart(line: list[Word]) -> bool:
 
 
 def _close(above: list[Word], below: list[Word], factor: float) -> bool:
-    return below[0]["top"] - above[0]["top"] <= _height(below) * factor
+    """Whether ``below`` follows ``above`` within ``factor`` times their type's height, baseline to
+    baseline (OCR measures a line by its ink, so its top moves with its letters; the taller line counts)."""
+    return below[0]["bottom"] - above[0]["bottom"] <= max(_height(above), _height(below)) * factor
 
 
 def _blocks(lines: list[list[Word]]) -> list[list[list[Word]]]:
@@ -59,7 +65,7 @@ def _blocks(lines: list[list[Word]]) -> list[list[list[Word]]]:
     current: list[list[Word]] = []
     between: list[list[Word]] = []
     for line in lines:
-        near = bool(current) and _close((between or current)[-1], line, 2.6)
+        near = bool(current) and _close((between or current)[-1], line, 2.8)
         if _apart(line):
             if near:
                 current += between + [line]
@@ -77,33 +83,47 @@ def _blocks(lines: list[list[Word]]) -> list[list[list[Word]]]:
 
 
 def _fits(line: list[Word], columns: list[tuple[float, float]]) -> bool:
-    """Whether every word of ``line`` stands inside one column (none bridges a channel)."""
-    return all(any(a - 1 <= w["x0"] and w["x1"] <= b + 1 for a, b in columns) for w in line)
+    """Whether no word of ``line`` reaches into two columns (it may stand out of its own into a channel)."""
+    return all(sum(w["x0"] < b and w["x1"] > a for a, b in columns) <= 1 for w in line)
 
 
 def _columns(block: list[list[Word]]) -> list[tuple[float, float]]:
-    """The columns' spans: what the block's words cover, merged across gaps narrower than a column gap."""
+    """The columns' spans: what the block's words cover, parted where a channel runs free from top to bottom
+    and is either wide (wider than any word space) or followed by words that line up (on their left edge,
+    or on their right as numbers do) in two lines at least: a narrow table's columns stand closer than an
+    OCR'd line's word spaces can."""
     height = _height([w for line in block for w in line])
     spans: list[list[float]] = []
     for x0, x1 in sorted((w["x0"], w["x1"]) for line in block for w in line):
-        if spans and x0 - spans[-1][1] <= height * _APART:
+        if spans and x0 - spans[-1][1] <= height * 0.4:
             spans[-1][1] = max(spans[-1][1], x1)
         else:
             spans.append([x0, x1])
-    return [(a, b) for a, b in spans]
+    columns = spans[:1]
+    for span in spans[1:]:
+        lined_up = sum(any(abs(w["x0"] - span[0]) <= 2 for w in line) for line in block) >= 2 \
+            or sum(any(abs(w["x1"] - span[1]) <= 2 for w in line) for line in block) >= 2
+        if span[0] - columns[-1][1] > height * _APART or lined_up:
+            columns.append(span)
+        else:
+            columns[-1][1] = max(columns[-1][1], span[1])
+    return [(a, b) for a, b in columns]
 
 
 def _rows(block: list[list[Word]], columns: list[tuple[float, float]]) -> list[list[list[Word]]]:
-    """The block's lines grouped in rows, by the space between rows, or by lines that fill only some columns."""
+    """The block's lines grouped in rows: by the space between rows where the steps from line to line fall
+    in two sizes (a cell's lines closer), else by lines that fill fewer columns than the row's first."""
     def filled(line: list[Word]) -> set[int]:
         return {_column(w, columns) for w in line}
 
-    steps = [b[0]["top"] - a[0]["top"] for a, b in zip(block, block[1:], strict=False)]
-    pitch = min(steps, default=0.0)
-    spaced = any(s > pitch * 1.3 for s in steps)
+    steps = [b[0]["bottom"] - a[0]["bottom"] for a, b in zip(block, block[1:], strict=False)]
+    ordered = sorted(steps)
+    ratio, cut = max(((b / a if a > 0 else 1.0), (a * b) ** 0.5) for a, b in zip(ordered, ordered[1:], strict=False)) \
+        if len(ordered) > 1 else (1.0, 0.0)
+    spaced = ratio > 1.25
     rows: list[list[list[Word]]] = [[block[0]]]
     for step, line in zip(steps, block[1:], strict=False):
-        same = step <= pitch * 1.3 if spaced else len(filled(line)) < len(filled(rows[-1][0]))
+        same = step < cut if spaced else len(filled(line)) < len(filled(rows[-1][0]))
         if same:
             rows[-1].append(line)
         else:
@@ -130,6 +150,21 @@ def _extended(block: list[list[Word]], lines: list[list[Word]], columns: list[tu
     return lines[first:last + 1]
 
 
+def _cell(lines: list[list[Word]], right: float) -> tuple[str, bool]:
+    """A cell's text from its lines' words, and whether a word broken over two lines was joined: where a
+    line is one word, ending in a small letter, that reaches the column's right edge, and the next line
+    starts with a small letter (a guess, as for ruled tables: see ``pdf._join_broken``)."""
+    texts = [" ".join(t for w in line if (t := w["text"].strip("|¦"))) for line in lines]
+    out, joined = texts[0], False
+    for before, line, text in zip(lines, lines[1:], texts[1:], strict=False):
+        last, first = out.rsplit("\n", 1)[-1], text.split(" ", 1)[0]
+        broken = " " not in last and last[-1:].islower() and first[:1].islower() and first not in FUNCTION_WORDS \
+            and before[-1]["x1"] >= right - _height(before)
+        out += ("" if broken else "\n") + text
+        joined |= broken
+    return out, joined
+
+
 def tables(words: list[Word]) -> list[Aligned]:
     """The tables among one region's ``words`` (those of ruled tables left out by the caller)."""
     lines = lines_of([w for w in words if not _RULE.match(w["text"])])
@@ -139,17 +174,21 @@ def tables(words: list[Word]) -> list[Aligned]:
         if len(columns) < 2:
             continue
         block = _extended(candidate, lines, columns)
-        rows = []
-        for row in _rows(block, columns):
-            cells: list[list[str]] = [[] for _ in columns]
+        rows: list[list[str | None]] = []
+        joined = set()
+        for r, row in enumerate(_rows(block, columns)):
+            parts: list[list[list[Word]]] = [[] for _ in columns]
             for line in row:
-                parts: dict[int, list[str]] = {}
-                for word in line:
-                    if text := word["text"].strip("|¦"):
-                        parts.setdefault(_column(word, columns), []).append(text)
-                for k, texts in parts.items():
-                    cells[k].append(" ".join(texts))
-            rows.append([("\n".join(c) if c else None) for c in cells])
+                for k in range(len(columns)):
+                    if inside := [w for w in line if _column(w, columns) == k and w["text"].strip("|¦")]:
+                        parts[k].append(inside)
+            cells: list[str | None] = []
+            for k, cell_lines in enumerate(parts):
+                text, was_joined = _cell(cell_lines, columns[k][1]) if cell_lines else (None, False)
+                cells.append(text)
+                if was_joined:
+                    joined.add((r, k))
+            rows.append(cells)
         if len(rows) >= 2:
-            found.append((block[0][0]["top"], rows))
+            found.append((block[0][0]["top"], rows, frozenset(joined)))
     return found

@@ -17,6 +17,8 @@ _MARKER = re.compile(r"^(\s*)(?:[©®«°¢*+•·◦▪■□●○➢>~]|»(?!
 # A number with letters among its digits: "6l,7", "2O08", "l5" (a digit at least, nothing else around it).
 _NUMBER = re.compile(r"(?<![\w@.,])(?=[\dOolI]*\d)(?=[\dOolI,.]*[OolI])[\dOolI]+(?:,[\dOolI]+)?(?![\w@])")
 _DIGIT = str.maketrans("OolI", "0011")
+# "%" as Tesseract reads it, alone in a cell or in a name's brackets: never a unit or a value of its own.
+_PERCENT = re.compile(r"^(?:Yo|yo|Vo|vo|%o|o/o)$|(?<=\()(?:Yo|yo|Vo|vo|%o|o/o|0/0|96|90|20)(?=\)$)", re.MULTILINE)
 # A range of numbers: OCR reads its en dash as a hyphen. Not a phone number's ("08-123 45"), which starts with
 # 0, nor a date's ("2009-01-20"), which goes on with another hyphen.
 _RANGE = re.compile(r"(?<![\w-])([1-9]\d{0,3})-(\d{1,4})(?![\w-])")
@@ -45,7 +47,11 @@ def repair(text: str) -> tuple[str, set[str]]:
         repaired.add(fixed)
         return fixed
 
-    lines = [list_marker(line) for line in text.split("\n")]
+    def percent(m: re.Match[str]) -> str:
+        repaired.add("%")
+        return "%"
+
+    lines = [list_marker(_PERCENT.sub(percent, line)) for line in text.split("\n")]
     return _RANGE.sub(r"\1–\2", _EMAIL.sub(email, _NUMBER.sub(number, "\n".join(lines)))), repaired
 
 

@@ -157,8 +157,8 @@ def aligned_tables(page: Page, columns: tuple[float, float] | None, number: int 
     for word in page.extract_words():
         if not any(_inside(word, t) for t in ruled):
             regions.setdefault(_region(columns, word["x0"], word["top"]), []).append(word)
-    return [PlacedTable(number, region, top, rows) for region, words in regions.items()
-            for top, rows in aligned.tables(words)]
+    return [PlacedTable(number, region, top, rows, joined) for region, words in regions.items()
+            for top, rows, joined in aligned.tables(words)]
 
 
 # A cell line that is one word ending in a small letter, before a line that starts with one: maybe a word the
@@ -224,9 +224,6 @@ def _cell_text(chars: list[Any]) -> str:
 _LIGATURES = frozenset("ﬀﬃﬄﬁﬂﬆﬅ")
 
 
-#: Words that stand on their own in any Swedish phrase: a line that starts with one was wrapped, not broken.
-_FUNCTION_WORDS = frozenset("som till sig med per och för från inom under efter mot vid utan eller samt hos "
-                            "över enligt mellan bland än att inte".split())
 
 
 def _join_broken(inside: list[Any], bbox: tuple[float, float, float, float], text: str) -> str:
@@ -245,7 +242,7 @@ def _join_broken(inside: list[Any], bbox: tuple[float, float, float, float], tex
         before, first = parts[i - 1], parts[i].split(" ", 1)[0]
         # the next letter would not have fitted: the line was full, mid-word
         broken = " " not in before.strip() and before[-1:].islower() and first[:1].islower() \
-            and first not in _FUNCTION_WORDS and limit - rows[i - 1][-1]["x1"] < rows[i][0]["width"]
+            and first not in aligned.FUNCTION_WORDS and limit - rows[i - 1][-1]["x1"] < rows[i][0]["width"]
         out += ("" if broken else "\n") + parts[i]
     return out
 
