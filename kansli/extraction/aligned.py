@@ -139,13 +139,18 @@ def _column(word: Word, columns: list[tuple[float, float]]) -> int:
 
 def _extended(block: list[list[Word]], lines: list[list[Word]], columns: list[tuple[float, float]]
               ) -> list[list[Word]]:
-    """The block with the lines that stand as close as a cell's lines above and below it and fit its
-    columns: a cell's first lines above the rest of its row (set at the bottom), its last lines below."""
+    """The block with the lines above and below it that fit its columns: as close as a cell's lines (a
+    cell's first lines above the rest of its row, set at the bottom; its last lines below), or as close as
+    its rows where they fill two columns or more (a header whose words stand closer than a column gap)."""
+    def joins(above: list[Word], below: list[Word], candidate: list[Word]) -> bool:
+        spread = len({_column(w, columns) for w in candidate}) >= 2
+        return _fits(candidate, columns) and (_close(above, below, 1.6) or spread and _close(above, below, 2.8))
+
     at = {id(line): i for i, line in enumerate(lines)}
     first, last = at[id(block[0])], at[id(block[-1])]
-    while first > 0 and _close(lines[first - 1], lines[first], 1.6) and _fits(lines[first - 1], columns):
+    while first > 0 and joins(lines[first - 1], lines[first], lines[first - 1]):
         first -= 1
-    while last + 1 < len(lines) and _close(lines[last], lines[last + 1], 1.6) and _fits(lines[last + 1], columns):
+    while last + 1 < len(lines) and joins(lines[last], lines[last + 1], lines[last + 1]):
         last += 1
     return lines[first:last + 1]
 

@@ -18,7 +18,7 @@ _MARKER = re.compile(r"^(\s*)(?:[©®«°¢*+•·◦▪■□●○➢>~]|»(?!
 _NUMBER = re.compile(r"(?<![\w@.,])(?=[\dOolI]*\d)(?=[\dOolI,.]*[OolI])[\dOolI]+(?:,[\dOolI]+)?(?![\w@])")
 _DIGIT = str.maketrans("OolI", "0011")
 # "%" as Tesseract reads it, alone in a cell or in a name's brackets: never a unit or a value of its own.
-_PERCENT = re.compile(r"^(?:Yo|yo|Vo|vo|%o|o/o)$|(?<=\()(?:Yo|yo|Vo|vo|%o|o/o|0/0|96|90|20)(?=\)$)", re.MULTILINE)
+_PERCENT = re.compile(r"^(?:Yo|yo|Vo|vo|VC|vC|%o|o/o)$|(?<=\()(?:Yo|yo|Vo|vo|VC|vC|%o|o/o|0/0|96|90|20)(?=\)$)", re.MULTILINE)
 # A range of numbers: OCR reads its en dash as a hyphen. Not a phone number's ("08-123 45"), which starts with
 # 0, nor a date's ("2009-01-20"), which goes on with another hyphen.
 _RANGE = re.compile(r"(?<![\w-])([1-9]\d{0,3})-(\d{1,4})(?![\w-])")

@@ -379,7 +379,7 @@ def read(
         repaired: set[str] = set()
         for number in range(1, count + 1):
             try:
-                page = read_page(pdf, number - 1)
+                page = read_page(pdf, number - 1, flow=ocr)
                 found = page.find_tables() if with_tables else []
                 columns = _columns(page, [t.bbox for t in found])
                 text, page_lines = page_text(page, columns, number)
