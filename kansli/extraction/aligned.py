@@ -143,8 +143,8 @@ def _extended(block: list[list[Word]], lines: list[list[Word]], columns: list[tu
     cell's first lines above the rest of its row, set at the bottom; its last lines below), or as close as
     its rows where they fill two columns or more (a header whose words stand closer than a column gap)."""
     def joins(above: list[Word], below: list[Word], candidate: list[Word]) -> bool:
-        spread = len({_column(w, columns) for w in candidate}) >= 2
-        return _fits(candidate, columns) and (_close(above, below, 1.6) or spread and _close(above, below, 2.8))
+        return _fits(candidate, columns) and (_close(above, below, 1.6) or _close(above, below, 2.8)
+                                              and _lined_up(candidate, columns))
 
     at = {id(line): i for i, line in enumerate(lines)}
     first, last = at[id(block[0])], at[id(block[-1])]
@@ -153,6 +153,17 @@ def _extended(block: list[list[Word]], lines: list[list[Word]], columns: list[tu
     while last + 1 < len(lines) and joins(lines[last], lines[last + 1], lines[last + 1]):
         last += 1
     return lines[first:last + 1]
+
+
+def _lined_up(line: list[Word], columns: list[tuple[float, float]]) -> bool:
+    """Whether ``line`` fills two columns or more, each part starting at its column's left edge or ending at
+    its right one, and is no sentence: a header row, not the end of a paragraph that happens to fit."""
+    parts: dict[int, list[Word]] = {}
+    for word in line:
+        parts.setdefault(_column(word, columns), []).append(word)
+    return len(parts) >= 2 and not line[-1]["text"].endswith(".") and all(
+        abs(words[0]["x0"] - columns[k][0]) <= 3 or abs(words[-1]["x1"] - columns[k][1]) <= 3
+        for k, words in parts.items())
 
 
 def _cell(lines: list[list[Word]], right: float) -> tuple[str, bool]:

@@ -123,15 +123,18 @@ _GOAL = re.compile(r"^\s*(?:[" + re.escape(BULLETS) + r"]\s+|\d+[.)]\s+|Mål\s*\
 
 def _headings(pdf: PdfText) -> set[int]:
     """Indexes of the lines that are headings: larger or bold type standing alone, or numbered and short."""
-    sizes = sorted(line.size for line in pdf.lines)
+    # OCR measures a line's type by its ink (a line of capitals or of short letters reads smaller): its body
+    # size is that of long lines, and a heading must stand out further
+    sizes = sorted(line.size for line in pdf.lines if not pdf.ocr or len(line.text) >= 30)
     body = sizes[len(sizes) // 2] if sizes else 0.0
+    larger = body * (1.25 if pdf.ocr else 1.12)
     found = set()
     apart = _set_apart(pdf) if pdf.ocr else set()
     for i, line in enumerate(pdf.lines):
         stripped = line.text.strip()
         if not stripped or len(stripped) > 70 or stripped.endswith((".", ",", ";")) or " ska " in f" {stripped} ":
             continue
-        if line.size > body * 1.12 or line.bold or i in apart or re.match(r"^\d+(?:\.\d+)*\.?\s+[A-ZÅÄÖ]", stripped) \
+        if line.size > larger or line.bold or i in apart or re.match(r"^\d+(?:\.\d+)*\.?\s+[A-ZÅÄÖ]", stripped) \
                 and len(stripped.split()) <= 6:
             found.add(i)
     return found
