@@ -172,7 +172,7 @@ def _cell(lines: list[list[Word]], right: float) -> tuple[str, bool]:
     starts with a small letter (a guess, as for ruled tables: see ``pdf._join_broken``)."""
     texts = [" ".join(t for w in line if (t := w["text"].strip("|¦"))) for line in lines]
     out, joined = texts[0], False
-    for before, line, text in zip(lines, lines[1:], texts[1:], strict=False):
+    for before, text in zip(lines, texts[1:], strict=False):
         last, first = out.rsplit("\n", 1)[-1], text.split(" ", 1)[0]
         broken = " " not in last and last[-1:].islower() and first[:1].islower() and first not in FUNCTION_WORDS \
             and before[-1]["x1"] >= right - _height(before)

@@ -46,9 +46,19 @@ def _label(text: str, *labels: str, loose: tuple[str, ...] = ()) -> str | None:
 
 
 def _title(pdf: PdfText) -> str:
-    """The first page's largest line: the title, whatever runs above it."""
+    """The first page's largest line, with the lines of its size that follow it closely (a long title set
+    large wraps): the title, whatever runs above it."""
     first = [line for line in pdf.lines if line.page == 1 and line.text.strip()]
-    return max(first, key=lambda line: line.size).text if first else ""
+    if not first:
+        return ""
+    title = max(first, key=lambda line: line.size)
+    parts, last = [title.text], title
+    for line in first[first.index(title) + 1:]:
+        if abs(line.size - title.size) > 0.5 or line.region != title.region or line.top - last.top > title.size * 1.6:
+            break
+        parts.append(line.text)
+        last = line
+    return " ".join(parts)
 
 
 def municipality(text: str) -> Found:

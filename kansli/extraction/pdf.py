@@ -161,6 +161,8 @@ def aligned_tables(page: Page, columns: tuple[float, float] | None, number: int 
             for top, rows, joined in aligned.tables(words)]
 
 
+# A range broken after its dash ("20–" over "64 år"): one word again.
+_RANGE_BROKEN = re.compile(r"(?<=\d[–-])\n(?=\d)")
 # A cell line that is one word ending in a small letter, before a line that starts with one: maybe a word the
 # narrow cell broke (Word does, without a hyphen, when a word is wider than the cell).
 _BROKEN = re.compile(r"(?<=[a-zåäöé])\n(?=[a-zåäöé])")
@@ -195,7 +197,7 @@ def _cells(page: Page, table: Any) -> tuple[list[list[str | None]], frozenset[tu
             if text and _BROKEN.search(text) and (whole := _join_broken(inside, bbox, text)) != text:
                 text = whole
                 joined.add((r, k))
-            cells.append(text)
+            cells.append(_RANGE_BROKEN.sub("", text) if text else text)
         rows.append(cells)
     return rows, frozenset(joined)
 
@@ -404,9 +406,27 @@ def read(
     if not any(t.strip() for t in texts):
         raise Refusal("no_text")
     furniture = _furniture(texts)
+    _rejoin_rows(tables)
     return PdfText(pages=count, texts=[_without(t, furniture) for t in texts], tables=tables,
                    lines=[line for line in lines if _shape(line.text) not in furniture], ocr=ocr,
                    repaired=frozenset(repaired))
+
+
+def _rejoin_rows(tables: list[list[PlacedTable]]) -> None:
+    """A row that a page break cut in two, put together again: where a page's first table has the columns of
+    the page before's last one and starts with a row that fills only cells the row above it fills (the rest
+    of a cell's lines), that row ends the row above, as a word processor set it."""
+    for before, after in pairwise(tables):
+        if not before or not after or not after[0].rows or not before[-1].rows:
+            continue
+        above, rest = before[-1].rows[-1], after[0].rows[0]
+        if len(above) != len(rest) or not any(rest) or all(rest):
+            continue
+        pairs = list(zip(above, rest, strict=True))
+        if all(not r or a for a, r in pairs) and any(a and not r for a, r in pairs):
+            before[-1].rows[-1] = [f"{a}\n{r}" if a and r else a for a, r in pairs]
+            rows, joined = after[0].rows[1:], frozenset((r - 1, k) for r, k in after[0].joined if r)
+            after[:1] = [replace(after[0], rows=rows, joined=joined)] if rows else []
 
 
 def _repaired(text: str, lines: list[Line], tables: list[PlacedTable], repaired: set[str]
