@@ -43,10 +43,11 @@ def test_a_range_gets_its_en_dash_back_but_not_a_phone_number_or_a_date() -> Non
         "i åldern 20–64 år, 2008–2010, tel 08-123 45 67, den 2009-01-20"
 
 
-def test_a_value_read_through_ocr_is_never_sure_and_a_repaired_one_less_so() -> None:
+def test_a_value_read_through_ocr_is_never_sure_and_one_from_its_layout_or_repaired_less_so() -> None:
     fields = {"period": {"start": 2008, "end": 2010}, "indicators": [{"baseline": {"value": 61.7}}], "goals": {}}
     sure = {"period": 1.0, "indicators": 1.0, "goals": 0.0}
     assert doubted(fields, sure, frozenset({"61,7"})) == {"period": 0.85, "indicators": 0.6, "goals": 0.0}
+    assert doubted(fields, sure, frozenset())["indicators"] == 0.75  # a table read from aligned words
 
 
 def _page(rows: list[tuple[float, list[tuple[float, str]]]], ruled: bool = False) -> bytes:
@@ -118,3 +119,26 @@ def test_in_ocr_text_a_heading_is_the_line_that_stands_alone() -> None:
              "• Färre unga ska begå brott.", "", "Tabell 2 Trygghet 2008", ""]
     assert district_plan.goals(_lines(*texts, ocr=True)) == ({"trygghet": ["Färre unga ska begå brott"]}, 1.0)
     assert district_plan.goals(_lines(*texts, ocr=False)) == ({}, 0.0)  # born digital: size and weight tell
+
+
+@pytest.mark.office  # OCRmyPDF with Tesseract's Swedish model
+def test_a_scanned_plans_values_are_found_where_ocr_read_them() -> None:
+    """Provenance of an OCR'd value: its page and box, found in OCR's text layer (the scan has none)."""
+    from helpers.pdfs import PLAN, plan_pdf, scanned
+    from kansli.extraction import extract_with_text
+    from kansli.extraction.provenance import locate
+
+    data = scanned(plan_pdf(), dpi=300)
+    result, pdf = extract_with_text(data)
+    assert pdf.ocr and pdf.source is not None and result["fields"]["reference"] == PLAN["reference"]
+    assert max(result["confidence"].values()) <= 0.85
+    where = locate(pdf.source, pdf.texts, {"reference": PLAN["reference"]})
+    assert where["reference"]["page"] == 1 and where["reference"]["bbox"] is not None
+    assert locate(data, pdf.texts, {"reference": PLAN["reference"]})["reference"]["bbox"] is None  # no text there
+
+
+def test_a_bullet_ocr_dropped_between_two_list_items_is_put_back() -> None:
+    text = "Berörda stadsdelar:\n\n• Alby\n\nFittja\n\n• Hallunda\n\nBakgrund\nstadsdelen. • Inte\nhär"
+    assert repair(text)[0] == "Berörda stadsdelar:\n\n• Alby\n\n• Fittja\n\n• Hallunda\n\nBakgrund\nstadsdelen. • Inte\nhär"
+    assert repair("• Fler unga ska ha ett arbete eller\nstudera.\n• Färre brott.")[0] == \
+        "• Fler unga ska ha ett arbete eller\nstudera.\n• Färre brott."  # a wrapped item goes on

@@ -32,6 +32,18 @@ def list_marker(line: str) -> str:
     return _MARKER.sub(r"\1• ", line, count=1)
 
 
+def lost_markers(lines: list[str]) -> list[str]:
+    """``lines`` with the bullet OCR dropped put back: a line that starts with a capital between two list
+    items (blank lines aside) is one too. (The last item of a list cannot be told from what follows it.)"""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    out = list(lines)
+    for before, i, after in zip(filled, filled[1:], filled[2:], strict=False):
+        if lines[before].lstrip().startswith("• ") and lines[after].lstrip().startswith("• ") \
+                and lines[i].lstrip()[:1].isupper():
+            out[i] = "• " + lines[i].lstrip()
+    return out
+
+
 def repair(text: str) -> tuple[str, set[str]]:
     """``text`` with its list markers, numbers and e-mail addresses put right, and the words repaired."""
     repaired: set[str] = set()
@@ -52,21 +64,25 @@ def repair(text: str) -> tuple[str, set[str]]:
         repaired.add("%")
         return "%"
 
-    lines = [list_marker(_PERCENT.sub(percent, line)) for line in text.split("\n")]
+    lines = lost_markers([list_marker(_PERCENT.sub(percent, line)) for line in text.split("\n")])
     return _RANGE.sub(r"\1–\2", _EMAIL.sub(email, _NUMBER.sub(number, "\n".join(lines)))), repaired
 
 
-#: How sure a value read through OCR can be at most, and where a misread character of it was repaired.
-RECOGNISED, REPAIRED = 0.85, 0.6
+#: How sure a value read through OCR can be at most; one whose structure OCR's layout had to give (a list
+#: under a heading told by its space, a table's cells told by aligned words); and one with a repaired word.
+RECOGNISED, LAID_OUT, REPAIRED = 0.85, 0.75, 0.6
+#: The fields read from such structure: a plan's goals and indicators, a follow-up's values.
+FROM_LAYOUT = frozenset({"goals", "indicators", "values"})
 
 
 def doubted(fields: dict[str, Any], confidence: dict[str, float], repaired: frozenset[str]) -> dict[str, float]:
-    """``confidence`` for a document read through OCR: no value surer than :data:`RECOGNISED`, and one that
-    holds a repaired word no surer than :data:`REPAIRED`."""
+    """``confidence`` for a document read through OCR: no value surer than :data:`RECOGNISED`, one read from
+    layout (:data:`FROM_LAYOUT`: a dropped row or a list cut short leaves no trace) below the review's 0.8,
+    and one that holds a repaired word no surer than :data:`REPAIRED`."""
     forms = [(w, re.compile(r"(?<![\w.])" + re.escape(w.replace(",", ".")) + r"(?![\w])")) for w in repaired]
     out = {}
     for name, sure in confidence.items():
         written = json.dumps(fields.get(name), ensure_ascii=False)
         hit = any(word in written or pattern.search(written) for word, pattern in forms)
-        out[name] = min(sure, REPAIRED if hit else RECOGNISED)
+        out[name] = min(sure, REPAIRED if hit else LAID_OUT if name in FROM_LAYOUT else RECOGNISED)
     return out

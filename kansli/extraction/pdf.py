@@ -437,7 +437,8 @@ def _repaired(text: str, lines: list[Line], tables: list[PlacedTable], repaired:
         repaired.update(words)
         return fixed
 
-    return (fix(text), [replace(line, text=fix(line.text)) for line in lines],
+    fixed = ocrtext.lost_markers([fix(line.text) for line in lines])
+    return (fix(text), [replace(line, text=t) for line, t in zip(lines, fixed, strict=True)],
             [replace(t, rows=[[None if c is None else fix(c) for c in row] for row in t.rows]) for t in tables])
 
 
