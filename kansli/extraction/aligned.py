@@ -10,11 +10,17 @@ with words in only some columns continues the row above. Linear in the region's 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 Word = dict[str, Any]
-#: (top, rows of cell strings, (row, column) of the cells where a word broken over two lines was joined)
-Aligned = tuple[float, list[list[str | None]], frozenset[tuple[int, int]]]
+
+
+class Aligned(NamedTuple):
+    bbox: tuple[float, float, float, float]
+    rows: list[list[str | None]]
+    #: (row, column) of the cells where a word broken over two lines was joined
+    joined: frozenset[tuple[int, int]]
+
 
 #: Words that stand on their own in any Swedish phrase: a line that starts with one was wrapped, not broken.
 FUNCTION_WORDS = frozenset("som till sig med per och för från inom under efter mot vid utan eller samt hos "
@@ -208,5 +214,8 @@ def tables(words: list[Word]) -> list[Aligned]:
                     joined.add((r, k))
             rows.append(cells)
         if len(rows) >= 2:
-            found.append((block[0][0]["top"], rows, frozenset(joined)))
+            words_in = [w for line in block for w in line]
+            bbox = (min(w["x0"] for w in words_in), block[0][0]["top"], max(w["x1"] for w in words_in),
+                    max(w["bottom"] for w in block[-1]))
+            found.append(Aligned(bbox, rows, frozenset(joined)))
     return found

@@ -157,8 +157,8 @@ def aligned_tables(page: Page, columns: tuple[float, float] | None, number: int 
     for word in page.extract_words():
         if not any(_inside(word, t) for t in ruled):
             regions.setdefault(_region(columns, word["x0"], word["top"]), []).append(word)
-    return [PlacedTable(number, region, top, rows, joined) for region, words in regions.items()
-            for top, rows, joined in aligned.tables(words)]
+    return [PlacedTable(number, region, t.bbox[1], t.rows, t.joined) for region, words in regions.items()
+            for t in aligned.tables(words)]
 
 
 # A range broken after its dash ("20–" over "64 år"): one word again.
@@ -383,12 +383,12 @@ def read(
             try:
                 page = read_page(pdf, number - 1, flow=ocr)
                 found = page.find_tables() if with_tables else []
-                columns = _columns(page, [t.bbox for t in found])
+                ruled = [t.bbox for t in found]
+                columns = _columns(page, ruled)
                 text, page_lines = page_text(page, columns, number)
                 placed = page_tables(page, columns, number, found)
                 if ocr:
-                    placed = sorted(placed + aligned_tables(page, columns, number, [t.bbox for t in found]),
-                                    key=lambda t: t.at)
+                    placed = sorted(placed + aligned_tables(page, columns, number, ruled), key=lambda t: t.at)
                     text, page_lines, placed = _repaired(text, page_lines, placed, repaired)
                 texts.append(text)
                 lines += page_lines
