@@ -142,3 +142,14 @@ def test_a_bullet_ocr_dropped_between_two_list_items_is_put_back() -> None:
     assert repair(text)[0] == "Berörda stadsdelar:\n\n• Alby\n\n• Fittja\n\n• Hallunda\n\nBakgrund\nstadsdelen. • Inte\nhär"
     assert repair("• Fler unga ska ha ett arbete eller\nstudera.\n• Färre brott.")[0] == \
         "• Fler unga ska ha ett arbete eller\nstudera.\n• Färre brott."  # a wrapped item goes on
+
+
+def test_a_bullet_ocr_dropped_is_put_back_where_the_line_stands_indented_like_the_list_items_text() -> None:
+    from kansli.extraction.ocrtext import indented_markers
+
+    lines = [("Många invånare har sin bakgrund.", 56.0, 100.0), ("Fler företag ska startas.", 64.5, 100.0),
+             ("e Antalet arbetsställen ska öka.", 56.5, 64.0), ("Bostäderna byggdes under", 56.0, 110.0),
+             ("miljonprogrammet.", 64.0, None)]
+    assert indented_markers(lines) == ["Många invånare har sin bakgrund.", "• Fler företag ska startas.",
+                                       "e Antalet arbetsställen ska öka.", "Bostäderna byggdes under",
+                                       "miljonprogrammet."]

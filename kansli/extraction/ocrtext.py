@@ -44,6 +44,16 @@ def lost_markers(lines: list[str]) -> list[str]:
     return out
 
 
+def indented_markers(lines: list[tuple[str, float, float | None]]) -> list[str]:
+    """The texts of a region's ``lines`` (text, left edge, left edge of its second word) with the bullets OCR
+    dropped put back where the place shows them: a line starting with a capital that stands indented from the
+    margin just where the list items' text starts after their bullets."""
+    starts = [second for text, _, second in lines if second is not None and list_marker(text).lstrip().startswith("• ")]
+    margin = min((x0 for _, x0, _ in lines), default=0.0)
+    return ["• " + text if starts and x0 > margin + 4 and text[:1].isupper() and not list_marker(text).startswith("• ")
+            and any(abs(x0 - start) <= 2.5 for start in starts) else text for text, x0, _ in lines]
+
+
 def repair(text: str) -> tuple[str, set[str]]:
     """``text`` with its list markers, numbers and e-mail addresses put right, and the words repaired."""
     repaired: set[str] = set()

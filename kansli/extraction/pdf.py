@@ -273,11 +273,20 @@ def _typed(line: dict[str, Any], number: int, region: int) -> Line:
                 bool(chars) and all(c.get("bold") for c in chars))
 
 
+def _second_word(line: dict[str, Any]) -> float | None:
+    """Where a line's second word starts: after the first gap between its letters."""
+    chars = sorted((c for c in line["chars"] if c["text"].strip()), key=lambda c: c["x0"])
+    return next((b["x0"] for a, b in pairwise(chars) if b["x0"] - a["x1"] > 1), None)
+
+
 def _region_text(page: Page, number: int = 1, region: int = 0) -> tuple[str, list[Line]]:
     """The region's lines, with a blank line where the vertical gap shows a new paragraph."""
     lines = page.extract_text_lines(return_chars=True)
     if not lines:
         return "", []
+    if page.flow:  # OCR's: a bullet it dropped shows in the place of the line
+        texts = ocrtext.indented_markers([(line["text"], line["x0"], _second_word(line)) for line in lines])
+        lines = [{**line, "text": text} for line, text in zip(lines, texts, strict=True)]
     typed = [_typed(line, number, region) for line in lines]
     # The pitch is measured in the body type: the smaller type of a table's cells or a footnote runs closer.
     body = (Counter(round(t.size) for t in typed for _ in t.text).most_common(1) or [(0, 0)])[0][0]
