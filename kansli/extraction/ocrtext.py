@@ -22,9 +22,10 @@ _PERCENT = re.compile(r"^(?:Yo|yo|Vo|vo|VC|vC|%o|o/o)$|(?<=\()(?:Yo|yo|Vo|vo|VC|
 # A range of numbers: OCR reads its en dash as a hyphen. Not a phone number's ("08-123 45"), which starts with
 # 0, nor a date's ("2009-01-20"), which goes on with another hyphen.
 _RANGE = re.compile(r"(?<![\w-])([1-9]\d{0,3})-(\d{1,4})(?![\w-])")
-# An e-mail address whose "@" was read as another glyph ("Q", "QA", "©", "®", "&"): name[.name]<glyph>domain.tld,
+# An e-mail address whose "@" was read as another glyph ("Q", "QA", "AQ", "©", "®", "&"): name[.name]<glyph>domain.tld,
 # nothing else like it.
-_EMAIL = re.compile(r"\b([a-z0-9][a-z0-9._-]*[a-z0-9]) ?(?:QA?|©|®|&) ?([a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:se|nu|com|org|net|eu))\b")
+_EMAIL = re.compile(r"\b([a-z0-9][a-z0-9._-]*[a-z0-9]) ?(?:A?QA?|©|®|&) ?"
+                    r"([a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:se|nu|com|org|net|eu))\b")
 
 
 def list_marker(line: str) -> str:
