@@ -153,3 +153,10 @@ def test_a_bullet_ocr_dropped_is_put_back_where_the_line_stands_indented_like_th
     assert indented_markers(lines) == ["Många invånare har sin bakgrund.", "• Fler företag ska startas.",
                                        "e Antalet arbetsställen ska öka.", "Bostäderna byggdes under",
                                        "miljonprogrammet."]
+
+
+def test_a_ruling_line_ocr_read_as_a_glyph_beside_the_text_is_no_part_of_it() -> None:
+    page = _page([(100, [(40, "l"), (60, "Dnr KS 2008/854"), (400, "i")]), (114, [(60, "Kommun | Botkyrka")]),
+                  (128, [(60, "Planen gäller i"), (134, "stadsdelen.")])])
+    assert read(page, max_pages=1, ocr=True).texts[0].splitlines() == [
+        "Dnr KS 2008/854", "Kommun Botkyrka", "Planen gäller i stadsdelen."]

@@ -12,8 +12,9 @@ import re
 from typing import Any
 
 # A line-start glyph that stands for a bullet: a symbol before any word, or a lone "e"/"o" (not Swedish
-# words) before a capital; "»" only where no "»" closes a quotation later in the line.
-_MARKER = re.compile(r"^(\s*)(?:[©®«°¢*+•·◦▪■□●○➢>~]|»(?!.*»)|[eoO](?=\s+[A-ZÅÄÖ]))\s+(?=\S)")
+# words) before a name or a sentence (a capital, then nothing or a small letter: not a table's header of
+# capitalised words); "»" only where no "»" closes a quotation later in the line.
+_MARKER = re.compile(r"^(\s*)(?:[©®«°¢*+•·◦▪■□●○➢>~]|»(?!.*»)|[eoO](?=\s+[A-ZÅÄÖ]\S*(?:$|\s+[a-zåäö\d])))\s+(?=\S)")
 # A number with letters among its digits: "6l,7", "2O08", "l5" (a digit at least, nothing else around it).
 _NUMBER = re.compile(r"(?<![\w@.,])(?=[\dOolI]*\d)(?=[\dOolI,.]*[OolI])[\dOolI]+(?:,[\dOolI]+)?(?![\w@])")
 _DIGIT = str.maketrans("OolI", "0011")

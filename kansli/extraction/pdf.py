@@ -273,6 +273,31 @@ def _typed(line: dict[str, Any], number: int, region: int) -> Line:
                 bool(chars) and all(c.get("bold") for c in chars))
 
 
+def _without_rules(line: dict[str, Any]) -> str:
+    """An OCR'd line's text without the ruling lines OCR read as glyphs: "|" wherever it stands, and a
+    one-letter word ("|", "l", "i", "I", "!", "1", "]") at either end standing apart, further from its
+    neighbour than 1.5 times the line's height (a table's border beside its text, not a word)."""
+    chars = sorted((c for c in line["chars"] if c["text"].strip()), key=lambda c: c["x0"])
+    words: list[list[Any]] = []
+    for char in chars:
+        if words and char["x0"] - words[-1][-1]["x1"] <= 1:
+            words[-1].append(char)
+        else:
+            words.append([char])
+    tokens = [t for t in line["text"].split(" ") if t not in ("|", "¦")]
+    if len(words) < 2 or len(tokens) < 2:
+        return " ".join(tokens)
+    apart = (line["bottom"] - line["top"]) * 1.5
+    if len(words[-1]) == 1 and tokens[-1] in _RULE_GLYPHS and words[-1][0]["x0"] - words[-2][-1]["x1"] > apart:
+        tokens.pop()
+    if len(words[0]) == 1 and tokens[0] in _RULE_GLYPHS and words[1][0]["x0"] - words[0][0]["x1"] > apart:
+        tokens.pop(0)
+    return " ".join(tokens)
+
+
+_RULE_GLYPHS = frozenset("|lIi!1][")
+
+
 def _second_word(line: dict[str, Any]) -> float | None:
     """Where a line's second word starts: after the first gap between its letters."""
     chars = sorted((c for c in line["chars"] if c["text"].strip()), key=lambda c: c["x0"])
@@ -285,6 +310,7 @@ def _region_text(page: Page, number: int = 1, region: int = 0) -> tuple[str, lis
     if not lines:
         return "", []
     if page.flow:  # OCR's: a bullet it dropped shows in the place of the line
+        lines = [{**line, "text": _without_rules(line)} for line in lines]
         texts = ocrtext.indented_markers([(line["text"], line["x0"], _second_word(line)) for line in lines])
         lines = [{**line, "text": text} for line, text in zip(lines, texts, strict=True)]
     typed = [_typed(line, number, region) for line in lines]
