@@ -65,7 +65,7 @@ def _close(above: list[Word], below: list[Word], factor: float) -> bool:
 
 
 def _blocks(lines: list[list[Word]]) -> list[list[list[Word]]]:
-    """Runs of lines that break apart (two at least), near each other, with up to three lines between
+    """Runs of lines that break apart (two at least), near each other, with up to four lines between
     them (a wrapped cell's): candidates, checked against their columns by :func:`_fitting`."""
     blocks: list[list[list[Word]]] = []
     current: list[list[Word]] = []
@@ -79,7 +79,7 @@ def _blocks(lines: list[list[Word]]) -> list[list[list[Word]]]:
                 blocks.append(current)
                 current = [line]
             between = []
-        elif near and len(between) < 3:
+        elif near and len(between) < 4:
             between.append(line)
         else:
             blocks.append(current)
