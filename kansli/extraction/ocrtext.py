@@ -14,7 +14,7 @@ from typing import Any
 # A line-start glyph that stands for a bullet: a symbol before any word, or a lone "e"/"o" (not Swedish
 # words) before a name or a sentence (a capital, then nothing or a small letter: not a table's header of
 # capitalised words); "»" only where no "»" closes a quotation later in the line.
-_MARKER = re.compile(r"^(\s*)(?:[©®«°¢*+•·◦▪■□●○➢>~]|»(?!.*»)|[eoO](?=\s+[A-ZÅÄÖ]\S*(?:$|\s+[a-zåäö\d])))\s+(?=\S)")
+_MARKER = re.compile(r"^(\s*)(?:[©®«°¢*+•·◦▪■□●○➢>~.,]|»(?!.*»)|[eoO](?=\s+[A-ZÅÄÖ]\S*(?:$|\s+[a-zåäö\d])))\s+(?=\S)")
 # A number with letters among its digits: "6l,7", "2O08", "l5" (a digit at least, nothing else around it).
 _NUMBER = re.compile(r"(?<![\w@.,])(?=[\dOolI]*\d)(?=[\dOolI,.]*[OolI])[\dOolI]+(?:,[\dOolI]+)?(?![\w@])")
 _DIGIT = str.maketrans("OolI", "0011")
@@ -48,12 +48,23 @@ def lost_markers(lines: list[str]) -> list[str]:
 
 def indented_markers(lines: list[tuple[str, float, float | None]]) -> list[str]:
     """The texts of a region's ``lines`` (text, left edge, left edge of its second word) with the bullets OCR
-    dropped put back where the place shows them: a line starting with a capital that stands indented from the
-    margin just where the list items' text starts after their bullets."""
-    starts = [second for text, _, second in lines if second is not None and list_marker(text).lstrip().startswith("• ")]
-    margin = min((x0 for _, x0, _ in lines), default=0.0)
-    return ["• " + text if starts and x0 > margin + 4 and text[:1].isupper() and not list_marker(text).startswith("• ")
-            and any(abs(x0 - start) <= 2.5 for start in starts) else text for text, x0, _ in lines]
+    dropped put back where the place shows them: a line starting with a capital next to a list item, standing
+    where that item's text starts after its bullet (compared with its neighbour only: a scan turned a little
+    moves the margin down the page)."""
+    texts = [text for text, _, _ in lines]
+    starts: list[float | None] = [second if list_marker(text).lstrip().startswith("• ") else None
+                                  for text, _, second in lines]
+    for order in (range(len(lines)), range(len(lines) - 1, -1, -1)):
+        for i in order:
+            text, x0, _ = lines[i]
+            if starts[i] is not None or not text[:1].isupper():
+                continue
+            for k in (i - 1, i + 1):
+                start = starts[k] if 0 <= k < len(lines) else None
+                if start is not None and abs(x0 - start) <= 2.5 and lines[k][1] <= x0 - 4:
+                    texts[i], starts[i] = "• " + text, x0
+                    break
+    return texts
 
 
 def repair(text: str) -> tuple[str, set[str]]:
