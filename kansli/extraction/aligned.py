@@ -145,14 +145,18 @@ def _column(word: Word, columns: list[tuple[float, float]]) -> int:
 
 def _extended(block: list[list[Word]], lines: list[list[Word]], columns: list[tuple[float, float]]
               ) -> list[list[Word]]:
-    """The block with the lines above and below it that fit its columns: as close as a cell's lines (a
-    cell's first lines above the rest of its row, set at the bottom; its last lines below), or as close as
-    its rows where they fill two columns or more (a header whose words stand closer than a column gap)."""
+    """The block with the lines above and below it that fit its columns: as close as a cell's lines, in one
+    cell or lined up with the columns (a cell's first lines above the rest of its row, set at the bottom; its
+    last lines below), or as close as its rows where they fill two columns or more lined up (a header whose
+    words stand closer than a column gap); never a heading, which stands in larger type or across columns."""
     height = _height([w for line in block for w in line])
 
     def joins(above: list[Word], below: list[Word], candidate: list[Word]) -> bool:
         cell_line = _close(above, below, 1.45) and _height(candidate) <= height * 1.15  # not a heading's type
-        return _fits(candidate, columns) and (cell_line or _close(above, below, 2.8) and _lined_up(candidate, columns))
+        lined_up = _lined_up(candidate, columns)
+        one_cell = len({_column(w, columns) for w in candidate}) == 1
+        return _fits(candidate, columns) and (cell_line and (one_cell or lined_up) or _close(above, below, 2.8)
+                                              and lined_up)
 
     at = {id(line): i for i, line in enumerate(lines)}
     first, last = at[id(block[0])], at[id(block[-1])]
