@@ -152,8 +152,9 @@ def _headings(pdf: PdfText) -> set[int]:
 
 def _set_apart(pdf: PdfText) -> set[int]:
     """Indexes of the lines of an OCR'd text that stand alone, with more space above and below than between
-    a paragraph's lines, and no number but their own: OCR keeps no weight and measures type by its ink, so
-    space is what still marks a heading (a table's rows, also spaced, hold numbers)."""
+    a paragraph's lines, name an area and hold no number but their own: OCR keeps no weight and measures type
+    by its ink, so space is what still marks a heading (a single-line paragraph, a table's header or row
+    stand alone too, but name no area or hold numbers)."""
     lines = pdf.lines
     steps = sorted(b.top - a.top for a, b in zip(lines, lines[1:], strict=False)
                    if (a.page, a.region) == (b.page, b.region) and b.top > a.top)
@@ -163,7 +164,7 @@ def _set_apart(pdf: PdfText) -> set[int]:
     found = set()
     for i, line in enumerate(lines):
         near = [n for n in lines[max(i - 1, 0):i] + lines[i + 1:i + 2] if (n.page, n.region) == (line.page, line.region)]
-        if all(abs(n.top - line.top) > pitch * 1.35 for n in near) \
+        if all(abs(n.top - line.top) > pitch * 1.25 for n in near) and _area_of_heading(line.text) \
                 and not re.search(r"\d", re.sub(r"^\s*\d+(?:\.\d+)*\.?\s+", "", line.text)):
             found.add(i)
     return found

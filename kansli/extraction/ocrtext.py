@@ -48,17 +48,18 @@ def lost_markers(lines: list[str]) -> list[str]:
 
 def indented_markers(lines: list[tuple[str, float, float | None]]) -> list[str]:
     """The texts of a region's ``lines`` (text, left edge, left edge of its second word) with the bullets OCR
-    dropped put back where the place shows them: a line starting with a capital next to a list item, standing
-    where that item's text starts after its bullet (compared with its neighbour only: a scan turned a little
-    moves the margin down the page)."""
+    dropped put back where the place shows them: a line starting with a capital (a sentence or a name) next to
+    a list item, standing where that item's text starts after its bullet (compared with its neighbour only: a
+    scan turned a little moves the margin down the page)."""
     texts = [text for text, _, _ in lines]
     starts: list[float | None] = [second if list_marker(text).lstrip().startswith("• ") else None
                                   for text, _, second in lines]
     for order in (range(len(lines)), range(len(lines) - 1, -1, -1)):
         for i in order:
             text, x0, _ = lines[i]
-            if starts[i] is not None or not text[:1].isupper():
-                continue
+            if starts[i] is not None or not text[:1].isupper() or not (text.rstrip().endswith(".")
+                                                                        or len(text.split()) <= 4):
+                continue  # a list item is a sentence or a name, not a table's row
             for k in (i - 1, i + 1):
                 start = starts[k] if 0 <= k < len(lines) else None
                 if start is not None and abs(x0 - start) <= 2.5 and lines[k][1] <= x0 - 4:

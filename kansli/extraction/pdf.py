@@ -275,7 +275,7 @@ def _typed(line: dict[str, Any], number: int, region: int) -> Line:
 
 def _without_rules(line: dict[str, Any]) -> str:
     """An OCR'd line's text without the ruling lines OCR read as glyphs: "|" wherever it stands, and a
-    one-letter word ("|", "l", "i", "I", "!", "1", "]") at either end standing apart, further from its
+    one-letter word ("|", "l", "i", "I", "!", "1", "]", "-") at either end standing apart, further from its
     neighbour than 1.5 times the line's height (a table's border beside its text, not a word)."""
     chars = sorted((c for c in line["chars"] if c["text"].strip()), key=lambda c: c["x0"])
     words: list[list[Any]] = []
@@ -295,7 +295,7 @@ def _without_rules(line: dict[str, Any]) -> str:
     return " ".join(tokens)
 
 
-_RULE_GLYPHS = frozenset("|lIi!1][")
+_RULE_GLYPHS = frozenset("|lIi!1][-–—_")
 
 
 def _second_word(line: dict[str, Any]) -> float | None:
