@@ -96,8 +96,8 @@ def _fits(line: list[Word], columns: list[tuple[float, float]]) -> bool:
 def _columns(block: list[list[Word]]) -> list[tuple[float, float]]:
     """The columns' spans: what the block's words cover, parted where a channel runs free from top to bottom
     and is either wide (wider than any word space) or followed by words that line up (on their left edge,
-    or on their right as numbers do) in two lines at least, the first among them: a narrow table's columns
-    stand closer than an OCR'd line's word spaces can."""
+    or on their right as numbers do) in two lines at least: a narrow table's columns stand closer than an
+    OCR'd line's word spaces can."""
     height = _height([w for line in block for w in line])
     spans: list[list[float]] = []
     for x0, x1 in sorted((w["x0"], w["x1"]) for line in block for w in line):
@@ -107,10 +107,8 @@ def _columns(block: list[list[Word]]) -> list[tuple[float, float]]:
             spans.append([x0, x1])
     columns = spans[:1]
     for span in spans[1:]:
-        # lined up, and in the first line too (a column has its header; "(2011)" after equally wide numbers not)
-        starts = [any(abs(w["x0"] - span[0]) <= 2 for w in line) for line in block]
-        ends = [any(abs(w["x1"] - span[1]) <= 2 for w in line) for line in block]
-        lined_up = any(aligned[0] and sum(aligned) >= 2 for aligned in (starts, ends))
+        lined_up = sum(any(abs(w["x0"] - span[0]) <= 2 for w in line) for line in block) >= 2 \
+            or sum(any(abs(w["x1"] - span[1]) <= 2 for w in line) for line in block) >= 2
         if span[0] - columns[-1][1] > height * _APART or lined_up:
             columns.append(span)
         else:
