@@ -10,6 +10,7 @@ with words in only some columns continues the row above. Linear in the region's 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from typing import Any, NamedTuple
 
 Word = dict[str, Any]
@@ -105,10 +106,20 @@ def _columns(block: list[list[Word]]) -> list[tuple[float, float]]:
             spans[-1][1] = max(spans[-1][1], x1)
         else:
             spans.append([x0, x1])
+    # which lines have a word starting (ending) at each whole point: the lining up is looked up, not searched
+    starts: dict[int, set[int]] = defaultdict(set)
+    ends: dict[int, set[int]] = defaultdict(set)
+    for i, line in enumerate(block):
+        for w in line:
+            starts[round(w["x0"])].add(i)
+            ends[round(w["x1"])].add(i)
+
+    def lines_at(edges: dict[int, set[int]], x: float) -> int:
+        return len(set().union(*(edges.get(round(x) + d, set()) for d in range(-1, 2))))
+
     columns = spans[:1]
     for span in spans[1:]:
-        lined_up = sum(any(abs(w["x0"] - span[0]) <= 2 for w in line) for line in block) >= 2 \
-            or sum(any(abs(w["x1"] - span[1]) <= 2 for w in line) for line in block) >= 2
+        lined_up = lines_at(starts, span[0]) >= 2 or lines_at(ends, span[1]) >= 2
         if span[0] - columns[-1][1] > height * _APART or lined_up:
             columns.append(span)
         else:
