@@ -66,8 +66,8 @@ def _close(above: list[Word], below: list[Word], factor: float) -> bool:
 
 
 def _blocks(lines: list[list[Word]]) -> list[list[list[Word]]]:
-    """Runs of lines that break apart (two at least), near each other, with up to four lines between
-    them (a wrapped cell's): candidates, checked against their columns by :func:`_fitting`."""
+    """Runs of lines that break apart (two at least), near each other, with up to four short lines
+    between them (a wrapped cell's): candidates, whose columns :func:`tables` then reads."""
     blocks: list[list[list[Word]]] = []
     current: list[list[Word]] = []
     between: list[list[Word]] = []
@@ -80,7 +80,7 @@ def _blocks(lines: list[list[Word]]) -> list[list[list[Word]]]:
                 blocks.append(current)
                 current = [line]
             between = []
-        elif near and len(between) < 4:
+        elif near and len(between) < 4 and len(line) <= 5:  # a cell's line is short; a paragraph's ends the run
             between.append(line)
         else:
             blocks.append(current)
@@ -230,7 +230,7 @@ def tables(words: list[Word]) -> list[Aligned]:
             rows.append(cells)
         if len(rows) >= 2:
             words_in = [w for line in block for w in line]
-            bbox = (min(w["x0"] for w in words_in), block[0][0]["top"], max(w["x1"] for w in words_in),
-                    max(w["bottom"] for w in block[-1]))
+            bbox = (min(w["x0"] for w in words_in), min(w["top"] for w in words_in), max(w["x1"] for w in words_in),
+                    max(w["bottom"] for w in words_in))
             found.append(Aligned(bbox, rows, frozenset(joined)))
     return found

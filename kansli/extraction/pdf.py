@@ -419,10 +419,7 @@ def read(
                 page = read_page(pdf, number - 1, flow=ocr)
                 found = page.find_tables() if with_tables else []
                 ruled = [t.bbox for t in found]
-                # a scan's tables have no ruling lines; their channels are no gutter (a table of three columns or
-                # more: two-column prose or a cover table of labels read as two)
-                columns = _columns(page, ruled + ([t.bbox for t in aligned.tables(page.extract_words())
-                                                   if len(t.rows[0]) >= 3] if ocr else []))
+                columns = _columns(page, ruled)
                 text, page_lines = page_text(page, columns, number)
                 placed = page_tables(page, columns, number, found)
                 if ocr:
