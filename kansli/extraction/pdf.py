@@ -70,8 +70,9 @@ def _columns(page: Page, tables: Sequence[Bbox] = ()) -> tuple[float, float] | N
     # One-column text crosses the middle on nearly every line; two columns leave a gutter only the head crosses.
     left = [w for w in words if w["x1"] <= gutter]
     right = [w for w in words if w["x0"] >= gutter]
+    # (OCR's: a column of prose, five lines at least; a sparse page's short lines leave gaps of their own)
     if len(crossing) > len(words) * 0.03 or len(left) < 8 or len(right) < 4 \
-            or len({round(w["top"]) for w in right}) < 2:
+            or len({round(w["top"]) for w in right}) < (5 if page.flow else 2):
         return None
     spans = [w["bottom"] for w in crossing]
     spans += [e["bottom"] for e in page.edges if e["orientation"] == "h" and e["x0"] < gutter < e["x1"]]
@@ -80,6 +81,8 @@ def _columns(page: Page, tables: Sequence[Bbox] = ()) -> tuple[float, float] | N
         if (before := ends.get(round(w["top"]))) and w["x0"] - before["x1"] < (w["bottom"] - w["top"]) * 0.6:
             spans.append(w["bottom"])
     header = max(spans, default=0.0)
+    if header:  # the whole of the head's last line, though a scan turned a little sets its words at slants
+        header = max([header] + [w["bottom"] for w in words if w["top"] < header - (w["bottom"] - w["top"]) / 2])
     if header > float(page.height) * 0.4:  # full-width text further down: not a simple two-column page
         return None
     return header, gutter
@@ -419,7 +422,9 @@ def read(
                 page = read_page(pdf, number - 1, flow=ocr)
                 found = page.find_tables() if with_tables else []
                 ruled = [t.bbox for t in found]
-                columns = _columns(page, ruled)
+                # a scan's tables have no ruling lines; their channels are no gutter
+                columns = _columns(page, ruled + ([t.bbox for t in aligned.tables(page.extract_words())
+                                                   if len(t.rows[0]) >= 3] if ocr else []))
                 text, page_lines = page_text(page, columns, number)
                 placed = page_tables(page, columns, number, found)
                 if ocr:
