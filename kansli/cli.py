@@ -5,7 +5,6 @@ import getpass
 import json
 import logging
 import os
-import secrets
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -51,7 +50,7 @@ def serve(host: str, port: int, workers: int) -> None:
     with db.session_scope(settings.database_url) as session:
         if not session.scalar(select(func.count()).select_from(User)):
             click.echo("Inga användare finns ännu. Skapa den första administratören med:\n"
-                       "  kansli user add NAMN --role admin", err=True)
+                       "  kansli user add NAMN --role admin --no-must-change", err=True)
     run(settings)
 
 
@@ -176,7 +175,7 @@ def _new_password(given: str | None) -> tuple[str, bool]:
             raise click.ClickException("Lösenorden stämmer inte överens.")
         return password, False
     line = sys.stdin.readline().rstrip("\r\n")
-    return (line, False) if line else (secrets.token_urlsafe(12), True)
+    return (line, False) if line else (users.temporary_password(), True)
 
 
 def _lifetime(days: int) -> timedelta | None:
@@ -185,6 +184,10 @@ def _lifetime(days: int) -> timedelta | None:
 
 PASSWORD = click.option("--password", envvar="KANSLI_PASSWORD",
                         help="Utan detta: fråga (terminal), läs första raden på standard in, eller slumpa om den är tom.")
+MUST_CHANGE = click.option("--must-change/--no-must-change", default=True, show_default=True,
+                           help="Användaren måste välja ett eget lösenord vid nästa inloggning, och det här slutar "
+                                "gälla efter KANSLI_TEMPORARY_PASSWORD_HOURS. --no-must-change när lösenordet är "
+                                "användarens eget (till exempel ens eget konto).")
 TOKEN_DAYS = click.option("--days", default=TOKEN_LIFETIME.days, show_default=True, type=click.IntRange(min=0),
                           help="Dagar som API-nyckeln gäller (0: tills den återkallas).")
 
@@ -193,19 +196,25 @@ TOKEN_DAYS = click.option("--days", default=TOKEN_LIFETIME.days, show_default=Tr
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @PASSWORD
+@MUST_CHANGE
 @TOKEN_DAYS
-def user_add(name: str, role: str, password: str | None, days: int) -> None:
-    """Skapa en användare; sista raden är användarens API-nyckel."""
+def user_add(name: str, role: str, password: str | None, must_change: bool, days: int) -> None:
+    """Skapa en användare, som väljer ett eget lösenord vid första inloggningen; sista raden är användarens
+    API-nyckel."""
     settings = config.load()
     db.upgrade(settings.database_url)
     password, generated = _new_password(password)
     try:
         with db.session_scope(settings.database_url) as session:
-            created, token = create_user(session, name, role, password, _lifetime(days))
-            trail.record(session, _operator(), "user_add", f"user {created.name}", role=role)
+            created, token = create_user(session, name, role, password, _lifetime(days), must_change=must_change)
+            trail.record(session, _operator(), "user_add", f"user {created.name}", role=role,
+                         must_change_password=must_change)
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Användaren {created.name} ({role}) är skapad.")
+    if must_change:
+        click.echo(f"{created.name} måste välja ett eget lösenord vid första inloggningen, inom "
+                   f"{settings.temporary_password_hours} timmar.")
     if generated:
         click.echo(f"Lösenord: {password}")
     click.echo(token)
@@ -233,8 +242,25 @@ def user_list() -> None:
     with db.session_scope(settings.database_url) as session:
         for account in users.accounts(session, users.SessionLimits.of(settings)):
             state = "avstängd" if account.user.disabled_at else "aktiv"
+            if users.temporary_expired(account.user, users.temporary_lifetime(settings)):
+                state += " (tillfälligt lösenord har slutat gälla)"
+            elif account.user.must_change_password:
+                state += " (måste välja nytt lösenord)"
             click.echo(f"{account.user.name}\t{account.user.role}\t{state}\t"
                        f"{account.tokens} API-nycklar\t{account.sessions} inloggningar")
+
+
+@user.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+def user_role(name: str, role: str) -> None:
+    """Ge en användare en annan roll; den gäller från nästa begäran, i webbläsaren som med API-nyckel."""
+    def change(_session: Session, found: User) -> tuple[str, dict[str, Any]]:
+        previous = users.set_role(found, role)
+        return f"Användaren {found.name} har nu rollen {role} (förut {previous}).", {"role": role,
+                                                                                  "previous_role": previous}
+
+    _change(name, "user_role", change)
 
 
 @user.command("disable")
@@ -262,16 +288,18 @@ def user_enable(name: str) -> None:
 @user.command("password")
 @click.argument("name")
 @PASSWORD
-def user_password(name: str, password: str | None) -> None:
-    """Byt lösenord; användarens pågående inloggningar avslutas."""
+@MUST_CHANGE
+def user_password(name: str, password: str | None, must_change: bool) -> None:
+    """Återställ lösenordet; användarens pågående inloggningar avslutas, API-nycklarna gäller som förut."""
     password, generated = _new_password(password)
 
     def change(session: Session, found: User) -> tuple[str, dict[str, Any]]:
-        ended = users.set_password(session, found, password)
+        ended = users.set_password(session, found, password, must_change=must_change)
         shown = f"\nLösenord: {password}" if generated else ""
-        return f"Lösenordet är bytt; {ended} inloggningar avslutade.{shown}", {"sessions_ended": ended}
+        then = f"\n{found.name} måste välja ett nytt lösenord vid nästa inloggning." if must_change else ""
+        return f"Lösenordet är bytt; {ended} inloggningar avslutade.{then}{shown}", {"sessions_ended": ended}
 
-    _change(name, "password", change)
+    _change(name, "password_reset" if must_change else "password", change)
 
 
 @user.command("token")

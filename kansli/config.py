@@ -156,6 +156,10 @@ class Settings:
     session_idle_minutes: int = field(default=30, metadata=env("KANSLI_SESSION_IDLE_MINUTES", _int))
     #: A login session ends this long after sign-in however busy it is: a working day, then sign in again.
     session_max_hours: int = field(default=10, metadata=env("KANSLI_SESSION_MAX_HOURS", _int))
+    #: A temporary password (an admin's reset, a new user's first one) stops working this long after it was
+    #: set: one that lies unused in a mailbox or on a note does not open the account for good. Three days
+    #: cover a weekend between the admin handing it over and the user's first login.
+    temporary_password_hours: int = field(default=72, metadata=env("KANSLI_TEMPORARY_PASSWORD_HOURS", _int))
     #: Served by one TLS-terminating proxy: cookies only over HTTPS, and the client's address and scheme read
     #: from the proxy's X-Forwarded-For and X-Forwarded-Proto (without a proxy, anyone could send those).
     behind_tls: bool = field(default=False, metadata=env("KANSLI_BEHIND_TLS", _bool))

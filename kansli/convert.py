@@ -1,4 +1,4 @@
-"""Word → PDF/A-2b through headless LibreOffice, and a PNG preview of an output's first page through pdftoppm.
+"""Word → PDF/A-2b through headless LibreOffice, and PNG previews of an output's pages through pdftoppm.
 
 LibreOffice instances sharing a user profile block each other, so each caller passes its own profile
 folder. A conversion runs in its own process group and is killed whole when it overruns, because a
@@ -16,6 +16,8 @@ import xmlrpc.client
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import pypdfium2 as pdfium
 
 from kansli.lifeline import die_with_parent
 
@@ -126,6 +128,35 @@ def preview_png(pdf: bytes, timeout: float = 60, dpi: int = 50) -> bytes:
                      lambda source, target: ["-png", "-f", "1", "-l", "1", "-r", str(dpi), "-singlefile",
                                              source, target.removesuffix(".png")],
                      "page.png", timeout, "Förhandsbilden kunde inte skapas.")
+
+
+def page_pngs(pdf: bytes, dpi: int = 100, limit: int = 50, timeout: float = 120) -> list[bytes]:
+    """Each of the first ``limit`` pages as a PNG, in page order: the large previews of a draft's page.
+
+    The PDF is our own, from LibreOffice. ``limit`` bounds the work and the storage a long draft costs.
+    """
+    path = shutil.which("pdftoppm")
+    if not path:
+        raise ConversionError("pdftoppm saknas på servern; installera paketet poppler-utils.")
+    with tempfile.TemporaryDirectory(prefix="kansli-pdftoppm-") as tmp:
+        source = Path(tmp) / "in.pdf"
+        source.write_bytes(pdf)
+        run_killable([path, "-png", "-r", str(dpi), "-f", "1", "-l", str(limit), str(source), str(Path(tmp) / "sida")],
+                     timeout)
+        # pdftoppm pads the page number to the width of the document's last one: sort by the number itself
+        pages = sorted(Path(tmp).glob("sida-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+        if not pages:
+            raise ConversionError("Förhandsbilderna kunde inte skapas.")
+        return [page.read_bytes() for page in pages]
+
+
+def page_count(pdf: bytes) -> int:
+    """How many pages a PDF of our own has: the previews say so when they stop short of it."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return len(document)
+    finally:
+        document.close()
 
 
 def pdf_to_pdfa(pdf: bytes, timeout: float = 180) -> bytes:

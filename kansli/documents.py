@@ -6,19 +6,19 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from kansli import budget
+from kansli import budget, documentlist, pageimages
 from kansli.db import insert_for
 from kansli.extraction import pdf
 from kansli.extraction.pdf import preflight
 from kansli.extraction.refusal import Refusal
 from kansli.fields import FieldError, validate
-from kansli.models import Document, Revision, utcnow
+from kansli.models import Document, IdempotencyKey, LearnedLabel, Output, Registration, Revision, utcnow
 from kansli.names import display_name
 from kansli.registry.archiving import archived_registration_of_document
-from kansli.status import DocumentStatus
+from kansli.status import DocumentStatus, RegistrationStatus
 from kansli.storage import Store
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,14 @@ log = logging.getLogger(__name__)
 
 class ArchivedError(ValueError):
     """A change to archived material: refused with 409, always."""
+
+
+class DocumentRefused(ValueError):
+    """A retry or removal that cannot be done (409): the message names the document and says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class UploadRejected(ValueError):
@@ -122,3 +130,29 @@ def correct(session: Session, doc: Document, changes: Any, user_id: int | None) 
     doc.revisions.append(revision)
     session.flush()
     return revision
+
+
+def remove(session: Session, doc: Document) -> list[str]:
+    """Delete a failed upload that nothing refers to; returns the digests its row held, for the caller to
+    remove from the store once committed if no other row needs them (:func:`kansli.registry.retention.
+    remove_unreferenced`). A registered or archived document is a record and is never removed; nor is one
+    that was read, since drafts, corrections and the registry may build on it.
+    """
+    if registration := session.scalar(select(Registration).where(Registration.document_id == doc.id).limit(1)):
+        archived = " och arkiverat" if registration.status == RegistrationStatus.ARCHIVED else ""
+        raise DocumentRefused(f"{doc.filename} kan inte tas bort: dokumentet är registrerat som {registration.dnr}"
+                              f"{archived}, och det som har registrerats tas aldrig bort.")
+    if doc.status != DocumentStatus.FAILED:
+        raise DocumentRefused(f"{doc.filename} kan inte tas bort: bara uppladdningar som inte gick att läsa "
+                              f"tas bort, och dokumentet har status {DocumentStatus(doc.status).label.lower()}.")
+    for model, what in ((Output, "utkast gjorda från det"), (LearnedLabel, "inlärda etiketter från det")):
+        if session.scalar(select(model.id).where(model.document_id == doc.id).limit(1)):
+            raise DocumentRefused(f"{doc.filename} har {what} och kan inte tas bort.")
+    digests = [doc.sha256, *pageimages.digests(doc.provenance)]
+    # A retry of the upload with the same idempotency key is a new upload once the document is gone.
+    session.execute(delete(IdempotencyKey).where(IdempotencyKey.resource == "document",
+                                                 IdempotencyKey.resource_id == doc.id))
+    documentlist.forget(session, doc.id)
+    session.delete(doc)
+    session.flush()
+    return digests

@@ -168,6 +168,16 @@ def release(session: Session, model: Model, row_id: int, max_attempts: int) -> E
                              give_up={"error": GAVE_UP.format(n=read.attempts), "error_code": "worker_lost"})
 
 
+def requeue(session: Session, model: Model, row_id: int) -> bool:
+    """Put failed work back on its way at a user's word ("Försök igen"): queued, its error cleared and its
+    attempts counted afresh. False if the row is not failed (it was retried already, or never failed)."""
+    result = session.execute(
+        update(model).where(model.id == row_id, model.status == model.FAILED)
+        .values(status=model.QUEUED, progress=0, error=None, error_code=None, attempts=0, claim=None,
+                lease_until=None, worker=None, updated_at=utcnow()))
+    return _rowcount(result) == 1
+
+
 class Heartbeat:
     """Renews a lease from a background thread, so a long step inside a C library can't lose it."""
 

@@ -10,24 +10,24 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kansli.extraction.learned import FIELDS, Learned, label_for, value_at
+from kansli.extraction import learned
+from kansli.extraction.learned import Learned
 from kansli.models import Document, LearnedLabel, Revision
 from kansli.names import municipality_key
 
 
 def learn(session: Session, doc: Document, before: dict[str, Any], revision: Revision,
           user_id: int | None) -> list[LearnedLabel]:
-    """The labels a correction of a plan teaches: for each corrected field whose new value stands in the
-    document's text, the words before it, kept for the plan's municipality (once each)."""
+    """The labels a correction of a plan teaches (:func:`~kansli.extraction.learned.taught`): for each
+    corrected field whose new value stands in the document's text, the words before it; for a corrected
+    indicator, its table's column headers; for an added goal, the heading above it. Kept for the plan's
+    municipality (once each)."""
     municipality = revision.fields.get("municipality")
     if doc.kind != "district_plan" or not doc.text or not isinstance(municipality, str):
         return []
     key = municipality_key(municipality)
     taught = []
-    for path in FIELDS:
-        value = value_at(revision.fields, path)
-        if value == value_at(before, path) or not (label := label_for(doc.text, path, value)):
-            continue
+    for path, label in learned.taught(doc.text, before, revision.fields):
         known = session.scalar(select(LearnedLabel).where(LearnedLabel.municipality == key,
                                                           LearnedLabel.field == path, LearnedLabel.label == label))
         if known is None:

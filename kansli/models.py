@@ -34,6 +34,11 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Set while the account is disabled: no login, no token, no session works, but its history stays.
     disabled_at: Mapped[datetime | None] = mapped_column()
+    #: Set by an admin's password reset: the user's login session opens only the page that sets a new
+    #: password until they have chosen one (the reset password was seen by someone else).
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    #: When the password was last set: a temporary one (``must_change_password``) stops working a while after.
+    password_set_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ApiToken(Base):
@@ -155,6 +160,10 @@ class Output(JobStateMixin, Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: Which template version made each file: template file name → SHA-256.
     templates: Mapped[dict[str, Any] | None] = mapped_column()
+    #: Which version of each document's fields it is made from, read at request time: document id → revision number.
+    revisions: Mapped[dict[str, Any] | None] = mapped_column()
+    #: How many pages its (first) PDF has; its page previews stop at a limit, and the draft page says so.
+    pages: Mapped[int | None] = mapped_column(Integer)
     files: Mapped[list[OutputFile]] = relationship(
         order_by="OutputFile.id", back_populates="output", cascade="all, delete-orphan"
     )
@@ -401,7 +410,8 @@ class LearnedLabel(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: :func:`kansli.names.municipality_key` of the plan's municipality.
     municipality: Mapped[str] = mapped_column(String(100))
-    #: A path into the plan's fields: "reference", "contact.name", … (``learned.FIELDS``).
+    #: A path into the plan's fields: "reference", "contact.name", "indicators.baseline", "goals.arbete", …
+    #: (``learned.PATHS``).
     field: Mapped[str] = mapped_column(String(40))
     label: Mapped[str] = mapped_column(String(200))
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
@@ -444,5 +454,19 @@ class SearchEntry(Base):
                                                  autoincrement=False)
     body: Mapped[str] = mapped_column(Text)
     kind: Mapped[str | None] = mapped_column(String(20), index=True)
+    #: The municipality's key (:func:`kansli.names.municipality_key`): "Uppsala" finds "Uppsala kommun".
+    municipality: Mapped[str | None] = mapped_column(String(100), index=True)
+
+
+class DocumentSearch(Base):
+    """What an uploaded document is found by on the document list: its name, fields and text, and its
+    municipality's key. SQLite indexes ``body`` with FTS5 (table ``document_fts``), PostgreSQL with a Swedish
+    tsvector, as the registry's :class:`SearchEntry`; a document not yet read has no row and is found by name.
+    """
+
+    __tablename__ = "document_search"
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True,
+                                             autoincrement=False)
+    body: Mapped[str] = mapped_column(Text)
     #: The municipality's key (:func:`kansli.names.municipality_key`): "Uppsala" finds "Uppsala kommun".
     municipality: Mapped[str | None] = mapped_column(String(100), index=True)

@@ -7,6 +7,7 @@ entry here plus its template in ``templates/docx/``.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,10 +42,40 @@ from kansli.validation import DecisionLetterFields, Invalid, OutputRequest, chec
 MEDIA_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                "pdf": "application/pdf", "png": "image/png", "zip": "application/zip"}
 
+#: The draft page's previews: every page of the draft's PDF, readable at this resolution, up to a limit at
+#: which a long draft stops (its page says so).
+PREVIEW_DPI, PREVIEW_PAGES = 100, 50
+#: The small first-page picture every converted draft has had from the start, for the document page's list.
+THUMBNAIL_SUFFIX = "-forhandsvisning.png"
+_PAGE_PREVIEW = re.compile(r"-sida-(\d+)\.png$")
+
 #: Reports progress in percent of the rendering step.
 Progress = Callable[[int], None]
 #: (output, template file, agency → areas or None for the built-in mapping, progress) → [(file name, bytes)]
 Renderer = Callable[[Output, Path, "dict[str, tuple[str, ...]] | None", Progress], "list[tuple[str, bytes]]"]
+
+
+def preview_name(docx: str, page: int) -> str:
+    """A page preview's file name: after the Word file's, numbered so that the names sort by page."""
+    return f"{docx.removesuffix('.docx')}-sida-{page:02d}.png"
+
+
+def page_previews(names: list[str]) -> list[tuple[int, str]]:
+    """(page, file name) of a draft's page previews, in page order. A draft made before every page was
+    previewed has only its thumbnail, which then stands for its first page."""
+    found = sorted((int(m.group(1)), name) for name in names if (m := _PAGE_PREVIEW.search(name)))
+    return found or [(1, name) for name in names if name.endswith(THUMBNAIL_SUFFIX)][:1]
+
+
+#: A draft registered under one of these may no longer be changed: its page's forms are read-only.
+LOCKED = (RegistrationStatus.ARCHIVED, RegistrationStatus.DISPOSED)
+
+
+def registration_of(session: Session, output: Output) -> Registration | None:
+    """The registration a draft is filed under (a voided one no longer counts); archived, it is locked."""
+    return session.scalar(select(Registration).where(Registration.output_id == output.id,
+                                                     Registration.status != RegistrationStatus.VOIDED)
+                          .order_by(Registration.id.desc()).limit(1))
 
 
 class OutputRejected(ValueError):
@@ -92,17 +123,23 @@ def _agency(body: OutputRequest) -> str:
     return agency
 
 
-def plans_for(session: Session, municipalities: list[str]) -> dict[str, dict[str, Any] | None]:
-    """Each municipality's newest extracted plan's current fields, or None where none is uploaded."""
+def made_from(*docs: Document) -> dict[str, int]:
+    """Which version of each document's fields a draft is made from (document id → revision number), read
+    when its fields are frozen, so the draft page can say which version it shows."""
+    return {str(doc.id): doc.revisions[-1].number for doc in docs if doc.revisions}
+
+
+def plans_for(session: Session, municipalities: list[str]) -> dict[str, Document | None]:
+    """Each municipality's newest extracted plan, or None where none is uploaded."""
     plans = session.scalars(
         select(Document).where(Document.kind == "district_plan", Document.status == DocumentStatus.EXTRACTED)
         .order_by(Document.id.desc())
     ).all()
-    by_key: dict[str, dict[str, Any]] = {}
+    by_key: dict[str, Document] = {}
     for doc in plans:
         fields = doc.current_fields() or {}
         if fields.get("municipality"):
-            by_key.setdefault(municipality_key(fields["municipality"]), fields)
+            by_key.setdefault(municipality_key(fields["municipality"]), doc)
     return {m: by_key.get(municipality_key(m)) for m in municipalities}
 
 
@@ -115,7 +152,8 @@ def _request_agreement(session: Session, body: OutputRequest, user_id: int | Non
     fields = dict(doc.current_fields() or {})
     if body.revises is not None:
         fields["revision"] = _revision(session, body.revises, doc, agency, fields)
-    return Output(kind="agreement", document_id=doc.id, agency=agency, fields=fields, created_by=user_id)
+    return Output(kind="agreement", document_id=doc.id, agency=agency, fields=fields, created_by=user_id,
+                  revisions=made_from(doc))
 
 
 def _revision(session: Session, revises: int, plan: Document, agency: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -157,7 +195,7 @@ def _describe_agreement(output: Output) -> tuple[str | None, str]:
 # --- decision: the letter and its identical letters, from a decision or from fields ---
 
 def _request_decision(session: Session, body: OutputRequest, user_id: int | None) -> Output:
-    doc_id: int | None = None
+    doc_id, revisions = None, {}
     if body.fields is not None:
         try:
             fields = check(DecisionLetterFields, body.fields).model_dump(exclude_unset=True)
@@ -166,10 +204,10 @@ def _request_decision(session: Session, body: OutputRequest, user_id: int | None
     else:
         doc = _extracted_document(session, body.document_id, "decision",
                                   "Ett beslutsbrev skapas från ett regeringsbeslut")
-        doc_id, fields = doc.id, dict(doc.current_fields() or {})
+        doc_id, fields, revisions = doc.id, dict(doc.current_fields() or {}), made_from(doc)
     if not (fields.get("addressee") and fields.get("title")):
         raise OutputRejected(422, "invalid_fields", "Beslutet behöver minst mottagare (addressee) och rubrik (title).")
-    return Output(kind="decision", document_id=doc_id, fields=fields, created_by=user_id)
+    return Output(kind="decision", document_id=doc_id, fields=fields, created_by=user_id, revisions=revisions)
 
 
 def _render_decision(output: Output, template: Path, _areas: dict[str, tuple[str, ...]] | None,
@@ -192,8 +230,10 @@ def _request_batch(session: Session, body: OutputRequest, user_id: int | None) -
     fields = dict(decision.current_fields() or {})
     if not fields.get("municipalities"):
         raise OutputRejected(422, "invalid_fields", "Beslutet nämner inga kommuner; rätta fältet municipalities först.")
+    plans = plans_for(session, fields["municipalities"])
     return Output(kind="batch", document_id=decision.id, agency=agency, created_by=user_id,
-                  fields={"decision": fields, "plans": plans_for(session, fields["municipalities"])})
+                  fields={"decision": fields, "plans": {m: p.current_fields() if p else None for m, p in plans.items()}},
+                  revisions=made_from(decision, *(p for p in plans.values() if p)))
 
 
 def _render_batch(output: Output, template: Path, areas: dict[str, tuple[str, ...]] | None,
@@ -213,7 +253,8 @@ def _request_report(session: Session, body: OutputRequest, user_id: int | None) 
     docs = [_extracted_document(session, i, "report", "En sammanställning görs av myndighetsrapporter")
             for i in dict.fromkeys(ids)]
     return Output(kind="report", document_id=docs[0].id, created_by=user_id,
-                  fields={"reports": [d.current_fields() for d in docs], "document_ids": [d.id for d in docs]})
+                  fields={"reports": [d.current_fields() for d in docs], "document_ids": [d.id for d in docs]},
+                  revisions=made_from(*docs))
 
 
 def _render_report(output: Output, template: Path, _areas: dict[str, tuple[str, ...]] | None,
@@ -229,8 +270,10 @@ def _request_followup(session: Session, _body: OutputRequest, user_id: int | Non
     if not found:
         raise OutputRejected(409, "not_ready", "Det finns ingen extraherad stadsdelsplan att stämma av; ladda upp "
                                                "kommunernas planer först.")
+    ids = [i for p in found for i in (p.plan_id, *(doc_id for doc_id, _year in p.reports))]
     return Output(kind="followup_report", created_by=user_id,
-                  fields={"municipalities": [p.as_json() for p in found], "overview": overview(found)})
+                  fields={"municipalities": [p.as_json() for p in found], "overview": overview(found)},
+                  revisions=made_from(*(session.get_one(Document, i) for i in ids)))
 
 
 def _render_followup(output: Output, template: Path, _areas: dict[str, tuple[str, ...]] | None,
@@ -277,6 +320,20 @@ def template_variables() -> dict[str, set[str]]:
     for kind in KINDS.values():
         variables.setdefault(kind.template, set()).update(kind.sample_context())
     return variables
+
+
+def repeat_request(output: Output) -> dict[str, Any]:
+    """The request that makes a draft like ``output`` again, from its documents' current fields (the same
+    given fields where it was made from fields alone): the draft page's "skapa igen"."""
+    fields = output.fields or {}
+    body: dict[str, Any] = {"kind": output.kind, "document_id": output.document_id, "agency": output.agency}
+    if output.kind == "report":
+        body["document_ids"] = fields.get("document_ids")
+    elif output.kind == "decision" and output.document_id is None:
+        body["fields"] = fields
+    elif output.kind == "agreement" and fields.get("revision"):
+        body["revises"] = fields["revision"]["output_id"]
+    return body
 
 
 def request_output(session: Session, body: OutputRequest, user_id: int | None) -> Output:

@@ -12,6 +12,7 @@ boxes, where nothing else looks for them.
 from __future__ import annotations
 
 import io
+import math
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -25,8 +26,9 @@ MAX_PAGES = 30
 
 
 def pages_to_render(provenance: dict[str, Any]) -> list[int]:
-    """The pages that boxes point to, in the order the fields first name them, at most ``MAX_PAGES``."""
-    pages: dict[int, None] = {}
+    """Page 1, the document list's thumbnail of every read document, then the pages that boxes point to in
+    the order the fields first name them; at most ``MAX_PAGES``."""
+    pages: dict[int, None] = {1: None}
 
     def walk(value: Any) -> None:
         if isinstance(value, dict) and isinstance(value.get("page"), int):
@@ -73,6 +75,12 @@ def image_of(provenance: dict[str, Any] | None, page: int) -> dict[str, Any] | N
     return ((provenance or {}).get(KEY) or {}).get(str(page))
 
 
+def thumbnail(provenance: dict[str, Any] | None) -> str | None:
+    """The digest of page 1's image, the document list's thumbnail; None if none was made."""
+    image = image_of(provenance, 1)
+    return image["sha256"] if image else None
+
+
 def digests(provenance: dict[str, Any] | None) -> list[str]:
     return [image["sha256"] for image in ((provenance or {}).get(KEY) or {}).values()]
 
@@ -91,3 +99,46 @@ def frame(box: dict[str, Any], image: dict[str, Any]) -> dict[str, float] | None
     w, h = image["width"], image["height"]
     return {"left": round(x0 / w * 100, 2), "top": round(top / h * 100, 2),
             "width": round((x1 - x0) / w * 100, 2), "height": round((bottom - top) / h * 100, 2)}
+
+
+Path = tuple[str | int, ...]
+
+
+def located(provenance: dict[str, Any] | None) -> list[tuple[Path, dict[str, Any]]]:
+    """Every box in the provenance with its place in the fields (``("goals", "arbete", 0)``), in field order."""
+    found: list[tuple[Path, dict[str, Any]]] = []
+
+    def walk(path: Path, value: Any) -> None:
+        if isinstance(value, dict) and isinstance(value.get("page"), int):
+            found.append((path, value))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk((*path, key), item)
+        elif isinstance(value, list):
+            for n, item in enumerate(value):
+                walk((*path, n), item)
+
+    for name, value in (provenance or {}).items():
+        if name != KEY:
+            walk((name,), value)
+    return found
+
+
+def outline_id(path: Path) -> str:
+    """The id of a value's outline on the review page: ``box-goals-arbete-0``."""
+    return "box-" + "-".join(str(part) for part in path)
+
+
+def panel(provenance: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The pages the review shows beside the form, in page order: each stored image with the outlines of the
+    values read on it (id, place in the fields, frame in percent). A value on a page with no image, or with
+    no exact place, gets no outline; the "sida N" link still leads to its page."""
+    pages: dict[int, dict[str, Any]] = {}
+    for number, image in sorted(((int(n), i) for n, i in ((provenance or {}).get(KEY) or {}).items())):
+        pixels = (math.ceil(image["width"] * DPI / 72), math.ceil(image["height"] * DPI / 72))  # as PDFium drew it
+        pages[number] = {"page": number, "image": image, "pixels": pixels, "outlines": []}
+    for path, box in located(provenance):
+        shown = pages.get(box["page"])
+        if shown and (where := frame(box, shown["image"])):
+            shown["outlines"].append({"id": outline_id(path), "path": path, "frame": where})
+    return list(pages.values())

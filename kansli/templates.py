@@ -18,6 +18,8 @@ import signal
 import subprocess
 import sys
 import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +203,39 @@ def versions(session: Session, name: str | None = None) -> list[Template]:
     """Every uploaded version (of ``name``), newest first: the first of a name is the one in use."""
     query = select(Template).order_by(Template.id.desc())
     return list(session.scalars(query.where(Template.name == name) if name else query))
+
+
+def number(session: Session, version: Template) -> int:
+    """A version's number among those of its template, counted from 1 for the first upload."""
+    return sum(1 for v in versions(session, version.name) if v.id <= version.id)
+
+
+@dataclass(frozen=True)
+class MadeWith:
+    """The template version that made a draft's files; ``version`` None: the built-in template."""
+
+    name: str
+    sha256: str
+    version: Template | None = None
+    number: int | None = None
+
+
+def made_with(session: Session, used: dict[str, Any], at: datetime) -> list[MadeWith]:
+    """Which version of each template a draft was rendered with, from the SHA-256 it recorded (``used``) and
+    when it was rendered (``at``). A reverted version has the bytes of an older one: of the versions with
+    those bytes, the one that was newest at ``at`` is the one that made it. No version with those bytes:
+    the built-in template (uploads are never deleted)."""
+    result = []
+    for name, sha256 in used.items():
+        same = [v for v in versions(session, name) if v.sha256 == sha256]  # newest first
+        version = next((v for v in same if _aware(v.created_at) <= _aware(at)), same[0] if same else None)
+        result.append(MadeWith(name, sha256, version, number(session, version) if version else None))
+    return result
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives timestamps back without their zone; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def revert(session: Session, store: Store, version: Template, user_id: int | None) -> Template:

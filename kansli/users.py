@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, CursorResult, Result, and_, delete, func, 
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from kansli import audit
 from kansli.config import Settings
 from kansli.models import ROLES, ApiToken, AuditEntry, LoginFailure, LoginSession, User, utcnow
 from kansli.validation import is_plain
@@ -55,8 +56,12 @@ def _check_password(password: str) -> None:
 
 
 def create_user(session: Session, name: str, role: str, password: str,
-                token_lifetime: timedelta | None = TOKEN_LIFETIME) -> tuple[User, str]:
-    """Create a user with one API token; returns the user and the token (shown once, never stored)."""
+                token_lifetime: timedelta | None = TOKEN_LIFETIME, must_change: bool = False) -> tuple[User, str]:
+    """Create a user with one API token; returns the user and the token (shown once, never stored).
+
+    ``must_change``: the password is a temporary one someone else chose (an admin, an operator), so the
+    user's first login opens only the page where they choose their own, and it expires as a reset's does.
+    """
     name = name.strip()
     if role not in ROLES:
         raise UserError(f"Okänd roll {role!r}; välj en av {', '.join(ROLES)}.")
@@ -65,7 +70,8 @@ def create_user(session: Session, name: str, role: str, password: str,
     _check_password(password)
     if session.scalar(select(User).where(User.name == name)):
         raise UserError(f"Användaren {name!r} finns redan.")
-    user = User(name=name, role=role, password_hash=generate_password_hash(password))
+    user = User(name=name, role=role, password_hash=generate_password_hash(password),
+                must_change_password=must_change)
     session.add(user)
     session.flush()
     return user, issue_token(session, user, token_lifetime)
@@ -78,12 +84,73 @@ def get_user(session: Session, name: str) -> User:
     return user
 
 
-def set_password(session: Session, user: User, password: str) -> int:
+def set_password(session: Session, user: User, password: str, must_change: bool = False) -> int:
     """Replace the password and end the user's login sessions (someone may have used the old one);
-    returns how many were ended."""
+    returns how many were ended. ``must_change``: the password was chosen by someone else, so the user's
+    next login opens only the page where they choose their own."""
     _check_password(password)
     user.password_hash = generate_password_hash(password)
+    user.must_change_password = must_change
+    user.password_set_at = utcnow()
     return end_sessions(session, user)
+
+
+#: A temporary password's letters: no 0/O, 1/l/I, so that it can be read out or copied by hand.
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def temporary_password() -> str:
+    """A random password (about 74 bits) in three groups of five, easy to pass on by hand."""
+    letters = "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(15))
+    return "-".join(letters[i:i + 5] for i in range(0, 15, 5))
+
+
+def reset_password(session: Session, user: User) -> tuple[str, int]:
+    """An admin's reset: a generated temporary password, which the user must replace at their next login.
+
+    Generated rather than typed by the admin, so it is never a guessable one an admin reuses for everyone,
+    and shown once only. Login sessions end (the account may be in the wrong hands); API tokens keep
+    working: they are credentials of their own, for programs, revoked one by one where needed.
+    Returns the temporary password and how many sessions were ended.
+    """
+    temporary = temporary_password()
+    return temporary, set_password(session, user, temporary, must_change=True)
+
+
+def choose_password(session: Session, user: User, password: str) -> int:
+    """The user's own new password, after a reset or of their own accord; not the password they have now
+    (a temporary one someone else has seen, or the one they are changing because it may be known).
+    Ends every login session of the user, the caller's own too (its id was used with the old password):
+    the caller starts a new one. Returns how many were ended."""
+    _check_password(password)
+    if check_password_hash(user.password_hash, password):
+        raise UserError("Välj ett annat lösenord än det tillfälliga." if user.must_change_password
+                        else "Välj ett annat lösenord än det nuvarande.")
+    return set_password(session, user, password)
+
+
+def temporary_lifetime(settings: Settings) -> timedelta:
+    return timedelta(hours=settings.temporary_password_hours)
+
+
+def temporary_expires_at(user: User, lifetime: timedelta) -> datetime | None:
+    """When ``user``'s temporary password stops opening new login sessions; None when their password is their
+    own. A session begun in time may still choose the new password: the limits of sessions bound it."""
+    return _naive(user.password_set_at) + lifetime if user.must_change_password else None
+
+
+def temporary_expired(user: User, lifetime: timedelta) -> bool:
+    expires = temporary_expires_at(user, lifetime)
+    return expires is not None and expires <= _naive(utcnow())
+
+
+def set_role(user: User, role: str) -> str:
+    """Give ``user`` another role, which their sessions and tokens have from their next request; returns the
+    role they had."""
+    if role not in ROLES:
+        raise UserError(f"Okänd roll {role!r}; välj en av {', '.join(ROLES)}.")
+    previous, user.role = user.role, role
+    return previous
 
 
 def disable_user(session: Session, user: User) -> int:
@@ -185,24 +252,52 @@ class LoginAttempt:
     throttled: bool = False
     #: What this failure locked, as "user NAME" or "address ADDRESS".
     locked: tuple[str, ...] = ()
+    #: The right name and password, but a temporary password past its time: no session.
+    expired: bool = False
 
 
-def log_in(session: Session, name: str, password: str, address: str | None, limits: SessionLimits) -> LoginAttempt:
+def log_in(session: Session, name: str, password: str, address: str | None, limits: SessionLimits,
+           temporary_lifetime: timedelta) -> LoginAttempt:
     """Check a login, counting failures per account name (known or not) and per address.
 
-    Failures are rows in the database, so every web process counts the same ones.
+    Failures are rows in the database, so every web process counts the same ones. A temporary password
+    past ``temporary_lifetime`` opens no session; that is said plainly, as only someone who typed the
+    right name and password learns it, and they need to know to ask an admin for a new one.
     """
     account = account_of(name)
-    if any(count >= THROTTLE_LIMIT for count in _recent_failures(session, account, address).values()):
+    if _throttled(session, account, address):
         return LoginAttempt(throttled=True)
     if user := authenticate(session, name, password):
+        if temporary_expired(user, temporary_lifetime):
+            return LoginAttempt(user, expired=True)
         return LoginAttempt(user, start_session(session, user, address, limits))
+    return LoginAttempt(locked=_failed(session, account, address))
+
+
+def check_current_password(session: Session, user: User, password: str, address: str | None) -> LoginAttempt:
+    """The signed-in user's current password, asked again before they change it: checked as a login is
+    (one constant-time hash check) and throttled with the logins, so that a session left open in a
+    browser cannot be used to guess the password. ``user`` is set on the attempt when it is right."""
+    account = account_of(user.name)
+    if _throttled(session, account, address):
+        return LoginAttempt(throttled=True)
+    if check_password_hash(user.password_hash, password):
+        return LoginAttempt(user)
+    return LoginAttempt(locked=_failed(session, account, address))
+
+
+def _throttled(session: Session, account: str, address: str | None) -> bool:
+    return any(count >= THROTTLE_LIMIT for count in _recent_failures(session, account, address).values())
+
+
+def _failed(session: Session, account: str, address: str | None) -> tuple[str, ...]:
+    """Count a failure; returns what it locked."""
     session.execute(delete(LoginFailure).where(LoginFailure.at < utcnow() - THROTTLE_WINDOW)
                     .execution_options(synchronize_session=False))
     session.add(LoginFailure(account=account, address=address))
     session.flush()
     counts = _recent_failures(session, account, address)
-    return LoginAttempt(locked=tuple(key for key, count in counts.items() if count >= THROTTLE_LIMIT))
+    return tuple(key for key, count in counts.items() if count >= THROTTLE_LIMIT)
 
 
 def _recent_failures(session: Session, account: str, address: str | None) -> dict[str, int]:
@@ -298,3 +393,11 @@ def end_sessions(session: Session, user: User) -> int:
 
 def _rowcount(result: Result[Any]) -> int:
     return cast(CursorResult[Any], result).rowcount
+
+
+def audit_lockouts(session: Session, actor: str | None, locked: tuple[str, ...], address: str | None) -> None:
+    """One audit entry per account or address that a failure has just locked, whichever door it came through
+    (the login, or the current password asked on the password page)."""
+    for subject in locked:
+        audit.record(session, actor, "lockout", subject[:100], address=address, failures=THROTTLE_LIMIT,
+                     window_seconds=int(THROTTLE_WINDOW.total_seconds()))

@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Callable
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, Any, TypeVar, get_args
 
 from pydantic import (
@@ -34,7 +35,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from kansli.areas import AREAS
 from kansli.models import ROLES
 from kansli.registry.terms import DispatchMethod, SecrecyPart
-from kansli.status import CaseStatus, Direction, RegistrationStatus
+from kansli.status import CaseStatus, Direction, DocumentStatus, RegistrationStatus
 
 #: The largest JSON body the API reads, and how deeply it may nest (the deepest real body nests 4).
 MAX_JSON_BYTES = 1024 * 1024
@@ -570,8 +571,43 @@ QueryId = Annotated[Id, BeforeValidator(_digits)]
 QueryYear = Annotated[Year, BeforeValidator(_digits)]
 
 
+class DocumentSort(StrEnum):
+    """How the document list is ordered: ``newest`` (upload order, the default), ``oldest``, ``name``, ``status``."""
+
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    NAME = "name"
+    STATUS = "status"
+
+
+#: Documents on one page of the list unless ``per_page`` says otherwise; the API's list is longer.
+PAGE_SIZE, API_PAGE_SIZE, MAX_PAGE_SIZE = 25, 200, 200
+
+
 class DocumentQuery(Query):
+    """``GET /api/documents`` and the document list's form: filters, order and page, all optional.
+
+    A blank value (an untouched field of the page's GET form) means no filter.
+    """
+
     ids: Annotated[list[QueryId], BeforeValidator(_comma_separated), Field(max_length=MAX_SHORT)] | None = None
+    q: Short | None = Field(None, title="Sök", description="Fritext i filnamn, fält och dokumentets text")
+    kind: Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")] | None = Field(None, title="Typ")
+    status: DocumentStatus | None = Field(None, title="Status")
+    municipality: Short | None = Field(None, title="Kommun",
+                                       description="\"Uppsala\" hittar också \"Uppsala kommun\"")
+    uploader: Short | None = Field(None, title="Uppladdad av", description="Användarnamnet")
+    since: IsoDate = Field(None, title="Uppladdad från", description="Första dagen (svensk tid), ÅÅÅÅ-MM-DD")
+    until: IsoDate = Field(None, title="Uppladdad till", description="Sista dagen (svensk tid), ÅÅÅÅ-MM-DD")
+    sort: DocumentSort = Field(DocumentSort.NEWEST, title="Sortering")
+    page: Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_digits)] = Field(1, title="Sida")
+    per_page: Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE), BeforeValidator(_digits)] | None = Field(
+        None, title="Per sida")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blanks_unset(cls, data: Any) -> Any:
+        return {k: v for k, v in data.items() if v != ""} if isinstance(data, dict) else data
 
 
 class OutputQuery(Query):
@@ -624,20 +660,34 @@ PasswordAgain = Annotated[str, AfterValidator(_same_password), Field(title="Lös
 TokenDays = Annotated[int, Field(ge=0, le=3650, title="Giltig i dagar")]
 
 
-class NewPassword(BaseModel):
-    """An admin's form: a user's new password, typed twice."""
+def _given(value: Any) -> Any:
+    """A password as typed (spaces are part of it), but not empty."""
+    if value == "":
+        raise _error("required", "behöver fyllas i")
+    return value
 
+
+class NewPassword(BaseModel):
+    """The form after a login with a temporary password (a reset, a new account): the user's own, typed twice."""
+
+    password: Password
+    password_again: PasswordAgain
+
+
+class OwnPassword(BaseModel):
+    """The form where a user changes their password: the current one, then the new one twice (in the form's
+    order)."""
+
+    current_password: Annotated[str, BeforeValidator(_given), Field(max_length=MAX_SHORT, title="Nuvarande lösenord")]
     password: Password
     password_again: PasswordAgain
 
 
 class NewUser(BaseModel):
-    """An admin's form: a new user, with a role and a password typed twice (in the form's order)."""
+    """An admin's form: a new user and their role (the password is a generated temporary one)."""
 
     name: Annotated[str, BeforeValidator(_typed), BeforeValidator(_clean), Field(max_length=100, title="Användarnamn")]
     role: Annotated[str, AfterValidator(_role), Field(title="Roll")]
-    password: Password
-    password_again: PasswordAgain
 
 
 class NewToken(BaseModel):

@@ -47,7 +47,18 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
 
     from service import auth, database, errors, security
     from service.api import bp as api_bp
-    from service.pages import avstamning, documents, learned, partnerships, public, registry, registry_desk, templates, users  # noqa: F401,E501
+    from service.pages import (  # noqa: F401
+        avstamning,
+        documents,
+        learned,
+        outputs,
+        partnerships,
+        public,
+        registry,
+        registry_desk,
+        templates,
+        users,
+    )
 
     security.init_app(app, settings.behind_tls)
     database.init_app(app)
@@ -62,5 +73,6 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.register_blueprint(partnerships.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(avstamning.bp)
+    app.register_blueprint(outputs.bp)
     app.register_blueprint(api_bp)
     return app

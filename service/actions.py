@@ -18,10 +18,10 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kansli import audit, idempotency, learning, queues, templates, users
+from kansli import audit, documentlist, idempotency, jobstate, learning, queues, templates, users
 from kansli.avstamning import plan_indicators
 from kansli.db import transaction
-from kansli.documents import add_document, correct, receive
+from kansli.documents import DocumentRefused, add_document, correct, receive, remove
 from kansli.models import (
     Case,
     Dispatch,
@@ -37,7 +37,7 @@ from kansli.models import (
     utcnow,
 )
 from kansli.names import display_name, municipality_key
-from kansli.outputs import request_output
+from kansli.outputs import OutputRejected, request_output
 from kansli.registry import (
     archiving,
     case_export,
@@ -120,6 +120,56 @@ def receive_upload(file: Any, key: str | None = None) -> tuple[Document, bool]:
     return doc, created
 
 
+def retry_document(doc: Document) -> None:
+    """"Försök igen" for an upload that could not be read: queued afresh, on the heavy queue (an earlier
+    attempt did not finish), with its old RQ jobs forgotten so the new one is not taken for a duplicate."""
+    with _transaction() as session:
+        if not jobstate.requeue(session, Document, doc.id):
+            raise DocumentRefused(f"{doc.filename} kan inte försökas igen: bara uppladdningar som inte gick att "
+                                  "läsa försöks igen, och den här är redan i kö eller läst.")
+        _audit(session, "retry", f"document {doc.id}", filename=doc.filename)
+    log.info("document %s: %r queued again by %s", doc.id, doc.filename, current_user.name)
+
+    def enqueue(config: Any, row_id: int) -> None:
+        redis = queues.connection(config.redis_url)
+        for job_id in queues.document_job_ids(row_id):
+            queues.forget(redis, job_id)
+        queues.enqueue_extraction(config, row_id, queues.is_heavy(config, doc.pages, attempts=1))
+
+    _enqueue("document", doc.id, enqueue)
+
+
+def remove_document(doc: Document) -> None:
+    """"Ta bort" for a failed upload nothing refers to (:func:`kansli.documents.remove`); its bytes leave the
+    store after the commit, unless another row needs the same bytes."""
+    doc_id, filename, digest = doc.id, doc.filename, doc.sha256
+    with _transaction() as session:
+        audit.lock_chain(session)  # as registering does: a document is not registered while it is removed
+        session.refresh(doc)
+        freed = remove(session, doc)
+        _audit(session, "remove", f"document {doc_id}", filename=filename, sha256=digest)
+    removed = retention.remove_unreferenced(get_session(), get_store(), freed)
+    log.info("document %s: %r removed by %s (%d stored files freed)", doc_id, filename, current_user.name,
+             len(removed))
+
+
+def start_outputs(bodies: list[OutputRequest], names: dict[int, str]) -> list[Output]:
+    """Several drafts in one go ("Skapa utkast från markerade"): all are made or none, a refusal naming
+    the document (``names``: document id → file name) it is about."""
+    with _transaction() as session:
+        made = []
+        for body in bodies:
+            try:
+                made.append(_request_output(session, body))
+            except OutputRejected as exc:
+                named = names.get(body.document_id or 0)
+                raise OutputRejected(exc.status, exc.code, f"{named}: {exc.message}" if named else exc.message) \
+                    from None
+    for output in made:
+        _queue_output(output)
+    return made
+
+
 def apply_correction(doc: Document, changes: Any) -> Revision:
     """A drafter's corrections as a new revision of the fields (none when nothing changed)."""
     with _transaction() as session:
@@ -129,6 +179,7 @@ def apply_correction(doc: Document, changes: Any) -> Revision:
         fields_before = doc.revisions[-1].fields if doc.revisions else {}
         revision = correct(session, doc, changes, current_user.id)
         if revision.number != before:
+            documentlist.index(session, doc.id, doc.filename, revision.fields, doc.text)
             taught = learning.learn(session, doc, fields_before, revision, current_user.id)
             _audit(session, "correct", f"document {doc.id}", revision=revision.number, changed=revision.changed,
                    **({"learned": [f"{t.field}: {t.label}" for t in taught]} if taught else {}))
@@ -179,15 +230,24 @@ def start_output(body: OutputRequest, key: str | None = None) -> tuple[Output, b
     with _transaction() as session:
         if key and (claim := idempotency.claim(session, current_user.id, key, "output")) is None:
             return session.get_one(Output, idempotency.earlier(session, current_user.id, key, "output")), False
-        output = request_output(session, body, current_user.id)
+        output = _request_output(session, body)
         if key and claim:
             claim.resource_id = output.id
-        _audit(session, "generate", f"output {output.id}", kind=output.kind, document_id=output.document_id,
-               agency=output.agency)
+    _queue_output(output)
+    return output, True
+
+
+def _request_output(session: Session, body: OutputRequest) -> Output:
+    output = request_output(session, body, current_user.id)
+    _audit(session, "generate", f"output {output.id}", kind=output.kind, document_id=output.document_id,
+           agency=output.agency)
+    return output
+
+
+def _queue_output(output: Output) -> None:
     log.info("output %s: %s for document %s (%s) requested by %s", output.id, output.kind, output.document_id,
              output.agency, current_user.name)
     _enqueue("output", output.id, queues.enqueue_render)
-    return output, True
 
 
 def record_download(subject: str, what: str) -> None:
@@ -215,13 +275,17 @@ def revert_template(version: Template) -> Template:
     return template
 
 
-def add_user(body: NewUser, token_days: int = users.TOKEN_LIFETIME.days) -> tuple[User, str]:
-    """An admin creates a user; returns the user and their first API token, shown once and never stored."""
+def add_user(body: NewUser, token_days: int = users.TOKEN_LIFETIME.days) -> tuple[User, str, str]:
+    """An admin creates a user with a generated temporary password, which the user replaces at their first
+    login (as after a reset: the admin has seen it); returns the user, the temporary password and their
+    first API token, both shown once and never stored."""
+    temporary = users.temporary_password()
     with _transaction() as session:
-        user, token = users.create_user(session, body.name, body.role, body.password, _lifetime(token_days))
-        _audit(session, "user_add", f"user {user.name}", role=user.role)
+        user, token = users.create_user(session, body.name, body.role, temporary, _lifetime(token_days),
+                                        must_change=True)
+        _audit(session, "user_add", f"user {user.name}", role=user.role, must_change_password=True)
     log.info("user %s (%s) added by %s", user.name, user.role, current_user.name)
-    return user, token
+    return user, temporary, token
 
 
 def change_user(user: User, action: str, apply: Callable[[Session, User], Any], **details: Any) -> Any:
@@ -234,6 +298,50 @@ def change_user(user: User, action: str, apply: Callable[[Session, User], Any], 
         _audit(session, action, f"user {user.name}", **details)
     log.info("user %s: %s by %s", user.name, action, current_user.name)
     return result
+
+
+def reset_password(user: User) -> tuple[str, int]:
+    """An admin resets ``user``'s password: returns the generated temporary one, to be shown once, and how
+    many login sessions ended."""
+    with _transaction() as session:
+        temporary, ended = users.reset_password(session, user)
+        _audit(session, "password_reset", f"user {user.name}", sessions_ended=ended)
+    log.info("user %s: password reset by %s", user.name, current_user.name)
+    return temporary, ended
+
+
+class WrongPassword(Exception):
+    """The current password, asked before a change, was wrong (already audited and counted), or too many
+    wrong ones came lately (``throttled``: not checked)."""
+
+    def __init__(self, throttled: bool) -> None:
+        super().__init__("throttled" if throttled else "wrong")
+        self.throttled = throttled
+
+
+def choose_password(password: str, address: str | None, current: str | None = None) -> str:
+    """The signed-in user replaces their password with one of their own; returns the id of a new login
+    session, as every earlier one (the one in use too) has ended.
+
+    After a reset (or a new account) the temporary password was just used to sign in, so it is not asked
+    again; otherwise ``current`` must be the password they have now (:class:`WrongPassword`), checked and
+    throttled as a login is, and a wrong one is audited and counted even though nothing changes.
+    """
+    with _transaction() as session:
+        user = session.get_one(User, current_user.id)
+        checked = None if user.must_change_password else \
+            users.check_current_password(session, user, current or "", address)
+        if checked is None or checked.user is not None:
+            ended = users.choose_password(session, user, password)
+            session_id = users.start_session(session, user, address, users.SessionLimits.of(settings()))
+            _audit(session, "password_change", f"user {user.name}", sessions_ended=ended)
+        elif not checked.throttled:  # as for logins, refusals unseen are not audited one by one
+            _audit(session, "password_change_failed", f"user {user.name}", address=address)
+            users.audit_lockouts(session, current_user.name, checked.locked, address)
+    if checked is not None and checked.user is None:
+        raise WrongPassword(checked.throttled)
+    log.info("user %s chose a new password", user.name)
+    return session_id
 
 
 def _lifetime(days: int) -> timedelta | None:

@@ -3,7 +3,10 @@
 Flask's signed cookie carries only a random login session id; the session itself is a database row
 (:func:`kansli.users.user_for_session`), so logging out, a password change, disabling the user or an
 operator ends it for good, also in a copy of the cookie. Logins are throttled per account name and per
-client address (:func:`kansli.users.log_in`), and each login, failure and lock-out is audited.
+client address (:func:`kansli.users.log_in`), and each login, failure and lock-out is audited. After an
+admin's password reset (or on a new account) the user's login session opens only ``/password`` until they
+choose a new password; a temporary password past its time opens nothing. At other times ``/password`` is
+where a user changes their own password, giving the current one first.
 """
 from __future__ import annotations
 
@@ -22,17 +25,22 @@ from kansli import audit
 from kansli.models import User
 from kansli.users import (
     ROLE_NAMES,
-    THROTTLE_LIMIT,
     THROTTLE_WINDOW,
     SessionLimits,
+    UserError,
     account_of,
+    audit_lockouts,
     dummy_password_hash,
     end_session,
     log_in,
+    temporary_lifetime,
     user_for_session,
     user_for_token,
 )
+from kansli.validation import Invalid, NewPassword, OwnPassword, check
+from service import actions
 from service.database import get_session, settings
+from service.errors import api_error
 from service.pages.forms import FormErrors
 
 log = logging.getLogger("kansli.web")
@@ -50,10 +58,17 @@ class SignedIn(UserMixin):
     role: str
     #: The login session's id, or None for a caller signed in by API token.
     session_id: str | None = None
+    #: After an admin's reset: the session opens only the page where the user chooses a new password.
+    must_change_password: bool = False
 
     @classmethod
     def of(cls, user: User, session_id: str | None = None) -> SignedIn:
-        return cls(user.id, user.name, user.role, session_id)
+        return cls(user.id, user.name, user.role, session_id, user.must_change_password)
+
+    @property
+    def held_to_password_change(self) -> bool:
+        """A login session (never a token: see :func:`kansli.users.reset_password`) waiting for a new password."""
+        return self.must_change_password and self.session_id is not None
 
     def get_id(self) -> str | None:
         """What Flask-Login keeps in the cookie: the session id, never the user's id."""
@@ -101,6 +116,14 @@ def _safe_next(target: str | None) -> str:
 
 
 THROTTLED = "För många misslyckade inloggningar; försök igen om en stund."
+EXPIRED = "Ditt tillfälliga lösenord har slutat gälla. Be en administratör om ett nytt."
+
+
+def _throttled(template: str, account: str, **context: Any) -> Any:
+    """Refused unseen; logged, not audited one by one: that would let a flood fill the audit trail."""
+    log.warning("%s as %r from %s refused: too many failed logins", request.path, account[:100], request.remote_addr)
+    retry = str(int(THROTTLE_WINDOW.total_seconds()))
+    return render_template(template, errors=FormErrors([(None, THROTTLED)]), **context), 429, {"Retry-After": retry}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -113,22 +136,24 @@ def login() -> Any:
 def _sign_in(name: str, password: str) -> Any:
     """Check a login and audit it, in one transaction: a login, a failure, and any lock-out it caused."""
     db, address = get_session(), request.remote_addr
-    attempt = log_in(db, name, password, address, SessionLimits.of(settings()))
-    if attempt.throttled:  # not audited one by one: that would let a flood fill the audit trail
-        log.warning("login as %r from %s refused: too many failed logins", name[:100], address)
-        retry = str(int(THROTTLE_WINDOW.total_seconds()))
-        return render_template("login.html", name=name, errors=FormErrors([(None, THROTTLED)])), 429, \
-            {"Retry-After": retry}
+    attempt = log_in(db, name, password, address, SessionLimits.of(settings()), temporary_lifetime(settings()))
+    if attempt.throttled:
+        return _throttled("login.html", name, name=name)
+    if attempt.user and attempt.expired:
+        audit.record(db, None, "login_failed", f"user {attempt.user.name}", address=address,
+                     reason="temporary_password_expired")
+        db.commit()
+        return render_template("login.html", name=name, errors=FormErrors([("password", EXPIRED)])), 403
     if attempt.user and attempt.session_id:
         audit.record(db, attempt.user.name, "login", f"user {attempt.user.name}", address=address)
         db.commit()
         session.clear()  # a new CSRF token for the new login
         login_user(SignedIn.of(attempt.user, attempt.session_id))
+        if attempt.user.must_change_password:
+            return redirect(url_for("auth.choose_password", next=request.args.get("next")))
         return redirect(_safe_next(request.args.get("next")))
     audit.record(db, None, "login_failed", f"user {account_of(name)}"[:100], address=address)
-    for locked in attempt.locked:
-        audit.record(db, None, "lockout", locked[:100], address=address, failures=THROTTLE_LIMIT,
-                     window_seconds=int(THROTTLE_WINDOW.total_seconds()))
+    audit_lockouts(db, None, attempt.locked, address)
     db.commit()
     wrong = FormErrors([("password", "Fel användarnamn eller lösenord; försök igen.")])
     return render_template("login.html", name=name, errors=wrong), 401
@@ -146,10 +171,58 @@ def logout() -> Any:
     return redirect(url_for("auth.login"))
 
 
-def _load_user_first() -> None:
-    """Load (and mark as seen) the login session before any view opens a transaction of its own."""
-    if request.endpoint != "static":
-        current_user._get_current_object()
+MUST_CHANGE = "Du behöver välja ett nytt lösenord innan du kan fortsätta; gå till sidan Välj ett nytt lösenord."
+#: What a login session held to a password change may still open.
+_OPEN_WHILE_CHANGING = ("auth.choose_password", "auth.logout", "static")
+WRONG_CURRENT = "Det nuvarande lösenordet stämmer inte; försök igen."
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def choose_password() -> Any:
+    """The user chooses their own password, twice, and gets a new login session: held here after a reset,
+    or of their own accord, then with their current password first."""
+    target = _safe_next(request.args.get("next"))
+    if current_user.session_id is None:  # a token is no browser: it has no password page
+        abort(403)
+    forced = current_user.held_to_password_change
+    if request.method == "GET":
+        return render_template("choose_password.html", forced=forced)
+    model: type[NewPassword | OwnPassword] = NewPassword if forced else OwnPassword
+    form = {key: request.form.get(key.replace("_", "-"), "") for key in model.model_fields}
+    try:
+        body = check(model, form)
+        session_id = actions.choose_password(body.password, request.remote_addr,
+                                             body.current_password if isinstance(body, OwnPassword) else None)
+    except Invalid as exc:
+        return render_template("choose_password.html", forced=forced,
+                               errors=FormErrors.of_problems(exc.problems)), 422
+    except actions.WrongPassword as exc:
+        if exc.throttled:
+            return _throttled("choose_password.html", current_user.name, forced=forced)
+        return render_template("choose_password.html", forced=forced,
+                               errors=FormErrors([("current-password", WRONG_CURRENT)])), 422
+    except UserError as exc:
+        return render_template("choose_password.html", forced=forced,
+                               errors=FormErrors([("password", str(exc))])), 422
+    user = SignedIn(current_user.id, current_user.name, current_user.role, session_id)
+    session.clear()  # a new CSRF token with the new session
+    login_user(user)
+    flash("Ditt nya lösenord är sparat.", "info")
+    return redirect(target)
+
+
+def _load_user_first() -> Any:
+    """Load (and mark as seen) the login session before any view opens a transaction of its own; a session
+    held to a password change opens nothing but that page (pages redirect there, the API answers 403)."""
+    if request.endpoint == "static":
+        return None
+    if not current_user.is_authenticated or not current_user.held_to_password_change \
+            or request.endpoint in _OPEN_WHILE_CHANGING:
+        return None
+    if request.path.startswith("/api/"):
+        return api_error(403, MUST_CHANGE, "password_change_required")
+    return redirect(url_for("auth.choose_password"))
 
 
 def init_app(app: Flask) -> None:

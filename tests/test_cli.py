@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from datetime import timedelta
 from pathlib import Path
@@ -107,6 +108,24 @@ def test_user_add_without_any_password_makes_one_up_and_shows_it(tmp_path: Path)
         assert authenticate(session, "sven", password) is not None
 
 
+def test_a_new_user_chooses_a_password_at_first_login_unless_the_operator_says_otherwise(tmp_path: Path) -> None:
+    said = run("user", "add", "vera", "--role", "clerk", "--password", "langtlosen", env_dir=tmp_path, check=True).stdout
+    assert "vera måste välja ett eget lösenord vid första inloggningen, inom 72 timmar." in said
+    said = run("user", "add", "anna", "--role", "admin", "--no-must-change", input="annas-losenord\n",
+               env_dir=tmp_path, check=True).stdout
+    assert "måste välja" not in said
+    with _database(tmp_path) as session:
+        assert get_user(session, "vera").must_change_password and not get_user(session, "anna").must_change_password
+        trail = session.execute(select(AuditEntry.subject, AuditEntry.details).order_by(AuditEntry.id)).all()
+        vera = get_user(session, "vera")
+        vera.password_set_at -= timedelta(hours=73)
+    assert [tuple(row) for row in trail] == [("user vera", {"role": "clerk", "must_change_password": True}),
+                                             ("user anna", {"role": "admin", "must_change_password": False})]
+    listed = run("user", "list", env_dir=tmp_path, check=True).stdout.splitlines()
+    assert [line.split("\t")[:3] for line in listed] == [["anna", "admin", "aktiv"],
+                                                          ["vera", "clerk", "aktiv (tillfälligt lösenord har slutat gälla)"]]
+
+
 def test_an_operator_disables_enables_and_reissues_access(tmp_path: Path) -> None:
     first = run("user", "add", "olle", "--role", "drafter", "--password", "langtlosen", env_dir=tmp_path,
                 check=True).stdout.splitlines()[-1]
@@ -115,7 +134,8 @@ def test_an_operator_disables_enables_and_reissues_access(tmp_path: Path) -> Non
 
     second = run("user", "token", "olle", "--days", "7", env_dir=tmp_path, check=True).stdout.splitlines()[-1]
     listed = run("user", "list", env_dir=tmp_path, check=True).stdout
-    assert listed.split("\t") == ["olle", "drafter", "aktiv", "2 API-nycklar", "1 inloggningar\n"]
+    assert listed.split("\t") == ["olle", "drafter", "aktiv (måste välja nytt lösenord)", "2 API-nycklar",
+                                  "1 inloggningar\n"]
 
     assert "1 inloggningar" in run("user", "disable", "olle", env_dir=tmp_path, check=True).stdout
     with _database(tmp_path) as session:
@@ -126,8 +146,11 @@ def test_an_operator_disables_enables_and_reissues_access(tmp_path: Path) -> Non
 
     run("user", "enable", "olle", env_dir=tmp_path, check=True)
     assert "2 API-nycklar" in run("user", "revoke", "olle", env_dir=tmp_path, check=True).stdout
-    run("user", "password", "olle", input="annat-losenord\n", env_dir=tmp_path, check=True)
+    said = run("user", "password", "olle", input="annat-losenord\n", env_dir=tmp_path, check=True).stdout
+    assert "olle måste välja ett nytt lösenord vid nästa inloggning." in said and "Lösenord:" not in said
+    assert "aktiv (måste välja nytt lösenord)" in run("user", "list", env_dir=tmp_path, check=True).stdout
     with _database(tmp_path) as session:
+        assert get_user(session, "olle").must_change_password
         assert user_for_token(session, first) is None and user_for_token(session, second) is None
         assert authenticate(session, "olle", "langtlosen") is None
         assert authenticate(session, "olle", "annat-losenord") is not None
@@ -137,8 +160,35 @@ def test_an_operator_disables_enables_and_reissues_access(tmp_path: Path) -> Non
         assert user_for_session(session, session_id, LIMITS) is None
         trail = session.execute(select(AuditEntry.actor, AuditEntry.action).order_by(AuditEntry.id)).all()
     assert [action for _actor, action in trail] == ["user_add", "token", "user_disable", "user_enable", "revoke_tokens",
-                                                    "password", "end_sessions"]
+                                                    "password_reset", "end_sessions"]
     assert all(actor.startswith("cli:") for actor, _action in trail)
+
+
+def test_an_operator_sets_a_known_password_without_forcing_a_change(tmp_path: Path) -> None:
+    run("user", "add", "ulla", "--role", "admin", "--password", "langtlosen", env_dir=tmp_path, check=True)
+    said = run("user", "password", "ulla", "--no-must-change", input="mitt-kanda-losen\n", env_dir=tmp_path,
+               check=True).stdout
+    assert said == "Lösenordet är bytt; 0 inloggningar avslutade.\n"
+    generated = run("user", "password", "ulla", env_dir=tmp_path, check=True).stdout  # empty input: made up
+    temporary = re.search(r"^Lösenord: (\S+)$", generated, re.M).group(1)
+    with _database(tmp_path) as session:
+        user = get_user(session, "ulla")
+        assert user.must_change_password and authenticate(session, "ulla", temporary) is not None
+        trail = session.execute(select(AuditEntry.action, AuditEntry.details).order_by(AuditEntry.id)).all()
+    assert [tuple(row) for row in trail[1:]] == [("password", {"sessions_ended": 0}),
+                                                  ("password_reset", {"sessions_ended": 0})]
+
+
+def test_an_operator_changes_a_role(tmp_path: Path) -> None:
+    run("user", "add", "nils", "--role", "clerk", "--password", "langtlosen", env_dir=tmp_path, check=True)
+    said = run("user", "role", "nils", "registrar", env_dir=tmp_path, check=True).stdout
+    assert said == "Användaren nils har nu rollen registrar (förut clerk).\n"
+    assert "'chef' is not one of" in run("user", "role", "nils", "chef", env_dir=tmp_path).stderr
+    with _database(tmp_path) as session:
+        assert get_user(session, "nils").role == "registrar"
+        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert (entry.action, entry.subject, entry.details) == (
+            "user_role", "user nils", {"role": "registrar", "previous_role": "clerk"})
 
 
 def test_user_commands_name_a_missing_user(tmp_path: Path) -> None:

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import docx
 import pytest
+from PIL import Image
 
 from helpers.data import SEED
 from helpers.office import AGREEMENT, DECISION, TEMPLATES, libreoffice_text
 from helpers.pdfs import PLAN, text_pdf
-from kansli.convert import ConversionError, preview_png, to_pdf
+from kansli.convert import ConversionError, page_count, page_pngs, preview_png, to_pdf
 from kansli.extraction import extract
 from kansli.generation import GenerationError, agreement_context, render_agreement, render_decision
 
@@ -127,6 +128,37 @@ def test_conversion_gives_pdfa_2_and_a_png_preview(tmp_path: Path) -> None:
         assert pdf.startswith(b"%PDF-") and b"pdfaid:part>2<" in pdf
     png = preview_png(pdfs["brev.docx"])
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def pages_docx(count: int) -> bytes:
+    """A Word file of ``count`` pages; page N has N lines, so the pages' ink grows with their number."""
+    document = docx.Document()
+    for page in range(1, count + 1):
+        for line in range(1, page + 1):
+            document.add_paragraph(f"Rad {line} på sidan {page}")
+        if page < count:
+            document.add_page_break()
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def ink(png: bytes) -> int:
+    with Image.open(io.BytesIO(png)) as image:
+        return sum(image.convert("L").histogram()[:128])
+
+
+def test_every_page_becomes_a_readable_preview_up_to_the_limit(tmp_path: Path) -> None:
+    pdf = to_pdf({"lang.docx": pages_docx(12)}, tmp_path / "profile")["lang.docx"]
+    assert page_count(pdf) == 12
+    pages = page_pngs(pdf, dpi=100, limit=50)
+    assert len(pages) == 12 and all(p[:8] == b"\x89PNG\r\n\x1a\n" for p in pages)
+    with Image.open(io.BytesIO(pages[0])) as first:
+        assert 800 <= first.width <= 860  # A4 at 100 dpi: 8.27 in
+    # in page order, past page 9 too (pdftoppm's names are padded to the last page's width)
+    amounts = [ink(p) for p in pages]
+    assert amounts == sorted(amounts) and len(set(amounts)) == 12
+    assert page_pngs(pdf, dpi=100, limit=3) == pages[:3]
 
 
 def test_a_broken_document_is_a_clear_conversion_error(tmp_path: Path) -> None:

@@ -339,10 +339,10 @@ def test_an_output_whose_lease_was_lost_stores_no_files(
     with db.session_scope(settings.database_url) as session:
         output = session.get(Output, output_id)
         assert (output.status, output.attempts, output.error) == ("ready", 2, None)
-        files = {f.sha256 for f in session.scalars(select(OutputFile))}
+        files, pages = {f.sha256 for f in session.scalars(select(OutputFile))}, output.pages
         document = session.get(Document, doc_id)
         upload, page_images = document.sha256, set(pageimages.digests(document.provenance))
-    assert len(files) == 3  # the agreement, its PDF and the preview, once
+    assert pages and len(files) == 3 + pages  # the agreement, its PDF, the thumbnail and each page's preview, once
     assert stored(settings) == files | {upload} | page_images
     assert f"output {output_id}: lost the lease to another attempt before writing; stopped, nothing written" \
         in caplog.text

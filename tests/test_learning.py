@@ -1,15 +1,20 @@
 """Learning from corrections: a label nobody expected, corrected once, read right in the next plan."""
 from __future__ import annotations
 
+import io
 from typing import Any
 
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import select
 
 from helpers.api import Auth, upload
 from helpers.pages import accessibility_problems, login
 from helpers.pdfs import text_pdf
 from kansli import db
-from kansli.extraction.learned import find, label_for
+from kansli.extraction.learned import find, label_for, taught
 from kansli.models import AuditEntry, LearnedLabel
 from workers.jobs import extract_document
 
@@ -133,3 +138,66 @@ def test_labels_are_the_words_before_the_value_or_the_line_above() -> None:
     assert find("Kontakt\nPer Ek\nVårt  ärende KS 2025/41", {"contact.name": ["Kontakt"],
                                                             "reference": ["Vårt ärende"]}) == {
         "contact.name": "Per Ek", "reference": "KS 2025/41"}
+
+
+def table_style(municipality: str, heading: str, goal: str, years: tuple[int, int], values: tuple[int, int],
+                reference: str) -> bytes:
+    """A plan whose safety goals stand under a heading of its own words, and whose indicator table heads
+    the baseline "Läget <year>": neither is a word the extractor knows."""
+    styles = getSampleStyleSheet()
+    body, h2 = styles["BodyText"], styles["Heading2"]
+    table = Table([["Indikator", f"Läget {years[0]}", f"Mål {years[1]}"],
+                   ["Anmälda brott per 1 000 invånare (st)", str(values[0]), str(values[1])]])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    story = [Paragraph("Strategisk stadsdelsplan för Rosengård", styles["Title"]),
+             Paragraph(f"Kommun: {municipality}", body), Paragraph(f"Dnr: {reference}", body),
+             Paragraph(f"Planperiod: {years[0] + 1}–{years[1]}", body),
+             Paragraph("1. Arbete", h2), Paragraph("• Andelen förvärvsarbetande ska öka.", body),
+             Paragraph(f"2. {heading}", h2), Paragraph(f"• {goal}.", body), Spacer(1, 6), table]
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4).build(story)
+    return out.getvalue()
+
+
+def test_a_corrected_goal_and_indicator_teach_the_heading_and_the_column_header(
+        client: Any, auth: Auth, settings: Any) -> None:
+    first = _plan(client, auth, table_style("Malmö", "Säkra och trivsamma gator", "Färre unga ska begå brott",
+                                            (2007, 2010), (152, 120), "KS 2008/12"))
+    wrong = _fields(client, auth, first)
+    assert wrong["fields"]["goals"] == {"arbete": ["Andelen förvärvsarbetande ska öka"]}
+    assert wrong["fields"]["indicators"] == []
+    indicator = {"area": "trygghet", "name": "Anmälda brott per 1 000 invånare", "unit": "st",
+                 "baseline": {"year": 2007, "value": 152}, "target": {"year": 2010, "value": 120}}
+    response = client.patch(f"/api/documents/{first}/fields", headers=auth("drafter"), json={
+        "goals": {**wrong["fields"]["goals"], "trygghet": ["Färre unga ska begå brott"]}, "indicators": [indicator]})
+    assert response.status_code == 200, response.json
+    listed = client.get("/api/learned", headers=auth("admin")).json["learned"]
+    assert {(row["field"], row["label"]) for row in listed} == {
+        ("indicators.baseline", "Läget"), ("goals.trygghet", "Säkra och trivsamma gator")}
+
+    second = _fields(client, auth, _plan(client, auth, table_style(
+        "Malmö", "Säkra och trivsamma gator", "Fler boende ska delta i grannsamverkan", (2009, 2013), (98, 70),
+        "KS 2010/3")))
+    assert second["fields"]["goals"]["trygghet"] == ["Fler boende ska delta i grannsamverkan"]
+    assert second["fields"]["indicators"] == [{**indicator, "baseline": {"year": 2009, "value": 98},
+                                               "target": {"year": 2013, "value": 70}}]
+    assert second["confidence"]["goals"] == 0.95  # as sure as a learned label
+    assert second["confidence"]["indicators"] == 0.9  # its area carried over from the heading above the table
+    other = _fields(client, auth, _plan(client, auth, table_style(
+        "Botkyrka", "Säkra och trivsamma gator", "Färre unga ska begå brott", (2009, 2013), (98, 70), "KS 2010/4")))
+    assert "trygghet" not in other["fields"]["goals"] and other["fields"]["indicators"] == []
+    login(client, "admin")
+    html = client.get("/learned").get_data(as_text=True)
+    assert "Indikatorns utgångsläge (kolumnrubrik)" in html and "Mål inom trygghet (rubrik)" in html
+
+
+def test_a_column_header_is_the_words_before_the_year_and_a_heading_the_line_alone_above() -> None:
+    text = ("Planen\n\n2. Säkra gator\n\nVi arbetar tillsammans.\n• Färre unga ska begå brott.\n\n"
+            "Indikator Enhet Läget 2007 Mål 2010\nAnmälda brott st 152 120\n")
+    before = {"goals": {}, "indicators": []}
+    after = {"goals": {"trygghet": ["Färre unga ska begå brott"]}, "indicators": [
+        {"area": "trygghet", "name": "Anmälda brott", "unit": "st", "baseline": {"year": 2007, "value": 152},
+         "target": {"year": 2010, "value": 120}}]}
+    # "Indikator" and "Enhet" head the columns before it; "Mål" is read already and teaches nothing
+    assert taught(text, before, after) == [("indicators.baseline", "Läget"), ("goals.trygghet", "Säkra gator")]
+    assert taught(text, after, after) == []  # nothing corrected, nothing taught

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +14,18 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, select, text
 
-from kansli import db
+from kansli import db, documentlist
 from kansli.models import Base, Registration
 from kansli.registry.numbering import open_case, register
 from kansli.registry.search import search
+from kansli.validation import DocumentQuery, check
 
 YEAR = date.today().year
 AT = datetime(YEAR, 3, 1, tzinfo=UTC)
 
 #: The registry's full-text index is made by hand in a migration and not described by the models: in SQLite
 #: an FTS5 virtual table (with its shadow tables), in PostgreSQL a GIN index on a tsvector expression.
-FULL_TEXT = ("registry_fts", "ix_registry_search_fts")
+FULL_TEXT = ("registry_fts", "ix_registry_search_fts", "document_fts", "ix_document_search_fts")
 
 
 def _described(_obj: Any, name: str | None, _type: str, _reflected: bool, _compare_to: Any) -> bool:
@@ -97,3 +98,44 @@ def test_registrations_made_before_cases_become_one_document_cases_keeping_their
     with db.session_scope(blank_url) as session:
         # a new case takes the year's next number after the migrated ones (and a new id)
         assert open_case(session, "KAN", "Nytt").dnr == f"KAN {YEAR}/18"
+
+
+def test_passwords_set_before_0019_count_as_set_at_the_upgrade(blank_url: str) -> None:
+    """A temporary password pending at the upgrade gets its full time from then, not none at all."""
+    from kansli.models import User, utcnow
+    from kansli.users import temporary_expired
+
+    _upgrade(blank_url, "0017")
+    with db.engine_for(blank_url).begin() as conn:
+        conn.execute(text("INSERT INTO users (name, role, password_hash, created_at, must_change_password) "
+                          "VALUES ('anna', 'clerk', 'x', :at, true)"), {"at": AT})
+    before = utcnow()
+    _upgrade(blank_url, "head")
+    with db.session_scope(blank_url) as session:
+        anna = session.scalars(select(User)).one()
+        at = anna.password_set_at  # naive UTC from SQLite, aware from PostgreSQL
+        assert anna.must_change_password and (at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)) >= before
+        assert not temporary_expired(anna, timedelta(hours=1))
+
+
+def test_documents_read_before_the_document_list_are_found_by_text_and_municipality(blank_url: str) -> None:
+    _upgrade(blank_url, "0015")
+    with db.engine_for(blank_url).begin() as conn:
+        for doc, status in ((1, "extracted"), (2, "failed")):
+            conn.execute(text("INSERT INTO documents (id, filename, sha256, size, warnings, status, progress, attempts, "
+                              "created_at, updated_at, text) VALUES (:id, :name, :sha, 1, '[]', :status, 100, 1, "
+                              ":at, :at, :text)"),
+                         {"id": doc, "name": f"{doc}.pdf", "sha": f"{doc:02d}" * 32, "at": AT, "status": status,
+                          "text": "Alby och Fittja" if doc == 1 else None})
+        for number, municipality in ((1, "Botkyrka"), (2, "Uppsala kommun")):  # the latest revision counts
+            conn.execute(text("INSERT INTO revisions (document_id, number, source, fields, changed, created_at) "
+                              "VALUES (1, :n, 'extraction', :fields, '[]', :at)"),
+                         {"n": number, "fields": f'{{"municipality": "{municipality}"}}', "at": AT})
+    _upgrade(blank_url, "head")
+
+    with db.session_scope(blank_url) as session:
+        def found(**args: str) -> list[int]:
+            return [d.id for d in documentlist.listing(session, check(DocumentQuery, args), 25).documents]
+
+        assert found(q="Fittja") == [1] and found(municipality="Uppsala") == [1] and found(municipality="Botkyrka") == []
+        assert found(q="2.pdf") == [2]  # not read: found by its name

@@ -219,3 +219,26 @@ def test_case_export_and_archive_answers_match_the_description(client: Any, auth
         ("POST", "/api/cases/{dnr}/archive", 202), ("POST", "/api/cases/{dnr}/archive", 409),
         ("POST", "/api/cases/{dnr}/archive", 404), ("GET", "/api/cases/{dnr}/package", 409),
         ("GET", "/api/cases/{dnr}/package", 404), ("GET", "/api/cases/{dnr}", 200)}
+
+
+def test_document_list_retry_and_removal_answers_match_the_description(client: Any, auth: Auth) -> None:
+    from workers.jobs import extract_document
+
+    call = Checked(client, client.get("/api/openapi.json").json)
+    broken = upload(client, auth("clerk"), b"%PDF-1.4 broken", "trasig.pdf").json["id"]
+    extract_document(broken)  # refused: failed
+    call("GET", "/api/documents", "/api/documents", headers=auth("clerk"),
+         query_string={"q": "trasig", "status": "failed", "sort": "name", "page": "1", "per_page": "10"})
+    call("GET", "/api/documents", "/api/documents", headers=auth("clerk"), query_string={"page": "0"})
+    call("POST", f"/api/documents/{broken}/retry", "/api/documents/{id}/retry", headers=auth("clerk"))
+    call("POST", f"/api/documents/{broken}/retry", "/api/documents/{id}/retry", headers=auth("clerk"))
+    call("DELETE", f"/api/documents/{broken}", "/api/documents/{id}", headers=auth("clerk"))  # queued: 409
+    extract_document(broken)
+    call("DELETE", f"/api/documents/{broken}", "/api/documents/{id}", headers=auth("clerk"))
+    call("DELETE", f"/api/documents/{broken}", "/api/documents/{id}", headers=auth("clerk"))
+    call("POST", "/api/documents/999/retry", "/api/documents/{id}/retry", headers=auth("clerk"))
+    assert {(m, t, s) for m, t, s in call.seen} >= {
+        ("GET", "/api/documents", 200), ("GET", "/api/documents", 400), ("POST", "/api/documents/{id}/retry", 202),
+        ("POST", "/api/documents/{id}/retry", 409), ("POST", "/api/documents/{id}/retry", 404),
+        ("DELETE", "/api/documents/{id}", 409), ("DELETE", "/api/documents/{id}", 404)}
+    assert client.get(f"/api/documents/{broken}", headers=auth("clerk")).status_code == 404

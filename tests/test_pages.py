@@ -69,7 +69,8 @@ def test_review_form_saves_corrections_as_a_new_revision(client: Any, auth: Any,
     token = login(client, "drafter")
     html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert 'value="Botkyrka kommun"' in html and "Förvärvsfrekvens 20–64 år" in html
-    assert f'Diarienummer</label> <a class="source" href="/documents/{doc_id}/source/reference"' in html  # provenance
+    assert (f'Diarienummer</label> <a class="source" data-boxes="box-reference" '  # provenance
+            f'href="/documents/{doc_id}/source/reference"') in html
     assert re.search(f'href="/documents/{doc_id}/source/indicators/0" aria-label="Förvärvsfrekvens 20–64 år: visa ', html)
     assert re.search(f'href="/documents/{doc_id}/source/goals/arbete" aria-label="Arbete och sysselsättning: visa', html)
     form = {"csrf_token": token, "f-municipality": "Botkyrka kommun", "f-districts": "Alby\nFittja\nHallunda",
@@ -386,35 +387,31 @@ def test_admins_add_users_and_errors_keep_what_was_typed(client: Any, tokens: An
     token = login(client, "admin")
     html = client.get("/users").get_data(as_text=True)
     assert 'href="/users"' in html and '<tr data-user="drafter">' in html and "<td>handläggare</td>" in html
-    response = client.post("/users", data={"csrf_token": token, "name": "anna", "role": "registrar",
-                                           "password": "kort", "password-again": "annat"})
+    response = client.post("/users", data={"csrf_token": token, "name": "drafter", "role": "registrar"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 422 and "Det finns 2 fel" in html
-    assert '<a href="#password">Lösenord ska ha minst 8 tecken.</a>' in html
-    assert '<a href="#password-again">Lösenordet igen stämmer inte med lösenordet' in html
-    assert 'id="password" aria-invalid="true" aria-describedby="password-hint password-error"' in html
-    assert 'value="anna"' in html and '<option value="registrar" selected>' in html
-    assert 'value="kort"' not in html  # a password is never sent back
-    response = client.post("/users", data={"csrf_token": token, "name": "drafter", "role": "clerk",
-                                           "password": "ett-langt-losen", "password-again": "ett-langt-losen"})
-    assert response.status_code == 422 and "Användaren &#39;drafter&#39; finns redan." in response.get_data(as_text=True)
-    response = client.post("/users", data={"csrf_token": token, "name": "anna", "role": "registrar",
-                                           "password": "ett-langt-losen", "password-again": "ett-langt-losen"})
+    assert response.status_code == 422 and "Användaren &#39;drafter&#39; finns redan." in html
+    assert 'value="drafter"' in html and '<option value="registrar" selected>' in html
+    response = client.post("/users", data={"csrf_token": token, "name": "anna", "role": "registrar"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Användaren anna (registrator) är skapad." in html
-    api_token = re.search(r'<code class="token">([^<]+)</code>', html).group(1)
+    api_token = re.search(r'<code class="token" id="api-token">([^<]+)</code>', html).group(1)
     assert '<tr data-user="anna">' in html
     with db.session_scope(settings.database_url) as session:
         assert user_for_token(session, api_token).name == "anna"
         entry = session.query(AuditEntry).filter_by(action="user_add").one()
-        assert (entry.actor, entry.subject, entry.details) == ("admin", "user anna", {"role": "registrar"})
+        assert (entry.actor, entry.subject, entry.details) == ("admin", "user anna",
+                                                               {"role": "registrar", "must_change_password": True})
         assert api_token not in str([e.details for e in session.query(AuditEntry)])
 
 
 def test_admins_disable_reset_log_out_and_manage_tokens(client: Any, tokens: Any, settings: Any, auth: Any) -> None:
+    import hashlib
+
+    from sqlalchemy import select
+
     from helpers.pages import post_login
     from kansli import db
-    from kansli.models import AuditEntry, User
+    from kansli.models import ApiToken, AuditEntry, User
 
     with db.session_scope(settings.database_url) as session:
         clerk_id = session.query(User).filter_by(name="clerk").one().id
@@ -432,19 +429,25 @@ def test_admins_disable_reset_log_out_and_manage_tokens(client: Any, tokens: Any
     assert "1 inloggning för clerk avslutade." in response.get_data(as_text=True)
     assert other.get("/").status_code == 302  # signed out
 
-    response = client.post(base + "/password", data={"csrf_token": token, "password": "nytt-losenord",
-                                                     "password-again": "nytt-losen"})
-    assert response.status_code == 422 and '<a href="#password-again">' in response.get_data(as_text=True)
-    response = client.post(base + "/password", data={"csrf_token": token, "password": "nytt-losenord",
-                                                     "password-again": "nytt-losenord"}, follow_redirects=True)
-    assert "clerk har fått ett nytt lösenord" in response.get_data(as_text=True)
-    assert post_login(other, "clerk", "nytt-losenord").status_code == 302
+    assert "Återställ lösenordet för clerk" in page
+    html = client.post(base + "/password", data={"csrf_token": token}).get_data(as_text=True)
+    assert "Lösenordet för clerk är återställt; 0 inloggningar avslutade." in html
+    temporary = re.search(r'<code class="token" id="temporary-password">([^<]+)</code>', html).group(1)
+    assert "Måste välja ett nytt lösenord vid nästa inloggning" in html
+    assert temporary not in client.get(base).get_data(as_text=True)  # shown once
+    assert post_login(other, "clerk", temporary).location == "/password"
+    assert "<td>aktivt, väntar på nytt lösenord</td>" in client.get("/users").get_data(as_text=True)
 
     response = client.post(base + "/tokens", data={"csrf_token": token, "days": "tio"})
     assert response.status_code == 422 and '<a href="#days">Giltig i dagar ska vara ett heltal' in response.get_data(as_text=True)
     html = client.post(base + "/tokens", data={"csrf_token": token, "days": "30"}).get_data(as_text=True)
     new = re.search(r'<code class="token">([^<]+)</code>', html).group(1)
     assert api.get("/api/documents", headers={"Authorization": f"Bearer {new}"}).status_code == 200
+    assert new not in client.get(base).get_data(as_text=True)  # shown once
+    with db.session_scope(settings.database_url) as session:  # stored as its hash only
+        stored = session.scalars(select(ApiToken.token_hash)).all()
+        assert hashlib.sha256(new.encode()).hexdigest() in stored and new not in stored
+        assert new not in str(session.scalars(select(AuditEntry.details)).all())
     token_ids = re.findall(r'<tr data-token="(\d+)">', html)
     assert len(token_ids) == 2
     response = client.post(f"{base}/tokens/{token_ids[0]}/revoke", data={"csrf_token": token}, follow_redirects=True)
@@ -464,8 +467,46 @@ def test_admins_disable_reset_log_out_and_manage_tokens(client: Any, tokens: Any
     with db.session_scope(settings.database_url) as session:
         actions = [(e.actor, e.action) for e in session.query(AuditEntry).filter(AuditEntry.subject == "user clerk")
                    .order_by(AuditEntry.id) if e.actor == "admin"]
-    assert [a for _, a in actions] == ["end_sessions", "password", "token", "revoke_tokens", "user_disable",
+    assert [a for _, a in actions] == ["end_sessions", "password_reset", "token", "revoke_tokens", "user_disable",
                                        "user_enable"]
+
+
+def test_admins_change_a_role_which_holds_from_the_next_request(client: Any, tokens: Any, settings: Any,
+                                                                auth: Any) -> None:
+    from kansli import db
+    from kansli.models import AuditEntry, User
+
+    with db.session_scope(settings.database_url) as session:
+        clerk_id = session.query(User).filter_by(name="clerk").one().id
+        admin_id = session.query(User).filter_by(name="admin").one().id
+    other = client.application.test_client()
+    login(other, "clerk")
+    assert "clerk (registrator av underlag)" in other.get("/").get_data(as_text=True)
+    assert other.get("/api/cases/KAN 2026-9/erms").status_code == 403  # registrars only (and admins)
+    token = login(client, "admin")
+    page = client.get(f"/users/{clerk_id}").get_data(as_text=True)
+    assert '<label for="role">Roll för clerk</label>' in page and '<option value="clerk" selected>' in page
+    response = client.post(f"/users/{clerk_id}/role", data={"csrf_token": token, "role": "chef"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and '<a href="#role">Okänd roll &#39;chef&#39;' in html
+    assert 'id="role" aria-invalid="true" aria-describedby="role-error"' in html
+    response = client.post(f"/users/{clerk_id}/role", data={"csrf_token": token, "role": "registrar"},
+                           follow_redirects=True)
+    assert "clerk har nu rollen registrator (förut registrator av underlag)." in response.get_data(as_text=True)
+    assert "clerk (registrator)" in other.get("/").get_data(as_text=True)  # the session has it at once
+    assert other.get("/api/cases/KAN 2026-9/erms").status_code == 404
+    assert client.get("/api/cases/KAN 2026-9/erms", headers=auth("clerk")).status_code == 404  # and the token
+    response = client.post(f"/users/{clerk_id}/role", data={"csrf_token": token, "role": "registrar"},
+                           follow_redirects=True)
+    assert "clerk har redan rollen registrator." in response.get_data(as_text=True)
+    assert f'action="/users/{admin_id}/role"' not in client.get(f"/users/{admin_id}").get_data(as_text=True)
+    response = client.post(f"/users/{admin_id}/role", data={"csrf_token": token, "role": "clerk"})
+    assert response.status_code == 422 and "Du kan inte ändra din egen roll" in response.get_data(as_text=True)
+    with db.session_scope(settings.database_url) as session:
+        assert session.query(User).filter_by(name="admin").one().role == "admin"
+        entry = session.query(AuditEntry).filter_by(action="user_role").one()
+        assert (entry.actor, entry.subject, entry.details) == (
+            "admin", "user clerk", {"role": "registrar", "previous_role": "clerk"})
 
 
 def test_the_user_pages_are_for_admins_only(client: Any, tokens: Any) -> None:
@@ -473,6 +514,8 @@ def test_the_user_pages_are_for_admins_only(client: Any, tokens: Any) -> None:
     assert client.get("/users").status_code == 403 and client.get("/users/1").status_code == 403
     assert client.post("/users", data={"csrf_token": token}).status_code == 403
     assert client.post("/users/1/disable", data={"csrf_token": token}).status_code == 403
+    assert client.post("/users/1/role", data={"csrf_token": token, "role": "admin"}).status_code == 403
+    assert client.post("/users/1/password", data={"csrf_token": token}).status_code == 403
     assert 'href="/users"' not in client.get("/").get_data(as_text=True)
 
 

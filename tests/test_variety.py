@@ -1,9 +1,13 @@
-"""Field accuracy over documents drawn from independent choices (tests/helpers/variety.py), from a fixed seed.
+"""Field accuracy over documents drawn from independent choices (tests/helpers/variety.py), from fixed seeds.
 
 The bar of issue 9: at least 0.97 per kind and per producer (reportlab; Word turned into PDF by LibreOffice;
 a scan read through OCR). Confidence must mean something: a value given 0.8 or more is right at least 97 % of
-the time, and at least 80 % of the wrong values are given less than 0.8. Every miss is printed with the
-choices its document was drawn with, so a failure names its class, not its example.
+the time, and at least 80 % of the wrong values are given less than 0.8 — on every seed, not one the extractor
+was tuned on. Every miss is printed with its confidence and the choices its document was drawn with, so a
+failure names its class, not its example.
+
+Run as a script to score other seeds and sizes: ``PYTHONPATH=.:tests python tests/test_variety.py 300 1 2 3``
+(documents, then seeds) prints each seed's scores and misses (Word plans included, scans not).
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from helpers.variety import draw, draw_follow_up, draw_word, plan_choices, plan_pdf, plan_truth, scan, word_pdfs
+from helpers.variety import draw, draw_follow_up, draw_word, drawn_plan, plan_pdf, scan, word_pdfs
 from kansli.extraction import extract
 
 DOCUMENTS = 240
@@ -50,8 +54,7 @@ def scanned(scans: int = SCANS, seed: int = 9) -> Iterator[Drawn]:
     """Plans printed, scanned (turned a little, specks of dust) and read back through OCR."""
     rng = random.Random(seed + 3)
     for n in range(scans):
-        truth = plan_truth(rng)
-        choices = plan_choices(rng, truth)
+        truth, choices = drawn_plan(rng)
         yield n, "scan", "district_plan", choices, scan(plan_pdf(truth, choices, rng), rng), truth
 
 
@@ -75,7 +78,7 @@ def score(documents: Iterable[Drawn]) -> dict[str, Any]:
                 items[f"{line}.{item}"][1] += len(wanted)
         for field, expected in truth.items():
             got = result["fields"].get(field)
-            confidence = result["confidence"][field]
+            confidence = result["confidence"].get(field, 0.0)  # a document taken for another kind
             right = got == expected and result["kind"] == kind
             for tally in (per_kind[line], per_field[f"{line}.{field}"]):
                 tally[0] += right
@@ -96,8 +99,8 @@ def score(documents: Iterable[Drawn]) -> dict[str, Any]:
             "items": {k: r / max(t, 1) for k, (r, t) in sorted(items.items())}}
 
 
-def report(s: dict[str, Any], seconds: float) -> None:
-    print("\n" + "\n".join(s["misses"]))
+def report(s: dict[str, Any], name: str, seconds: float) -> None:
+    print(f"\n{name}:\n" + "\n".join(s["misses"]))
     print("\n".join(f"{field:40} {accuracy:.3f}" for field, accuracy in s["fields"].items()))
     print("per kind and producer: " + ", ".join(f"{kind} {accuracy:.3f}" for kind, accuracy in s["kinds"].items()))
     print("goal sentences and indicator rows read exactly: "
@@ -106,12 +109,17 @@ def report(s: dict[str, Any], seconds: float) -> None:
           f"{s['wrong_doubted']:.3f} ({s['wrong']} wrong); {seconds:.0f} s")
 
 
+#: The seed the extractor was first measured on, and two it was not.
+SEEDS = (9, 1, 8)
+
+
 @pytest.mark.slow
 @pytest.mark.office  # plans written in Word are turned into PDF by LibreOffice
-def test_accuracy_and_confidence_over_generated_variety() -> None:
+@pytest.mark.parametrize("seed", SEEDS)
+def test_accuracy_and_confidence_over_generated_variety(seed: int) -> None:
     start = time.monotonic()
-    s = score(drawn())
-    report(s, time.monotonic() - start)
+    s = score(drawn(seed=seed))
+    report(s, f"seed {seed}", time.monotonic() - start)
     assert all(got == want for want, got in s["classified"]), [c for c in s["classified"] if c[0] != c[1]]
     assert set(s["kinds"]) == {"district_plan", "report", "decision", "follow_up", "district_plan (word)"}, s["kinds"]
     assert min(s["kinds"].values()) >= 0.97, s["kinds"]
@@ -128,7 +136,7 @@ def test_scanned_plans_are_read_through_ocr_into_the_same_fields() -> None:
     misread character or a lost row leaves them wrong, always doubted; nothing OCR read is surer than 0.85."""
     start = time.monotonic()
     s = score(scanned())
-    report(s, time.monotonic() - start)
+    report(s, "scans", time.monotonic() - start)
     assert all(got == want for want, got in s["classified"]), s["classified"]
     carried = {f: a for f, a in s["fields"].items() if f.split(".")[1] in SCAN_CARRIES}
     assert min(carried.values()) >= 0.97, carried
@@ -137,3 +145,12 @@ def test_scanned_plans_are_read_through_ocr_into_the_same_fields() -> None:
     assert s["surest"] <= 0.85
     assert s["sure_right"] >= 0.97
     assert s["wrong"] == 0 or s["wrong_doubted"] >= 0.8
+
+
+if __name__ == "__main__":
+    import sys
+
+    for seed in map(int, sys.argv[2:] or ["9"]):
+        start = time.monotonic()
+        documents = int(sys.argv[1]) if len(sys.argv) > 1 else DOCUMENTS
+        report(score(drawn(documents, seed=seed)), f"seed {seed}", time.monotonic() - start)

@@ -17,8 +17,8 @@ from typing import Any
 from rq.timeouts import JobTimeoutException
 from sqlalchemy.orm import Session
 
-from kansli import budget, config, fixity, jobstate, learning, office, pageimages, queues, templates
-from kansli.convert import ConversionError, preview_png, to_pdf
+from kansli import budget, config, documentlist, fixity, jobstate, learning, office, pageimages, queues, templates
+from kansli.convert import ConversionError, page_count, page_pngs, preview_png, to_pdf
 from kansli.db import session_scope
 from kansli.extraction import HeavyWork, Refusal, extract_with_text
 from kansli.extraction.pdf import PARSE_ERRORS, PdfText
@@ -26,7 +26,7 @@ from kansli.extraction.provenance import locate
 from kansli.extraction.refusal import MESSAGES
 from kansli.generation import GenerationError
 from kansli.models import Document, Output, OutputFile, Revision
-from kansli.outputs import KINDS
+from kansli.outputs import KINDS, PREVIEW_DPI, PREVIEW_PAGES, THUMBNAIL_SUFFIX, preview_name
 from kansli.storage import Store
 
 log = logging.getLogger("kansli.jobs")
@@ -124,11 +124,14 @@ def extract_document(document_id: int, heavy: bool = False) -> None:
                   for page, (png, width, height) in images.items()}
         if not doc.revisions:
             session.add(Revision(document_id=doc.id, number=1, source="extraction", fields=result["fields"]))
+        text = pdf.text.replace("\x00", "")
+        documentlist.index(session, doc.id, doc.filename,
+                           doc.revisions[-1].fields if doc.revisions else result["fields"], text)
         log.info("document %s: %s, %d pages, %d warnings, %d page images", doc.id, result["kind"], result["pages"],
                  len(result["warnings"]), len(stored))
         return {"kind": result["kind"], "pages": result["pages"], "warnings": result["warnings"],
                 "confidence": result["confidence"],
-                "text": pdf.text.replace("\x00", ""), "provenance": pageimages.recorded(where, stored)}
+                "text": text, "provenance": pageimages.recorded(where, stored)}
 
     _run(Document, document_id, "document", work)
 
@@ -139,7 +142,8 @@ def libreoffice_profile(settings: config.Settings) -> Path:
 
 
 def render_output(output_id: int) -> None:
-    """Fill the output's templates from its frozen fields; store each .docx, its PDF/A and a preview."""
+    """Fill the output's templates from its frozen fields; store each .docx, its PDF/A, a thumbnail of the
+    first page and a preview of each page of the first PDF (the draft page's)."""
     settings = config.load()
 
     def work(session: Session, output: Output, attempt: jobstate.Attempt) -> dict[str, Any]:
@@ -151,13 +155,16 @@ def render_output(output_id: int) -> None:
                                      lambda percent: attempt.progress(5 + percent * 25 // 100)))
         files = [(name, data) for name, data in documents.items()]
         attempt.progress(30)
-        error = None
+        error, pages = None, None
         try:
             if kind.converts:
                 pdfs = to_pdf(documents, libreoffice_profile(settings), port=settings.unoserver_port)
                 files += [(name.removesuffix(".docx") + ".pdf", pdf) for name, pdf in pdfs.items()]
                 first = next(iter(pdfs))
-                files.append((first.removesuffix(".docx") + "-forhandsvisning.png", preview_png(pdfs[first])))
+                files.append((first.removesuffix(".docx") + THUMBNAIL_SUFFIX, preview_png(pdfs[first])))
+                files += [(preview_name(first, page), png) for page, png in
+                          enumerate(page_pngs(pdfs[first], PREVIEW_DPI, PREVIEW_PAGES), start=1)]
+                pages = page_count(pdfs[first])
         except ConversionError as exc:  # the Word files are still delivered; say what is missing
             error = f"Word-filerna är klara, men PDF kunde inte skapas: {exc}"
             log.warning("output %s: %s", output.id, error)
@@ -167,7 +174,7 @@ def render_output(output_id: int) -> None:
             if name not in known:
                 session.add(OutputFile(output_id=output.id, name=name, format=name.rsplit(".", 1)[-1],
                                        sha256=store.put(data), size=len(data)))
-        return {"error": error, "templates": {kind.template: version}}
+        return {"error": error, "templates": {kind.template: version}, "pages": pages}
 
     _run(Output, output_id, "output", work)
 

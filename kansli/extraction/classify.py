@@ -47,7 +47,7 @@ THRESHOLD = 4
 
 
 def classify(text: str) -> str:
-    head = text[:20000]
+    head = " ".join(text[:20000].split())  # a marker's words may wrap over lines in a narrow column
     top = "\n".join(line for line in text.splitlines() if line.strip())[:600]
     scores = {
         kind: sum(weight for pattern, weight in markers if re.search(pattern, head, re.IGNORECASE))

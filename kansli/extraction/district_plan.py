@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -38,27 +39,50 @@ def _label(text: str, *labels: str, loose: tuple[str, ...] = ()) -> str | None:
     pattern = r"^\s*(?:" + "|".join(labels) + r")[ \t]*[:\t][ \t]*(\S.*)$"
     if m := re.search(pattern, text, re.IGNORECASE | re.MULTILINE):
         return m.group(1).strip()
-    if not loose:
-        return None
-    head = "\n".join(text.splitlines()[:40])
-    m = re.search(r"^\s*(?:" + "|".join(loose) + r") ([A-ZÅÄÖ\d].{0,80})$", head, re.MULTILINE)
+    return _loose("\n".join(text.splitlines()[:40]), *loose) if loose else None
+
+
+def _loose(head: str, *labels: str) -> str | None:
+    """The rest of the first line of ``head`` that starts with one of ``labels`` and a space, before a
+    value that starts with a capital or a digit: a fact in the document's head written without a colon."""
+    m = re.search(r"^\s*(?:" + "|".join(labels) + r") ([A-ZÅÄÖ\d].{0,80})$", head, re.MULTILINE)
     return m.group(1).strip() if m else None
 
 
-def _title(pdf: PdfText) -> str:
-    """The first page's largest line, with the lines of its size that follow it closely (a long title set
-    large wraps): the title, whatever runs above it."""
+def _head(pdf: PdfText) -> str:
+    """The document's first 40 lines without the rows of tables of three columns or more: a table's header
+    row ("Område Indikator Utgångsläge Målvärde") is not a label and its value. A cover table's rows (label
+    and value) stay."""
+    wide = [t for page in pdf.tables for t in page if t.rows and len(t.rows[0]) >= 3]
+    return "\n".join([line.text for line in pdf.lines if not any(t.holds(line) for t in wide)][:40])
+
+
+def _row_value(pdf: PdfText, *labels: str) -> str | None:
+    """The value cell of a two-column table's row whose first cell is one of ``labels``: a cover table's fact."""
+    pattern = re.compile(r"(?:" + "|".join(labels) + r")\s*:?", re.IGNORECASE)
+    for table in (t for page in pdf.tables for t in page if t.rows and len(t.rows[0]) == 2):
+        for row in table.rows:
+            cells = [" ".join((c or "").split()) for c in row]
+            if pattern.fullmatch(cells[0]) and cells[1]:
+                return cells[1]
+    return None
+
+
+def title(pdf: PdfText) -> str:
+    """The first page's largest type, whatever runs above it, all its lines: a long title wraps
+    ("Strategisk stadsdelsplan för Bergsjön, Biskopsgården / och Gårdsten"). Its lines are those of its size
+    in its region that follow it closely; a line of that size further down is something else."""
     first = [line for line in pdf.lines if line.page == 1 and line.text.strip()]
     if not first:
         return ""
-    title = max(first, key=lambda line: line.size)
-    parts, last = [title.text], title
-    for line in first[first.index(title) + 1:]:
-        if abs(line.size - title.size) > 0.5 or line.region != title.region or line.top - last.top > title.size * 1.6:
+    top = max(first, key=lambda line: line.size)
+    lines, last = [top.text], top
+    for line in first[first.index(top) + 1:]:
+        if abs(line.size - top.size) > 0.5 or line.region != top.region or line.top - last.top > top.size * 1.6:
             break
-        parts.append(line.text)
+        lines.append(line.text)
         last = line
-    return " ".join(parts)
+    return " ".join(" ".join(lines).split())
 
 
 def municipality(text: str) -> Found:
@@ -74,14 +98,21 @@ _NAMES = r"([A-ZÅÄÖ][\wåäöé-]+(?:(?:,\s*|\s+och\s+)[A-ZÅÄÖ][\wåäöé
 
 
 def districts(pdf: PdfText) -> Found:
+    """Under a label (with a colon, in a cover table's row, or without a colon in the head), in bullets under
+    one, in the title, or in prose. "Område" alone, without a colon outside a cover table, may be a table's
+    column header read as text: only 0.7."""
     text = pdf.text
     label = r"(?:Berörda\s+)?(?:Stadsdel\(ar\)|Stadsdel(?:ar|en|arna)?|Område)"
-    if value := _label(text, label, loose=(r"Stadsdel\(ar\)", r"Stadsdel(?:ar|en|arna)?", "Område")):
-        return split_list(value), LABELLED
+    head = _head(pdf)
+    for value, sure in ((_label(text, label), LABELLED), (_row_value(pdf, label), LABELLED),
+                        (_loose(head, r"Stadsdel\(ar\)", r"Stadsdel(?:ar|en|arna)?"), LABELLED),
+                        (_loose(head, "Område"), PROSE)):
+        if value:
+            return split_list(value), sure
     if m := re.search(rf"^\s*{label}\s*:\s*\n((?:\s*[{re.escape(BULLETS)}]\s*\S.*\n?)+)", text, re.IGNORECASE | re.MULTILINE):
         return [c for line in m.group(1).splitlines() if (c := clean(line))], LABELLED
-    title = re.sub(r"\s*(?:19|20)\d\d\s*[–-]\s*(?:19|20)\d\d\s*$", "", _title(pdf))
-    if m := re.search(r"(?:stadsdelsplan|utvecklingsplan)(?:\s+för)?\s+" + _NAMES + r"\s*$", title, re.IGNORECASE):
+    heading = re.sub(r"\s*(?:19|20)\d\d\s*[–-]\s*(?:19|20)\d\d\s*$", "", title(pdf))
+    if m := re.search(r"(?:stadsdelsplan|utvecklingsplan)(?:\s+för)?\s+" + _NAMES + r"\s*$", heading, re.IGNORECASE):
         return split_list(m.group(1)), TITLED
     if m := re.search(r"stadsdel(?:arna|en)\s+" + _NAMES, text):
         return split_list(m.group(1)), PROSE
@@ -115,10 +146,13 @@ def reference(text: str) -> Found:
     return (clean(m.group(1)), PROSE) if m else (None, MISSING)
 
 
-def _area_of_heading(line: str) -> str | None:
+def _area_of_heading(line: str, learned: dict[str, str] | None = None) -> str | None:
+    """The area a heading opens: as a heading this municipality's corrections taught says, or by its words."""
     stripped = re.sub(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+", "", line).strip()
     if not stripped or len(stripped) > 60 or stripped.endswith((".", ":", ",")) or stripped[0] in BULLETS:
         return None
+    if learned and (taught := learned.get(" ".join(stripped.casefold().split()))):
+        return taught
     if not stripped[0].isupper() or " ska " in f" {stripped.lower()} ":
         return None
     words = stripped.lower()
@@ -131,21 +165,37 @@ def _area_of_heading(line: str) -> str | None:
 _GOAL = re.compile(r"^\s*(?:[" + re.escape(BULLETS) + r"]\s+|\d+[.)]\s+|Mål\s*\d*\s*[:.]\s*|Målsättning\s*[:.]\s*)(.+)$")
 
 
+def _body_size(pdf: PdfText) -> float:
+    """The size most of the text is set in, counted by characters: a table of narrow cells, whose words
+    break over many short lines of small type, must not pass for the body (its lines would outnumber it).
+    OCR measures a line's type by its ink (a line of capitals or of short letters reads smaller, no two lines
+    alike): there it is the median size of long lines."""
+    if pdf.ocr:
+        long = sorted(line.size for line in pdf.lines if len(line.text) >= 30)
+        return long[len(long) // 2] if long else 0.0
+    sizes = Counter({round(line.size, 1): 0 for line in pdf.lines})
+    for line in pdf.lines:
+        sizes[round(line.size, 1)] += len(line.text.strip())
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
 def _headings(pdf: PdfText) -> set[int]:
-    """Indexes of the lines that are headings: larger or bold type standing alone, or numbered and short."""
-    # OCR measures a line's type by its ink (a line of capitals or of short letters reads smaller): its body
-    # size is that of long lines, and a heading must stand out further
-    sizes = sorted(line.size for line in pdf.lines if not pdf.ocr or len(line.text) >= 30)
-    body = sizes[len(sizes) // 2] if sizes else 0.0
-    larger = body * (1.25 if pdf.ocr else 1.12)
+    """Indexes of the lines that are headings: larger or bold type standing alone, or numbered and short in
+    the body's type, or (OCR'd) set apart by space — never a table's row ("2011 Indikator 2007", a header
+    cell's wrapped line, is no heading)."""
+    body = _body_size(pdf)
+    # OCR's measured size varies from line to line: a heading must stand out further, and a numbered line's
+    # size says nothing
+    larger, floor = (body * 1.25, 0.0) if pdf.ocr else (body * 1.12, body * 0.95)
+    tables = [t for page in pdf.tables for t in page]
     found = set()
     apart = _set_apart(pdf) if pdf.ocr else set()
     for i, line in enumerate(pdf.lines):
         stripped = line.text.strip()
         if not stripped or len(stripped) > 70 or stripped.endswith((".", ",", ";")) or " ska " in f" {stripped} ":
             continue
-        if line.size > larger or line.bold or i in apart or re.match(r"^\d+(?:\.\d+)*\.?\s+[A-ZÅÄÖ]", stripped) \
-                and len(stripped.split()) <= 6:
+        if (line.size > larger or line.bold or i in apart or re.match(r"^\d+(?:\.\d+)*\.?\s+[A-ZÅÄÖ]", stripped)
+                and len(stripped.split()) <= 6 and line.size >= floor) and not any(t.holds(line) for t in tables):
             found.add(i)
     return found
 
@@ -170,12 +220,13 @@ def _set_apart(pdf: PdfText) -> set[int]:
     return found
 
 
-def _area_headings(pdf: PdfText) -> list[tuple[tuple[int, int, float], str | None]]:
+def _area_headings(pdf: PdfText, learned: dict[str, str] | None = None
+                   ) -> list[tuple[tuple[int, int, float], str | None]]:
     """Where each heading stands and the area it opens (None: a heading of something else)."""
-    return [(pdf.lines[i].at, _area_of_heading(pdf.lines[i].text)) for i in sorted(_headings(pdf))]
+    return [(pdf.lines[i].at, _area_of_heading(pdf.lines[i].text, learned)) for i in sorted(_headings(pdf))]
 
 
-def goals(pdf: PdfText) -> Found:
+def goals(pdf: PdfText, learned: dict[str, str] | None = None) -> Found:
     """Goal sentences under each area's heading: marked lines (bullets, numbers, "Mål 1:", "Målsättning:"),
     or, in a section without any, its sentences that say what "ska" happen."""
     headings = _headings(pdf)
@@ -186,7 +237,7 @@ def goals(pdf: PdfText) -> Found:
     for i, line in enumerate(pdf.lines):
         text = line.text.strip()
         if i in headings:
-            area, current = _area_of_heading(text), None
+            area, current = _area_of_heading(text, learned), None
             continue
         if area is None or not text:
             continue
@@ -240,17 +291,23 @@ _COLUMNS = (  # in this order: "Målområde" is an area, "Måttenhet" a unit, "�
 )
 
 
-def _indicator_columns(header: list[str]) -> dict[str, int] | None:
+def column_of(cell: str, learned: dict[str, str] | None = None) -> str | None:
+    """What a header cell's column holds: as a header this municipality's corrections taught says (its
+    words without the year, in any case: "Läget 2008" as "Läget 2007" did), or as the header's words say."""
+    h = cell.casefold()
+    h_words = " ".join(re.sub(r"\s*\d{4}\s*", " ", h).split())
+    if learned and (key := learned.get(h_words)):
+        return key
+    joined = re.sub(r"\s+(?=[a-zåäö])", "", h)  # narrow cells break words: "Utgångsl äge"
+    return next((key for key, pattern in _COLUMNS if re.search(pattern, h_words) or re.search(pattern, joined)), None)
+
+
+def _indicator_columns(header: list[str], learned: dict[str, str] | None = None) -> dict[str, int] | None:
     """What each column holds, read from the header's words in any order."""
     cols: dict[str, int] = {}
     for i, cell in enumerate(header):
-        h = cell.lower()
-        joined = re.sub(r"\s+(?=[a-zåäö])", "", h)  # narrow cells break words: "Utgångsl äge"
-        h_words = re.sub(r"\s*\d{4}\s*", " ", h).strip()
-        for key, pattern in _COLUMNS:
-            if re.search(pattern, h_words) or re.search(pattern, joined):
-                cols.setdefault(key, i)
-                break
+        if key := column_of(cell, learned):
+            cols.setdefault(key, i)
     if "name" not in cols:
         cols["name"] = 0
     return cols if "baseline" in cols and "target" in cols else None
@@ -294,14 +351,15 @@ def headed_rows(pdf: PdfText, columns: Callable[[list[str]], dict[str, int] | No
                     yield table, header, cols, r, cells, carried
 
 
-def table_indicators(pdf: PdfText) -> list[tuple[tuple[int, int, float], dict[str, Any], float]]:
+def table_indicators(pdf: PdfText, headings: dict[str, str] | None = None, columns: dict[str, str] | None = None
+                     ) -> list[tuple[tuple[int, int, float], dict[str, Any], float]]:
     """Each row of an indicator table, where it stands, and how sure it is: an area or header carried over
     from a heading or the table's first part (0.9), a name whose broken word was joined (a guess, 0.6),
     no unit (0.7), a missing area, year or value (0.4)."""
-    headings = _area_headings(pdf)
+    areas = _area_headings(pdf, headings)
     found = []
-    for table, header, cols, r, cells, carried in headed_rows(pdf, _indicator_columns):
-        above = [area for at, area in headings if at < table.at]
+    for table, header, cols, r, cells, carried in headed_rows(pdf, lambda h: _indicator_columns(h, columns)):
+        above = [area for at, area in areas if at < table.at]
         name, written = _split_unit(cells[cols["name"]])
         if "unit" in cols and cells[cols["unit"]]:
             written = cells[cols["unit"]]
@@ -344,9 +402,11 @@ def prose_indicators(text: str) -> list[tuple[int, dict[str, Any]]]:
     return found
 
 
-def indicators(pdf: PdfText) -> Found:
-    """Tables first, in document order, then indicators written as sentences; as sure as the least sure."""
-    tables = sorted(table_indicators(pdf), key=lambda t: t[0])
+def indicators(pdf: PdfText, headings: dict[str, str] | None = None, columns: dict[str, str] | None = None
+               ) -> Found:
+    """Tables first, in document order, then indicators written as sentences; as sure as the least sure.
+    ``headings`` and ``columns``: the area headings and column headers this municipality's corrections taught."""
+    tables = sorted(table_indicators(pdf, headings, columns), key=lambda t: t[0])
     prose = prose_indicators(pdf.text)
     found = [i for _, i, _ in tables] + [i for _, i in prose]
     if not found:
@@ -370,20 +430,25 @@ _PERSON = r"([A-ZÅÄÖ][\wåäöé-]+(?: [A-ZÅÄÖ][\wåäöé-]+)+)"
 
 def contact(text: str) -> Found:
     """Under a label ("Kontaktperson: NAME, TITLE, …"), in a sentence ("Frågor besvaras av NAME, TITLE,
-    telefon …, e-post …") or as an unlabelled block ("NAME, TITLE" over "EMAIL | PHONE")."""
+    telefon …, e-post …") or as an unlabelled block ("NAME, TITLE" over "EMAIL | PHONE"); any part may be
+    left out, and a contact with a part not found is only 0.7: a drafter checks what is missing."""
     result: dict[str, str | None] = {"name": None, "title": None, "email": None, "phone": None}
     confidence = MISSING
     start = -1
     if block := _label(text, "Kontaktperson", "Kontakt"):
+        start, confidence = text.find(block), LABELLED
+        end = text.find("\n\n", start)  # the label's whole paragraph: a block wraps in a narrow column
+        block = " ".join(text[start: end if end >= 0 else None].split()[:40])
         parts = [p for p in (clean(x) for x in block.split(",")) if p]
         if parts and "@" not in parts[0] and not re.search(r"\d", parts[0]):
             result["name"] = parts[0]
         if len(parts) > 1 and "@" not in parts[1] and not re.search(r"\d{3}", parts[1]):
             result["title"] = parts[1]
-        start, confidence = text.find(block), LABELLED
-    elif m := re.search(r"(?:Frågor|Kontakt)[^.\n]{0,40}?\s(?:besvaras|lämnas) av\s+" + _PERSON + r",\s*([^,\n]+?),",
+    elif m := re.search(r"(?:Frågor|Kontakt)[^.\n]{0,40}?\s(?:besvaras|lämnas) av\s+" + _PERSON + r",\s*([^,]{1,60}?),",
                         text, re.IGNORECASE):
-        result["name"], result["title"] = clean(m.group(1)), clean(m.group(2))
+        result["name"], result["title"] = clean(m.group(1)), clean(m.group(2))  # the sentence may wrap
+        if re.search(r"\d|@|\b(?:telefon|tel|e-post|epost|mejl|mail)\b", m.group(2), re.IGNORECASE):
+            result["title"] = None  # no title given: the sentence goes on to the phone or the e-mail
         start, confidence = m.start(), TITLED
     elif email := _EMAIL.search(text):
         before = text[:email.start()].rstrip().rsplit("\n", 2)
@@ -395,6 +460,9 @@ def contact(text: str) -> Found:
         if m:
             result["name"], result["title"] = m.group(1), m.group(2).strip()
             start, confidence = text.find(m.group(0)), 0.8
+        elif len(before) > 1 and (m := re.fullmatch(_PERSON, before[-1].strip())):  # a name without a title
+            result["name"] = m.group(1)
+            start, confidence = text.find(m.group(0)), 0.8
         else:
             start, confidence = email.start(), GUESSED
     window = text[start: start + 400] if start >= 0 else text
@@ -402,7 +470,9 @@ def contact(text: str) -> Found:
         result["email"] = m.group(0).rstrip(".")
     if m := _PHONE.search(window):
         result["phone"] = re.sub(r"-\s+", "-", " ".join(m.group(0).split()))
-    return result, confidence if result["email"] or result["name"] else MISSING
+    if not (result["email"] or result["name"]):
+        return result, MISSING
+    return result, min(confidence, PROSE) if None in result.values() else confidence  # a part not found: check it
 
 
 def agencies(text: str) -> list[str]:
@@ -412,13 +482,22 @@ def agencies(text: str) -> list[str]:
     return sorted(found)
 
 
-def _with_learned(found: dict[str, Found], text: str, learned: dict[str, learning.Learned] | None) -> None:
-    """Values under the labels drafters taught for this municipality win over those found less surely."""
+def _with_learned(found: dict[str, Found], pdf: PdfText, learned: dict[str, learning.Learned] | None) -> None:
+    """Values under the labels drafters taught for this municipality win over those found less surely; goals
+    and indicators are read again with the headings and column headers taught, and what that changes is
+    as sure as a learned label (or less)."""
     name = found["municipality"][0]
     taught = (learned or {}).get(municipality_key(name)) if name else None
     if not taught:
         return
-    for path, value in learning.find(text, taught).items():
+    headings, columns = ({label.casefold(): path.removeprefix(prefix) for path, labels in taught.items()
+                          if path.startswith(prefix) for label in labels}
+                         for prefix in (learning.GOALS, "indicators."))
+    if headings or columns:
+        for field, again in (("goals", goals(pdf, headings)), ("indicators", indicators(pdf, headings, columns))):
+            if again[0] != found[field][0] and again[0]:
+                found[field] = again[0], min(again[1], LEARNED)
+    for path, value in learning.find(pdf.text, taught).items():
         head, _, sub = path.partition(".")
         current, sure = found[head]
         if sub:
@@ -444,7 +523,7 @@ def extract(pdf: PdfText, learned: dict[str, learning.Learned] | None = None
         "contact": contact(text),
         "agencies": (named := agencies(text), LABELLED if named else MISSING),
     }
-    _with_learned(found, text, learned)
+    _with_learned(found, pdf, learned)
     fields = {name: value for name, (value, _) in found.items()}
     warnings = [
         f"Fältet {name} hittades inte i dokumentet."

@@ -23,11 +23,13 @@ from .district_plan import (
     _area_before,
     _area_headings,
     _area_of_cell,
+    _headings,
     _label,
     _split_unit,
     headed_rows,
     municipality,
     reference,
+    title,
     unit,
 )
 from .district_plan import (
@@ -41,21 +43,6 @@ _YEAR = r"((?:19|20)\d\d)"
 _COLUMNS = (("area", r"område"), ("unit", r"enhet"), ("name", r"indikator|nyckeltal|mått|^namn"),
             ("year", r"^år$|^period$|^avser år$"), ("value", r"utfall|värde|resultat"))
 _YEAR_COLUMN = re.compile(r"^(?:(?:utfall|värde|resultat)\s+)?" + _YEAR + r"$")
-
-
-def title(pdf: PdfText) -> str:
-    """The first page's largest type, all its lines: a long title wraps ("… för Alby och / Fittja 2009")."""
-    first = [line for line in pdf.lines if line.page == 1 and line.text.strip()]
-    if not first:
-        return ""
-    top = max(first, key=lambda line: line.size)
-    start = first.index(top)
-    lines = [top.text]
-    for line in first[start + 1:]:
-        if abs(line.size - top.size) > 0.5:
-            break
-        lines.append(line.text)
-    return " ".join(" ".join(lines).split())
 
 
 def year(pdf: PdfText) -> Found:
@@ -141,9 +128,14 @@ _PROSE_VALUE = re.compile(
     r"(?P<unit>procent|%|st|stycken|kronor|poäng)\s+(?:år\s+)?(?P<year>(?:19|20)\d\d)\b", re.MULTILINE)
 
 
-def prose_values(text: str) -> list[dict[str, Any]]:
-    """Outcomes written as sentences, under the area of the heading before them."""
-    flat = re.sub(r"(?<=\S)\n(?=\S)", " ", text)  # a sentence wrapped over lines
+def prose_values(text: str, headings: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """Outcomes written as sentences, under the area of the heading before them. ``headings``: the lines
+    that are headings, which stay lines of their own ("Utfall per indikator" is no part of a sentence)."""
+    lines = text.split("\n")
+    flat = lines[0]
+    for before, line in zip(lines, lines[1:], strict=False):  # a sentence wrapped over lines is joined
+        joined = bool(before[-1:].strip() and line[:1].strip()) and before.strip() not in headings
+        flat += (" " if joined else "\n") + line
     return [{"area": _area_before(flat, m.start()), "name": clean(m["name"]), "unit": unit(m["unit"]),
              "year": int(m["year"]), "value": parse_number(m["value"])} for m in _PROSE_VALUE.finditer(flat)]
 
@@ -151,7 +143,7 @@ def prose_values(text: str) -> list[dict[str, Any]]:
 def values(pdf: PdfText) -> Found:
     """Tables first, in document order, then sentences; as sure as the least sure."""
     tables = sorted(table_values(pdf), key=lambda t: t[0])
-    prose = prose_values(pdf.text)
+    prose = prose_values(pdf.text, frozenset(pdf.lines[i].text.strip() for i in _headings(pdf)))
     found = [v for _, row, _ in tables for v in row] + prose
     if not found:
         return [], MISSING

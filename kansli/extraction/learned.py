@@ -2,19 +2,29 @@
 
 Each municipality writes its plan its own way; where a drafter corrects a field and the corrected value
 stands in the document's text, the words before it on its line (or, for a value standing alone, the line
-above it: a stacked label or a column's header) are what that municipality calls the field. The next plan
-from the same municipality is read with those labels as candidates. Pure functions of text and plain data,
-so the budgeted child that reads a PDF gets them as arguments.
+above it: a stacked label or a column's header) are what that municipality calls the field. A corrected
+indicator teaches the header of its table's baseline and target columns ("Läget 2007"), an added goal the
+heading it stands under ("Säkra stadsdelar" for trygghet). The next plan from the same municipality is read
+with those as candidates. Pure functions of text and plain data, so the budgeted child that reads a PDF gets
+them as arguments.
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from .normalize import _ISO, _SWEDISH, clean, parse_date, split_list
+from kansli.areas import AREAS
+
+from .normalize import _ISO, _SWEDISH, BULLETS, clean, parse_date, split_list
 
 #: The fields a label can be learned for, as paths into the plan's fields.
 FIELDS = ("reference", "adopted", "districts", "contact.name", "contact.title", "contact.email", "contact.phone")
+#: An indicator table's columns whose header a corrected indicator teaches ("Läget 2007": the baseline).
+COLUMNS = ("indicators.baseline", "indicators.target")
+#: The areas whose heading a corrected goal teaches ("Säkra stadsdelar": trygghet), as "goals.<area>".
+GOALS = "goals."
+#: Every path a label is learned for.
+PATHS = FIELDS + COLUMNS + tuple(GOALS + key for key in AREAS)
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"\b0\d{1,3}(?:-\s?|\s)\d{2,3}(?:\s?\d{2,3}){1,3}\b")
@@ -96,6 +106,8 @@ def find(text: str, learned: Learned) -> dict[str, Any]:
     lines = [" ".join(line.split()) for line in text.splitlines()]
     found: dict[str, Any] = {}
     for path, labels in learned.items():
+        if path not in FIELDS:  # a column header or a heading: the plan's reader uses those (see :func:`taught`)
+            continue
         for label in labels:
             pattern = re.compile(r"^" + r"\s+".join(map(re.escape, label.split())) + r"\s*:?\s*(.*)$", re.IGNORECASE)
             for i, line in enumerate(lines):
@@ -108,3 +120,75 @@ def find(text: str, learned: Learned) -> dict[str, Any]:
             if path in found:
                 break
     return found
+
+
+def _written(value: Any) -> str | None:
+    """A number as a Swedish table writes it: "52,1", "727"."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
+
+
+def column_label(text: str, column: dict[str, Any]) -> str | None:
+    """The header words of the column a corrected indicator value (``{"year", "value"}``) stands in, where
+    the header writes the value's year ("Läget 2007"): the row is the line that holds the value, the header
+    the nearest line above it that holds the year, and the label the words before the year there (back to
+    the line's start or the column before's year), without the year, which the next plan's table changes."""
+    written, year = _written(column.get("value")), column.get("year")
+    if written is None or not isinstance(year, int):
+        return None
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    for i, line in enumerate(lines):
+        if not re.search(rf"(?<![\d,]){re.escape(written)}(?![\d,])", line):
+            continue
+        for above in reversed(lines[max(0, i - 12):i]):
+            if not (m := re.search(rf"\b{year}\b", above)):
+                continue
+            before = re.split(r"\b(?:19|20)\d\d\b", above[:m.start()])[-1]
+            return _label_words(before)
+    return None
+
+
+def heading_above(text: str, goal: str) -> str | None:
+    """The heading a goal stands under: the nearest line of the 15 above the goal's that starts a paragraph
+    and ends a phrase (the next line starts anew), short, and not a sentence; its numbering left out
+    ("2. Säkra stadsdelar")."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    start = " ".join(goal.split()[:5]).casefold()
+    at = next((i for i, line in enumerate(lines) if start in line.casefold()), 0)
+    for j in range(at - 1, max(at - 16, -1), -1):
+        line, after = lines[j], lines[j + 1]
+        alone = (j == 0 or not lines[j - 1]) and not after[:1].islower()
+        if not line or not alone or len(line) > 60 or line.endswith((".", ":", ",", ";")) or line[0] in BULLETS:
+            continue
+        heading = re.sub(r"^(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+", "", line)
+        if heading[:1].isupper() and " ska " not in f" {heading} " and _label_words(heading):
+            return heading
+    return None
+
+
+def taught(text: str, before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str]]:
+    """(path, label) for what a correction from ``before`` to ``after`` teaches: the label before each
+    corrected field's value, the column header over each corrected indicator's baseline and target, and
+    the heading over each goal a drafter added to an area (where the plan's reader did not read them so)."""
+    from .district_plan import _area_of_heading, column_of  # here: district_plan reads with what is taught here
+    found = [(path, label) for path in FIELDS if (value := value_at(after, path)) != value_at(before, path)
+             and (label := label_for(text, path, value))]
+    old = before.get("indicators") or []
+    for indicator in after.get("indicators") or []:
+        if not isinstance(indicator, dict) or indicator in old:
+            continue
+        for path in COLUMNS:
+            column = indicator.get(path.partition(".")[2])
+            words = (column_label(text, column) or "").split() if isinstance(column, dict) else []
+            while words and column_of(words[0]):  # the header words of the columns before it ("Indikator")
+                words.pop(0)
+            if words and column_of(" ".join(words)) != path.partition(".")[2]:  # one read already teaches nothing
+                found.append((path, " ".join(words)))
+    had = before.get("goals") or {}
+    for area, goals in (after.get("goals") or {}).items():
+        for goal in goals if isinstance(goals, list) else []:
+            if isinstance(goal, str) and goal not in had.get(area, []) and (heading := heading_above(text, goal)) \
+                    and _area_of_heading(heading) != area:
+                found.append((GOALS + area, heading))
+    return list(dict.fromkeys(found))

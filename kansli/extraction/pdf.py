@@ -61,7 +61,7 @@ def _columns(page: Page, tables: Sequence[Bbox] = ()) -> tuple[float, float] | N
     if len(words) < 30:
         return None
     mid = float(page.width) / 2
-    near = [(w["x0"], w["x1"]) for w in words if w["x0"] < mid + 60 and w["x1"] > mid - 60]
+    near = [(x0, x1) for x0, x1 in _phrases(words) if x0 < mid + 60 and x1 > mid - 60]
     crossings = [(x, sum(x0 < x < x1 for x0, x1 in near)) for x in (mid + d for d in range(-60, 61, 2))]
     fewest = min(n for _, n in crossings)
     run = _widest_run([x for x, n in crossings if n == fewest])
@@ -86,6 +86,21 @@ def _columns(page: Page, tables: Sequence[Bbox] = ()) -> tuple[float, float] | N
     if header > float(page.height) * 0.4:  # full-width text further down: not a simple two-column page
         return None
     return header, gutter
+
+
+def _phrases(words: list[dict[str, Any]]) -> list[tuple[float, float]]:
+    """Where the runs of words a word space apart stand on their lines (x0, x1): the space between two
+    words of a centred title is no gutter, however near the middle it falls."""
+    runs: list[tuple[float, float]] = []
+    line: tuple[float, float, float] | None = None  # top, x0, x1 of the run being extended
+    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if line and round(w["top"]) == line[0] and w["x0"] - line[2] < (w["bottom"] - w["top"]) * 0.6:
+            line = line[0], line[1], max(line[2], w["x1"])
+            continue
+        if line:
+            runs.append(line[1:])
+        line = round(w["top"]), w["x0"], w["x1"]
+    return runs + ([line[1:]] if line else [])
 
 
 def _inside(word: dict[str, Any], bbox: Bbox) -> bool:
@@ -130,10 +145,16 @@ class PlacedTable:
     rows: list[list[str | None]]
     #: (row, column) of the cells where a word broken over two lines was joined: a guess (see :func:`_cells`).
     joined: frozenset[tuple[int, int]] = frozenset()
+    #: Where the table ends on its page: the lines between its top and bottom (in its region) are its cells.
+    bottom: float = 0.0
 
     @property
     def at(self) -> tuple[int, int, float]:
         return self.page, self.region, self.top
+
+    def holds(self, line: Line) -> bool:
+        """Whether ``line`` is one of the table's rows read as text."""
+        return (line.page, line.region) == (self.page, self.region) and self.top - 1 <= line.top < self.bottom
 
 
 def _region(columns: tuple[float, float] | None, x0: float, top: float) -> int:
@@ -147,7 +168,7 @@ def page_tables(page: Page, columns: tuple[float, float] | None, number: int = 1
                 found: list[Any] | None = None) -> list[PlacedTable]:
     """The page's tables (``found`` already, or found here) in reading order: on a two-column page, the
     left column's before the right's."""
-    placed = [PlacedTable(number, _region(columns, t.bbox[0], t.bbox[1]), t.bbox[1], *_cells(page, t))
+    placed = [PlacedTable(number, _region(columns, t.bbox[0], t.bbox[1]), t.bbox[1], *_cells(page, t), bottom=t.bbox[3])
               for t in (page.find_tables() if found is None else found)]
     return sorted(placed, key=lambda t: t.at)
 
@@ -160,8 +181,8 @@ def aligned_tables(page: Page, columns: tuple[float, float] | None, number: int 
     for word in page.extract_words():
         if not any(_inside(word, t) for t in ruled):
             regions.setdefault(_region(columns, word["x0"], word["top"]), []).append(word)
-    return [PlacedTable(number, region, t.bbox[1], t.rows, t.joined) for region, words in regions.items()
-            for t in aligned.tables(words)]
+    return [PlacedTable(number, region, t.bbox[1], t.rows, t.joined, bottom=t.bbox[3])
+            for region, words in regions.items() for t in aligned.tables(words)]
 
 
 # A range broken after its dash ("20–" over "64 år"): one word again.
@@ -320,17 +341,31 @@ def _region_text(page: Page, number: int = 1, region: int = 0) -> tuple[str, lis
     # The pitch is measured in the body type: the smaller type of a table's cells or a footnote runs closer.
     body = (Counter(round(t.size) for t in typed for _ in t.text).most_common(1) or [(0, 0)])[0][0]
     pairs = [(a, b) for a, b in pairwise(typed) if round(a.size) == round(b.size) == body] or list(pairwise(typed))
-    steps = sorted(b.top - a.top for a, b in pairs if b.top > a.top)
-    # The line pitch inside a paragraph is the smallest regular step (not the median: in letters of short
-    # paragraphs the gaps are the majority); steps under half the median are sub- and superscripts.
-    regular = [s for s in steps if s >= steps[len(steps) // 2] / 2] if steps else []
-    usual = regular[0] if regular else 0
+    usual = _pitch([b.top - a.top for a, b in pairs])
+    # Lines of another size run at their own pitch (measured where there are enough of them, else in
+    # proportion to their size): a column whose narrow table cells outnumber its text must not take the
+    # text's every line for a paragraph.
+    by_size: dict[int, list[float]] = {}
+    for a, b in pairwise(typed):
+        if round(a.size) == round(b.size):
+            by_size.setdefault(round(a.size), []).append(b.top - a.top)
+    pitch = {size: _pitch(steps) for size, steps in by_size.items() if len(steps) >= 3}
     out = [lines[0]["text"]]
-    for before, line in pairwise(lines):
-        if usual and line["top"] - before["top"] > usual * 1.3:  # Word's 6 pt after a paragraph is enough
+    for (before, line), (a, b) in zip(pairwise(lines), pairwise(typed), strict=True):
+        step = pitch.get(round(a.size), usual * round(a.size) / body if body else usual) \
+            if round(a.size) == round(b.size) else usual
+        if step and line["top"] - before["top"] > step * 1.3:  # Word's 6 pt after a paragraph is enough
             out.append("")
         out.append(line["text"])
     return _tidy("\n".join(out)), typed
+
+
+def _pitch(steps: list[float]) -> float:
+    """The line pitch inside a paragraph: the smallest regular step (not the median: in letters of short
+    paragraphs the gaps are the majority); steps under half the median are sub- and superscripts."""
+    ordered = sorted(s for s in steps if s > 0)
+    regular = [s for s in ordered if s >= ordered[len(ordered) // 2] / 2] if ordered else []
+    return regular[0] if regular else 0
 
 
 @dataclass

@@ -37,6 +37,14 @@ def archived_registration_of_document(session: Session, document_id: int) -> Reg
                                                      Registration.status == RegistrationStatus.ARCHIVED).limit(1))
 
 
+def registration_of_document(session: Session, document_id: int) -> Registration | None:
+    """The registration in force for this document (registered or archived; a voided one is history), so
+    the document's page can show its number and whether it is locked."""
+    return session.scalar(select(Registration).where(Registration.document_id == document_id,
+                                                     Registration.status != RegistrationStatus.VOIDED)
+                          .order_by(Registration.id.desc()).limit(1))
+
+
 def _software() -> dict[str, str]:
     """The versions of what read or made the files, for the package's provenance."""
     from importlib.metadata import version

@@ -11,7 +11,7 @@ from sqlalchemy import Text, cast, or_, select
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
-from kansli import pageimages
+from kansli import documentlist, pageimages
 from kansli.models import Document, OutputFile, Registration, Template, utcnow
 from kansli.registry.errors import RegistryError
 from kansli.registry.record import registered_item
@@ -83,6 +83,7 @@ def approve_disposal(session: Session, registration: Registration, user_id: int)
         digests += [item.sha256, *pageimages.digests(item.provenance)]  # the page images show its content too
         item.text, item.status, item.revisions, item.provenance = None, DocumentStatus.DISPOSED, [], None
         item.error = f"Gallrat enligt {registration.dnr}."
+        documentlist.forget(session, item.id)  # nor is it found on the document list by its text any longer
     else:
         digests += [f.sha256 for f in item.files]
         item.files, item.fields, item.status = [], {}, OutputStatus.DISPOSED

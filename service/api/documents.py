@@ -4,18 +4,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request, send_file
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from kansli.documents import ArchivedError, UploadRejected
+from kansli import documentlist
+from kansli.documents import ArchivedError, DocumentRefused, UploadRejected
 from kansli.fields import FieldError
 from kansli.idempotency import KeyRejected
 from kansli.models import Document
 from kansli.names import file_name
 from kansli.status import DocumentStatus
 from kansli.users import CLERK_PLUS, DRAFTER_PLUS
-from kansli.validation import DocumentQuery
-from service.actions import apply_correction, receive_upload, record_download
+from kansli.validation import API_PAGE_SIZE, DocumentQuery
+from service.actions import apply_correction, receive_upload, record_download, remove_document, retry_document
 from service.api import bp, json_body, query_as, role
 from service.api.representation import document_json
 from service.database import get_or_404, get_session, get_store
@@ -41,16 +40,37 @@ def upload_document() -> Any:
 @bp.get("/documents")
 @role()
 def list_documents() -> Any:
-    query = select(Document).options(selectinload(Document.revisions)).order_by(Document.id.desc()).limit(200)
-    if ids := query_as(DocumentQuery).ids:
-        query = query.where(Document.id.in_(ids))
-    return jsonify({"documents": [document_json(d) for d in get_session().scalars(query)]})
+    found = documentlist.listing(get_session(), query_as(DocumentQuery), API_PAGE_SIZE)
+    return jsonify({"documents": [document_json(d) for d in found.documents], "total": found.total,
+                    "page": found.page, "pages": found.pages, "per_page": found.per_page})
 
 
 @bp.get("/documents/<int:doc_id>")
 @role()
 def get_document(doc_id: int) -> Any:
     return jsonify(document_json(get_or_404(Document, doc_id)))
+
+
+@bp.post("/documents/<int:doc_id>/retry")
+@role(*CLERK_PLUS)
+def retry(doc_id: int) -> Any:
+    doc = get_or_404(Document, doc_id)
+    try:
+        retry_document(doc)
+    except DocumentRefused as exc:
+        return api_error(409, exc.message, "not_failed")
+    return jsonify(document_json(doc)), 202
+
+
+@bp.delete("/documents/<int:doc_id>")
+@role(*CLERK_PLUS)
+def remove(doc_id: int) -> Any:
+    doc = get_or_404(Document, doc_id)
+    try:
+        remove_document(doc)
+    except DocumentRefused as exc:
+        return api_error(409, exc.message, "in_use")
+    return "", 204
 
 
 @bp.get("/documents/<int:doc_id>/history")

@@ -13,11 +13,11 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_json_schema
 from pydantic_core import core_schema
 
-from kansli.extraction.learned import FIELDS as LEARNED_FIELDS
+from kansli.extraction.learned import PATHS as LEARNED_FIELDS
 from kansli.fields import EXAMPLES, SCHEMAS
 from kansli.followup import Standing
 from kansli.models import AGENCIES
-from kansli.outputs import KINDS, MEDIA_TYPES, template_variables
+from kansli.outputs import KINDS, MEDIA_TYPES, PREVIEW_DPI, PREVIEW_PAGES, template_variables
 from kansli.registry.dispatch import ROLES
 from kansli.registry.public import PER_PAGE
 from kansli.registry.terms import DispatchMethod, SecrecyPart
@@ -130,6 +130,16 @@ def _list(description: str, key: str, ref: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def _page(description: str, key: str, ref: str) -> dict[str, Any]:
+    """A list one page at a time: the page's items, how many were found in all, and the page's place."""
+    answer = _list(description, key, ref)
+    schema = answer["content"]["application/json"]["schema"]
+    schema["required"] = [key, "total", "page", "pages", "per_page"]
+    schema["properties"].update({name: {"type": "integer", "minimum": 0 if name == "total" else 1}
+                                 for name in ("total", "page", "pages", "per_page")})
+    return answer
+
+
 def _enum(values: Any) -> dict[str, Any]:
     return {"type": "string", "enum": [str(v) for v in values]}
 
@@ -139,7 +149,10 @@ IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
                "description": "Valfri nyckel per begäran: ett nytt försök med samma nyckel ger samma svar igen, "
                               "och inget skapas två gånger"}
 ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
-AUTH = {"401": _error("Ingen eller ogiltig API-nyckel"), "403": _error("Rollen saknar behörighet")}
+AUTH = {"401": _error("Ingen eller ogiltig API-nyckel"),
+        "403": _error("Rollen saknar behörighet (forbidden), eller en inloggning i webbläsaren med ett tillfälligt "
+                      "lösenord (efter en återställning, eller på ett nytt konto), innan ett eget har valts "
+                      "(password_change_required); API-nycklar påverkas inte")}
 #: A query argument or JSON body the models refuse; a JSON body over 1 MB.
 BAD = {"400": _error("Ogiltiga uppgifter; meddelandet namnger fältet")}
 JSON_BODY = {**BAD, "413": _error("JSON-innehållet är för stort")}
@@ -165,7 +178,9 @@ def describe() -> dict[str, Any]:
                     "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
                 "Queued": {"type": "object", "required": ["id", "status"],
                            "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}},
-                "Extraction": {"type": "object", "description": "Se shared/contracts/extraction.md.",
+                # nullable here too: OpenAPI 3.0's nullable beside allOf does not reach the referenced type,
+                # and a document not yet read (or failed) has no extraction.
+                "Extraction": {"type": "object", "nullable": True, "description": "Se shared/contracts/extraction.md.",
                                "properties": {"kind": _enum(SCHEMAS),
                                               "pages": {"type": "integer"}, "fields": {"type": "object"},
                                               "confidence": {"type": "object", "description": "0–1 per fält; under "
@@ -186,7 +201,8 @@ def describe() -> dict[str, Any]:
                                                                "[x0, top, x1, bottom]} i PDF-punkter, ordnat som fälten"},
                                  "error": {"type": "string", "nullable": True},
                                  "error_code": {"type": "string", "nullable": True},
-                                 "kind": {"nullable": True, **_enum(SCHEMAS)}, "size": {"type": "integer"},
+                                 "kind": {"type": "string", "nullable": True, "enum": [*SCHEMAS, None]},
+                                 "size": {"type": "integer"},
                                  "attempts": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
                                  "url": {"type": "string"}, "page": {"type": "string"}}},
                 "Output": {"type": "object", "required": ["id", "kind", "status", "files"],
@@ -201,10 +217,44 @@ def describe() -> dict[str, Any]:
                                "created_at": {"type": "string", "format": "date-time"},
                                "templates": {"type": "object", "additionalProperties": {"type": "string"},
                                              "description": "Mallens filnamn → SHA-256 av den version som användes"},
-                               "files": {"type": "array", "items": {"type": "object", "properties": {
+                               "template_versions": {
+                                   "type": "array", "description": "Vilken version av varje mall som gjorde utkastet",
+                                   "items": {"type": "object", "properties": {
+                                       "template": {"type": "string"}, "sha256": {"type": "string"},
+                                       "version": {"type": "integer", "nullable": True,
+                                                   "description": "Versionens nummer bland mallens uppladdade "
+                                                                  "versioner (1 = den första); null för standardmallen"},
+                                       "builtin": {"type": "boolean", "description": "Den inbyggda standardmallen"},
+                                       "created_at": {"type": "string", "format": "date-time", "nullable": True}}}},
+                               "revisions": {
+                                   "type": "array", "description": "Den version av varje dokuments fält som utkastet "
+                                                                   "gjordes av (tom om fälten angavs i beställningen)",
+                                   "items": {"type": "object", "properties": {
+                                       "document_id": {"type": "integer"}, "revision": {"type": "integer"},
+                                       "history": {"type": "string", "description": "Dokumentets fälthistorik"}}}},
+                               "files": {"type": "array", "description": "Filerna att ladda ner och första sidans "
+                                                                        "lilla förhandsbild (inte sidornas)",
+                                         "items": {"type": "object", "properties": {
                                    "name": {"type": "string"}, "format": _enum(MEDIA_TYPES),
                                    "sha256": {"type": "string"}, "size": {"type": "integer"},
-                                   "url": {"type": "string"}}}}}},
+                                   "url": {"type": "string"}}}},
+                               "pages": {"type": "integer", "nullable": True,
+                                         "description": f"PDF-filens sidantal; förhandsbilderna slutar efter "
+                                                        f"{PREVIEW_PAGES} sidor (null: okänt, äldre utkast)"},
+                               "previews": {"type": "array", "description": f"En PNG per sida ({PREVIEW_DPI} dpi) i "
+                                                                           "sidordning; äldre utkast har bara första "
+                                                                           "sidans lilla bild",
+                                            "items": {"type": "object", "properties": {
+                                                "page": {"type": "integer"}, "name": {"type": "string"},
+                                                "url": {"type": "string"}}}},
+                               "registration": {"type": "object", "nullable": True,
+                                                "description": "Registreringen utkastet diarieförts under; locked när "
+                                                               "det är arkiverat (eller gallrat) och inte kan ändras",
+                                                "properties": {"dnr": {"type": "string"},
+                                                               "status": _enum(RegistrationStatus),
+                                                               "status_text": {"type": "string"},
+                                                               "locked": {"type": "boolean"}}},
+                               "page": {"type": "string", "description": "Utkastets sida"}}},
                "Registration": {"type": "object", "required": ["dnr", "status", "direction", "date", "description"],
                                  "properties": {
                                      "id": {"type": "integer"}, "dnr": {"type": "string"},
@@ -378,9 +428,11 @@ def describe() -> dict[str, Any]:
             "/api/openapi.json": {"get": {"summary": "Den här beskrivningen", "security": [],
                                           "responses": {"200": {"description": "OpenAPI 3"}}}},
             "/api/documents": {
-                "get": {"summary": "Senaste dokumenten (högst 200), eller de med id:n ids (kommaseparerade)",
+                "get": {"summary": "Dokumenten som sökningen och filtren hittar, en sida i taget (förval: de "
+                                   "200 senaste), eller de med id:n ids (kommaseparerade)",
                         "parameters": _query(DocumentQuery, models),
-                        "responses": {"200": _list("Dokumenten", "documents", "Document"), **BAD, **AUTH}},
+                        "responses": {"200": _page("Dokumenten på sidan, och hur många som hittades", "documents",
+                                                   "Document"), **BAD, **AUTH}},
                 "post": {"summary": "Ladda upp en PDF (roll clerk, drafter eller admin)",
                          "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                              "type": "object", "required": ["file"],
@@ -393,7 +445,18 @@ def describe() -> dict[str, Any]:
                                        "422": _error("Idempotency-Key är ogiltig eller använd för något annat")}}},
             "/api/documents/{id}": {"get": {"summary": "Ett dokument med status och extraktion", "parameters": [ID],
                                             "responses": {"200": _json("Dokumentet", "Document"), **AUTH,
-                                                          "404": _error("Finns inte")}}},
+                                                          "404": _error("Finns inte")}},
+                                    "delete": {
+                "summary": "Ta bort en misslyckad uppladdning som inget hänvisar till (roll clerk, drafter eller "
+                           "admin); filen tas bort om ingen annan rad behöver samma bytes",
+                "parameters": [ID],
+                "responses": {"204": {"description": "Borttagen"}, **AUTH, "404": _error("Finns inte"),
+                              "409": _error("Registrerad, arkiverad, läst eller använd: tas inte bort")}}},
+            "/api/documents/{id}/retry": {"post": {
+                "summary": "Försök läsa en misslyckad uppladdning igen (roll clerk, drafter eller admin)",
+                "parameters": [ID],
+                "responses": {"202": _json("Köad igen", "Document"), **AUTH, "404": _error("Finns inte"),
+                              "409": _error("Dokumentet har inte misslyckats")}}},
             "/api/documents/{id}/history": {"get": {"summary": "Fältens versioner: extraktionen och rättelserna",
                                                     "parameters": [ID],
                                                     "responses": {"200": {"description": "{\"revisions\": [...]}"},
@@ -661,13 +724,15 @@ def describe() -> dict[str, Any]:
                                           "items": {"$ref": "#/components/schemas/PublicRegistration"}},
                         "page": {"type": "integer"}, "per_page": {"type": "integer"},
                         "total": {"type": "integer"}}}}}}, **BAD}}},
-            "/api/outputs/{id}": {"get": {"summary": "Ett utkast med status och filer", "parameters": [ID],
+            "/api/outputs/{id}": {"get": {"summary": "Ett utkast med status, filer, sidornas förhandsbilder och vilka "
+                                                     "mall- och fältversioner det gjordes av", "parameters": [ID],
                                           "responses": {"200": _json("Utkastet", "Output"), **AUTH,
                                                         "404": _error("Finns inte")}}},
             "/api/outputs/{id}/files/{name}": {"get": {
                 "summary": "Ladda ner en fil", "parameters": [ID, {"name": "name", "in": "path", "required": True,
                                                                  "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "Filen (.docx)"}, **AUTH, "404": _error("Finns inte")}}},
+                "responses": {"200": {"description": "Filen (.docx, .pdf, .zip; en förhandsbild .png visas i "
+                                                     "webbläsaren)"}, **AUTH, "404": _error("Finns inte")}}},
         },
     }
 

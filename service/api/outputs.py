@@ -57,7 +57,8 @@ def output_file(output_id: int, name: str) -> Any:
     file = next((f for f in output.files if f.name == name), None)
     if file is None:
         abort(404)
-    log.info("output %s: %s downloaded by %s", output.id, file.name, current_user.name)
-    record_download(f"output {output.id}", file.name)
+    if file.format != "png":  # a preview is shown on the draft's page, one per page: not a copy taken away
+        log.info("output %s: %s downloaded by %s", output.id, file.name, current_user.name)
+        record_download(f"output {output.id}", file.name)
     return send_file(get_store().path(file.sha256), mimetype=MEDIA_TYPES.get(file.format, "application/octet-stream"),
                      download_name=file.name, as_attachment=file.format != "png")

@@ -4,16 +4,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
+from sqlalchemy.orm import object_session
 
 from kansli import pageimages
 from kansli.fields import KIND_LABELS
 from kansli.models import Case, Dispatch, Document, Output, Registration, SecrecyMark, Template
-from kansli.outputs import KINDS
+from kansli.outputs import KINDS, LOCKED, THUMBNAIL_SUFFIX, page_previews, registration_of
 from kansli.registry.archiving import case_package
 from kansli.registry.record import source_documents
 from kansli.registry.secrecy import parts_of
 from kansli.registry.terms import DispatchMethod
 from kansli.status import CaseStatus, Direction, DocumentStatus, OutputStatus, RegistrationStatus
+from kansli.templates import made_with
 
 KIND_NAMES = {None: "–", **KIND_LABELS}
 
@@ -54,6 +56,13 @@ def document_json(doc: Document) -> dict[str, Any]:
 
 
 def output_json(output: Output) -> dict[str, Any]:
+    """A draft with what it was made from: each template's version and each document's field version,
+    its page previews (``pages``: the PDF's page count, which may exceed the previews), its registration."""
+    session = object_session(output)
+    assert session is not None  # rows reach here from the request's session
+    previews = dict(page_previews([f.name for f in output.files]))
+    shown = set(previews.values()) - {f.name for f in output.files if f.name.endswith(THUMBNAIL_SUFFIX)}
+    registration = registration_of(session, output)
     return {
         "id": output.id,
         "kind": output.kind,
@@ -67,11 +76,26 @@ def output_json(output: Output) -> dict[str, Any]:
         "error_code": output.error_code,
         "created_at": output.created_at.isoformat(),
         "templates": output.templates or {},
+        "template_versions": [
+            {"template": m.name, "sha256": m.sha256, "version": m.number, "builtin": m.version is None,
+             "created_at": m.version.created_at.isoformat() if m.version else None}
+            for m in made_with(session, output.templates or {}, output.updated_at)
+        ],
+        "revisions": [{"document_id": int(doc_id), "revision": number,
+                       "history": url_for("documents.history", doc_id=int(doc_id))}
+                      for doc_id, number in (output.revisions or {}).items()],
         "files": [
             {"name": f.name, "format": f.format, "sha256": f.sha256, "size": f.size,
              "url": url_for("api.output_file", output_id=output.id, name=f.name)}
-            for f in output.files
+            for f in output.files if f.name not in shown
         ],
+        "pages": output.pages,
+        "previews": [{"page": page, "name": name, "url": url_for("api.output_file", output_id=output.id, name=name)}
+                     for page, name in previews.items()],
+        "registration": registration and {"dnr": registration.dnr, "status": registration.status,
+                                          "status_text": RegistrationStatus(registration.status).label,
+                                          "locked": registration.status in LOCKED},
+        "page": url_for("outputs.show", output_id=output.id),
     }
 
 

@@ -1,12 +1,31 @@
-"""Pages for clerks (upload, follow progress) and drafters (check fields, correct, generate)."""
+"""Pages for clerks (upload, follow progress) and drafters (check fields, correct, generate).
+
+The review shows the document's pages beside the form, each extracted value outlined where it was read.
+The pages are the images the worker rendered after extraction (:mod:`kansli.pageimages`), not PDF.js:
+
+- speed: a page is one cached PNG of ~100 kB; PDF.js is 2.5 MB of script that parses the whole file in the
+  browser before it draws a page, and a hostile PDF then costs the drafter's browser what the budgeted
+  worker already refused or paid for once;
+- security: the CSP stays strict (PDF.js wants a web worker, and eval unless told not to); the web process never
+  renders a page, it serves stored bytes;
+- accessibility: the form stays the accessible source of truth; the images are complementary, with alt
+  text naming the page and how many values are outlined on it; the outlines are decorative (an SVG hidden
+  from screen readers, positioned in percent computed here, since the CSP allows no inline style); focusing
+  a field highlights its outlines and says in a polite live region which page they are on, and each
+  field's "sida N" link stays the keyboard and screen-reader route to its page. Without script the
+  images are plain images with every outline drawn.
+
+A document archived in the registry is locked: the page shows its registration number and state, and its
+forms are read-only with a Swedish explanation (saving is refused anyway by :class:`ArchivedError`).
+"""
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from kansli import pageimages
 from kansli.areas import AREAS
@@ -15,7 +34,8 @@ from kansli.extraction.provenance import entry, first_box
 from kansli.fields import SCHEMAS, FieldError
 from kansli.models import AGENCIES, Document, Output
 from kansli.outputs import KINDS, OutputRejected
-from kansli.status import DocumentStatus
+from kansli.registry.archiving import registration_of_document
+from kansli.status import DocumentStatus, RegistrationStatus
 from kansli.users import CLERK_PLUS, DRAFTER_PLUS
 from kansli.validation import Invalid, OutputRequest, check
 from service.actions import apply_correction, receive_upload, start_output
@@ -37,15 +57,6 @@ def names() -> dict[str, Any]:
 def count(number: int, one: str, many: str) -> str:
     """A number with its noun in the right form: "1 sida", "2 sidor"."""
     return f"{number} {one if number == 1 else many}"
-
-
-@bp.get("/")
-@login_required
-def index() -> Any:
-    docs = get_session().scalars(select(Document).options(selectinload(Document.revisions))
-                                 .order_by(Document.id.desc()).limit(200)).all()
-    return render_template("documents.html", documents=[document_json(d) for d in docs],
-                           may_upload=current_user.role in CLERK_PLUS)
 
 
 @bp.post("/documents")
@@ -81,15 +92,34 @@ def _page(doc: Document, fields: dict[str, Any] | None = None, errors: FormError
         select(Document).where(Document.kind == "report", Document.status == DocumentStatus.EXTRACTED).order_by(Document.id)
     ).all() if doc.kind == "report" else []
     data = document_json(doc)
+    registration = registration_of_document(get_session(), doc.id)
+    pages = pageimages.panel(doc.provenance)
     return render_template(
-        "document.html", doc=doc, data=data, fields=fields,
+        "document.html", doc=doc, data=data, fields=fields, registration=registration,
+        registration_state=RegistrationStatus(registration.status).label if registration else None,
+        locked=registration is not None and registration.status == RegistrationStatus.ARCHIVED,
+        pages=pages, outlined=_outlined(pages),
         schema=SCHEMAS.get(doc.kind or "unknown", SCHEMAS["unknown"]),
         outputs=[output_json(o) for o in outputs], agencies=AGENCIES, areas=AREAS,
         indicator_rows=len(fields.get("indicators") or []) + SPARE_ROWS,
         value_rows=len(fields.get("values") or []) + SPARE_ROWS,
-        indicator_sources=_indicator_sources(doc), doubt=_doubt(data),
+        indicator_sources=_row_sources(doc, "indicators"), value_sources=_row_sources(doc, "values"),
+        doubt=_doubt(data),
         may_edit=current_user.role in DRAFTER_PLUS, reports=reports, errors=errors, chosen_reports=chosen_reports,
     ), 422 if errors else 200
+
+
+def _outlined(pages: list[dict[str, Any]]) -> Any:
+    """For the template: the ``data-boxes`` attribute of a control whose value is at ``prefix`` in the fields
+    (a field, a field's entry), naming the outlines of the values it holds, for kansli.js to highlight."""
+    paths = [(o["path"], o["id"]) for page in pages for o in page["outlines"]]
+
+    def attribute(*place: str | int | None) -> Markup:
+        prefix = tuple(part for part in place if part is not None)  # a "sida N" link without an item
+        ids = [id_ for path, id_ in paths if path[:len(prefix)] == prefix]
+        return Markup(' data-boxes="{}"').format(" ".join(ids)) if ids else Markup("")
+
+    return attribute
 
 
 #: Below this confidence a field is one a drafter should check (the extraction contract's threshold).
@@ -172,10 +202,10 @@ def _draft_control(doc: Document, kind: str) -> str | None:
     return {"agreement": "agency", "batch": "batch-agency"}.get(kind)
 
 
-def _indicator_sources(doc: Document) -> dict[str, int]:
-    """Indicator name → its place in the extraction, whose order the provenance keeps; the form's rows
-    may since have been corrected, removed or added."""
-    extracted = (doc.revisions[0].fields.get("indicators") if doc.revisions else None) or []
+def _row_sources(doc: Document, field: str) -> dict[str, int]:
+    """Indicator (or reported value) name → its place in the extraction, whose order the provenance keeps;
+    the form's rows may since have been corrected, removed or added."""
+    extracted = (doc.revisions[0].fields.get(field) if doc.revisions else None) or []
     return {ind["name"]: n for n, ind in enumerate(extracted) if isinstance(ind, dict) and ind.get("name")}
 
 
@@ -222,6 +252,25 @@ def source_png(doc_id: int, field: str, item: str | None = None) -> Any:
     if image is None:
         return Response(f"Det finns ingen bild av sida {box['page']} ännu; öppna PDF-filen på den sidan i stället.",
                         404, mimetype="text/plain")
+    return _png(image)
+
+
+@bp.get("/documents/<int:doc_id>/pages/<int:number>.png")
+@login_required
+def page_png(doc_id: int, number: int) -> Any:
+    """A stored page image by its number, for the pages shown beside the review form."""
+    doc = get_or_404(Document, doc_id)
+    image = pageimages.image_of(doc.provenance, number)
+    if image is None:
+        return Response(f"Det finns ingen bild av sida {number} i {doc.filename}; öppna PDF-filen i stället.",
+                        404, mimetype="text/plain")
+    return _png(image)
+
+
+def _png(image: dict[str, Any]) -> Response:
     response = Response(get_store().get(image["sha256"]), mimetype="image/png")
     response.headers["Cache-Control"] = "private, max-age=3600"  # the document's bytes never change
     return response
+
+
+from service.pages import documentlist  # noqa: E402,F401  (the list's routes register on bp)

@@ -117,6 +117,11 @@ class FormErrors:
         for control, message in problems or []:
             self.add(control, message)
 
+    @classmethod
+    def of_problems(cls, problems: list[tuple[Loc, str]]) -> FormErrors:
+        """A simple form's problems on its controls, whose ids are the fields' names with dashes."""
+        return cls([(str(loc[0]).replace("_", "-") if loc else None, message) for loc, message in problems])
+
     def add(self, control: str | None, message: str) -> None:
         if (control, message) in self.summary:
             return

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, url_for
 
 from kansli import learning
+from kansli.areas import AREAS
 from kansli.models import LearnedLabel
 from service import actions
 from service.auth import page_role
@@ -19,6 +20,9 @@ FIELD_NAMES = {
     "reference": "Diarienummer", "adopted": "Beslutsdatum", "districts": "Stadsdelar",
     "contact.name": "Kontaktpersonens namn", "contact.title": "Kontaktpersonens titel",
     "contact.email": "Kontaktpersonens e-post", "contact.phone": "Kontaktpersonens telefon",
+    "indicators.baseline": "Indikatorns utgångsläge (kolumnrubrik)",
+    "indicators.target": "Indikatorns målvärde (kolumnrubrik)",
+    **{f"goals.{area.key}": f"Mål inom {area.label.lower()} (rubrik)" for area in AREAS.values()},
 }
 
 

@@ -88,8 +88,7 @@ def make_current(version_id: int) -> Any:
 
 
 def _number(version: Template) -> int:
-    """A version's number among those of its template, counted from 1 for the first upload."""
-    return sum(1 for v in templates.versions(get_session(), version.name) if v.id <= version.id)
+    return templates.number(get_session(), version)
 
 
 def _docx(data: bytes, filename: str) -> Response:

@@ -1,5 +1,8 @@
 """The admin page for users: add them, disable and enable, reset passwords, end sessions, issue and revoke
-API tokens. Every change goes through :mod:`service.actions` with an audit entry, as ``kansli user`` does."""
+API tokens. Every change goes through :mod:`service.actions` with an audit entry, as ``kansli user`` does.
+
+A new user, like a reset one, gets a generated temporary password shown to the admin once: the admin never
+types one (so none is reused for everyone), and the user chooses their own at the first login."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,7 +12,7 @@ from flask_login import current_user
 
 from kansli import users
 from kansli.models import ROLES, ApiToken, User
-from kansli.validation import Invalid, NewPassword, NewToken, NewUser, check
+from kansli.validation import Invalid, NewToken, NewUser, check
 from service import actions
 from service.auth import page_role
 from service.database import get_or_404, get_session, settings
@@ -19,11 +22,6 @@ from service.pages.forms import FormErrors
 bp = Blueprint("users", __name__)
 
 
-def _problems(exc: Invalid) -> FormErrors:
-    """A refused form's problems on its controls, whose ids are the fields' names with dashes."""
-    return FormErrors([(str(loc[0]).replace("_", "-") if loc else None, message) for loc, message in exc.problems])
-
-
 @bp.get("/users")
 @page_role("admin")
 def index() -> Any:
@@ -31,22 +29,30 @@ def index() -> Any:
 
 
 def _list(errors: FormErrors | None = None, typed: dict[str, str] | None = None,
-          created: tuple[User, str] | None = None) -> Any:
+          created: tuple[User, str, str] | None = None) -> Any:
     session = get_session()
     return render_template("users.html", accounts=users.accounts(session, users.SessionLimits.of(settings())),
                            last_logins=users.last_logins(session), roles=ROLES, errors=errors,
-                           typed=typed or {}, created=created), 422 if errors else 200
+                           typed=typed or {}, created=created, **_temporary()), 422 if errors else 200
+
+
+def _temporary() -> dict[str, Any]:
+    """What the pages say about temporary passwords: how long one works, and whether a user's has run out."""
+    lifetime = users.temporary_lifetime(settings())
+    return {"temporary_hours": settings().temporary_password_hours,
+            "temporary_expires": lambda user: users.temporary_expires_at(user, lifetime),
+            "temporary_expired": lambda user: users.temporary_expired(user, lifetime)}
 
 
 @bp.post("/users")
 @page_role("admin")
 def add() -> Any:
     form = {key: request.form.get(key.replace("_", "-"), "") for key in NewUser.model_fields}
-    typed = {"name": form["name"], "role": form["role"]}  # passwords are never sent back
+    typed = {"name": form["name"], "role": form["role"]}
     try:
         created = actions.add_user(check(NewUser, form))
     except Invalid as exc:
-        return _list(_problems(exc), typed)
+        return _list(FormErrors.of_problems(exc.problems), typed)
     except users.UserError as exc:
         return _list(FormErrors([("name", str(exc))]), typed)
     return _list(created=created)
@@ -62,12 +68,13 @@ def show(user_id: int) -> Any:
     return _page(_user(user_id))
 
 
-def _page(user: User, errors: FormErrors | None = None, token: str | None = None) -> Any:
+def _page(user: User, errors: FormErrors | None = None, token: str | None = None,
+          reset: tuple[str, str] | None = None) -> Any:
     session = get_session()
     tokens = users.tokens_of(session, user)
-    return render_template("user.html", user=user, tokens=tokens, state=users.token_state,
+    return render_template("user.html", user=user, tokens=tokens, state=users.token_state, roles=ROLES,
                            last_login=users.last_logins(session).get(user.name), errors=errors, token=token,
-                           myself=user.id == current_user.id), 422 if errors else 200
+                           reset=reset, myself=user.id == current_user.id, **_temporary()), 422 if errors else 200
 
 
 def _back(user: User, message: str) -> Any:
@@ -83,6 +90,23 @@ def disable(user_id: int) -> Any:
         return _page(user, FormErrors([(None, "Du kan inte stänga av ditt eget konto; be en annan administratör.")]))
     ended = actions.change_user(user, "user_disable", users.disable_user)
     return _back(user, f"{user.name} är avstängd; {_sessions(ended)} avslutade.")
+
+
+@bp.post("/users/<int:user_id>/role")
+@page_role("admin")
+def role(user_id: int) -> Any:
+    user, wanted = _user(user_id), request.form.get("role", "")
+    if user.id == current_user.id:  # so that the last admin cannot lock everyone out of this page
+        return _page(user, FormErrors([("role", "Du kan inte ändra din egen roll; be en annan administratör.")]))
+    previous, names = user.role, users.ROLE_NAMES
+    if wanted == previous:
+        return _back(user, f"{user.name} har redan rollen {names[wanted]}.")
+    try:
+        actions.change_user(user, "user_role", lambda _session, u: users.set_role(u, wanted), role=wanted,
+                            previous_role=previous)
+    except users.UserError as exc:
+        return _page(user, FormErrors([("role", str(exc))]))
+    return _back(user, f"{user.name} har nu rollen {names[wanted]} (förut {names[previous]}).")
 
 
 @bp.post("/users/<int:user_id>/enable")
@@ -104,13 +128,10 @@ def logout(user_id: int) -> Any:
 @bp.post("/users/<int:user_id>/password")
 @page_role("admin")
 def password(user_id: int) -> Any:
+    """Reset: the temporary password is shown on this answer only (never flashed into the cookie)."""
     user = _user(user_id)
-    try:
-        body = check(NewPassword, {k: request.form.get(k.replace("_", "-"), "") for k in NewPassword.model_fields})
-    except Invalid as exc:
-        return _page(user, _problems(exc))
-    ended = actions.change_user(user, "password", lambda session, u: users.set_password(session, u, body.password))
-    return _back(user, f"{user.name} har fått ett nytt lösenord; {_sessions(ended)} avslutade.")
+    temporary, ended = actions.reset_password(user)
+    return _page(user, reset=(temporary, _sessions(ended)))
 
 
 @bp.post("/users/<int:user_id>/tokens")
@@ -120,7 +141,7 @@ def new_token(user_id: int) -> Any:
     try:
         body = check(NewToken, {"days": request.form.get("days", "")})
     except Invalid as exc:
-        return _page(user, _problems(exc))
+        return _page(user, FormErrors.of_problems(exc.problems))
     return _page(user, token=actions.issue_token(user, body.days))
 
 

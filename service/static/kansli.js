@@ -67,9 +67,38 @@
     bar.value = doc.progress;
     bar.textContent = doc.progress + " %";
     bar.setAttribute("aria-label", "Förlopp för " + doc.filename);
+    const select = row.querySelector(".doc-select");
+    if (select) {
+      select.value = doc.id;
+      select.setAttribute("aria-label", "Markera " + doc.filename);
+    }
+    const failed = row.querySelector(".failed-actions");
+    if (failed) {  // "Försök igen" and "Ta bort" belong to a failed upload only
+      failed.hidden = doc.status !== "failed";
+      const retry = failed.querySelector(".retry-form");
+      retry.action = "/documents/" + doc.id + "/retry";
+      retry.querySelector("button").setAttribute("aria-label", "Försök igen med " + doc.filename);
+      const remove = failed.querySelector(".remove-link");
+      remove.href = "/documents/" + doc.id + "/remove" + remove.search;
+      remove.setAttribute("aria-label", "Ta bort " + doc.filename);
+    }
+    if (before !== doc.status && doc.status === "extracted") showThumbnail(row, doc);
     if (before !== doc.status && (doc.status === "extracted" || doc.status === "failed")) {
       announce(doc.filename + ": " + doc.status_text.toLowerCase() + (doc.error ? ". " + doc.error : ""));
     }
+  }
+
+  // The image of page 1 the worker stored on reading; if it made none, the placeholder stays.
+  function showThumbnail(row, doc) {
+    const placeholder = row.querySelector(".thumb-none");
+    if (!placeholder) return;
+    const img = document.createElement("img");
+    img.className = "thumb";
+    img.alt = "Första sidan av " + doc.filename;
+    img.width = 48;
+    img.height = 68;
+    img.addEventListener("load", () => placeholder.replaceWith(img));
+    img.src = "/documents/" + doc.id + "/thumbnail.png";
   }
 
   const KINDS = {district_plan: "Strategisk stadsdelsplan", report: "Myndighetsrapport",
@@ -191,6 +220,86 @@
     return true;
   }
 
+  // ---- the review beside the page: focusing a field highlights its values' outlines on the pages ----
+  // Only the panel scrolls (never the window, which would carry the field being edited away); stacked on a
+  // narrow screen the panel does not scroll, and the highlight and the pointer's words are what is left.
+  const panel = document.getElementById("pages-panel");
+  const fieldsForm = document.querySelector("form.fields");
+  if (panel && fieldsForm) {
+    const pointer = document.getElementById("page-pointer");
+    const hint = document.getElementById("pages-focus-hint");
+    if (hint) hint.hidden = false;  // what focusing a field does, said only where it does it
+    const still = window.matchMedia("(prefers-reduced-motion: reduce)");
+    let holder = null;
+    let current = [];
+    fieldsForm.addEventListener("focusin", (event) => {
+      const next = event.target.closest("[data-boxes]");
+      if (next === holder) return;  // moving within one indicator row: nothing new to show or say
+      holder = next;
+      current.forEach((box) => box.classList.remove("current"));
+      current = next ? next.dataset.boxes.split(" ").map((id) => document.getElementById(id)).filter(Boolean) : [];
+      current.forEach((box) => box.classList.add("current"));
+      if (!pointer) return;
+      if (!current.length) { pointer.textContent = ""; return; }
+      const pages = [...new Set(current.map((box) => box.dataset.page))];
+      pointer.textContent = pages.length === 1 ? "Inramat på sida " + pages[0] + "."
+        : "Inramat på sidorna " + pages.slice(0, -1).join(", ") + " och " + pages[pages.length - 1] + ".";
+      const first = current[0];
+      // After the browser has brought the focused field into view, which moves the sticky panel too.
+      window.requestAnimationFrame(() => {
+        const area = panel.getBoundingClientRect();
+        const box = first.getBoundingClientRect();
+        if (box.top < area.top || box.bottom > area.bottom) {
+          panel.scrollBy({top: box.top - area.top - area.height / 3, behavior: still.matches ? "auto" : "smooth"});
+        }
+      });
+    });
+  }
+
+  // ---- one draft: its status while it is made, then its pages, each enlarged in a dialog ----
+  const outStatus = document.getElementById("output-status");
+
+  async function pollOutput() {
+    if (!RUNNING.includes(outStatus.dataset.status)) return false;
+    const out = await (await fetch("/api/outputs/" + outStatus.dataset.output)).json();
+    const bar = outStatus.querySelector("progress");
+    bar.value = out.progress;
+    bar.textContent = out.progress + " %";
+    const text = document.getElementById("output-status-text");
+    text.textContent = out.status_text;
+    text.className = "status status-" + out.status;
+    if (out.status !== outStatus.dataset.status) {
+      outStatus.dataset.status = out.status;
+      if (!RUNNING.includes(out.status)) {
+        announce("Utkast " + out.id + ": " + out.status_text.toLowerCase() + (out.error ? ". " + out.error : ""));
+        window.setTimeout(() => window.location.reload(), 1500);  // its files and pages appear once it is made
+        return false;
+      }
+    }
+    return true;
+  }
+
+  const pageDialog = document.getElementById("page-dialog");
+  if (pageDialog && typeof pageDialog.showModal === "function") {  // else each link opens the image itself
+    const large = pageDialog.querySelector("img");
+    let opener = null;
+    document.querySelectorAll("a.page-link").forEach((link) => link.addEventListener("click", (event) => {
+      event.preventDefault();
+      opener = link;
+      large.src = link.href;
+      large.alt = link.querySelector("img").alt;
+      document.getElementById("page-dialog-title").textContent = link.dataset.title;
+      pageDialog.showModal();
+      pageDialog.querySelector(".close").focus();
+    }));
+    pageDialog.querySelector(".close").addEventListener("click", () => pageDialog.close());
+    pageDialog.addEventListener("click", (event) => { if (event.target === pageDialog) pageDialog.close(); });
+    pageDialog.addEventListener("close", () => {  // Escape, the button or the backdrop: back where it opened
+      if (opener) opener.focus();
+      opener = null;
+    });
+  }
+
   let timer = null;
   async function tick() {
     timer = null;
@@ -199,6 +308,7 @@
       if (table) busy = (await pollList()) || busy;
       if (docStatus) busy = (await pollDocument()) || busy;
       if (outputs) busy = (await pollOutputs()) || busy;
+      if (outStatus) busy = (await pollOutput()) || busy;
     } catch (err) {
       busy = true;  // a missed poll: try again
     }

@@ -1,7 +1,7 @@
 """A corpus that varies on purpose: every document is drawn from independent choices of how municipalities, agencies
 and the Government Offices write (title form, where districts are named, heading typography, goal markers, indicator
-table layout, contact block, columns, running headers and footers, address lines; for follow-up reports their title
-form, values table layout and where units, areas and years stand).
+table layout, contact block and which of its parts it gives, columns, running headers and footers, address lines;
+for follow-up reports their title form, values table layout and where units, areas and years stand).
 
 ``draw(rng)`` returns one ``(kind, choices, pdf, truth)``; the extractor must never import from here: it is the
 ground truth it is measured against, and the vocabulary is wide (all 21 municipalities of the seed decision,
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import random
+from collections.abc import Callable
 from typing import Any
 
 from reportlab import rl_config
@@ -156,6 +157,8 @@ def plan_choices(rng: random.Random, truth: dict[str, Any]) -> dict[str, Any]:
         "contact": rng.choice(["labelled", "unlabelled", "fragor"]),
         "columns": columns,
         "running": rng.random() < 0.6,
+        # some contact blocks give no title, or no phone number
+        "contact_parts": rng.choice(["all", "all", "all", "no_title", "no_phone"]),
     }
 
 
@@ -324,14 +327,17 @@ def _story(truth: dict[str, Any], c: dict[str, Any], rng: random.Random) -> tupl
         flow += [_heading("Indikatorer och uppföljning", len(truth["goals"]) + 1, c),
                  _indicator_table(truth["indicators"], c, rng, c["columns"])]
     k = truth["contact"]
+    title, phone = (f", {k['title']}" if k["title"] else ""), k["phone"]
     flow.append(Spacer(1, 8))
     if c["contact"] == "labelled":
-        flow.append(Paragraph(f"Kontaktperson: {k['name']}, {k['title']}, {k['email']}, {k['phone']}", BODY))
+        flow.append(Paragraph(f"Kontaktperson: {k['name']}{title}, {k['email']}" + (f", {phone}" if phone else ""),
+                              BODY))
     elif c["contact"] == "unlabelled":
-        flow += [Paragraph(f"{k['name']}, {k['title']}", BODY), Paragraph(f"{k['email']} | {k['phone']}", BODY)]
+        flow += [Paragraph(f"{k['name']}{title}", BODY),
+                 Paragraph(k["email"] + (f" | {phone}" if phone else ""), BODY)]
     else:
-        flow.append(Paragraph(f"Frågor besvaras av {k['name']}, {k['title']}, telefon {k['phone']}, "
-                              f"e-post {k['email']}.", BODY))
+        flow.append(Paragraph(f"Frågor besvaras av {k['name']}{title}" + (f", telefon {phone}" if phone else "")
+                              + f", e-post {k['email']}.", BODY))
     return head, flow, f"{rng.choice([title, m])} {p['start']}–{p['end']}"
 
 
@@ -354,9 +360,12 @@ def _build(story: Any, columns: bool, with_running: bool) -> bytes:
         out = io.BytesIO()
         doc = BaseDocTemplate(out, pagesize=A4, topMargin=60, bottomMargin=50)
         if columns:
-            top = Frame(40, h - 200, w - 80, 150, id="top")
-            left = Frame(40, 50, (w - 100) / 2, h - 250, id="l")
-            right = Frame(60 + (w - 100) / 2, 50, (w - 100) / 2, h - 250, id="r")
+            # the full-width head is as tall as what it holds (a cover table may be long): a word processor's
+            # section break, not a frame the head would overflow into a column
+            tall = max(150.0, sum(f.wrap(w - 92, h)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in head) + 24)
+            top = Frame(40, h - 50 - tall, w - 80, tall, id="top")
+            left = Frame(40, 50, (w - 100) / 2, h - 100 - tall, id="l")
+            right = Frame(60 + (w - 100) / 2, 50, (w - 100) / 2, h - 100 - tall, id="r")
             later = [Frame(40, 50, (w - 100) / 2, h - 110, id="l2"), Frame(60 + (w - 100) / 2, 50, (w - 100) / 2, h - 110)]
             from reportlab.platypus import NextPageTemplate
             doc.addPageTemplates([PageTemplate(id="first", frames=[top, left, right], onPage=furniture),
@@ -590,12 +599,22 @@ def draw_follow_up(rng: random.Random) -> tuple[str, dict[str, Any], bytes, dict
     return "follow_up", choices, follow_up_pdf(truth, choices, rng), truth
 
 
+def drawn_plan(rng: random.Random, choose: Callable[[random.Random, dict[str, Any]], dict[str, Any]] = plan_choices
+               ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A plan's truth and the choices it is written with (``choose``: a producer's), the contact's parts the
+    choices leave out left out of the truth too."""
+    truth = plan_truth(rng)
+    choices = choose(rng, truth)
+    if choices["contact_parts"] != "all":
+        truth["contact"][choices["contact_parts"].removeprefix("no_")] = None
+    return truth, choices
+
+
 def draw(rng: random.Random) -> tuple[str, dict[str, Any], bytes, dict[str, Any]]:
     """One document: (kind, the choices it was drawn with, PDF, expected fields). Plans are most of them."""
     roll = rng.random()
     if roll < 0.7:
-        truth = plan_truth(rng)
-        choices = plan_choices(rng, truth)
+        truth, choices = drawn_plan(rng)
         return "district_plan", choices, plan_pdf(truth, choices, rng), truth
     if roll < 0.85:
         choices = {"title": rng.randrange(3), "date": rng.random() < 0.5, "numbered": rng.random() < 0.5}
@@ -711,14 +730,15 @@ def plan_docx(truth: dict[str, Any], c: dict[str, Any], rng: random.Random) -> b
         heading("Indikatorer och uppföljning", len(truth["goals"]) + 1)
         _docx_table(document, _indicator_cells(truth["indicators"], c, rng)[1])
     k = truth["contact"]
+    named, phone = k["name"] + (f", {k['title']}" if k["title"] else ""), k["phone"]
     if c["contact"] == "labelled":
-        document.add_paragraph(f"Kontaktperson: {k['name']}, {k['title']}, {k['email']}, {k['phone']}")
+        document.add_paragraph(f"Kontaktperson: {named}, {k['email']}" + (f", {phone}" if phone else ""))
     elif c["contact"] == "unlabelled":
-        document.add_paragraph(f"{k['name']}, {k['title']}")
-        document.add_paragraph(f"{k['email']} | {k['phone']}")
+        document.add_paragraph(named)
+        document.add_paragraph(k["email"] + (f" | {phone}" if phone else ""))
     else:
-        document.add_paragraph(f"Frågor besvaras av {k['name']}, {k['title']}, telefon {k['phone']}, "
-                               f"e-post {k['email']}.")
+        document.add_paragraph(f"Frågor besvaras av {named}" + (f", telefon {phone}" if phone else "")
+                               + f", e-post {k['email']}.")
     if c["running"]:
         head = document.sections[0].header.paragraphs[0]
         head.text = f"{rng.choice([title, m])} {p['start']}–{p['end']}"
@@ -739,8 +759,7 @@ def _docx_table(document: Any, cells: list[list[str]]) -> None:
 
 def draw_word(rng: random.Random) -> tuple[str, dict[str, Any], bytes, dict[str, Any]]:
     """One plan written in Word: (kind, choices, .docx, expected fields); :func:`word_pdfs` makes the PDFs."""
-    truth = plan_truth(rng)
-    choices = word_choices(rng, truth)
+    truth, choices = drawn_plan(rng, word_choices)
     return "district_plan", choices, plan_docx(truth, choices, rng), truth
 
 
