@@ -54,3 +54,11 @@ def test_a_range_broken_after_its_dash_in_a_cell_is_one_word_again() -> None:
     SimpleDocTemplate(out, pagesize=A4).build([table])
     [[placed]] = read(out.getvalue(), max_pages=1).tables
     assert placed.rows[1][1] == "Förvärvsfrekvens 20–64 år"
+
+
+def test_a_goal_numbered_10_whose_narrow_tab_left_no_space_is_still_a_goal() -> None:
+    # Word's list "10." and its tab came out of LibreOffice as "10.Antalet …": the plan's last goal was lost, sure
+    pdf = _plan(("Lokalt företagande", 14.0), ("9. Handeln i centrum ska utvecklas.", 11.0),
+                ("10.Antalet arbetsställen ska öka.", 11.0), ("Stadsdelen har ett rikt föreningsliv och många företag.", 11.0))
+    assert district_plan.goals(pdf)[0] == {"tillvaxt": ["Handeln i centrum ska utvecklas",
+                                                        "Antalet arbetsställen ska öka"]}

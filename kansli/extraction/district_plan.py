@@ -162,7 +162,9 @@ def _area_of_heading(line: str, learned: dict[str, str] | None = None) -> str | 
     return None
 
 
-_GOAL = re.compile(r"^\s*(?:[" + re.escape(BULLETS) + r"]\s+|\d+[.)]\s+|Mål\s*\d*\s*[:.]\s*|Målsättning\s*[:.]\s*)(.+)$")
+# (A list number of two digits leaves the tab after it so narrow that the text runs on: "10.Antalet …".)
+_GOAL = re.compile(r"^\s*(?:[" + re.escape(BULLETS) + r"]\s+|\d+[.)](?:\s+|(?=[A-ZÅÄÖ][a-zåäö]))"
+                   r"|Mål\s*\d*\s*[:.]\s*|Målsättning\s*[:.]\s*)(.+)$")
 
 
 def _body_size(pdf: PdfText) -> float:
