@@ -38,6 +38,13 @@ def test_misread_digits_and_at_signs_are_repaired_only_where_the_shape_leaves_no
     assert repair("Lolo OI Ol") == ("Lolo OI Ol", set())  # letters only: words, not numbers
 
 
+def test_an_at_sign_ocr_left_out_is_put_back_between_a_two_part_name_and_a_domain() -> None:
+    # a scan's "e-post johan.lund@linkoping.se" once read "johan.lund linkoping.se", and the contact lost it
+    assert repair("e-post johan.lund linkoping.se.") == ("e-post johan.lund@linkoping.se.", {"johan.lund@linkoping.se"})
+    for text in ("Läs mer på kommun.se idag.", "anna berg.se", "se www.malmo.se malmo.se"):
+        assert repair(text) == (text, set())
+
+
 def test_a_range_gets_its_en_dash_back_but_not_a_phone_number_or_a_date() -> None:
     assert repair("i åldern 20-64 år, 2008-2010, tel 08-123 45 67, den 2009-01-20")[0] == \
         "i åldern 20–64 år, 2008–2010, tel 08-123 45 67, den 2009-01-20"

@@ -1,9 +1,10 @@
 """What OCR makes of a plan's characters, put right where that is safe.
 
 Tesseract reads a bullet as whatever glyph it resembles ("e", "o", "©", "«", "»", "°", "*" …), a digit
-among digits now and then as a letter ("6l,7", "2O08"), "@" as "Q", "©" or "&", and an en dash as a hyphen. A bullet at a line's
-start becomes "•" again (the document model's list marker); a number or an e-mail address is repaired only
-where its shape leaves no doubt, and every repaired word is named, so that its field's confidence says so.
+among digits now and then as a letter ("6l,7", "2O08"), "@" as "Q", "©" or "&" (or not at all), and an en
+dash as a hyphen. A bullet at a line's start becomes "•" again (the document model's list marker); a number
+or an e-mail address is repaired only where its shape leaves no doubt, and every repaired word is named, so
+that its field's confidence says so.
 """
 from __future__ import annotations
 
@@ -26,6 +27,11 @@ _RANGE = re.compile(r"(?<![\w-])([1-9]\d{0,3})-(\d{1,4})(?![\w-])")
 # An e-mail address whose "@" was read as another glyph ("Q", "QA", "AQ", "©", "®", "&"): name[.name]<glyph>domain.tld,
 # nothing else like it.
 _EMAIL = re.compile(r"\b([a-z0-9][a-z0-9._-]*[a-z0-9]) ?(?:A?QA?|©|®|&) ?"
+                    r"([a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:se|nu|com|org|net|eu))\b"
+                    # or left out, a space in its place: then only after a name of two parts ("anna.berg") that
+                    # is no domain itself
+                    r"|(?<![\w.@-])([a-z0-9]+(?:[_-][a-z0-9]+)*\.[a-z0-9]+(?:[._-][a-z0-9]+)*)"
+                    r"(?<!\.se)(?<!\.nu)(?<!\.com)(?<!\.org)(?<!\.net)(?<!\.eu) "
                     r"([a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:se|nu|com|org|net|eu))\b")
 
 
@@ -80,7 +86,7 @@ def repair(text: str) -> tuple[str, set[str]]:
         return fixed
 
     def email(m: re.Match[str]) -> str:
-        fixed = f"{m.group(1)}@{m.group(2)}"
+        fixed = f"{m.group(1) or m.group(3)}@{m.group(2) or m.group(4)}"
         repaired.add(fixed)
         return fixed
 
