@@ -6,6 +6,7 @@ Numbers are printed, never asserted: the machine's load varies, the ratios are w
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -146,8 +147,10 @@ print(json.dumps({"seconds": seconds, "rss_mb": peak / 1024}))
 
 
 def measure(kind: str, path: Path, *extra: str) -> dict[str, float]:
+    # the child imports Kansli and the tests' helpers (the avstämning's nation of follow-ups) as this process does
+    paths = [str(ROOT), str(ROOT / "tests"), *filter(None, [os.environ.get("PYTHONPATH")])]
     out = subprocess.run([sys.executable, "-c", CHILD, kind, str(path), *extra], capture_output=True, text=True,
-                         check=True, cwd=ROOT)
+                         check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)})
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

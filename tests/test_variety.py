@@ -1,48 +1,86 @@
 """Field accuracy over documents drawn from independent choices (tests/helpers/variety.py), from fixed seeds.
 
-The bar of issue 9: at least 0.97 per kind. Confidence must mean something: a value given 0.8 or more is
-right at least 97 % of the time, and at least 80 % of the wrong values are given less than 0.8 — on every
-seed, not one the extractor was tuned on. Every miss is printed with its confidence and the choices its
-document was drawn with, so a failure names its class, not its example.
+The bar of issue 9: at least 0.97 per kind and per producer (reportlab; Word turned into PDF by LibreOffice;
+a scan read through OCR). Confidence must mean something: a value given 0.8 or more is right at least 97 % of
+the time, and at least 80 % of the wrong values are given less than 0.8 — on every seed, not one the extractor
+was tuned on. Every miss is printed with its confidence and the choices its document was drawn with, so a
+failure names its class, not its example.
 
 Run as a script to score other seeds and sizes: ``PYTHONPATH=.:tests python tests/test_variety.py 300 1 2 3``
-(documents, then seeds) prints each seed's scores and misses.
+(documents, then seeds) prints each seed's scores and misses (Word plans included, scans not).
 """
 from __future__ import annotations
 
 import json
 import random
+import time
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
 
-from helpers.variety import draw, draw_follow_up
+from helpers.variety import draw, draw_follow_up, draw_word, drawn_plan, plan_pdf, scan, word_pdfs
 from kansli.extraction import extract
 
 DOCUMENTS = 240
 #: One follow-up report after every this many documents of the other kinds.
 FOLLOW_UP_EVERY = 4
+#: Plans written in Word (converted in one LibreOffice start), and plans scanned: OCR takes seconds a page.
+WORD_PLANS = 24
+SCANS = 8
 SURE = 0.8
+#: What a scan's OCR carries to the bar: the facts, names and addresses. A goal's sentence or a table's
+#: figure is read too, but a misread letter in it (a full stop read as a colon, a ruling line as a "1")
+#: leaves it wrong: those are measured and must be doubted (below 0.8), not trusted.
+SCAN_CARRIES = ("municipality", "districts", "period", "adopted", "reference", "contact", "agencies")
+
+Drawn = tuple[int, str, str, dict[str, Any], bytes, dict[str, Any]]  # n, producer, kind, choices, PDF, truth
 
 
-def score(documents: int = DOCUMENTS, seed: int = 9) -> dict[str, Any]:
-    rng, follow_up_rng = random.Random(seed), random.Random(seed + 1)
+def drawn(documents: int = DOCUMENTS, word_plans: int = WORD_PLANS, seed: int = 9) -> Iterator[Drawn]:
+    """The reportlab corpus (plans, reports, decisions, follow-ups), then plans written in Word."""
+    rng, follow_up_rng, word_rng = random.Random(seed), random.Random(seed + 1), random.Random(seed + 2)
+    for n in range(documents):
+        for follow_up in (False, True)[:1 + (n % FOLLOW_UP_EVERY == 0)]:
+            kind, choices, pdf, truth = draw_follow_up(follow_up_rng) if follow_up else draw(rng)
+            yield n, "reportlab", kind, choices, pdf, truth
+    words = [draw_word(word_rng) for _ in range(word_plans)]
+    for n, ((kind, choices, _, truth), pdf) in enumerate(zip(words, word_pdfs([w[2] for w in words]), strict=True)):
+        yield documents + n, "word", kind, choices, pdf, truth
+
+
+def scanned(scans: int = SCANS, seed: int = 9) -> Iterator[Drawn]:
+    """Plans printed, scanned (turned a little, specks of dust) and read back through OCR."""
+    rng = random.Random(seed + 3)
+    for n in range(scans):
+        truth, choices = drawn_plan(rng)
+        yield n, "scan", "district_plan", choices, scan(plan_pdf(truth, choices, rng), rng), truth
+
+
+def score(documents: Iterable[Drawn]) -> dict[str, Any]:
     per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     per_field: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     sure = [0, 0]  # right, all among values given SURE or more
     wrong_doubted = [0, 0]  # doubted, all among wrong values
-    misses, kinds = [], []
-    drawn = ((n, draw_follow_up(follow_up_rng) if follow_up else draw(rng))
-             for n in range(documents) for follow_up in (False, True)[:1 + (n % FOLLOW_UP_EVERY == 0)])
-    for n, (kind, choices, pdf, truth) in drawn:
+    items: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # a plan's goal sentences and indicator rows
+    misses, kinds, surest = [], [], 0.0
+    for n, producer, kind, choices, pdf, truth in documents:
         result = extract(pdf)
+        line = kind if producer == "reportlab" else f"{kind} ({producer})"
         kinds.append((kind, result["kind"]))
+        surest = max(surest, *result["confidence"].values())
+        if kind == "district_plan":
+            goals = [g for sentences in result["fields"]["goals"].values() for g in sentences]
+            for item, wanted, got in (("goals", [g for gs in truth["goals"].values() for g in gs], goals),
+                                      ("indicators", truth["indicators"], result["fields"]["indicators"])):
+                items[f"{line}.{item}"][0] += sum(w in got for w in wanted)
+                items[f"{line}.{item}"][1] += len(wanted)
         for field, expected in truth.items():
             got = result["fields"].get(field)
             confidence = result["confidence"].get(field, 0.0)  # a document taken for another kind
             right = got == expected and result["kind"] == kind
-            for tally in (per_kind[kind], per_field[f"{kind}.{field}"]):
+            for tally in (per_kind[line], per_field[f"{line}.{field}"]):
                 tally[0] += right
                 tally[1] += 1
             if confidence >= SURE:
@@ -51,21 +89,24 @@ def score(documents: int = DOCUMENTS, seed: int = 9) -> dict[str, Any]:
             if not right:
                 wrong_doubted[0] += confidence < SURE
                 wrong_doubted[1] += 1
-                misses.append(f"{n} {kind}.{field} ({confidence:.2f}): got "
+                misses.append(f"{n} {line}.{field} ({confidence:.2f}): got "
                               f"{json.dumps(got, ensure_ascii=False)[:140]} want "
                               f"{json.dumps(expected, ensure_ascii=False)[:140]} {choices}")
     return {"kinds": {k: r / t for k, (r, t) in per_kind.items()},
             "fields": {k: r / t for k, (r, t) in sorted(per_field.items())},
             "sure_right": sure[0] / max(sure[1], 1), "wrong_doubted": wrong_doubted[0] / max(wrong_doubted[1], 1),
-            "wrong": wrong_doubted[1], "misses": misses, "classified": kinds}
+            "wrong": wrong_doubted[1], "misses": misses, "classified": kinds, "surest": surest,
+            "items": {k: r / max(t, 1) for k, (r, t) in sorted(items.items())}}
 
 
-def report(s: dict[str, Any], seed: int) -> None:
-    print(f"\nseed {seed}:\n" + "\n".join(s["misses"]))
-    print("\n".join(f"{field:32} {accuracy:.3f}" for field, accuracy in s["fields"].items()))
-    print("per kind: " + ", ".join(f"{kind} {accuracy:.3f}" for kind, accuracy in s["kinds"].items()))
+def report(s: dict[str, Any], name: str, seconds: float) -> None:
+    print(f"\n{name}:\n" + "\n".join(s["misses"]))
+    print("\n".join(f"{field:40} {accuracy:.3f}" for field, accuracy in s["fields"].items()))
+    print("per kind and producer: " + ", ".join(f"{kind} {accuracy:.3f}" for kind, accuracy in s["kinds"].items()))
+    print("goal sentences and indicator rows read exactly: "
+          + ", ".join(f"{item} {share:.3f}" for item, share in s["items"].items()))
     print(f"confidence >= {SURE}: right {s['sure_right']:.3f}; wrong values below {SURE}: "
-          f"{s['wrong_doubted']:.3f} ({s['wrong']} wrong)")
+          f"{s['wrong_doubted']:.3f} ({s['wrong']} wrong); {seconds:.0f} s")
 
 
 #: The seed the extractor was first measured on, and two it was not.
@@ -73,13 +114,35 @@ SEEDS = (9, 1, 8)
 
 
 @pytest.mark.slow
+@pytest.mark.office  # plans written in Word are turned into PDF by LibreOffice
 @pytest.mark.parametrize("seed", SEEDS)
 def test_accuracy_and_confidence_over_generated_variety(seed: int) -> None:
-    s = score(seed=seed)
-    report(s, seed)
+    start = time.monotonic()
+    s = score(drawn(seed=seed))
+    report(s, f"seed {seed}", time.monotonic() - start)
     assert all(got == want for want, got in s["classified"]), [c for c in s["classified"] if c[0] != c[1]]
-    assert set(s["kinds"]) == {"district_plan", "report", "decision", "follow_up"}, s["kinds"]
+    assert set(s["kinds"]) == {"district_plan", "report", "decision", "follow_up", "district_plan (word)"}, s["kinds"]
     assert min(s["kinds"].values()) >= 0.97, s["kinds"]
+    assert s["sure_right"] >= 0.97
+    assert s["wrong"] == 0 or s["wrong_doubted"] >= 0.8
+
+
+@pytest.mark.slow
+@pytest.mark.office  # OCRmyPDF with Tesseract's Swedish model
+def test_scanned_plans_are_read_through_ocr_into_the_same_fields() -> None:
+    """Class 8 of issue 9: after OCR the goals and indicators came back empty (no ruling lines in the text
+    layer, bullets read as other glyphs). Now each field a scan carries meets the bar; goals and indicators
+    are read (item by item, at least the shares below, which the bar of 0.97 is still far above) and, as a
+    misread character or a lost row leaves them wrong, always doubted; nothing OCR read is surer than 0.85."""
+    start = time.monotonic()
+    s = score(scanned())
+    report(s, "scans", time.monotonic() - start)
+    assert all(got == want for want, got in s["classified"]), s["classified"]
+    carried = {f: a for f, a in s["fields"].items() if f.split(".")[1] in SCAN_CARRIES}
+    assert min(carried.values()) >= 0.97, carried
+    assert s["items"]["district_plan (scan).goals"] >= 0.5, s["items"]
+    assert s["items"]["district_plan (scan).indicators"] >= 0.2, s["items"]
+    assert s["surest"] <= 0.85
     assert s["sure_right"] >= 0.97
     assert s["wrong"] == 0 or s["wrong_doubted"] >= 0.8
 
@@ -88,4 +151,6 @@ if __name__ == "__main__":
     import sys
 
     for seed in map(int, sys.argv[2:] or ["9"]):
-        report(score(int(sys.argv[1]) if len(sys.argv) > 1 else DOCUMENTS, seed), seed)
+        start = time.monotonic()
+        documents = int(sys.argv[1]) if len(sys.argv) > 1 else DOCUMENTS
+        report(score(drawn(documents, seed=seed)), f"seed {seed}", time.monotonic() - start)

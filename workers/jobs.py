@@ -85,7 +85,9 @@ def _read_for_review(data: bytes, **limits: Any) -> tuple[dict[str, Any], PdfTex
     """What a budgeted child reads: the contract's object, the pages' text, and where each value stands
     (locating opens the pages again, so it is held to the same budget)."""
     result, pdf = extract_with_text(data, **limits)  # with ``learned``: the labels corrections taught
-    return result, pdf, locate(data, pdf.texts, result["fields"])
+    where = locate(pdf.source or data, pdf.texts, result["fields"])  # a scan's boxes are in OCR's text layer
+    pdf.source = None  # not carried back out of the child: the upload is what is stored
+    return result, pdf, where
 
 
 def _page_images(data: bytes, where: dict[str, Any], settings: config.Settings, heavy: bool,

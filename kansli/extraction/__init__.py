@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from . import decision, district_plan, follow_up, ocr, report
+from . import decision, district_plan, follow_up, ocr, ocrtext, report
 from .classify import classify
 from .learned import Learned
 from .normalize import clean
@@ -83,7 +83,9 @@ def extract_with_text(
                                             f"{max_ocr_pages} sidor tolkas med OCR; ladda upp den del som gäller "
                                             "ärendet eller en PDF med textlager.") from None
         timeout = 600.0 if deadline is None else max(deadline - time.monotonic(), 1.0)
-        pdf = read(ocr.add_text_layer(data, timeout), max_pages=max_pages, on_progress=on_progress, deadline=deadline)
+        layer = ocr.add_text_layer(data, timeout)
+        pdf = read(layer, max_pages=max_pages, on_progress=on_progress, deadline=deadline, ocr=True)
+        pdf.source = layer
         notes.append(ocr.WARNING)
     kind = classify(pdf.text)
     if kind == "district_plan":
@@ -94,5 +96,7 @@ def extract_with_text(
         fields = {"title": _title(pdf.text)}
         warnings = ["Dokumentet kändes inte igen som plan, rapport, beslut eller uppföljning."]
         confidence = {"title": 0.5 if fields["title"] else 0.0}
+    if pdf.ocr:
+        confidence = ocrtext.doubted(fields, confidence, pdf.repaired)
     return {"kind": kind, "pages": pdf.pages, "fields": fields, "confidence": confidence,
             "warnings": notes + warnings}, pdf

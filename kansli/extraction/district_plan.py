@@ -70,17 +70,18 @@ def _row_value(pdf: PdfText, *labels: str) -> str | None:
 
 def title(pdf: PdfText) -> str:
     """The first page's largest type, whatever runs above it, all its lines: a long title wraps
-    ("Strategisk stadsdelsplan för Bergsjön, Biskopsgården / och Gårdsten")."""
+    ("Strategisk stadsdelsplan för Bergsjön, Biskopsgården / och Gårdsten"). Its lines are those of its size
+    in its region that follow it closely; a line of that size further down is something else."""
     first = [line for line in pdf.lines if line.page == 1 and line.text.strip()]
     if not first:
         return ""
     top = max(first, key=lambda line: line.size)
-    start = first.index(top)
-    lines = [top.text]
-    for line in first[start + 1:]:
-        if abs(line.size - top.size) > 0.5:
+    lines, last = [top.text], top
+    for line in first[first.index(top) + 1:]:
+        if abs(line.size - top.size) > 0.5 or line.region != top.region or line.top - last.top > top.size * 1.6:
             break
         lines.append(line.text)
+        last = line
     return " ".join(" ".join(lines).split())
 
 
@@ -161,12 +162,19 @@ def _area_of_heading(line: str, learned: dict[str, str] | None = None) -> str | 
     return None
 
 
-_GOAL = re.compile(r"^\s*(?:[" + re.escape(BULLETS) + r"]\s+|\d+[.)]\s+|Mål\s*\d*\s*[:.]\s*|Målsättning\s*[:.]\s*)(.+)$")
+# (A list number of two digits leaves the tab after it so narrow that the text runs on: "10.Antalet …".)
+_GOAL = re.compile(r"^\s*(?:[" + re.escape(BULLETS) + r"]\s+|\d+[.)](?:\s+|(?=[A-ZÅÄÖ][a-zåäö]))"
+                   r"|Mål\s*\d*\s*[:.]\s*|Målsättning\s*[:.]\s*)(.+)$")
 
 
 def _body_size(pdf: PdfText) -> float:
     """The size most of the text is set in, counted by characters: a table of narrow cells, whose words
-    break over many short lines of small type, must not pass for the body (its lines would outnumber it)."""
+    break over many short lines of small type, must not pass for the body (its lines would outnumber it).
+    OCR measures a line's type by its ink (a line of capitals or of short letters reads smaller, no two lines
+    alike): there it is the median size of long lines."""
+    if pdf.ocr:
+        long = sorted(line.size for line in pdf.lines if len(line.text) >= 30)
+        return long[len(long) // 2] if long else 0.0
     sizes = Counter({round(line.size, 1): 0 for line in pdf.lines})
     for line in pdf.lines:
         sizes[round(line.size, 1)] += len(line.text.strip())
@@ -175,16 +183,41 @@ def _body_size(pdf: PdfText) -> float:
 
 def _headings(pdf: PdfText) -> set[int]:
     """Indexes of the lines that are headings: larger or bold type standing alone, or numbered and short in
-    the body's type — never a table's row ("2011 Indikator 2007", a header cell's wrapped line, is no heading)."""
+    the body's type, or (OCR'd) set apart by space — never a table's row ("2011 Indikator 2007", a header
+    cell's wrapped line, is no heading)."""
     body = _body_size(pdf)
+    # OCR's measured size varies from line to line: a heading must stand out further, and a numbered line's
+    # size says nothing
+    larger, floor = (body * 1.25, 0.0) if pdf.ocr else (body * 1.12, body * 0.95)
     tables = [t for page in pdf.tables for t in page]
     found = set()
+    apart = _set_apart(pdf) if pdf.ocr else set()
     for i, line in enumerate(pdf.lines):
         stripped = line.text.strip()
         if not stripped or len(stripped) > 70 or stripped.endswith((".", ",", ";")) or " ska " in f" {stripped} ":
             continue
-        if (line.size > body * 1.12 or line.bold or re.match(r"^\d+(?:\.\d+)*\.?\s+[A-ZÅÄÖ]", stripped)
-                and len(stripped.split()) <= 6 and line.size >= body * 0.95) and not any(t.holds(line) for t in tables):
+        if (line.size > larger or line.bold or i in apart or re.match(r"^\d+(?:\.\d+)*\.?\s+[A-ZÅÄÖ]", stripped)
+                and len(stripped.split()) <= 6 and line.size >= floor) and not any(t.holds(line) for t in tables):
+            found.add(i)
+    return found
+
+
+def _set_apart(pdf: PdfText) -> set[int]:
+    """Indexes of the lines of an OCR'd text that stand alone, with more space above and below than between
+    a paragraph's lines, name an area and hold no number but their own: OCR keeps no weight and measures type
+    by its ink, so space is what still marks a heading (a single-line paragraph, a table's header or row
+    stand alone too, but name no area or hold numbers)."""
+    lines = pdf.lines
+    steps = sorted(b.top - a.top for a, b in zip(lines, lines[1:], strict=False)
+                   if (a.page, a.region) == (b.page, b.region) and b.top > a.top)
+    if not steps:
+        return set()
+    pitch = steps[len(steps) // 4]  # most steps are a paragraph's lines
+    found = set()
+    for i, line in enumerate(lines):
+        near = [n for n in lines[max(i - 1, 0):i] + lines[i + 1:i + 2] if (n.page, n.region) == (line.page, line.region)]
+        if all(abs(n.top - line.top) > pitch * 1.25 for n in near) and _area_of_heading(line.text) \
+                and not re.search(r"\d", re.sub(r"^\s*\d+(?:\.\d+)*\.?\s+", "", line.text)):
             found.add(i)
     return found
 

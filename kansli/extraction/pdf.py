@@ -11,7 +11,7 @@ import time
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import pairwise
 from typing import Any
@@ -20,6 +20,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber import utils
 
+from . import aligned, ocrtext
 from .refusal import Refusal
 from .textlayer import Page, read_page
 
@@ -69,8 +70,9 @@ def _columns(page: Page, tables: Sequence[Bbox] = ()) -> tuple[float, float] | N
     # One-column text crosses the middle on nearly every line; two columns leave a gutter only the head crosses.
     left = [w for w in words if w["x1"] <= gutter]
     right = [w for w in words if w["x0"] >= gutter]
+    # (OCR's: a column of prose, five lines at least; a sparse page's short lines leave gaps of their own)
     if len(crossing) > len(words) * 0.03 or len(left) < 8 or len(right) < 4 \
-            or len({round(w["top"]) for w in right}) < 2:
+            or len({round(w["top"]) for w in right}) < (5 if page.flow else 2):
         return None
     spans = [w["bottom"] for w in crossing]
     spans += [e["bottom"] for e in page.edges if e["orientation"] == "h" and e["x0"] < gutter < e["x1"]]
@@ -79,6 +81,8 @@ def _columns(page: Page, tables: Sequence[Bbox] = ()) -> tuple[float, float] | N
         if (before := ends.get(round(w["top"]))) and w["x0"] - before["x1"] < (w["bottom"] - w["top"]) * 0.6:
             spans.append(w["bottom"])
     header = max(spans, default=0.0)
+    if header:  # the whole of the head's last line, though a scan turned a little sets its words at slants
+        header = max([header] + [w["bottom"] for w in words if w["top"] < header - (w["bottom"] - w["top"]) / 2])
     if header > float(page.height) * 0.4:  # full-width text further down: not a simple two-column page
         return None
     return header, gutter
@@ -169,6 +173,20 @@ def page_tables(page: Page, columns: tuple[float, float] | None, number: int = 1
     return sorted(placed, key=lambda t: t.at)
 
 
+def aligned_tables(page: Page, columns: tuple[float, float] | None, number: int = 1,
+                   ruled: Sequence[Bbox] = ()) -> list[PlacedTable]:
+    """Tables set without ruling lines (as every table of a scan's text layer is), region by region, among
+    the words outside the ``ruled`` tables: see :mod:`.aligned`."""
+    regions: dict[int, list[dict[str, Any]]] = {}
+    for word in page.extract_words():
+        if not any(_inside(word, t) for t in ruled):
+            regions.setdefault(_region(columns, word["x0"], word["top"]), []).append(word)
+    return [PlacedTable(number, region, t.bbox[1], t.rows, t.joined, bottom=t.bbox[3])
+            for region, words in regions.items() for t in aligned.tables(words)]
+
+
+# A range broken after its dash ("20–" over "64 år"): one word again.
+_RANGE_BROKEN = re.compile(r"(?<=\d[–-])\n(?=\d)")
 # A cell line that is one word ending in a small letter, before a line that starts with one: maybe a word the
 # narrow cell broke (Word does, without a hyphen, when a word is wider than the cell).
 _BROKEN = re.compile(r"(?<=[a-zåäöé])\n(?=[a-zåäöé])")
@@ -203,7 +221,7 @@ def _cells(page: Page, table: Any) -> tuple[list[list[str | None]], frozenset[tu
             if text and _BROKEN.search(text) and (whole := _join_broken(inside, bbox, text)) != text:
                 text = whole
                 joined.add((r, k))
-            cells.append(text)
+            cells.append(_RANGE_BROKEN.sub("", text) if text else text)
         rows.append(cells)
     return rows, frozenset(joined)
 
@@ -232,9 +250,6 @@ def _cell_text(chars: list[Any]) -> str:
 _LIGATURES = frozenset("ﬀﬃﬄﬁﬂﬆﬅ")
 
 
-#: Words that stand on their own in any Swedish phrase: a line that starts with one was wrapped, not broken.
-_FUNCTION_WORDS = frozenset("som till sig med per och för från inom under efter mot vid utan eller samt hos "
-                            "över enligt mellan bland än att inte".split())
 
 
 def _join_broken(inside: list[Any], bbox: tuple[float, float, float, float], text: str) -> str:
@@ -253,7 +268,7 @@ def _join_broken(inside: list[Any], bbox: tuple[float, float, float, float], tex
         before, first = parts[i - 1], parts[i].split(" ", 1)[0]
         # the next letter would not have fitted: the line was full, mid-word
         broken = " " not in before.strip() and before[-1:].islower() and first[:1].islower() \
-            and first not in _FUNCTION_WORDS and limit - rows[i - 1][-1]["x1"] < rows[i][0]["width"]
+            and first not in aligned.FUNCTION_WORDS and limit - rows[i - 1][-1]["x1"] < rows[i][0]["width"]
         out += ("" if broken else "\n") + parts[i]
     return out
 
@@ -282,11 +297,46 @@ def _typed(line: dict[str, Any], number: int, region: int) -> Line:
                 bool(chars) and all(c.get("bold") for c in chars))
 
 
+def _without_rules(line: dict[str, Any]) -> str:
+    """An OCR'd line's text without the ruling lines OCR read as glyphs: "|" wherever it stands, and a
+    one-letter word ("|", "l", "i", "I", "!", "1", "]", "-") at either end standing apart, further from its
+    neighbour than 1.5 times the line's height (a table's border beside its text, not a word)."""
+    chars = sorted((c for c in line["chars"] if c["text"].strip()), key=lambda c: c["x0"])
+    words: list[list[Any]] = []
+    for char in chars:
+        if words and char["x0"] - words[-1][-1]["x1"] <= 1:
+            words[-1].append(char)
+        else:
+            words.append([char])
+    tokens = [t for t in line["text"].split(" ") if t not in ("|", "¦")]
+    if len(words) < 2 or len(tokens) < 2:
+        return " ".join(tokens)
+    apart = (line["bottom"] - line["top"]) * 1.5
+    if len(words[-1]) == 1 and tokens[-1] in _RULE_GLYPHS and words[-1][0]["x0"] - words[-2][-1]["x1"] > apart:
+        tokens.pop()
+    if len(words[0]) == 1 and tokens[0] in _RULE_GLYPHS and words[1][0]["x0"] - words[0][0]["x1"] > apart:
+        tokens.pop(0)
+    return " ".join(tokens)
+
+
+_RULE_GLYPHS = frozenset("|lIi!1][-–—_")
+
+
+def _second_word(line: dict[str, Any]) -> float | None:
+    """Where a line's second word starts: after the first gap between its letters."""
+    chars = sorted((c for c in line["chars"] if c["text"].strip()), key=lambda c: c["x0"])
+    return next((b["x0"] for a, b in pairwise(chars) if b["x0"] - a["x1"] > 1), None)
+
+
 def _region_text(page: Page, number: int = 1, region: int = 0) -> tuple[str, list[Line]]:
     """The region's lines, with a blank line where the vertical gap shows a new paragraph."""
     lines = page.extract_text_lines(return_chars=True)
     if not lines:
         return "", []
+    if page.flow:  # OCR's: a bullet it dropped shows in the place of the line
+        lines = [{**line, "text": _without_rules(line)} for line in lines]
+        texts = ocrtext.indented_markers([(line["text"], line["x0"], _second_word(line)) for line in lines])
+        lines = [{**line, "text": text} for line, text in zip(lines, texts, strict=True)]
     typed = [_typed(line, number, region) for line in lines]
     # The pitch is measured in the body type: the smaller type of a table's cells or a footnote runs closer.
     body = (Counter(round(t.size) for t in typed for _ in t.text).most_common(1) or [(0, 0)])[0][0]
@@ -327,6 +377,12 @@ class PdfText:
     tables: list[list[PlacedTable]] = field(default_factory=list)
     #: Every line in reading order, with its font size and weight (running heads and footers left out).
     lines: list[Line] = field(default_factory=list)
+    #: The text was recognised from page images (OCR): its characters are guesses, its type sizes too.
+    ocr: bool = False
+    #: Words OCR misread that were put right (:func:`.ocrtext.repair`), as they now read.
+    repaired: frozenset[str] = frozenset()
+    #: The PDF read, where it is not the one uploaded (OCR added a text layer): where values' boxes are found.
+    source: bytes | None = None
 
     @cached_property
     def text(self) -> str:
@@ -371,8 +427,12 @@ def read(
     on_progress: ProgressCallback | None = None,
     deadline: float | None = None,
     max_bytes: int | None = None,
+    ocr: bool = False,
 ) -> PdfText:
-    """The pages' text and tables; ``deadline`` (a ``time.monotonic()`` value) stops a long read between pages."""
+    """The pages' text and tables; ``deadline`` (a ``time.monotonic()`` value) stops a long read between pages.
+
+    ``ocr``: the text layer is OCR's (no ruling lines, misread glyphs): tables are also found by how their
+    words line up, and list markers, numbers and e-mail addresses are repaired (:mod:`.ocrtext`)."""
     preflight(data, max_bytes)
     try:
         pdf = pdfium.PdfDocument(data)
@@ -391,15 +451,23 @@ def read(
         texts: list[str] = []
         tables: list[list[PlacedTable]] = []
         lines: list[Line] = []
+        repaired: set[str] = set()
         for number in range(1, count + 1):
             try:
-                page = read_page(pdf, number - 1)
+                page = read_page(pdf, number - 1, flow=ocr)
                 found = page.find_tables() if with_tables else []
-                columns = _columns(page, [t.bbox for t in found])
+                ruled = [t.bbox for t in found]
+                # a scan's tables have no ruling lines; their channels are no gutter
+                columns = _columns(page, ruled + ([t.bbox for t in aligned.tables(page.extract_words())
+                                                   if len(t.rows[0]) >= 3] if ocr else []))
                 text, page_lines = page_text(page, columns, number)
+                placed = page_tables(page, columns, number, found)
+                if ocr:
+                    placed = sorted(placed + aligned_tables(page, columns, number, ruled), key=lambda t: t.at)
+                    text, page_lines, placed = _repaired(text, page_lines, placed, repaired)
                 texts.append(text)
                 lines += page_lines
-                tables.append(page_tables(page, columns, number, found))
+                tables.append(placed)
             except PARSE_ERRORS as exc:
                 log.info("page %d unreadable: %r", number, exc)
                 texts.append("")
@@ -413,8 +481,40 @@ def read(
     if not any(t.strip() for t in texts):
         raise Refusal("no_text")
     furniture = _furniture(texts)
+    _rejoin_rows(tables)
     return PdfText(pages=count, texts=[_without(t, furniture) for t in texts], tables=tables,
-                   lines=[line for line in lines if _shape(line.text) not in furniture])
+                   lines=[line for line in lines if _shape(line.text) not in furniture], ocr=ocr,
+                   repaired=frozenset(repaired))
+
+
+def _rejoin_rows(tables: list[list[PlacedTable]]) -> None:
+    """A row that a page break cut in two, put together again: where a page's first table has the columns of
+    the page before's last one and starts with a row that fills only cells the row above it fills (the rest
+    of a cell's lines), that row ends the row above, as a word processor set it."""
+    for before, after in pairwise(tables):
+        if not before or not after or not after[0].rows or not before[-1].rows:
+            continue
+        above, rest = before[-1].rows[-1], after[0].rows[0]
+        if len(above) != len(rest) or not any(rest) or all(rest):
+            continue
+        pairs = list(zip(above, rest, strict=True))
+        if all(not r or a for a, r in pairs) and any(a and not r for a, r in pairs):
+            before[-1].rows[-1] = [f"{a}\n{r}" if a and r else a for a, r in pairs]
+            rows, joined = after[0].rows[1:], frozenset((r - 1, k) for r, k in after[0].joined if r)
+            after[:1] = [replace(after[0], rows=rows, joined=joined)] if rows else []
+
+
+def _repaired(text: str, lines: list[Line], tables: list[PlacedTable], repaired: set[str]
+              ) -> tuple[str, list[Line], list[PlacedTable]]:
+    """A page's OCR'd text, lines and table cells with misread glyphs put right; adds what was to ``repaired``."""
+    def fix(value: str) -> str:
+        fixed, words = ocrtext.repair(value)
+        repaired.update(words)
+        return fixed
+
+    fixed = ocrtext.lost_markers([fix(line.text) for line in lines])
+    return (fix(text), [replace(line, text=t) for line, t in zip(lines, fixed, strict=True)],
+            [replace(t, rows=[[None if c is None else fix(c) for c in row] for row in t.rows]) for t in tables])
 
 
 # "Sida 2 av 5", "Sida 2": a page number, whatever else the page's head or foot holds.

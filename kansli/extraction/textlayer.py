@@ -30,9 +30,11 @@ class Page:
     """The slice of pdfplumber's ``Page`` that extraction uses, over PDFium's characters and edges."""
 
     def __init__(self, chars: list[Obj], edges: list[Obj], bbox: tuple[float, float, float, float],
-                 rotation: int = 0) -> None:
+                 rotation: int = 0, flow: bool = False) -> None:
         #: Coordinates are the page's own, before its /Rotate: the turn a viewer applies (0, 90, 180, 270).
         self.chars, self.edges, self.bbox, self.rotation = chars, edges, bbox, rotation
+        #: OCR's text layer: see :meth:`_wordmap`.
+        self.flow = flow
 
     @property
     def width(self) -> float:
@@ -44,8 +46,17 @@ class Page:
 
     @cached_property
     def _wordmap(self) -> utils.text.WordMap:
-        """Words are grouped once per page: both the word list and the lines of text start from them."""
-        return utils.text.WordExtractor().extract_wordmap(self.chars)
+        """Words are grouped once per page: both the word list and the lines of text start from them.
+
+        In OCR's text layer (``flow``) a word is made of the letters in the order OCR wrote them, then the
+        words are set in lines by place: OCR's boxes of neighbouring words may overlap ("anna.berg" over
+        "Q" over "malmo.se"), and letters sorted by place alone would interleave them.
+        """
+        if not self.flow:
+            return utils.text.WordExtractor().extract_wordmap(self.chars)
+        words = list(utils.text.WordExtractor(use_text_flow=True).iter_extract_tuples(self.chars))
+        lines = utils.cluster_objects(words, lambda word: word[0]["top"], 3)
+        return utils.text.WordMap([word for line in lines for word in sorted(line, key=lambda w: w[0]["x0"])])
 
     def extract_words(self) -> list[Obj]:
         return [word for word, _ in self._wordmap.tuples]
@@ -59,7 +70,8 @@ class Page:
 
     def within_bbox(self, bbox: tuple[float, float, float, float]) -> Page:
         """The part of the page inside ``bbox``: only what lies wholly within it."""
-        return Page(utils.within_bbox(self.chars, bbox), utils.within_bbox(self.edges, bbox), bbox, self.rotation)
+        return Page(utils.within_bbox(self.chars, bbox), utils.within_bbox(self.edges, bbox), bbox, self.rotation,
+                    self.flow)
 
     def find_tables(self) -> list[Table]:
         # duck-typed: pdfplumber's table algorithm reads only the page's chars, edges and bbox
@@ -139,13 +151,13 @@ def _edges(page: pdfium.PdfPage, height: float) -> list[Obj]:
 
 
 def _bold(font: Any) -> bool:
-    """Whether a font is a bold face: its weight where the font says, else its name ("Helvetica-Bold")."""
-    weight = pdfium_c.FPDFFont_GetWeight(font)
-    if weight > 0:
-        return bool(weight >= 600)
+    """Whether a font is a bold face: its name ("Helvetica-Bold"), else its weight where the font says
+    (LibreOffice gives its bold faces the weight 400, so a name that says bold wins)."""
     name = ctypes.create_string_buffer(128)
     pdfium_c.FPDFFont_GetBaseFontName(font, name, 128)
-    return any(word in name.value for word in (b"Bold", b"Black", b"Heavy", b"Semibold"))
+    if any(word in name.value for word in (b"Bold", b"Black", b"Heavy", b"Semibold")):
+        return True
+    return bool(pdfium_c.FPDFFont_GetWeight(font) >= 600)
 
 
 def _line(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float, bool] | None:
@@ -199,7 +211,7 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Obj]:
     return chars
 
 
-def read_page(document: pdfium.PdfDocument, index: int) -> Page:
+def read_page(document: pdfium.PdfDocument, index: int, flow: bool = False) -> Page:
     """One page's characters and ruling lines; PDFium's own page is closed before this returns.
 
     The frame is the media box as the page's content stream draws it: a page turned by /Rotate (a
@@ -213,6 +225,6 @@ def read_page(document: pdfium.PdfDocument, index: int) -> Page:
             chars = _chars(textpage, top)
         finally:
             textpage.close()
-        return Page(chars, _edges(page, top), (left, 0.0, right, top - bottom), page.get_rotation())
+        return Page(chars, _edges(page, top), (left, 0.0, right, top - bottom), page.get_rotation(), flow)
     finally:
         page.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import random
+from collections.abc import Callable
 from typing import Any
 
 from reportlab import rl_config
@@ -198,7 +199,9 @@ HEADER_WORDS = {
 }
 
 
-def _indicator_table(rows: list[dict[str, Any]], c: dict[str, Any], rng: random.Random, narrow: bool) -> Table:
+def _indicator_cells(rows: list[dict[str, Any]], c: dict[str, Any], rng: random.Random
+                     ) -> tuple[list[str], list[list[str]]]:
+    """The indicator table's columns (in the order the choices give), and its header and rows as strings."""
     columns = ["name", "baseline", "target"]
     if c["units"] == "column":
         columns.insert(1, "unit")
@@ -228,19 +231,24 @@ def _indicator_table(rows: list[dict[str, Any]], c: dict[str, Any], rng: random.
             return f"{value} ({r[column]['year']})" if c["years"] == "brackets" else value
         return str(r[column.removesuffix("_year")]["year"])
 
-    data = [[words[k] for k in columns]] + [[cell(r, k) for k in columns] for r in rows]
+    return columns, [[words[k] for k in columns]] + [[cell(r, k) for k in columns] for r in rows]
+
+
+def _indicator_table(rows: list[dict[str, Any]], c: dict[str, Any], rng: random.Random, narrow: bool) -> Table:
+    keys, data = _indicator_cells(rows, c, rng)
+    columns = len(keys)
     size = 7 if narrow else 9
     style = ParagraphStyle("cell", parent=BODY, fontSize=size, leading=size + 2)
-    name_at = columns.index("name")
+    name_at = keys.index("name")
     other = 45 if narrow else 60
-    available = (240 if narrow else 470) - other * (len(columns) - 1)
+    available = (240 if narrow else 470) - other * (columns - 1)
     width = min(available, max(stringWidth(r[name_at], "Helvetica", size) for r in data[1:]) + 7)
     if c["wrap"]:  # a name column too narrow for its longest word: the word breaks inside
         longest = max((w for r in data[1:] for w in r[name_at].split()), key=lambda w: stringWidth(w, "Helvetica", size))
         width = min(width, stringWidth(longest, "Helvetica", size) * 0.7 + 6)
     cells = [[Paragraph("<br/>".join(_wrap(v, width - 6, "Helvetica", size)), style) if k == name_at and i
               else Paragraph(v, style) for k, v in enumerate(r)] for i, r in enumerate(data)]
-    widths = [width if k == name_at else other for k in range(len(columns))]
+    widths = [width if k == name_at else other for k in range(columns)]
     table = Table(cells, colWidths=widths)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("LEFTPADDING", (0, 0), (-1, -1), 3),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 3)]))
@@ -591,14 +599,22 @@ def draw_follow_up(rng: random.Random) -> tuple[str, dict[str, Any], bytes, dict
     return "follow_up", choices, follow_up_pdf(truth, choices, rng), truth
 
 
+def drawn_plan(rng: random.Random, choose: Callable[[random.Random, dict[str, Any]], dict[str, Any]] = plan_choices
+               ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A plan's truth and the choices it is written with (``choose``: a producer's), the contact's parts the
+    choices leave out left out of the truth too."""
+    truth = plan_truth(rng)
+    choices = choose(rng, truth)
+    if choices["contact_parts"] != "all":
+        truth["contact"][choices["contact_parts"].removeprefix("no_")] = None
+    return truth, choices
+
+
 def draw(rng: random.Random) -> tuple[str, dict[str, Any], bytes, dict[str, Any]]:
     """One document: (kind, the choices it was drawn with, PDF, expected fields). Plans are most of them."""
     roll = rng.random()
     if roll < 0.7:
-        truth = plan_truth(rng)
-        choices = plan_choices(rng, truth)
-        if choices["contact_parts"] != "all":
-            truth["contact"][choices["contact_parts"].removeprefix("no_")] = None
+        truth, choices = drawn_plan(rng)
         return "district_plan", choices, plan_pdf(truth, choices, rng), truth
     if roll < 0.85:
         choices = {"title": rng.randrange(3), "date": rng.random() < 0.5, "numbered": rng.random() < 0.5}
@@ -607,3 +623,153 @@ def draw(rng: random.Random) -> tuple[str, dict[str, Any], bytes, dict[str, Any]
     choices = {"date": rng.random() < 0.5, "address_one_line": rng.random() < 0.5, "behalf": rng.random() < 0.5}
     truth = decision_truth(rng, choices)
     return "decision", choices, decision_pdf(truth, choices, rng), truth
+
+
+def scan(pdf: bytes, rng: random.Random, dpi: int = 300) -> bytes:
+    """The pages as a scanner delivers them: grey images only, each turned a little (up to ±0.5°) and with
+    a few specks of dust, in a PDF without any text layer; what OCR then reads is the producer "scan"."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    document = pdfium.PdfDocument(pdf)
+    out = io.BytesIO()
+    sheet = canvas.Canvas(out, pagesize=A4)
+    try:
+        for page in document:
+            image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            image = image.rotate(rng.uniform(-0.5, 0.5), resample=Image.Resampling.BICUBIC, fillcolor=255)
+            dust = Image.effect_noise(image.size, 30).point(lambda v: 0 if v < 10 else 255)  # 3 pixels in 10⁵
+            sheet.drawImage(ImageReader(Image.composite(image, dust, dust)), 0, 0, width=A4[0], height=A4[1])
+            sheet.showPage()
+    finally:
+        document.close()
+    sheet.save()
+    return out.getvalue()
+
+
+def word_choices(rng: random.Random, truth: dict[str, Any]) -> dict[str, Any]:
+    """A plan's choices as a drafter in Word makes them: real heading styles, Word's own bullet and number
+    lists, tables in "Table Grid"; no columns and no words broken in a cell (Word sizes its cells)."""
+    return {**plan_choices(rng, truth), "columns": False, "wrap": False,
+            "headings": rng.choice(["style", "numbered", "bold"]), "lists": rng.random() < 0.7}
+
+
+def plan_docx(truth: dict[str, Any], c: dict[str, Any], rng: random.Random) -> bytes:
+    """The plan as a .docx (python-docx on its default template), for LibreOffice to turn into the PDF."""
+    import docx
+    from docx.shared import Pt
+
+    document = docx.Document()
+    m, d, p = truth["municipality"], truth["districts"], truth["period"]
+    short = m.removesuffix(" kommun")
+    title = _title(truth, c["title"], m)
+    document.add_heading(title, level=0)
+    if c["municipality"] == "subtitle":
+        document.add_paragraph(m, style="Subtitle")
+    facts = [("Kommun", short)] if c["municipality"] == "label" else []
+    if c["districts"] == "label":
+        facts.append((rng.choice(["Stadsdelar", "Stadsdel(ar)", "Område"]), ", ".join(d)))
+    adopted = truth["adopted"] if rng.random() < 0.5 else swedish_date(truth["adopted"])
+    if c["facts"] != "prose":
+        facts += [(rng.choice(["Planperiod", "Period", "Giltighetstid"]), f"{p['start']}–{p['end']}"),
+                  (rng.choice(["Antagen", "Beslutad", "Antagen av kommunfullmäktige", "Fastställd"]), adopted),
+                  (rng.choice(["Dnr", "Diarienummer"]), truth["reference"])]
+    if facts and c["facts"] == "cover":
+        table = document.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        for key, value in facts:
+            row = table.add_row().cells
+            row[0].text, row[1].text = key, value
+    else:
+        for key, value in facts:
+            document.add_paragraph(f"{key}: {value}")
+    intro = ("Planen är det lokala partnerskapets styrdokument enligt förordningen (2008:348) om urbant "
+             f"utvecklingsarbete. I partnerskapet ingår {_and(truth['agencies'])}.")
+    if c["municipality"] == "prose":
+        intro = f"{m} har tecknat ett lokalt utvecklingsavtal med staten. " + intro
+    if c["facts"] == "prose":
+        intro += (f" Planen gäller för perioden {p['start']} till {p['end']} och antogs av kommunfullmäktige den "
+                  f"{swedish_date(truth['adopted'])} (dnr {truth['reference']}).")
+    document.add_paragraph(intro)
+    if c["districts"] == "prose":
+        document.add_paragraph(f"Planen omfattar stadsdelarna {_and(d)}." if len(d) > 1
+                               else f"Planen omfattar stadsdelen {d[0]}.")
+    elif c["districts"] == "bullets":
+        document.add_paragraph("Berörda stadsdelar:")
+        for name in d:
+            document.add_paragraph(name, style="List Bullet") if c["lists"] else document.add_paragraph(f"• {name}")
+
+    def heading(text: str, number: int) -> None:
+        if c["headings"] == "bold":
+            document.add_paragraph().add_run(text).bold = True
+        else:
+            document.add_heading(f"{number}. {text}" if c["headings"] == "numbered" else text, level=1)
+
+    heading("Bakgrund", 0) if c["headings"] != "numbered" else document.add_heading("Bakgrund", level=1)
+    for _ in range(rng.randint(1, 3)):
+        document.add_paragraph(" ".join(rng.sample(FILLER, 3)))
+    count = 0
+    for n, (area, goals) in enumerate(truth["goals"].items(), start=1):
+        heading(rng.choice(HEADINGS[area]), n)
+        document.add_paragraph(rng.choice(FILLER))
+        if c["goals"] == "prose":
+            document.add_paragraph("Partnerskapet har enats om följande mål. " + " ".join(f"{g}." for g in goals))
+        for g in goals if c["goals"] != "prose" else []:
+            count += 1
+            if c["lists"] and c["goals"] in ("bullets", "numbers"):  # Word's own list: the marker is numbering
+                document.add_paragraph(f"{g}.", style="List Bullet" if c["goals"] == "bullets" else "List Number")
+                continue
+            marker = {"bullets": "•", "numbers": f"{count}.", "mal": f"Mål {count}:", "malsattning": "Målsättning:"}
+            document.add_paragraph(f"{marker[c['goals']]} {g}.")
+        rows = [i for i in truth["indicators"] if i["area"] == area]
+        if rows and c["area_in"] == "section":
+            _docx_table(document, _indicator_cells(rows, c, rng)[1])
+    if truth["indicators"] and c["area_in"] == "column":
+        heading("Indikatorer och uppföljning", len(truth["goals"]) + 1)
+        _docx_table(document, _indicator_cells(truth["indicators"], c, rng)[1])
+    k = truth["contact"]
+    named, phone = k["name"] + (f", {k['title']}" if k["title"] else ""), k["phone"]
+    if c["contact"] == "labelled":
+        document.add_paragraph(f"Kontaktperson: {named}, {k['email']}" + (f", {phone}" if phone else ""))
+    elif c["contact"] == "unlabelled":
+        document.add_paragraph(named)
+        document.add_paragraph(k["email"] + (f" | {phone}" if phone else ""))
+    else:
+        document.add_paragraph(f"Frågor besvaras av {named}" + (f", telefon {phone}" if phone else "")
+                               + f", e-post {k['email']}.")
+    if c["running"]:
+        head = document.sections[0].header.paragraphs[0]
+        head.text = f"{rng.choice([title, m])} {p['start']}–{p['end']}"
+        head.runs[0].font.size = Pt(8)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _docx_table(document: Any, cells: list[list[str]]) -> None:
+    table = document.add_table(rows=len(cells), cols=len(cells[0]))
+    table.style = "Table Grid"
+    for r, values in enumerate(cells):
+        for k, value in enumerate(values):
+            table.rows[r].cells[k].text = value
+    document.add_paragraph()
+
+
+def draw_word(rng: random.Random) -> tuple[str, dict[str, Any], bytes, dict[str, Any]]:
+    """One plan written in Word: (kind, choices, .docx, expected fields); :func:`word_pdfs` makes the PDFs."""
+    truth, choices = drawn_plan(rng, word_choices)
+    return "district_plan", choices, plan_docx(truth, choices, rng), truth
+
+
+def word_pdfs(documents: list[bytes]) -> list[bytes]:
+    """The .docx files as PDF through real LibreOffice (Kansli's own conversion), in one start."""
+    import tempfile
+    from pathlib import Path
+
+    from kansli.convert import to_pdf
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pdfs = to_pdf({f"{n}.docx": d for n, d in enumerate(documents)}, Path(tmp) / "profile", timeout=600)
+    return [pdfs[f"{n}.docx"] for n in range(len(documents))]

@@ -1,0 +1,118 @@
+"""What OCR makes of a plan's characters, put right where that is safe.
+
+Tesseract reads a bullet as whatever glyph it resembles ("e", "o", "©", "«", "»", "°", "*" …), a digit
+among digits now and then as a letter ("6l,7", "2O08"), "@" as "Q", "©" or "&" (or not at all), and an en
+dash as a hyphen. A bullet at a line's start becomes "•" again (the document model's list marker); a number
+or an e-mail address is repaired only where its shape leaves no doubt, and every repaired word is named, so
+that its field's confidence says so.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+# A line-start glyph that stands for a bullet: a symbol before any word, or a lone "e"/"o" (not Swedish
+# words) before a name or a sentence (a capital, then nothing or a small letter: not a table's header of
+# capitalised words); "»" only where no "»" closes a quotation later in the line.
+_MARKER = re.compile(r"^(\s*)(?:[©®«°¢*+•·◦▪■□●○➢>~.,]|»(?!.*»)|[eoO](?=\s+[A-ZÅÄÖ]\S*(?:$|\s+[a-zåäö\d])))\s+(?=\S)")
+# A number with letters among its digits: "6l,7", "2O08", "l5" (a digit at least, nothing else around it).
+_NUMBER = re.compile(r"(?<![\w@.,])(?=[\dOolI]*\d)(?=[\dOolI,.]*[OolI])[\dOolI]+(?:,[\dOolI]+)?(?![\w@])")
+_DIGIT = str.maketrans("OolI", "0011")
+# "%" as Tesseract reads it, alone in a cell or in a name's brackets: never a unit or a value of its own.
+_PERCENT = re.compile(r"^(?:Yo|yo|Vo|vo|VC|vC|%o|o/o)$|(?<=\()(?:Yo|yo|Vo|vo|VC|vC|%o|o/o|0/0|96|90|20)(?=\)$)", re.MULTILINE)
+# A range of numbers: OCR reads its en dash as a hyphen. Not a phone number's ("08-123 45"), which starts with
+# 0, nor a date's ("2009-01-20"), which goes on with another hyphen.
+_RANGE = re.compile(r"(?<![\w-])([1-9]\d{0,3})-(\d{1,4})(?![\w-])")
+# An e-mail address whose "@" was read as another glyph ("Q", "QA", "AQ", "©", "®", "&"): name[.name]<glyph>domain.tld,
+# nothing else like it.
+_EMAIL = re.compile(r"\b([a-z0-9][a-z0-9._-]*[a-z0-9]) ?(?:A?QA?|©|®|&) ?"
+                    r"([a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:se|nu|com|org|net|eu))\b"
+                    # or left out, a space in its place: then only after a name of two parts ("anna.berg") that
+                    # is no domain itself
+                    r"|(?<![\w.@-])([a-z0-9]+(?:[_-][a-z0-9]+)*\.[a-z0-9]+(?:[._-][a-z0-9]+)*)"
+                    r"(?<!\.se)(?<!\.nu)(?<!\.com)(?<!\.org)(?<!\.net)(?<!\.eu) "
+                    r"([a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:se|nu|com|org|net|eu))\b")
+
+
+def list_marker(line: str) -> str:
+    """The line with an OCR'd bullet at its start written as "• "."""
+    return _MARKER.sub(r"\1• ", line, count=1)
+
+
+def lost_markers(lines: list[str]) -> list[str]:
+    """``lines`` with the bullet OCR dropped put back: a line that starts with a capital between two list
+    items (blank lines aside) is one too. (The last item of a list cannot be told from what follows it.)"""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    out = list(lines)
+    for before, i, after in zip(filled, filled[1:], filled[2:], strict=False):
+        if lines[before].lstrip().startswith("• ") and lines[after].lstrip().startswith("• ") \
+                and lines[i].lstrip()[:1].isupper():
+            out[i] = "• " + lines[i].lstrip()
+    return out
+
+
+def indented_markers(lines: list[tuple[str, float, float | None]]) -> list[str]:
+    """The texts of a region's ``lines`` (text, left edge, left edge of its second word) with the bullets OCR
+    dropped put back where the place shows them: a line starting with a capital (a sentence or a name) next to
+    a list item, standing where that item's text starts after its bullet (compared with its neighbour only: a
+    scan turned a little moves the margin down the page)."""
+    texts = [text for text, _, _ in lines]
+    starts: list[float | None] = [second if list_marker(text).lstrip().startswith("• ") else None
+                                  for text, _, second in lines]
+    for order in (range(len(lines)), range(len(lines) - 1, -1, -1)):
+        for i in order:
+            text, x0, _ = lines[i]
+            if starts[i] is not None or not text[:1].isupper() or not (text.rstrip().endswith(".")
+                                                                        or len(text.split()) <= 4):
+                continue  # a list item is a sentence or a name, not a table's row
+            for k in (i - 1, i + 1):
+                start = starts[k] if 0 <= k < len(lines) else None
+                if start is not None and abs(x0 - start) <= 2.5 and lines[k][1] <= x0 - 4:
+                    texts[i], starts[i] = "• " + text, x0
+                    break
+    return texts
+
+
+def repair(text: str) -> tuple[str, set[str]]:
+    """``text`` with its list markers, numbers and e-mail addresses put right, and the words repaired."""
+    repaired: set[str] = set()
+
+    def number(m: re.Match[str]) -> str:
+        fixed = m.group(0).translate(_DIGIT)
+        if sum(c.isdigit() for c in m.group(0)) * 2 < sum(c.isalnum() for c in m.group(0)):
+            return m.group(0)  # mostly letters: a word, not a number
+        repaired.add(fixed)
+        return fixed
+
+    def email(m: re.Match[str]) -> str:
+        fixed = f"{m.group(1) or m.group(3)}@{m.group(2) or m.group(4)}"
+        repaired.add(fixed)
+        return fixed
+
+    def percent(m: re.Match[str]) -> str:
+        repaired.add("%")
+        return "%"
+
+    lines = lost_markers([list_marker(_PERCENT.sub(percent, line)) for line in text.split("\n")])
+    return _RANGE.sub(r"\1–\2", _EMAIL.sub(email, _NUMBER.sub(number, "\n".join(lines)))), repaired
+
+
+#: How sure a value read through OCR can be at most; one whose structure OCR's layout had to give (a list
+#: under a heading told by its space, a table's cells told by aligned words); and one with a repaired word.
+RECOGNISED, LAID_OUT, REPAIRED = 0.85, 0.75, 0.6
+#: The fields read from such structure: a plan's goals and indicators, a follow-up's values.
+FROM_LAYOUT = frozenset({"goals", "indicators", "values"})
+
+
+def doubted(fields: dict[str, Any], confidence: dict[str, float], repaired: frozenset[str]) -> dict[str, float]:
+    """``confidence`` for a document read through OCR: no value surer than :data:`RECOGNISED`, one read from
+    layout (:data:`FROM_LAYOUT`: a dropped row or a list cut short leaves no trace) below the review's 0.8,
+    and one that holds a repaired word no surer than :data:`REPAIRED`."""
+    forms = [(w, re.compile(r"(?<![\w.])" + re.escape(w.replace(",", ".")) + r"(?![\w])")) for w in repaired]
+    out = {}
+    for name, sure in confidence.items():
+        written = json.dumps(fields.get(name), ensure_ascii=False)
+        hit = any(word in written or pattern.search(written) for word, pattern in forms)
+        out[name] = min(sure, REPAIRED if hit else LAID_OUT if name in FROM_LAYOUT else RECOGNISED)
+    return out

@@ -1,0 +1,169 @@
+"""Reading what OCR leaves of a plan: tables without ruling lines, bullets read as other glyphs, misread digits
+and "@", headings that only their space marks, and confidence that says a scan's values are guesses.
+
+The whole path (a scan through OCR) is measured in tests/test_variety.py; these pin each piece on text
+made here, where the expected answer is known exactly.
+"""
+from __future__ import annotations
+
+import io
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from kansli.extraction import district_plan
+from kansli.extraction.ocrtext import doubted, list_marker, repair
+from kansli.extraction.pdf import Line, PdfText, read
+
+
+@pytest.mark.parametrize("line", ["e Fler unga ska ha ett arbete.", "» Fler unga ska ha ett arbete.",
+                                  "© Fler unga ska ha ett arbete.", "« Fler unga ska ha ett arbete.",
+                                  "o Fler unga ska ha ett arbete.", "* Fler unga ska ha ett arbete.",
+                                  "° Fler unga ska ha ett arbete.", "  ¢ Fler unga ska ha ett arbete."])
+def test_a_bullet_ocr_read_as_another_glyph_is_a_list_marker_again(line: str) -> None:
+    assert list_marker(line).strip() == "• Fler unga ska ha ett arbete."
+
+
+@pytest.mark.parametrize("line", ["e-post anna.berg@malmo.se", "»Trygghet» sa en boende.", "I partnerskapet ingår",
+                                  "Olle Berg, samordnare", "o och e", "en Fler"])
+def test_a_line_that_starts_with_a_word_keeps_it(line: str) -> None:
+    assert list_marker(line) == line
+
+
+def test_misread_digits_and_at_signs_are_repaired_only_where_the_shape_leaves_no_doubt() -> None:
+    text, repaired = repair("Andelen var 6l,7 procent år 2O08.\nOlle I l0 st\nanna.berg Qmalmo.se")
+    assert text == "Andelen var 61,7 procent år 2008.\nOlle I 10 st\nanna.berg@malmo.se"
+    assert repaired == {"61,7", "2008", "10", "anna.berg@malmo.se"}
+    assert repair("Lolo OI Ol") == ("Lolo OI Ol", set())  # letters only: words, not numbers
+
+
+def test_an_at_sign_ocr_left_out_is_put_back_between_a_two_part_name_and_a_domain() -> None:
+    # a scan's "e-post johan.lund@linkoping.se" once read "johan.lund linkoping.se", and the contact lost it
+    assert repair("e-post johan.lund linkoping.se.") == ("e-post johan.lund@linkoping.se.", {"johan.lund@linkoping.se"})
+    for text in ("Läs mer på kommun.se idag.", "anna berg.se", "se www.malmo.se malmo.se"):
+        assert repair(text) == (text, set())
+
+
+def test_a_range_gets_its_en_dash_back_but_not_a_phone_number_or_a_date() -> None:
+    assert repair("i åldern 20-64 år, 2008-2010, tel 08-123 45 67, den 2009-01-20")[0] == \
+        "i åldern 20–64 år, 2008–2010, tel 08-123 45 67, den 2009-01-20"
+
+
+def test_a_value_read_through_ocr_is_never_sure_and_one_from_its_layout_or_repaired_less_so() -> None:
+    fields = {"period": {"start": 2008, "end": 2010}, "indicators": [{"baseline": {"value": 61.7}}], "goals": {}}
+    sure = {"period": 1.0, "indicators": 1.0, "goals": 0.0}
+    assert doubted(fields, sure, frozenset({"61,7"})) == {"period": 0.85, "indicators": 0.6, "goals": 0.0}
+    assert doubted(fields, sure, frozenset())["indicators"] == 0.75  # a table read from aligned words
+
+
+def _page(rows: list[tuple[float, list[tuple[float, str]]]], ruled: bool = False) -> bytes:
+    """Text set at given places (top, [(x, text)]), as OCR's text layer sets it: no ruling lines."""
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    page.setFont("Helvetica", 10)
+    for top, cells in rows:
+        for x, text in cells:
+            page.drawString(x, A4[1] - top, text)
+    if ruled:
+        page.line(50, A4[1] - 200, 500, A4[1] - 200)
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+PROSE = [(100 + 14 * n, [(60, line)]) for n, line in enumerate([
+    "Planen är det lokala partnerskapets styrdokument enligt förordningen om urbant",
+    "utvecklingsarbete. I partnerskapet ingår Arbetsförmedlingen och Polismyndigheten.",
+    "Partnerskapet möts fyra gånger om året och följer upp arbetet gemensamt."])]
+TABLE = [(200, [(60, "Indikator"), (250, "Utgångsläge 2006"), (380, "Mål 2010")]),
+         (220, [(60, "Andel med"), (250, "34,6"), (380, "22,1")]),  # a name over two lines, set closer
+         (231, [(60, "försörjningsstöd (%)")]),
+         (251, [(60, "Nystartade företag (st)"), (250, "80"), (380, "92")])]
+AFTER = [(290 + 14 * n, cells) for n, (_, cells) in enumerate(PROSE)]
+
+
+def test_a_table_without_ruling_lines_is_read_from_how_its_words_line_up() -> None:
+    pdf = read(_page(PROSE + TABLE + AFTER), max_pages=1, ocr=True)
+    [[table]] = pdf.tables
+    assert table.rows == [["Indikator", "Utgångsläge 2006", "Mål 2010"],
+                          ["Andel med\nförsörjningsstöd (%)", "34,6", "22,1"],
+                          ["Nystartade företag (st)", "80", "92"]]
+    assert table.page == 1 and table.top == pytest.approx(200 - 10 * 0.9, abs=2)
+    fields, _, _ = district_plan.extract(pdf)
+    assert [(i["name"], i["unit"], i["baseline"], i["target"]) for i in fields["indicators"]] == [
+        ("Andel med försörjningsstöd", "%", {"year": 2006, "value": 34.6}, {"year": 2010, "value": 22.1}),
+        ("Nystartade företag", "st", {"year": 2006, "value": 80}, {"year": 2010, "value": 92})]
+
+
+def test_prose_is_no_table_and_a_born_digital_page_keeps_to_its_ruling_lines() -> None:
+    assert read(_page(PROSE), max_pages=1, ocr=True).tables == [[]]
+    assert read(_page(PROSE + TABLE + AFTER), max_pages=1).tables == [[]]
+
+
+def test_rows_set_without_space_between_them_are_told_apart_by_a_line_that_fills_only_some_columns() -> None:
+    tight = [(200 + 12 * n, cells) for n, (_, cells) in enumerate(TABLE)]
+    [[table]] = read(_page(PROSE + tight + AFTER), max_pages=1, ocr=True).tables
+    assert [row[0] for row in table.rows] == ["Indikator", "Andel med\nförsörjningsstöd (%)", "Nystartade företag (st)"]
+
+
+def _lines(*texts: str, ocr: bool) -> PdfText:
+    """Lines as OCR gives them: one size, no weight; a blank string is a paragraph's space."""
+    lines, top = [], 100.0
+    for text in texts:
+        if not text:
+            top += 8
+            continue
+        lines.append(Line(1, 0, top, text, 10.0, False))
+        top += 12
+    return PdfText(pages=1, texts=["\n".join(texts)], tables=[[]], lines=lines, ocr=ocr)
+
+
+def test_in_ocr_text_a_heading_is_the_line_that_stands_alone() -> None:
+    texts = ["Planen är det lokala partnerskapets styrdokument enligt", "förordningen om urbant",
+             "utvecklingsarbete.", "", "Trygghet och säkerhet", "", "Stadsdelen präglas av en ung befolkning",
+             "och ett rikt föreningsliv. Många invånare har sin", "bakgrund i andra länder.", "",
+             "• Färre unga ska begå brott.", "", "Tabell 2 Trygghet 2008", ""]
+    assert district_plan.goals(_lines(*texts, ocr=True)) == ({"trygghet": ["Färre unga ska begå brott"]}, 1.0)
+    assert district_plan.goals(_lines(*texts, ocr=False)) == ({}, 0.0)  # born digital: size and weight tell
+
+
+@pytest.mark.office  # OCRmyPDF with Tesseract's Swedish model
+def test_a_scanned_plans_values_are_found_where_ocr_read_them() -> None:
+    """Provenance of an OCR'd value: its page and box, found in OCR's text layer (the scan has none)."""
+    from helpers.pdfs import PLAN, plan_pdf, scanned
+    from kansli.extraction import extract_with_text
+    from kansli.extraction.provenance import locate
+
+    data = scanned(plan_pdf(), dpi=300)
+    result, pdf = extract_with_text(data)
+    assert pdf.ocr and pdf.source is not None and result["fields"]["reference"] == PLAN["reference"]
+    assert max(result["confidence"].values()) <= 0.85
+    where = locate(pdf.source, pdf.texts, {"reference": PLAN["reference"]})
+    assert where["reference"]["page"] == 1 and where["reference"]["bbox"] is not None
+    assert locate(data, pdf.texts, {"reference": PLAN["reference"]})["reference"]["bbox"] is None  # no text there
+
+
+def test_a_bullet_ocr_dropped_between_two_list_items_is_put_back() -> None:
+    text = "Berörda stadsdelar:\n\n• Alby\n\nFittja\n\n• Hallunda\n\nBakgrund\nstadsdelen. • Inte\nhär"
+    assert repair(text)[0] == "Berörda stadsdelar:\n\n• Alby\n\n• Fittja\n\n• Hallunda\n\nBakgrund\nstadsdelen. • Inte\nhär"
+    assert repair("• Fler unga ska ha ett arbete eller\nstudera.\n• Färre brott.")[0] == \
+        "• Fler unga ska ha ett arbete eller\nstudera.\n• Färre brott."  # a wrapped item goes on
+
+
+def test_a_bullet_ocr_dropped_is_put_back_where_the_line_stands_indented_like_the_list_items_text() -> None:
+    from kansli.extraction.ocrtext import indented_markers
+
+    lines = [("Många invånare har sin bakgrund.", 56.0, 100.0), ("Fler företag ska startas.", 64.5, 100.0),
+             ("e Antalet arbetsställen ska öka.", 56.5, 64.0), ("Bostäderna byggdes under", 56.0, 110.0),
+             ("miljonprogrammet.", 64.0, None)]
+    assert indented_markers(lines) == ["Många invånare har sin bakgrund.", "• Fler företag ska startas.",
+                                       "e Antalet arbetsställen ska öka.", "Bostäderna byggdes under",
+                                       "miljonprogrammet."]
+
+
+def test_a_ruling_line_ocr_read_as_a_glyph_beside_the_text_is_no_part_of_it() -> None:
+    page = _page([(100, [(40, "l"), (60, "Dnr KS 2008/854"), (400, "i")]), (114, [(60, "Kommun | Botkyrka")]),
+                  (128, [(60, "Planen gäller i"), (134, "stadsdelen.")])])
+    assert read(page, max_pages=1, ocr=True).texts[0].splitlines() == [
+        "Dnr KS 2008/854", "Kommun Botkyrka", "Planen gäller i stadsdelen."]

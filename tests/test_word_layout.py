@@ -1,0 +1,64 @@
+"""What Word→LibreOffice plans showed the reader (tests/test_variety.py's "word" producer): a long title set
+large wraps, a range breaks after its dash in a narrow cell, a table row runs over a page break, and
+LibreOffice gives its bold faces the weight 400."""
+from __future__ import annotations
+
+import pytest
+
+from kansli.extraction import district_plan
+from kansli.extraction.pdf import Line, PdfText, PlacedTable, _rejoin_rows
+
+HEADER = ["Område", "Indikator", "Utgångsläge 2006", "Mål 2010"]
+
+
+def test_a_row_a_page_break_cut_in_two_is_one_row_again() -> None:
+    before = PlacedTable(1, 0, 500, [HEADER, ["Arbete", "Förvärvsfrekvens 20–64 år", "51,3", "53,4"]])
+    after = PlacedTable(2, 0, 60, [[None, "(andel i procent)", None, None], ["Skola", "Behörighet (%)", "60", "65"]],
+                        frozenset({(1, 1)}))
+    tables = [[before], [after]]
+    _rejoin_rows(tables)
+    assert tables[0][0].rows[-1] == ["Arbete", "Förvärvsfrekvens 20–64 år\n(andel i procent)", "51,3", "53,4"]
+    assert tables[1][0].rows == [["Skola", "Behörighet (%)", "60", "65"]] and tables[1][0].joined == {(0, 1)}
+
+
+@pytest.mark.parametrize("first", [HEADER, ["Skola", "Behörighet (%)", "60", "65"], [None, "Ny rad", None, "70"]])
+def test_a_page_that_starts_with_a_header_a_full_row_or_cells_the_row_above_lacks_keeps_it(
+        first: list[str | None]) -> None:
+    tables = [[PlacedTable(1, 0, 500, [HEADER, ["Arbete", "Förvärvsfrekvens", "51,3", None]])],
+              [PlacedTable(2, 0, 60, [first])]]
+    _rejoin_rows(tables)
+    assert tables[1][0].rows == [first]
+
+
+def _plan(*lines: tuple[str, float], tables: list[list[PlacedTable]] | None = None) -> PdfText:
+    placed = [Line(1, 0, 60.0 + 20 * n, text, size, False) for n, (text, size) in enumerate(lines)]
+    return PdfText(pages=1, texts=["\n".join(t for t, _ in lines)], tables=tables or [[]], lines=placed)
+
+
+def test_a_long_title_set_large_is_read_over_its_lines() -> None:
+    pdf = _plan(("Strategisk stadsdelsplan för", 26.0), ("Rinkeby och Tensta", 26.0), ("Kommun: Stockholm", 11.0))
+    assert district_plan.districts(pdf) == (["Rinkeby", "Tensta"], 0.9)
+
+
+def test_a_range_broken_after_its_dash_in_a_cell_is_one_word_again() -> None:
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    from kansli.extraction.pdf import read
+
+    out = io.BytesIO()
+    table = Table([HEADER, ["Arbete", "Förvärvsfrekvens 20–\n64 år", "51,3", "53,4"]])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0))]))
+    SimpleDocTemplate(out, pagesize=A4).build([table])
+    [[placed]] = read(out.getvalue(), max_pages=1).tables
+    assert placed.rows[1][1] == "Förvärvsfrekvens 20–64 år"
+
+
+def test_a_goal_numbered_10_whose_narrow_tab_left_no_space_is_still_a_goal() -> None:
+    # Word's list "10." and its tab came out of LibreOffice as "10.Antalet …": the plan's last goal was lost, sure
+    pdf = _plan(("Lokalt företagande", 14.0), ("9. Handeln i centrum ska utvecklas.", 11.0),
+                ("10.Antalet arbetsställen ska öka.", 11.0), ("Stadsdelen har ett rikt föreningsliv och många företag.", 11.0))
+    assert district_plan.goals(pdf)[0] == {"tillvaxt": ["Handeln i centrum ska utvecklas",
+                                                        "Antalet arbetsställen ska öka"]}
