@@ -47,7 +47,7 @@ UPLOADS, DRAFTS = 50, 100
 SEEDS = 5
 #: Seconds over which the clients spread their requests, so that the fault strikes while they post.
 SPREAD = 12.0
-#: Each ready agreement is a Word file, its PDF/A and a preview of its first page.
+#: Each ready agreement is a Word file, its PDF/A and a thumbnail of its first page, then a preview per page.
 OUTPUT_FILES = 3
 #: Seconds the whole load may take to end after the fault (lease 3 s + recovery 1 s + the work itself).
 SETTLE = 360.0
@@ -324,9 +324,9 @@ def finish(svc: Service, running: Running, *, allowed_5xx: frozenset[tuple[int, 
         files = Counter(session.execute(select(OutputFile.output_id, OutputFile.name)).all())
         assert {k: n for k, n in files.items() if n != 1} == {}
         per_output = Counter(output_id for output_id, _name in files)
-        incomplete = {o.id: (per_output[o.id], o.error) for o in outputs.values()
-                      if o.status == Output.DONE and per_output[o.id] != OUTPUT_FILES}
-        assert incomplete == {}, f"ready outputs without their {OUTPUT_FILES} files: {incomplete}"
+        incomplete = {o.id: (per_output[o.id], o.pages, o.error) for o in outputs.values()
+                      if o.status == Output.DONE and (not o.pages or per_output[o.id] != OUTPUT_FILES + o.pages)}
+        assert incomplete == {}, f"ready outputs without their {OUTPUT_FILES} files and a preview per page: {incomplete}"
         # Audit entries equal to changes: an `upload` entry per document, a `generate` entry per output.
         entries = Counter(session.execute(select(AuditEntry.action, AuditEntry.subject)).all())
         assert {k: n for k, n in entries.items() if n != 1} == {}
