@@ -73,8 +73,8 @@ def query(dialect: str, q: DocumentQuery) -> Select[Document]:
     if q.ids:
         found = found.where(Document.id.in_(q.ids))
     if q.q and q.q.strip():
-        like = f"%{q.q.strip().lower()}%"
-        found = found.where(or_(_full_text(dialect, q.q.strip()), func.lower(Document.filename).like(like)))
+        found = found.where(or_(_full_text(dialect, q.q.strip()),
+                                func.lower(Document.filename).contains(q.q.strip().lower(), autoescape=True)))
     if q.kind:
         found = found.where(Document.kind == q.kind)
     if q.status:

@@ -14,10 +14,14 @@ MUNICIPALITY = re.compile(r"\b([A-ZÅÄÖ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåä�
 _INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn"}
 
 
+#: Keys are stored in columns of this width; no municipality's name comes near it, a mistyped field may.
+KEY_LENGTH = 100
+
+
 def municipality_key(name: str) -> str:
     """``"Göteborgs kommun"`` and ``"Göteborg"`` name the same municipality."""
     base = re.sub(r"\s+kommun$", "", " ".join(name.split()), flags=re.IGNORECASE).casefold()
-    return base[:-1] if base.endswith("s") and len(base) > 4 else base
+    return (base[:-1] if base.endswith("s") and len(base) > 4 else base)[:KEY_LENGTH]
 
 
 def _ascii(text: str) -> str:

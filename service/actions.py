@@ -100,8 +100,10 @@ def receive_upload(file: Any, key: str | None = None) -> tuple[Document, bool]:
 
     The same bytes again give the same document, and so does a retry with the same idempotency ``key``.
     """
-    received = receive(get_store(), file.read(), file.filename)  # the slow part, before the transaction
+    data = file.read()
+    received = receive(get_store(), data, file.filename)  # the slow part, before the transaction
     with _transaction() as session:
+        audit.lock_chain(session)  # one order of locks with removal, which frees bytes an upload may share
         if key and (claim := idempotency.claim(session, current_user.id, key, "document")) is None:
             return session.get_one(Document, idempotency.earlier(session, current_user.id, key, "document")), False
         doc, created = add_document(session, received, current_user.id)
@@ -109,6 +111,7 @@ def receive_upload(file: Any, key: str | None = None) -> tuple[Document, bool]:
             claim.resource_id = doc.id
         if created:
             _audit(session, "upload", f"document {doc.id}", filename=doc.filename, sha256=doc.sha256)
+    get_store().put(data)  # a removal of the same bytes may have freed them between receiving and committing
     if created:
         log.info("document %s: uploaded %r (%d bytes, %s pages) by %s", doc.id, doc.filename, doc.size,
                  doc.pages if doc.pages is not None else "uncounted", current_user.name)
@@ -124,6 +127,7 @@ def retry_document(doc: Document) -> None:
     """"Försök igen" for an upload that could not be read: queued afresh, on the heavy queue (an earlier
     attempt did not finish), with its old RQ jobs forgotten so the new one is not taken for a duplicate."""
     with _transaction() as session:
+        audit.lock_chain(session)  # first, as removal takes it: the two on one row never deadlock
         if not jobstate.requeue(session, Document, doc.id):
             raise DocumentRefused(f"{doc.filename} kan inte försökas igen: bara uppladdningar som inte gick att "
                                   "läsa försöks igen, och den här är redan i kö eller läst.")
@@ -150,7 +154,15 @@ def remove_document(doc: Document) -> None:
         session.refresh(doc)
         freed = remove(session, doc)
         _audit(session, "remove", f"document {doc_id}", filename=filename, sha256=digest)
-    removed = retention.remove_unreferenced(get_session(), get_store(), freed)
+    with _transaction() as session:  # under the lock uploads take: none commits a row for these bytes meanwhile
+        audit.lock_chain(session)
+        removed = retention.remove_unreferenced(session, get_store(), freed)
+    try:  # SQLite may give the id to the next upload: no finished job of this one may stand in its way
+        redis = queues.connection(settings().redis_url)
+        for job_id in queues.document_job_ids(doc_id):
+            queues.forget(redis, job_id)
+    except RedisError:
+        log.warning("document %s: its jobs could not be forgotten, Redis is away; they expire by themselves", doc_id)
     log.info("document %s: %r removed by %s (%d stored files freed)", doc_id, filename, current_user.name,
              len(removed))
 

@@ -110,7 +110,8 @@ def page_role(*roles: str) -> Callable:
 
 def _safe_next(target: str | None) -> str:
     """Only local paths: a login link must not send the user to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    if target and target.startswith("/") and "\\" not in target and not target.startswith("//") \
+            and not urlsplit(target).netloc:  # browsers read "/\\evil.example" as "//evil.example"
         return target
     return url_for("documents.index")
 

@@ -162,6 +162,33 @@ def test_remove_asks_first_then_removes_the_row_and_its_bytes(client: Any, auth:
     assert upload(fresh, auth("clerk"), BROKEN + b"1", "igen.pdf").status_code == 202  # the same bytes: new again
 
 
+def test_removal_forgets_the_documents_jobs(client: Any, auth: Auth, settings: Any) -> None:
+    """SQLite gives a removed document's id to the next upload: its old job must not be taken for the new one's."""
+    doc_id = failed(client, auth)
+    redis = queues.connection(settings.redis_url)
+    assert any(redis.exists(f"rq:job:{job_id}") for job_id in queues.document_job_ids(doc_id))
+    assert client.delete(f"/api/documents/{doc_id}", headers=auth("clerk")).status_code == 204
+    assert not any(redis.exists(f"rq:job:{job_id}") for job_id in queues.document_job_ids(doc_id))
+
+
+def test_an_upload_keeps_its_bytes_though_a_removal_freed_them_meanwhile(client: Any, auth: Auth, settings: Any,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A removal of the same bytes may free them between the upload's storing them and its commit: the new
+    row must still find its file."""
+    from kansli.documents import receive
+    from service import actions
+
+    def received_then_freed(store: Store, data: bytes, filename: str | None) -> Any:
+        got = receive(store, data, filename)
+        store.remove(got.sha256)  # as the other clerk's removal does, after its own commit
+        return got
+
+    monkeypatch.setattr(actions, "receive", received_then_freed)
+    doc_id = upload(client, auth("clerk"), BROKEN + b"igen", "igen.pdf").json["id"]
+    with db.session_scope(settings.database_url) as session:
+        assert Store(settings.files_dir).path(session.get_one(Document, doc_id).sha256).exists()
+
+
 def test_remove_keeps_bytes_another_row_needs(client: Any, auth: Auth, settings: Any) -> None:
     doc_id = failed(client, auth)
     with db.session_scope(settings.database_url) as session:

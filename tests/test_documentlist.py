@@ -64,6 +64,21 @@ def test_full_text_finds_words_in_the_text_and_fields_and_names(session: Session
     assert names(session, q='"; DROP') == []  # quotes are words, not syntax
 
 
+def test_like_wildcards_in_a_search_are_plain_characters(session: Session) -> None:
+    assert names(session, q="%") == [] and names(session, q="_") == []  # not "every document"
+
+
+def test_a_municipality_longer_than_any_is_kept_and_found(session: Session) -> None:
+    """A mistyped Kommun of 150 characters fits the key's column on both databases (PostgreSQL refused it)."""
+    long = "Uppsala " + "x" * 142
+    doc = Document(filename="lang.pdf", sha256="f" * 64, size=1, kind="district_plan", status="extracted")
+    session.add(doc)
+    session.flush()
+    documentlist.index(session, doc.id, "lang.pdf", {"municipality": long}, None)
+    session.flush()
+    assert names(session, municipality=long) == ["lang.pdf"]
+
+
 def test_each_filter(session: Session) -> None:
     assert names(session, kind="district_plan") == ["Botkyrka plan.pdf", "uppsala-plan.pdf"]
     assert names(session, status="failed") == ["trasig.pdf"]

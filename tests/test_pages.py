@@ -36,6 +36,11 @@ def test_login_never_redirects_off_site(client: Any, tokens: Any) -> None:
     response = client.post("/login?next=//evil.example/x", data={
         "name": "clerk", "password": "losenord-clerk", "csrf_token": csrf_of(page)})
     assert response.location == "/"
+    other = client.application.test_client()
+    page = other.get("/login").get_data(as_text=True)
+    response = other.post("/login?next=/%5Cevil.example/x", data={  # browsers read /\ as //
+        "name": "clerk", "password": "losenord-clerk", "csrf_token": csrf_of(page)})
+    assert response.location == "/"
 
 
 def test_session_api_writes_need_the_csrf_header(client: Any, tokens: Any) -> None:

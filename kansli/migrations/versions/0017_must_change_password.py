@@ -1,7 +1,7 @@
 """must change password: an admin's reset makes the user choose a new password at next login
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-11-26
 """
 import sqlalchemy as sa

@@ -1,7 +1,7 @@
 """document search: the document list finds uploads by their text, fields and municipality
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0017
 Create Date: 2026-11-26
 
 Only registered documents were searchable (``registry_search``); a working day's uploads are found through
@@ -23,7 +23,7 @@ depends_on = None
 
 def _key(name: str) -> str:
     base = re.sub(r"\s+kommun$", "", " ".join(name.split()), flags=re.IGNORECASE).casefold()
-    return base[:-1] if base.endswith("s") and len(base) > 4 else base
+    return (base[:-1] if base.endswith("s") and len(base) > 4 else base)[:100]
 
 
 def upgrade() -> None:

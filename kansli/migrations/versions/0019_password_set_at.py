@@ -1,7 +1,7 @@
 """password set at: when a user's password was set, so that a temporary one can expire
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-11-26
 """
 from datetime import UTC, datetime
