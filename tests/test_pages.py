@@ -608,3 +608,14 @@ def test_the_review_page_marks_doubtful_and_missing_fields(client: Any, auth: An
     client.post(f"/documents/{doc_id}/fields", data=form, follow_redirects=True)
     html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert '<label for="f-reference">Diarienummer</label>' in html
+
+
+def test_times_are_shown_in_swedish_time_summer_and_winter() -> None:
+    """Stored moments are UTC; a registrar reads the clock on the wall."""
+    from datetime import UTC, datetime
+
+    from service.pages.documents import local
+
+    assert local(datetime(2026, 7, 1, 10, 0, tzinfo=UTC)) == "2026-07-01 12:00"  # CEST
+    assert local(datetime(2026, 1, 15, 23, 30)) == "2026-01-16 00:30"  # naive (SQLite) is UTC; CET
+    assert local("2026-11-26T06:05:00+00:00", "%Y-%m-%d") == "2026-11-26"  # the audit trail's text

@@ -20,6 +20,7 @@ forms are read-only with a Swedish explanation (saving is refused anyway by :cla
 """
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -29,6 +30,7 @@ from sqlalchemy import select
 
 from kansli import pageimages
 from kansli.areas import AREAS
+from kansli.documentlist import ZONE
 from kansli.documents import ArchivedError, UploadRejected
 from kansli.extraction.provenance import entry, first_box
 from kansli.fields import SCHEMAS, FieldError
@@ -51,6 +53,14 @@ bp = Blueprint("documents", __name__)
 @bp.app_context_processor
 def names() -> dict[str, Any]:
     return {"KIND_NAMES": KIND_NAMES, "OUTPUT_KINDS": KINDS, "first_box": first_box}
+
+
+@bp.app_template_filter("local")
+def local(at: datetime | str, form: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored moment (UTC, naive from SQLite, or the audit trail's ISO text) as Swedish time: the clock on
+    the reader's wall, summer or winter."""
+    moment = datetime.fromisoformat(at) if isinstance(at, str) else at
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(ZONE).strftime(form)
 
 
 @bp.app_template_filter("count")
