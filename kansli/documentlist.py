@@ -13,10 +13,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Integer, Select, String, column, delete, func, literal_column, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session, selectinload
 
+from kansli import fulltext
 from kansli.models import Document, DocumentSearch, User
 from kansli.names import municipality_key
 from kansli.validation import DocumentQuery, DocumentSort
@@ -44,17 +45,6 @@ def forget(session: Session, doc_id: int) -> None:
         session.execute(sql("DELETE FROM document_fts WHERE rowid = :id"), {"id": doc_id})
 
 
-def _full_text(dialect: str, text: str) -> ColumnElement[bool]:
-    """The condition "the document's indexed text matches ``text``", in the database's own full text."""
-    if dialect == "sqlite":
-        terms = " ".join('"' + t.replace('"', '""') + '"*' for t in text.split())
-        ids = sql("SELECT rowid FROM document_fts WHERE document_fts MATCH :q").bindparams(q=terms)
-        return Document.id.in_(ids.columns(column("rowid", Integer)))
-    swedish = literal_column("'swedish'", String)
-    matches = func.to_tsvector(swedish, DocumentSearch.body).op("@@")(func.plainto_tsquery(swedish, text))
-    return Document.id.in_(select(DocumentSearch.document_id).where(matches))
-
-
 def _start_of(day: str) -> datetime:
     return datetime.combine(date.fromisoformat(day), time(), ZONE).astimezone(UTC)
 
@@ -73,7 +63,8 @@ def query(dialect: str, q: DocumentQuery) -> Select[Document]:
     if q.ids:
         found = found.where(Document.id.in_(q.ids))
     if q.q and q.q.strip():
-        found = found.where(or_(_full_text(dialect, q.q.strip()),
+        found = found.where(or_(fulltext.matches(dialect, q.q.strip(), "document_fts", Document.id, DocumentSearch.document_id,
+                                                 DocumentSearch.body),
                                 func.lower(Document.filename).contains(q.q.strip().lower(), autoescape=True)))
     if q.kind:
         found = found.where(Document.kind == q.kind)

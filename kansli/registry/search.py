@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, String, column, func, literal_column, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
+from kansli import fulltext
 from kansli.models import Case, Document, Registration, SearchEntry
 from kansli.names import municipality_key
 from kansli.registry.record import registered_item
@@ -39,17 +40,6 @@ def index(session: Session, registration: Registration) -> None:
                         {"id": registration.id, "body": entry.body})
 
 
-def _full_text(session: Session, text: str) -> ColumnElement[bool]:
-    """The condition "the registration's indexed text matches ``text``", in the database's own full text."""
-    if session.get_bind().dialect.name == "sqlite":
-        terms = " ".join('"' + t.replace('"', '""') + '"*' for t in text.split())
-        ids = sql("SELECT rowid FROM registry_fts WHERE registry_fts MATCH :q").bindparams(q=terms)
-        return Registration.id.in_(ids.columns(column("rowid", Integer)))
-    swedish = literal_column("'swedish'", String)
-    matches = func.to_tsvector(swedish, SearchEntry.body).op("@@")(func.plainto_tsquery(swedish, text))
-    return Registration.id.in_(select(SearchEntry.registration_id).where(matches))
-
-
 def search(session: Session, text: str | None = None, *, kind: str | None = None, municipality: str | None = None,
            year: int | None = None, status: str | None = None, limit: int = 200) -> list[Registration]:
     """Registrations matching ``text`` (full text of fields and documents) and the filters, newest first.
@@ -60,7 +50,9 @@ def search(session: Session, text: str | None = None, *, kind: str | None = None
     query = select(Registration).join(Case).outerjoin(SearchEntry).order_by(Registration.id.desc()).limit(limit)
     if text and text.strip():
         like = f"%{text.strip().lower()}%"
-        query = query.where(or_(_full_text(session, text.strip()), func.lower(Registration.dnr).like(like),
+        words = fulltext.matches(session.get_bind().dialect.name, text.strip(), "registry_fts", Registration.id,
+                                 SearchEntry.registration_id, SearchEntry.body)
+        query = query.where(or_(words, func.lower(Registration.dnr).like(like),
                                 func.lower(Case.dnr).like(like), func.lower(Case.title).like(like),
                                 func.lower(Registration.party).like(like),
                                 func.lower(Registration.description).like(like)))
