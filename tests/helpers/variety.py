@@ -273,6 +273,19 @@ def plan_pdf(truth: dict[str, Any], c: dict[str, Any], rng: random.Random) -> by
     return _build(story, c["columns"], c["running"])
 
 
+def _intro(c: dict[str, Any], truth: dict[str, Any]) -> str:
+    """A plan's opening paragraph, naming the municipality and the facts where the choices put them in prose."""
+    p = truth["period"]
+    intro = ("Planen är det lokala partnerskapets styrdokument enligt förordningen (2008:348) om urbant "
+             f"utvecklingsarbete. I partnerskapet ingår {_and(truth['agencies'])}.")
+    if c["municipality"] == "prose":
+        intro = f"{truth['municipality']} har tecknat ett lokalt utvecklingsavtal med staten. " + intro
+    if c["facts"] == "prose":
+        intro += (f" Planen gäller för perioden {p['start']} till {p['end']} och antogs av kommunfullmäktige den "
+                  f"{swedish_date(truth['adopted'])} (dnr {truth['reference']}).")
+    return intro
+
+
 def _story(truth: dict[str, Any], c: dict[str, Any], rng: random.Random) -> tuple[list[Any], list[Any], str]:
     m, d, p = truth["municipality"], truth["districts"], truth["period"]
     short = m.removesuffix(" kommun")
@@ -295,13 +308,7 @@ def _story(truth: dict[str, Any], c: dict[str, Any], rng: random.Random) -> tupl
         head.append(table)
     else:
         head += [Paragraph(f"{k}: {v}", BODY) for k, v in facts]
-    intro = ("Planen är det lokala partnerskapets styrdokument enligt förordningen (2008:348) om urbant "
-             f"utvecklingsarbete. I partnerskapet ingår {_and(truth['agencies'])}.")
-    if c["municipality"] == "prose":
-        intro = f"{m} har tecknat ett lokalt utvecklingsavtal med staten. " + intro
-    if c["facts"] == "prose":
-        intro += (f" Planen gäller för perioden {p['start']} till {p['end']} och antogs av kommunfullmäktige den "
-                  f"{swedish_date(truth['adopted'])} (dnr {truth['reference']}).")
+    intro = _intro(c, truth)
     flow: list[Any] = [Paragraph(intro, BODY)]
     if c["districts"] == "prose":
         flow.append(Paragraph(f"Planen omfattar stadsdelarna {_and(d)}." if len(d) > 1
@@ -685,13 +692,7 @@ def plan_docx(truth: dict[str, Any], c: dict[str, Any], rng: random.Random) -> b
     else:
         for key, value in facts:
             document.add_paragraph(f"{key}: {value}")
-    intro = ("Planen är det lokala partnerskapets styrdokument enligt förordningen (2008:348) om urbant "
-             f"utvecklingsarbete. I partnerskapet ingår {_and(truth['agencies'])}.")
-    if c["municipality"] == "prose":
-        intro = f"{m} har tecknat ett lokalt utvecklingsavtal med staten. " + intro
-    if c["facts"] == "prose":
-        intro += (f" Planen gäller för perioden {p['start']} till {p['end']} och antogs av kommunfullmäktige den "
-                  f"{swedish_date(truth['adopted'])} (dnr {truth['reference']}).")
+    intro = _intro(c, truth)
     document.add_paragraph(intro)
     if c["districts"] == "prose":
         document.add_paragraph(f"Planen omfattar stadsdelarna {_and(d)}." if len(d) > 1
