@@ -17,8 +17,10 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber import utils
-from pdfplumber.table import Table, TableFinder, TableSettings
+from pdfplumber.table import Table
 from pdfplumber.utils.text import TextMap
+
+from kansli.extraction.tablecells import Tables
 
 Obj = dict[str, Any]
 Matrix = tuple[float, float, float, float, float, float]
@@ -75,7 +77,7 @@ class Page:
 
     def find_tables(self) -> list[Table]:
         # duck-typed: pdfplumber's table algorithm reads only the page's chars, edges and bbox
-        return TableFinder(self, TableSettings.resolve(None)).tables  # type: ignore[arg-type]
+        return Tables(self).tables
 
     def _textmap(self) -> TextMap:
         return self._wordmap.to_textmap(layout_bbox=self.bbox, layout_width=self.width, layout_height=self.height,
