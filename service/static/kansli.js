@@ -166,19 +166,25 @@
   const docStatus = document.getElementById("document-status");
   const outputs = document.getElementById("outputs");
 
+  // A status region's bar and words from the API's answer; true when the item has just finished.
+  function showStatus(region, textId, item) {
+    const bar = region.querySelector("progress");
+    bar.value = item.progress;
+    bar.textContent = item.progress + " %";
+    const text = document.getElementById(textId);
+    text.textContent = item.status_text;
+    text.className = "status status-" + item.status;
+    if (item.status === region.dataset.status) return false;
+    region.dataset.status = item.status;
+    return !RUNNING.includes(item.status);
+  }
+
   async function pollDocument() {
     if (!RUNNING.includes(docStatus.dataset.status)) return false;
     const doc = await (await fetch("/api/documents/" + docStatus.dataset.document)).json();
-    docStatus.querySelector("progress").value = doc.progress;
-    const text = document.getElementById("status-text");
-    text.textContent = doc.status_text;
-    text.className = "status status-" + doc.status;
-    if (doc.status !== docStatus.dataset.status) {
-      docStatus.dataset.status = doc.status;
-      if (!RUNNING.includes(doc.status)) {
-        announce(doc.filename + ": " + doc.status_text.toLowerCase());
-        window.location.reload();  // the fields form appears once extraction is done
-      }
+    if (showStatus(docStatus, "status-text", doc)) {
+      announce(doc.filename + ": " + doc.status_text.toLowerCase());
+      window.location.reload();  // the fields form appears once extraction is done
     }
     return true;
   }
@@ -262,19 +268,10 @@
   async function pollOutput() {
     if (!RUNNING.includes(outStatus.dataset.status)) return false;
     const out = await (await fetch("/api/outputs/" + outStatus.dataset.output)).json();
-    const bar = outStatus.querySelector("progress");
-    bar.value = out.progress;
-    bar.textContent = out.progress + " %";
-    const text = document.getElementById("output-status-text");
-    text.textContent = out.status_text;
-    text.className = "status status-" + out.status;
-    if (out.status !== outStatus.dataset.status) {
-      outStatus.dataset.status = out.status;
-      if (!RUNNING.includes(out.status)) {
-        announce("Utkast " + out.id + ": " + out.status_text.toLowerCase() + (out.error ? ". " + out.error : ""));
-        window.setTimeout(() => window.location.reload(), 1500);  // its files and pages appear once it is made
-        return false;
-      }
+    if (showStatus(outStatus, "output-status-text", out)) {
+      announce("Utkast " + out.id + ": " + out.status_text.toLowerCase() + (out.error ? ". " + out.error : ""));
+      window.setTimeout(() => window.location.reload(), 1500);  // its files and pages appear once it is made
+      return false;
     }
     return true;
   }
