@@ -71,13 +71,6 @@ def page_previews(names: list[str]) -> list[tuple[int, str]]:
 LOCKED = (RegistrationStatus.ARCHIVED, RegistrationStatus.DISPOSED)
 
 
-def registration_of(session: Session, output: Output) -> Registration | None:
-    """The registration a draft is filed under (a voided one no longer counts); archived, it is locked."""
-    return session.scalar(select(Registration).where(Registration.output_id == output.id,
-                                                     Registration.status != RegistrationStatus.VOIDED)
-                          .order_by(Registration.id.desc()).limit(1))
-
-
 class OutputRejected(ValueError):
     """A request for an output that cannot be made; ``status`` is the HTTP status to answer with."""
 

@@ -37,11 +37,11 @@ def archived_registration_of_document(session: Session, document_id: int) -> Reg
                                                      Registration.status == RegistrationStatus.ARCHIVED).limit(1))
 
 
-def registration_of_document(session: Session, document_id: int) -> Registration | None:
-    """The registration in force for this document (registered or archived; a voided one is history), so
-    the document's page can show its number and whether it is locked."""
-    return session.scalar(select(Registration).where(Registration.document_id == document_id,
-                                                     Registration.status != RegistrationStatus.VOIDED)
+def registration_in_force(session: Session, item: Document | Output) -> Registration | None:
+    """The registration a document or draft is filed under (registered or archived; a voided one is history),
+    so that its page can show the number and whether it is locked."""
+    filed = Registration.document_id == item.id if isinstance(item, Document) else Registration.output_id == item.id
+    return session.scalar(select(Registration).where(filed, Registration.status != RegistrationStatus.VOIDED)
                           .order_by(Registration.id.desc()).limit(1))
 
 

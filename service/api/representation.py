@@ -9,8 +9,8 @@ from sqlalchemy.orm import object_session
 from kansli import pageimages
 from kansli.fields import KIND_LABELS
 from kansli.models import Case, Dispatch, Document, Output, Registration, SecrecyMark, Template
-from kansli.outputs import KINDS, LOCKED, THUMBNAIL_SUFFIX, page_previews, registration_of
-from kansli.registry.archiving import case_package
+from kansli.outputs import KINDS, LOCKED, THUMBNAIL_SUFFIX, page_previews
+from kansli.registry.archiving import case_package, registration_in_force
 from kansli.registry.record import source_documents
 from kansli.registry.secrecy import parts_of
 from kansli.registry.terms import DispatchMethod
@@ -62,7 +62,7 @@ def output_json(output: Output) -> dict[str, Any]:
     assert session is not None  # rows reach here from the request's session
     previews = dict(page_previews([f.name for f in output.files]))
     shown = set(previews.values()) - {f.name for f in output.files if f.name.endswith(THUMBNAIL_SUFFIX)}
-    registration = registration_of(session, output)
+    registration = registration_in_force(session, output)
     return {
         "id": output.id,
         "kind": output.kind,

@@ -36,7 +36,7 @@ from kansli.extraction.provenance import entry, first_box
 from kansli.fields import SCHEMAS, FieldError
 from kansli.models import AGENCIES, Document, Output
 from kansli.outputs import KINDS, OutputRejected
-from kansli.registry.archiving import registration_of_document
+from kansli.registry.archiving import registration_in_force
 from kansli.status import DocumentStatus, RegistrationStatus
 from kansli.users import CLERK_PLUS, DRAFTER_PLUS
 from kansli.validation import Invalid, OutputRequest, check
@@ -102,7 +102,7 @@ def _page(doc: Document, fields: dict[str, Any] | None = None, errors: FormError
         select(Document).where(Document.kind == "report", Document.status == DocumentStatus.EXTRACTED).order_by(Document.id)
     ).all() if doc.kind == "report" else []
     data = document_json(doc)
-    registration = registration_of_document(get_session(), doc.id)
+    registration = registration_in_force(get_session(), doc)
     pages = pageimages.panel(doc.provenance)
     return render_template(
         "document.html", doc=doc, data=data, fields=fields, registration=registration,

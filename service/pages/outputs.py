@@ -9,7 +9,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from kansli.models import Document, Output
-from kansli.outputs import LOCKED, PREVIEW_PAGES, OutputRejected, registration_of, repeat_request
+from kansli.outputs import LOCKED, PREVIEW_PAGES, OutputRejected, repeat_request
+from kansli.registry.archiving import registration_in_force
 from kansli.status import OutputStatus
 from kansli.users import DRAFTER_PLUS, REGISTRAR
 from kansli.validation import Invalid, OutputRequest, check
@@ -41,7 +42,7 @@ def again(output_id: int) -> Any:
     """A new draft like this one from its documents' current fields; refused for an archived one, whose
     page is read-only (a revision of an archived agreement starts from the partnership register)."""
     output = get_or_404(Output, output_id)
-    registration = registration_of(get_session(), output)
+    registration = registration_in_force(get_session(), output)
     if registration is not None and registration.status in LOCKED:
         flash(f"Utkastet är arkiverat som {registration.dnr} och kan inte ändras eller göras om härifrån.", "error")
         return redirect(url_for("outputs.show", output_id=output.id))
