@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from helpers.api import Auth, extracted, upload
+from helpers.api import Auth, extracted, extracted_reports, upload
 from helpers.data import SEED
 from helpers.office import AGREEMENT
 from helpers.pages import accessibility_problems, login
-from helpers.pdfs import report_pdf, text_pdf
+from helpers.pdfs import text_pdf
 from kansli import db, templates
 from kansli.models import AuditEntry, Document, Output, OutputFile, Revision
 from kansli.outputs import request_output
@@ -71,12 +71,7 @@ def test_a_draft_has_a_preview_of_every_page_and_records_what_it_was_made_from(
 
 def test_a_draft_records_the_field_version_of_each_document_it_is_made_from(client: Any, auth: Auth,
                                                                             settings: Any) -> None:
-    ids = []
-    for agency in ("Polismyndigheten", "Försäkringskassan"):
-        doc_id = upload(client, auth("clerk"), report_pdf(agency, 2009, ["Malmö kommun"], "X-1", "2010-01-01",
-                                                          ["Ett förslag"]), f"{agency}.pdf").json["id"]
-        extract_document(doc_id)
-        ids.append(doc_id)
+    ids = extracted_reports(client, auth)
     correct(settings, ids[1])
     with db.session_scope(settings.database_url) as session:
         report = request_output(session, OutputRequest(kind="report", document_ids=ids), None)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from helpers.api import extracted, upload
+from helpers.api import extracted, extracted_reports, upload
 from helpers.pages import csrf_of, login
 
 
@@ -276,15 +276,7 @@ def test_the_template_page_is_for_admins_only(client: Any, tokens: Any) -> None:
 
 
 def test_a_report_page_offers_to_consolidate_the_reports(client: Any, auth: Any, settings: Any) -> None:
-    from helpers.pdfs import report_pdf
-    from workers.jobs import extract_document
-
-    ids = []
-    for agency in ("Polismyndigheten", "Försäkringskassan"):
-        doc_id = upload(client, auth("clerk"), report_pdf(agency, 2009, ["Malmö kommun"], "X-1", "2010-01-01",
-                                                          ["Ett förslag"]), f"{agency}.pdf").json["id"]
-        extract_document(doc_id)
-        ids.append(doc_id)
+    ids = extracted_reports(client, auth)
     token = login(client, "drafter")
     html = client.get(f"/documents/{ids[0]}").get_data(as_text=True)
     assert "Försäkringskassan 2009" in html and "Skapa sammanställd redovisning" in html
