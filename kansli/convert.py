@@ -34,10 +34,10 @@ class ConversionTimeout(ConversionError):
     """The tool overran its time and was killed."""
 
 
-def run_killable(argv: list[str], timeout: float) -> None:
+def run_killable(argv: list[str], timeout: float, env: dict[str, str] | None = None) -> None:
     # a group of its own, to kill it whole on time-out; and dying with its caller (a budgeted child killed)
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-                            preexec_fn=die_with_parent)
+                            preexec_fn=die_with_parent, env=None if env is None else {**os.environ, **env})
     try:
         proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -108,15 +108,16 @@ def to_pdf(documents: dict[str, bytes], profile: Path, timeout: float = 180, por
 
 
 def transform(tool: str, package: str, data: bytes, args: Callable[[str, str], list[str]], output: str,
-              timeout: float, failure: str) -> bytes:
-    """Run a command-line tool from one temporary file to another; ConversionError when it makes nothing."""
+              timeout: float, failure: str, env: dict[str, str] | None = None) -> bytes:
+    """Run a command-line tool from one temporary file to another (``env``: variables added to its
+    environment); ConversionError when it makes nothing."""
     path = shutil.which(tool)
     if not path:
         raise ConversionError(f"{tool} saknas på servern; installera paketet {package}.")
     with tempfile.TemporaryDirectory(prefix=f"kansli-{tool}-") as tmp:
         source, target = Path(tmp) / "in.pdf", Path(tmp) / output
         source.write_bytes(data)
-        run_killable([path, *args(str(source), str(target))], timeout)
+        run_killable([path, *args(str(source), str(target))], timeout, env)
         if not target.exists() or not target.stat().st_size:
             raise ConversionError(failure)
         return target.read_bytes()

@@ -86,7 +86,8 @@ def _read_for_review(data: bytes, **limits: Any) -> tuple[dict[str, Any], PdfTex
     (locating opens the pages again, so it is held to the same budget)."""
     result, pdf = extract_with_text(data, **limits)  # with ``learned``: the labels corrections taught
     where = locate(pdf.source or data, pdf.texts, result["fields"])  # a scan's boxes are in OCR's text layer
-    pdf.source = None  # not carried back out of the child: the upload is what is stored
+    if not pdf.ocr:
+        pdf.source = None  # not carried back out of the child: the upload is what is stored
     return result, pdf, where
 
 
@@ -118,7 +119,9 @@ def extract_document(document_id: int, heavy: bool = False) -> None:
         read = functools.partial(_read_for_review, learned=learning.by_municipality(session))
         result, pdf, where = budget.read(read, data, settings, heavy=heavy, deadline=deadline,
                                          on_progress=lambda page, total: attempt.progress(int(page * 90 / total)))
-        images = _page_images(data, where, settings, heavy, deadline)
+        # a scan's pages are drawn as OCR read them (straightened, :mod:`kansli.extraction.rulings`): its boxes fit
+        images = _page_images(pdf.source or data, where, settings, heavy, deadline)
+        pdf.source = None
         attempt.check()
         stored = {page: {"sha256": store.put(png), "width": width, "height": height}
                   for page, (png, width, height) in images.items()}

@@ -10,6 +10,7 @@ from kansli.areas import AREAS
 from kansli.names import MUNICIPALITY, municipality_key
 
 from . import learned as learning
+from . import ocrtext
 from .normalize import BULLETS, clean, parse_date, parse_number, split_list
 from .pdf import PdfText, PlacedTable
 
@@ -269,10 +270,13 @@ def _split_unit(name: str) -> tuple[str, str | None]:
     return (clean(m.group(1)) or name, m.group(2).strip()) if m else (clean(name) or name, None)
 
 
-def unit(written: str | None) -> str | None:
-    """The contract's unit: % for procent, st for antal, otherwise as written."""
+def unit(written: str | None, ocr: bool = False) -> str | None:
+    """The contract's unit: % for procent, st for antal, otherwise as written; ``ocr``: a unit column's
+    cell read from a scan, where a lone "%" comes back as other glyphs (:func:`.ocrtext.unit_cell`)."""
     if not written:
         return None
+    if ocr:
+        written = ocrtext.unit_cell(written)
     lowered = " ".join(written.lower().split())
     if lowered in ("%", "procent", "andel i procent", "andel (%)", "procentenheter"):
         return "%"
@@ -363,7 +367,8 @@ def table_indicators(pdf: PdfText, headings: dict[str, str] | None = None, colum
     for table, header, cols, r, cells, carried in headed_rows(pdf, lambda h: _indicator_columns(h, columns)):
         above = [area for at, area in areas if at < table.at]
         name, written = _split_unit(cells[cols["name"]])
-        if "unit" in cols and cells[cols["unit"]]:
+        column = "unit" in cols and bool(cells[cols["unit"]])
+        if column:
             written = cells[cols["unit"]]
         values = {}
         for key in ("baseline", "target"):
@@ -375,7 +380,7 @@ def table_indicators(pdf: PdfText, headings: dict[str, str] | None = None, colum
             area, sure = _area_of_cell(cells[cols["area"]]), LABELLED
         else:
             area, sure = (above[-1] if above else None), INHERITED
-        indicator = {"area": area, "name": name, "unit": unit(written), **values}
+        indicator = {"area": area, "name": name, "unit": unit(written, pdf.ocr and column), **values}
         evidence = [carried, sure, JOINED if (r, cols["name"]) in table.joined else LABELLED,
                     NO_UNIT if written is None else LABELLED]
         if None in (area, values["baseline"]["year"], values["baseline"]["value"],

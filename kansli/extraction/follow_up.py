@@ -101,7 +101,8 @@ def table_values(pdf: PdfText) -> list[tuple[tuple[int, int, float], list[dict[s
     for table, _header, cols, r, cells, carried in headed_rows(pdf, _value_columns):
         above = [area for at, area in headings if at < table.at]
         name, written = _split_unit(cells[cols["name"]])
-        if "unit" in cols and cells[cols["unit"]]:
+        column = "unit" in cols and bool(cells[cols["unit"]])
+        if column:
             written = cells[cols["unit"]]
         if "area" in cols:
             area, sure = _area_of_cell(cells[cols["area"]]), LABELLED
@@ -112,7 +113,7 @@ def table_values(pdf: PdfText) -> list[tuple[tuple[int, int, float], list[dict[s
             pairs = [(int(m.group(1)) if m else None, cells[cols["value"]])]
         else:
             pairs = sorted((int(k[1:]), cells[i]) for k, i in cols.items() if k.startswith("y") and k != "year")
-        values = [{"area": area, "name": name, "unit": unit(written), "year": y, "value": parse_number(v)}
+        values = [{"area": area, "name": name, "unit": unit(written, pdf.ocr and column), "year": y, "value": parse_number(v)}
                   for y, v in pairs if parse_number(v) is not None or y is None]
         evidence = [carried, sure, JOINED if (r, cols["name"]) in table.joined else LABELLED,
                     NO_UNIT if written is None else LABELLED]

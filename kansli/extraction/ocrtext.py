@@ -19,8 +19,15 @@ _MARKER = re.compile(r"^(\s*)(?:[©®«°¢*+•·◦▪■□●○➢>~.,]|»(
 # A number with letters among its digits: "6l,7", "2O08", "l5" (a digit at least, nothing else around it).
 _NUMBER = re.compile(r"(?<![\w@.,])(?=[\dOolI]*\d)(?=[\dOolI,.]*[OolI])[\dOolI]+(?:,[\dOolI]+)?(?![\w@])")
 _DIGIT = str.maketrans("OolI", "0011")
-# "%" as Tesseract reads it, alone in a cell or in a name's brackets: never a unit or a value of its own.
-_PERCENT = re.compile(r"^(?:Yo|yo|Vo|vo|VC|vC|%o|o/o)$|(?<=\()(?:Yo|yo|Vo|vo|VC|vC|%o|o/o|0/0|96|90|20)(?=\)$)", re.MULTILINE)
+# "%" as Tesseract reads it, alone in a cell or in a name's brackets ("(96)", "(26)": a unit, never a count of
+# one to three digits): never a unit or a value of its own.
+_PERCENT = re.compile(r"^(?:Yo|yo|Vo|vo|VC|vC|%o|o/o)$|(?<=\()(?:Yo|yo|Vo|vo|VC|vC|%o|o/o|0/0|\d{1,3})(?=\)$)",
+                      re.MULTILINE)
+# "%" alone in a unit column's cell, where no word beside it helps Tesseract's Swedish model: read as digits
+# ("96", "2", "960"), capitals ("NY", "HN", "N"), "Yo" or a quotation mark. No unit is written so; the
+# capitals of a currency are.
+_LONE_PERCENT = re.compile(r"^(?:\d{1,3}|[A-ZÅÄÖ]{1,3}|[YyVv][oOcC]|%o|o/o|[”“\"'°]{1,2})$")
+_CURRENCIES = frozenset({"SEK", "KR", "TKR", "MKR", "EUR"})
 # A range of numbers: OCR reads its en dash as a hyphen. Not a phone number's ("08-123 45"), which starts with
 # 0, nor a date's ("2009-01-20"), which goes on with another hyphen.
 _RANGE = re.compile(r"(?<![\w-])([1-9]\d{0,3})-(\d{1,4})(?![\w-])")
@@ -72,6 +79,22 @@ def indented_markers(lines: list[tuple[str, float, float | None]]) -> list[str]:
                     texts[i], starts[i] = "• " + text, x0
                     break
     return texts
+
+
+# What is left of a ruling line, or a speck, beside a cell's words: a mark alone on a line of the cell, one
+# glued before a word ("<Öppet"), one a space after the last ("stadsdelen ="), a dash PDF cannot name.
+_STRAY = re.compile(r"^[<>=|_~—–-]+$\n?|^[<>=|_~—–-]+ ?(?=[^\W\d_])| +[<>=|_~—–-]+$| ?\(cid:\d+\)", re.MULTILINE)
+
+
+def cell(text: str) -> str:
+    """An OCR'd table cell without the stray marks beside its words (:data:`_STRAY`)."""
+    return _STRAY.sub("", text).strip("\n")
+
+
+def unit_cell(text: str) -> str:
+    """An OCR'd unit column's cell, "%" where it is that sign misread (:data:`_LONE_PERCENT`)."""
+    bare = text.strip()
+    return "%" if _LONE_PERCENT.match(bare) and bare not in _CURRENCIES else text
 
 
 def repair(text: str) -> tuple[str, set[str]]:

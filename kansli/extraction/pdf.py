@@ -157,6 +157,13 @@ class PlacedTable:
         return (line.page, line.region) == (self.page, self.region) and self.top - 1 <= line.top < self.bottom
 
 
+def _aligned_bboxes(page: Page, ruled: Sequence[Bbox]) -> list[Bbox]:
+    """Where a scan's tables set without ruling lines stand, outside its ``ruled`` ones: their channels are
+    no gutter."""
+    loose = [w for w in page.extract_words() if not any(_inside(w, t) for t in ruled)]
+    return [t.bbox for t in aligned.tables(loose) if len(t.rows[0]) >= 3]
+
+
 def _region(columns: tuple[float, float] | None, x0: float, top: float) -> int:
     if not columns:
         return 0
@@ -218,7 +225,7 @@ def _cells(page: Page, table: Any) -> tuple[list[list[str | None]], frozenset[tu
             x0, top, x1, bottom = bbox
             inside = [c for c in band if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
             text = _cell_text(inside)
-            if text and _BROKEN.search(text) and (whole := _join_broken(inside, bbox, text)) != text:
+            if text and _BROKEN.search(text) and (whole := _join_broken(inside, bbox, text, page.flow)) != text:
                 text = whole
                 joined.add((r, k))
             cells.append(_RANGE_BROKEN.sub("", text) if text else text)
@@ -250,25 +257,27 @@ def _cell_text(chars: list[Any]) -> str:
 _LIGATURES = frozenset("ﬀﬃﬄﬁﬂﬆﬅ")
 
 
+def _join_broken(inside: list[Any], bbox: tuple[float, float, float, float], text: str, ocr: bool = False) -> str:
+    """``text`` with the words broken over its lines joined; ``inside`` are the cell's characters.
 
-
-def _join_broken(inside: list[Any], bbox: tuple[float, float, float, float], text: str) -> str:
-    """``text`` with the words broken over its lines joined; ``inside`` are the cell's characters."""
+    ``ocr``: OCR's text layer spreads a word's box evenly over its letters and the space after it, so a
+    letter's own width says little, and its boxes are a point or so off: the cell's typical letter share, and
+    as much again as slack, stands in."""
     x0, _, x1, _ = bbox
-    lines: dict[int, list[Any]] = {}
-    for char in inside:
-        lines.setdefault(round(char["top"]), []).append(char)
-    rows = [sorted(chars, key=lambda c: c["x0"]) for _, chars in sorted(lines.items())]
+    # lines as pdfplumber's text sets them (tops within 3 pt): OCR's words of one line differ in top
+    rows = [sorted(chars, key=lambda c: c["x0"]) for chars in utils.cluster_objects(inside, lambda c: c["top"], 3)]
     parts = text.split("\n")
     if not inside or len(rows) != len(parts):
         return text
     limit = x1 - (min(row[0]["x0"] for row in rows) - x0)  # the right margin mirrors the left one
+    widths = sorted(c["width"] for c in inside if not c["text"].isspace()) if ocr else []
+    letter = widths[len(widths) // 2] * 1.6 if widths else None
     out = parts[0]
     for i in range(1, len(parts)):
         before, first = parts[i - 1], parts[i].split(" ", 1)[0]
         # the next letter would not have fitted: the line was full, mid-word
         broken = " " not in before.strip() and before[-1:].islower() and first[:1].islower() \
-            and first not in aligned.FUNCTION_WORDS and limit - rows[i - 1][-1]["x1"] < rows[i][0]["width"]
+            and first not in aligned.FUNCTION_WORDS and limit - rows[i - 1][-1]["x1"] < (letter or rows[i][0]["width"])
         out += ("" if broken else "\n") + parts[i]
     return out
 
@@ -457,9 +466,9 @@ def read(
                 page = read_page(pdf, number - 1, flow=ocr)
                 found = page.find_tables() if with_tables else []
                 ruled = [t.bbox for t in found]
-                # a scan's tables have no ruling lines; their channels are no gutter
-                columns = _columns(page, ruled + ([t.bbox for t in aligned.tables(page.extract_words())
-                                                   if len(t.rows[0]) >= 3] if ocr else []))
+                columns = _columns(page, ruled + _aligned_bboxes(page, ruled)) if ocr else _columns(page, ruled)
+                if ocr and ruled and not columns:  # two columns of prose beside a ruled table align too
+                    columns = _columns(page, ruled)
                 text, page_lines = page_text(page, columns, number)
                 placed = page_tables(page, columns, number, found)
                 if ocr:
@@ -514,7 +523,8 @@ def _repaired(text: str, lines: list[Line], tables: list[PlacedTable], repaired:
 
     fixed = ocrtext.lost_markers([fix(line.text) for line in lines])
     return (fix(text), [replace(line, text=t) for line, t in zip(lines, fixed, strict=True)],
-            [replace(t, rows=[[None if c is None else fix(c) for c in row] for row in t.rows]) for t in tables])
+            [replace(t, rows=[[None if c is None else fix(ocrtext.cell(c)) for c in row] for row in t.rows])
+             for t in tables])
 
 
 # "Sida 2 av 5", "Sida 2": a page number, whatever else the page's head or foot holds.
