@@ -54,6 +54,19 @@ def test_a_tables_ruling_lines_are_found_and_letters_are_not() -> None:
     assert all(r.y1 - r.y0 <= rulings.THICKEST for r in rules if r.level)
 
 
+def test_a_lone_header_row_is_a_table_and_a_letter_under_a_line_is_no_rule() -> None:
+    """A table's header row alone at the foot of a page is no taller than a word is wide: its column rules
+    count because they meet a level line at both ends; a stroke that touches one is a letter."""
+    page = Image.new("L", SIZE, 255)
+    draw = ImageDraw.Draw(page)
+    _grid(draw, 300, 3000, [700, 400, 400], 1, 70)
+    draw.line([(400, 2900), (1800, 2900)], fill=0, width=2)
+    draw.line([(600, 2902), (600, 2945)], fill=0, width=5)  # an "l" set right under a rule
+    rules = rulings.find(np.array(page))
+    assert np.allclose(sorted(r.x0 for r in rules if not r.level), [300, 1000, 1400, 1800], atol=2)
+    assert len([r for r in rules if r.level]) == 3
+
+
 def test_painting_out_leaves_the_words_and_no_trace_of_the_lines() -> None:
     grey = _page()
     rules = rulings.find(grey)

@@ -28,8 +28,10 @@ LONGEST_GLYPH = DPI // 4
 #: Thicker than this (pixels, about 2.5 pt), a dark band is a filled area or a bar, not a ruling line.
 THICKEST = 10
 #: A plumb run must end this close (pixels) to a level line: a table's column rules meet its row rules,
-#: an "l" of a large title meets nothing.
+#: an "l" of a large title meets nothing. One that meets a level line at both ends may be as short as a
+#: row of small type (a table's lone header row at the foot of a page is no taller than a letter is wide).
 MEETS = 8
+SHORTEST_ROW = DPI // 10
 #: Grey values below this count as ink.
 INK = 140
 #: How far (degrees) a page may be turned for it to be straightened; a page turned further is read as it is.
@@ -82,13 +84,14 @@ def find(grey: np.ndarray) -> list[Rule]:
     """The ruling lines of a page image (grey values, one byte a pixel)."""
     ink = grey < INK
     level = [Rule(x0, y0, x1, y1 + 1) for y0, y1, x0, x1 in _bands(*_runs(ink, LONGEST_GLYPH))]
-    plumb = [Rule(x0, y0, x1 + 1, y1) for x0, x1, y0, y1 in _bands(*_runs(ink.T, LONGEST_GLYPH))]
+    plumb = [Rule(x0, y0, x1 + 1, y1) for x0, x1, y0, y1 in _bands(*_runs(ink.T, SHORTEST_ROW))]
 
-    def meets(rule: Rule) -> bool:
-        return any(h.x0 - MEETS <= rule.x0 and rule.x1 <= h.x1 + MEETS
-                   and (abs(h.y0 - rule.y0) <= MEETS or abs(h.y1 - rule.y1) <= MEETS) for h in level)
+    def meets(rule: Rule, y: int) -> bool:
+        return any(h.x0 - MEETS <= rule.x0 and rule.x1 <= h.x1 + MEETS and h.y0 - MEETS <= y <= h.y1 + MEETS
+                   for h in level)
 
-    return level + [rule for rule in plumb if meets(rule)]
+    return level + [r for r in plumb if (meets(r, r.y0) and meets(r, r.y1))
+                    or (r.y1 - r.y0 >= LONGEST_GLYPH and (meets(r, r.y0) or meets(r, r.y1)))]
 
 
 def paint_out(grey: np.ndarray, rules: list[Rule]) -> None:
