@@ -128,6 +128,19 @@ def test_in_ocr_text_a_heading_is_the_line_that_stands_alone() -> None:
     assert district_plan.goals(_lines(*texts, ocr=False)) == ({}, 0.0)  # born digital: size and weight tell
 
 
+def test_in_ocr_text_of_one_line_paragraphs_a_heading_still_stands_apart() -> None:
+    """A plan whose goals are one-line paragraphs ("Mål 1: …") has more gaps between paragraphs than steps
+    inside one: the line pitch is the smallest regular step, not the commonest (all goals were lost)."""
+    texts = ["Planen är det lokala partnerskapets styrdokument enligt", "förordningen om urbant",
+             "utvecklingsarbete.", "", "Trygghet och säkerhet", "", "Partnerskapet möts fyra gånger om året.", "",
+             "Mål 1: Färre unga ska begå brott.", "", "Mål 2: Fler boende ska delta i grannsamverkan.", "",
+             "Lokalt företagande", "", "Bostäderna byggdes under miljonprogrammet.", "",
+             "Mål 3: Fler företag ska startas.", "", "Mål 4: Handeln i centrum ska utvecklas.", ""]
+    assert district_plan.goals(_lines(*texts, ocr=True)) == (
+        {"trygghet": ["Färre unga ska begå brott", "Fler boende ska delta i grannsamverkan"],
+         "tillvaxt": ["Fler företag ska startas", "Handeln i centrum ska utvecklas"]}, 1.0)
+
+
 @pytest.mark.office  # OCRmyPDF with Tesseract's Swedish model
 def test_a_scanned_plans_values_are_found_where_ocr_read_them() -> None:
     """Provenance of an OCR'd value: its page and box, found in OCR's text layer (the scan has none)."""

@@ -12,7 +12,7 @@ from kansli.names import MUNICIPALITY, municipality_key
 from . import learned as learning
 from . import ocrtext
 from .normalize import BULLETS, clean, parse_date, parse_number, split_list
-from .pdf import PdfText, PlacedTable
+from .pdf import PdfText, PlacedTable, pitch
 
 KNOWN_AGENCIES = (
     "Arbetsförmedlingen",
@@ -213,11 +213,11 @@ def _set_apart(pdf: PdfText) -> set[int]:
                    if (a.page, a.region) == (b.page, b.region) and b.top > a.top)
     if not steps:
         return set()
-    pitch = steps[len(steps) // 4]  # most steps are a paragraph's lines
+    step = pitch(steps)  # a plan of one-line paragraphs ("Mål 1: …") has more gaps than lines in paragraphs
     found = set()
     for i, line in enumerate(lines):
         near = [n for n in lines[max(i - 1, 0):i] + lines[i + 1:i + 2] if (n.page, n.region) == (line.page, line.region)]
-        if all(abs(n.top - line.top) > pitch * 1.25 for n in near) and _area_of_heading(line.text) \
+        if all(abs(n.top - line.top) > step * 1.25 for n in near) and _area_of_heading(line.text) \
                 and not re.search(r"\d", re.sub(r"^\s*\d+(?:\.\d+)*\.?\s+", "", line.text)):
             found.add(i)
     return found

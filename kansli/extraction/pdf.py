@@ -350,7 +350,7 @@ def _region_text(page: Page, number: int = 1, region: int = 0) -> tuple[str, lis
     # The pitch is measured in the body type: the smaller type of a table's cells or a footnote runs closer.
     body = (Counter(round(t.size) for t in typed for _ in t.text).most_common(1) or [(0, 0)])[0][0]
     pairs = [(a, b) for a, b in pairwise(typed) if round(a.size) == round(b.size) == body] or list(pairwise(typed))
-    usual = _pitch([b.top - a.top for a, b in pairs])
+    usual = pitch([b.top - a.top for a, b in pairs])
     # Lines of another size run at their own pitch (measured where there are enough of them, else in
     # proportion to their size): a column whose narrow table cells outnumber its text must not take the
     # text's every line for a paragraph.
@@ -358,10 +358,10 @@ def _region_text(page: Page, number: int = 1, region: int = 0) -> tuple[str, lis
     for a, b in pairwise(typed):
         if round(a.size) == round(b.size):
             by_size.setdefault(round(a.size), []).append(b.top - a.top)
-    pitch = {size: _pitch(steps) for size, steps in by_size.items() if len(steps) >= 3}
+    pitches = {size: pitch(steps) for size, steps in by_size.items() if len(steps) >= 3}
     out = [lines[0]["text"]]
     for (before, line), (a, b) in zip(pairwise(lines), pairwise(typed), strict=True):
-        step = pitch.get(round(a.size), usual * round(a.size) / body if body else usual) \
+        step = pitches.get(round(a.size), usual * round(a.size) / body if body else usual) \
             if round(a.size) == round(b.size) else usual
         if step and line["top"] - before["top"] > step * 1.3:  # Word's 6 pt after a paragraph is enough
             out.append("")
@@ -369,7 +369,7 @@ def _region_text(page: Page, number: int = 1, region: int = 0) -> tuple[str, lis
     return _tidy("\n".join(out)), typed
 
 
-def _pitch(steps: list[float]) -> float:
+def pitch(steps: list[float]) -> float:
     """The line pitch inside a paragraph: the smallest regular step (not the median: in letters of short
     paragraphs the gaps are the majority); steps under half the median are sub- and superscripts."""
     ordered = sorted(s for s in steps if s > 0)
