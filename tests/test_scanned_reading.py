@@ -96,6 +96,28 @@ def test_a_table_without_ruling_lines_is_read_from_how_its_words_line_up() -> No
         ("Nystartade företag", "st", {"year": 2006, "value": 80}, {"year": 2010, "value": 92})]
 
 
+def test_a_title_across_the_gutter_of_a_two_column_scan_stays_whole_in_the_head() -> None:
+    """OCR's boxes are the ink of each word, so the space between a large title's words reads up to a letter
+    wider than it is set: "Stadsdelsplan Fisksätra" was cut at the gutter, its district lost to a column."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    page.setFont("Helvetica-Bold", 17)
+    first = 297 - stringWidth("Stadsdelsplan", "Helvetica-Bold", 17) - 2
+    page.drawString(first, A4[1] - 70, "Stadsdelsplan")
+    page.drawString(297 + 12, A4[1] - 70, "Fisksätra")
+    page.setFont("Helvetica", 10)
+    for n in range(10):
+        page.drawString(50, A4[1] - 120 - 12 * n, "Stadsdelen präglas av en ung befolkning")
+        page.drawString(320, A4[1] - 120 - 12 * n, "Partnerskapet möts fyra gånger om året")
+    page.showPage()
+    page.save()
+    text = read(out.getvalue(), max_pages=1, ocr=True).texts[0]
+    assert text.startswith("Stadsdelsplan Fisksätra\n")
+    assert text.index("Stadsdelen präglas") < text.index("Partnerskapet möts")  # and the columns one by one
+
+
 def test_prose_is_no_table_and_a_born_digital_page_keeps_to_its_ruling_lines() -> None:
     assert read(_page(PROSE), max_pages=1, ocr=True).tables == [[]]
     assert read(_page(PROSE + TABLE + AFTER), max_pages=1).tables == [[]]

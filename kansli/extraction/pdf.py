@@ -76,9 +76,12 @@ def _columns(page: Page, tables: Sequence[Bbox] = ()) -> tuple[float, float] | N
         return None
     spans = [w["bottom"] for w in crossing]
     spans += [e["bottom"] for e in page.edges if e["orientation"] == "h" and e["x0"] < gutter < e["x1"]]
-    ends = {round(w["top"]): w for w in left if w["x1"] > gutter - 40}
+    ends = [w for w in left if w["x1"] > gutter - 40]
+    # (OCR's boxes are the ink: a space between them is up to a letter wider, and their tops differ a little)
+    space = 1.0 if page.flow else 0.6
     for w in right:  # words a word space apart across the gutter: one line of the head (a centred title)
-        if (before := ends.get(round(w["top"]))) and w["x0"] - before["x1"] < (w["bottom"] - w["top"]) * 0.6:
+        height = w["bottom"] - w["top"]
+        if any(abs(b["top"] - w["top"]) <= height / 3 and w["x0"] - b["x1"] < height * space for b in ends):
             spans.append(w["bottom"])
     header = max(spans, default=0.0)
     if header:  # the whole of the head's last line, though a scan turned a little sets its words at slants
