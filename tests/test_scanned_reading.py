@@ -25,6 +25,30 @@ def test_a_bullet_ocr_read_as_another_glyph_is_a_list_marker_again(line: str) ->
     assert list_marker(line).strip() == "• Fler unga ska ha ett arbete."
 
 
+def test_a_bullet_glued_to_its_items_first_word_is_a_list_marker_but_a_quotation_is_not() -> None:
+    assert list_marker("«En nationell samordnare bör utses.") == "• En nationell samordnare bör utses."
+    assert list_marker("©Alby") == "• Alby"
+    assert list_marker("«Trygghet» sa en boende.") == "«Trygghet» sa en boende."
+
+
+def test_a_paragraph_sign_read_as_8_in_a_statute_reference_is_put_back() -> None:
+    # a scanned report read "enligt 13 8 förordningen" and was taken for no kind at all
+    assert repair("lämnas enligt 13 8 förordningen (2008:348).")[0] == "lämnas enligt 13 § förordningen (2008:348)."
+    assert repair("3 S första stycket lagen")[0] == "3 § första stycket lagen"
+    assert repair("år 2013 8 förordningar, 13 8 personer")[0] == "år 2013 8 förordningar, 13 8 personer"
+
+
+def test_a_follow_up_whose_title_lost_the_ring_of_its_a_is_still_one() -> None:
+    from kansli.extraction.classify import classify
+
+    assert classify("Arsrapport för lokalt partnerskap 2009\n\nStadsdel(ar): Öster\nDatum: 2010-04-21") == "follow_up"
+
+
+def test_a_label_whose_colon_ocr_doubled_keeps_its_value_clean() -> None:
+    text = "Diarienummer::-KSN 2007/539\nPlanperiod: 2008–2010"
+    assert district_plan._label(text, "Diarienummer") == "KSN 2007/539"
+
+
 @pytest.mark.parametrize("line", ["e-post anna.berg@malmo.se", "»Trygghet» sa en boende.", "I partnerskapet ingår",
                                   "Olle Berg, samordnare", "o och e", "en Fler"])
 def test_a_line_that_starts_with_a_word_keeps_it(line: str) -> None:

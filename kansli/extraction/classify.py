@@ -28,20 +28,21 @@ MARKERS: dict[str, list[tuple[str, int]]] = {
         (r"\b13 ?§", 2),
         (r"\bverksamhetsåret\b", 2),
         (r"Förslag till åtgärder", 2),
-        (r"\bÅrsrapport\b|\bRapport\b", 1),
+        (r"\b[ÅA]rsrapport\b|\bRapport\b", 1),
     ],
     "follow_up": [  # a partnership's own follow-up: reported outcomes per year
         (r"\bUppföljning av\b|\bUppföljningsrapport|\bLägesrapport", 3),
-        (r"\bÅrsrapport\b[^\n]{0,60}\blokalt partnerskap", 3),
+        (r"\b[ÅA]rsrapport\b[^\n]{0,60}\blokalt partnerskap", 3),
         (r"\b(?:Utfall|Uppnått värde|Redovisat värde)\b", 2),
         (r"\b(?:Uppföljningsår|Avser år)\b", 2),
         (r"\bvar \d+(?:,\d+)? (?:procent|%|st|stycken|kronor|poäng) (?:år )?(?:19|20)\d\d\b", 1),
     ],
 }
+#: ("[ÅA]rsrapport": OCR may lose the ring of a capital Å; "Arsrapport" is no word of its own.)
 #: Markers that count only in the document's first lines, where its title stands: a plan may speak of
 #: "uppföljning av indikatorerna", but only a follow-up report is titled so.
 TITLE_MARKERS: dict[str, list[tuple[str, int]]] = {
-    "follow_up": [(r"^\s*(?:Uppföljning av|Uppföljningsrapport|Lägesrapport|Årsrapport\b[^\n]*\blokalt partnerskap)", 4)],
+    "follow_up": [(r"^\s*(?:Uppföljning av|Uppföljningsrapport|Lägesrapport|[ÅA]rsrapport\b[^\n]*\blokalt partnerskap)", 4)],
 }
 THRESHOLD = 4
 

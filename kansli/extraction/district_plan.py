@@ -37,7 +37,8 @@ def _label(text: str, *labels: str, loose: tuple[str, ...] = ()) -> str | None:
     In the document's head (a cover table's rows read as text) a label of ``loose`` may stand without a
     colon, before a value that starts with a capital or a digit.
     """
-    pattern = r"^\s*(?:" + "|".join(labels) + r")[ \t]*[:\t][ \t]*(\S.*)$"
+    # (a colon OCR read twice, or with a speck as a dash: "Diarienummer::-KSN 2007/539")
+    pattern = r"^\s*(?:" + "|".join(labels) + r")[ \t]*[:\t][ \t:;,.\-–]*(\S.*)$"
     if m := re.search(pattern, text, re.IGNORECASE | re.MULTILINE):
         return m.group(1).strip()
     return _loose("\n".join(text.splitlines()[:40]), *loose) if loose else None

@@ -16,6 +16,12 @@ from typing import Any
 # words) before a name or a sentence (a capital, then nothing or a small letter: not a table's header of
 # capitalised words); "»" only where no "»" closes a quotation later in the line.
 _MARKER = re.compile(r"^(\s*)(?:[©®«°¢*+•·◦▪■□●○➢>~.,]|»(?!.*»)|[eoO](?=\s+[A-ZÅÄÖ]\S*(?:$|\s+[a-zåäö\d])))\s+(?=\S)")
+# A bullet glyph set close before an item's first word ("«En nationell samordnare …"): a symbol no word
+# starts with, or "«" that no "»" closes later in the line.
+_GLUED_MARKER = re.compile(r"^(\s*)(?:[©®°¢•·◦▪■□●○➢]|«(?![^\n]*»))(?=[A-ZÅÄÖ][a-zåäö])")
+# The paragraph sign of a statute reference read as "8", "S" or "$": "13 8 förordningen (2008:348)".
+_SECTION = re.compile(r"(?<![\d,.])(\d{1,3}) [8S$](?= (?:första |andra |tredje |fjärde )?(?:stycket )?"
+                      r"(?:förordningen|lagen)\b)")
 # A number with letters among its digits: "6l,7", "2O08", "l5" (a digit at least, nothing else around it).
 _NUMBER = re.compile(r"(?<![\w@.,])(?=[\dOolI]*\d)(?=[\dOolI,.]*[OolI])[\dOolI]+(?:,[\dOolI]+)?(?![\w@])")
 _DIGIT = str.maketrans("OolI", "0011")
@@ -44,7 +50,7 @@ _EMAIL = re.compile(r"\b([a-z0-9][a-z0-9._-]*[a-z0-9]) ?(?:A?QA?|©|®|&) ?"
 
 def list_marker(line: str) -> str:
     """The line with an OCR'd bullet at its start written as "• "."""
-    return _MARKER.sub(r"\1• ", line, count=1)
+    return _GLUED_MARKER.sub(r"\1• ", _MARKER.sub(r"\1• ", line, count=1), count=1)
 
 
 def lost_markers(lines: list[str]) -> list[str]:
@@ -118,7 +124,8 @@ def repair(text: str) -> tuple[str, set[str]]:
         return "%"
 
     lines = lost_markers([list_marker(_PERCENT.sub(percent, line)) for line in text.split("\n")])
-    return _RANGE.sub(r"\1–\2", _EMAIL.sub(email, _NUMBER.sub(number, "\n".join(lines)))), repaired
+    text = _SECTION.sub(r"\1 §", "\n".join(lines))
+    return _RANGE.sub(r"\1–\2", _EMAIL.sub(email, _NUMBER.sub(number, text))), repaired
 
 
 #: How sure a value read through OCR can be at most; one whose structure OCR's layout had to give (a list
