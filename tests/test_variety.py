@@ -20,20 +20,20 @@ from typing import Any
 
 import pytest
 
-from helpers.variety import draw, draw_follow_up, draw_word, drawn_plan, plan_pdf, scan, word_pdfs
+from helpers.variety import draw, draw_follow_up, draw_word, scan, word_pdfs
 from kansli.extraction import extract
 
 DOCUMENTS = 240
 #: One follow-up report after every this many documents of the other kinds.
 FOLLOW_UP_EVERY = 4
-#: Plans written in Word (converted in one LibreOffice start), and plans scanned: OCR takes seconds a page.
+#: Plans written in Word (converted in one LibreOffice start), and documents scanned: OCR takes seconds a page.
 WORD_PLANS = 24
-SCANS = 8
+SCANS = 24
 SURE = 0.8
-#: What a scan's OCR carries to the bar: the facts, names and addresses. A goal's sentence or a table's
-#: figure is read too, but a misread letter in it (a full stop read as a colon, a ruling line as a "1")
-#: leaves it wrong: those are measured and must be doubted (below 0.8), not trusted.
-SCAN_CARRIES = ("municipality", "districts", "period", "adopted", "reference", "contact", "agencies")
+#: What a scan's OCR does not carry to the bar: fields read from a table's or a list's layout, where one
+#: misread letter in a name or figure leaves the whole field wrong. Their items (goal sentences, indicator
+#: rows) are measured one by one instead, and every such field must be doubted (below 0.8), not trusted.
+FROM_LAYOUT = ("goals", "indicators", "values")
 
 Drawn = tuple[int, str, str, dict[str, Any], bytes, dict[str, Any]]  # n, producer, kind, choices, PDF, truth
 
@@ -51,11 +51,12 @@ def drawn(documents: int = DOCUMENTS, word_plans: int = WORD_PLANS, seed: int = 
 
 
 def scanned(scans: int = SCANS, seed: int = 9) -> Iterator[Drawn]:
-    """Plans printed, scanned (turned a little, specks of dust) and read back through OCR."""
-    rng = random.Random(seed + 3)
+    """Documents of every kind (plans most), printed, scanned (turned a little, specks of dust) and read
+    back through OCR."""
+    rng, follow_up_rng = random.Random(seed + 3), random.Random(seed + 4)
     for n in range(scans):
-        truth, choices = drawn_plan(rng)
-        yield n, "scan", "district_plan", choices, scan(plan_pdf(truth, choices, rng), rng), truth
+        kind, choices, pdf, truth = draw_follow_up(follow_up_rng) if n % FOLLOW_UP_EVERY == 3 else draw(rng)
+        yield n, "scan", kind, choices, scan(pdf, rng), truth
 
 
 def score(documents: Iterable[Drawn]) -> dict[str, Any]:
@@ -129,19 +130,23 @@ def test_accuracy_and_confidence_over_generated_variety(seed: int) -> None:
 
 @pytest.mark.slow
 @pytest.mark.office  # OCRmyPDF with Tesseract's Swedish model
-def test_scanned_plans_are_read_through_ocr_into_the_same_fields() -> None:
+def test_scanned_documents_are_read_through_ocr_into_the_same_fields() -> None:
     """Class 8 of issue 9: after OCR the goals and indicators came back empty (no ruling lines in the text
-    layer, bullets read as other glyphs). Now each field a scan carries meets the bar; goals and indicators
-    are read (item by item, at least the shares below, which the bar of 0.97 is still far above) and, as a
-    misread character or a lost row leaves them wrong, always doubted; nothing OCR read is surer than 0.85."""
+    layer, bullets read as other glyphs). Now scans of every kind are taken for their kind, each field not
+    read from layout meets the bar, and goals and indicators are read item by item at least as often as
+    below (measured: these 24 scans, goal sentences 1.0 and indicator rows 0.75; 30 scanned plans of seeds 9
+    and 4, 0.97-0.98 and 0.81-0.86; the bar of 0.97 is still above the rows, where a letter misread in a
+    name is enough) and, as a misread
+    character or a lost row leaves them wrong, always doubted; nothing OCR read is surer than 0.85."""
     start = time.monotonic()
     s = score(scanned())
     report(s, "scans", time.monotonic() - start)
     assert all(got == want for want, got in s["classified"]), s["classified"]
-    carried = {f: a for f, a in s["fields"].items() if f.split(".")[1] in SCAN_CARRIES}
+    assert {kind for kind, _ in s["classified"]} == {"district_plan", "report", "decision", "follow_up"}
+    carried = {f: a for f, a in s["fields"].items() if f.split(".")[1] not in FROM_LAYOUT}
     assert min(carried.values()) >= 0.97, carried
-    assert s["items"]["district_plan (scan).goals"] >= 0.5, s["items"]
-    assert s["items"]["district_plan (scan).indicators"] >= 0.2, s["items"]
+    assert s["items"]["district_plan (scan).goals"] >= 0.9, s["items"]
+    assert s["items"]["district_plan (scan).indicators"] >= 0.7, s["items"]
     assert s["surest"] <= 0.85
     assert s["sure_right"] >= 0.97
     assert s["wrong"] == 0 or s["wrong_doubted"] >= 0.8
