@@ -418,3 +418,24 @@ def test_without_heavy_workers_an_ordinary_worker_reads_a_scan_itself(
     doc = row(settings, doc_id)
     assert (doc.status, doc.error_code) == ("failed", "too_many_pages")  # the heavy budget's answer, here
     assert Queue(queues.EXTRACT_HEAVY, connection=redis(settings)).job_ids == []
+
+
+@pytest.mark.office  # OCRmyPDF with Tesseract's Swedish model
+def test_a_scans_review_images_are_drawn_from_the_straightened_page_its_boxes_were_found_in(
+        make_settings: Any, database_url: str) -> None:
+    """OCR reads a scan straightened and its boxes are in that layer: the review's page image is drawn from
+    it too, or the outlines would stand off the words by the page's turn."""
+    import random
+
+    from helpers.variety import scan
+    from kansli.extraction import ocr
+
+    settings = make_settings(database_url, KANSLI_HEAVY_WORKERS="0")
+    data = scan(plan_pdf(), random.Random(3))  # turned a little
+    doc_id = new_document(settings, data)
+    extract_document(doc_id)
+    doc = row(settings, doc_id)
+    assert doc.status == "extracted" and doc.provenance["reference"]["page"] == 1
+    stored = Store(settings.files_dir).get(pageimages.image_of(doc.provenance, 1)["sha256"])
+    straightened = pageimages.render(ocr.add_text_layer(data), [1])[1][0]
+    assert stored == straightened != pageimages.render(data, [1])[1][0]
