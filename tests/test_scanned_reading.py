@@ -142,6 +142,32 @@ def test_a_title_across_the_gutter_of_a_two_column_scan_stays_whole_in_the_head(
     assert text.index("Stadsdelen präglas") < text.index("Partnerskapet möts")  # and the columns one by one
 
 
+def test_a_word_broken_in_a_scanned_cell_is_joined_though_ocr_read_its_l_as_a_capital_i() -> None:
+    """Tesseract reads an "l" that starts a line as "I": "Anmä" over "Ida" is "Anmälda" broken by a narrow cell
+    ("Anmä Ida brott" was the indicator's name)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    page.setFont("Helvetica", 10)
+    width = stringWidth("Anmä", "Helvetica", 10) + 7
+    for top, cells in ((100, ["Indikator", "Nuläge 2007", "Mål 2011"]), (120, ["Anmä", "512", "681"])):
+        for k, value in enumerate(cells):
+            page.drawString(53 + (width + 60) * (k > 0) + 60 * (k > 1), A4[1] - top - 10, value)
+    page.drawString(53, A4[1] - 142, "Ida")
+    page.drawString(53, A4[1] - 154, "brott")
+    for y in (95, 115, 160):
+        page.line(50, A4[1] - y, 50 + width + 120, A4[1] - y)
+    for x in (50, 50 + width, 50 + width + 60, 50 + width + 120):
+        page.line(x, A4[1] - 95, x, A4[1] - 160)
+    page.showPage()
+    page.save()
+    [[table]] = read(out.getvalue(), max_pages=1, ocr=True).tables
+    assert table.rows[1][0] == "Anmälda\nbrott" and (1, 0) in table.joined
+    [[born]] = read(out.getvalue(), max_pages=1).tables
+    assert born.rows[1][0] == "Anmä\nIda\nbrott"  # in a text layer of its own, a capital is a capital
+
+
 def test_prose_is_no_table_and_a_born_digital_page_keeps_to_its_ruling_lines() -> None:
     assert read(_page(PROSE), max_pages=1, ocr=True).tables == [[]]
     assert read(_page(PROSE + TABLE + AFTER), max_pages=1).tables == [[]]

@@ -200,6 +200,8 @@ _RANGE_BROKEN = re.compile(r"(?<=\d[–-])\n(?=\d)")
 # A cell line that is one word ending in a small letter, before a line that starts with one: maybe a word the
 # narrow cell broke (Word does, without a hyphen, when a word is wider than the cell).
 _BROKEN = re.compile(r"(?<=[a-zåäöé])\n(?=[a-zåäöé])")
+# OCR's: the rest of a broken word that starts with an "l", read as a capital "I" ("Anmä" over "Ida brott").
+_BROKEN_OCR = re.compile(r"(?<=[a-zåäöé])\nI(?=[a-zåäöé])")
 
 
 def _cells(page: Page, table: Any) -> tuple[list[list[str | None]], frozenset[tuple[int, int]]]:
@@ -228,7 +230,8 @@ def _cells(page: Page, table: Any) -> tuple[list[list[str | None]], frozenset[tu
             x0, top, x1, bottom = bbox
             inside = [c for c in band if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
             text = _cell_text(inside)
-            if text and _BROKEN.search(text) and (whole := _join_broken(inside, bbox, text, page.flow)) != text:
+            if text and (_BROKEN.search(text) or page.flow and _BROKEN_OCR.search(text)) \
+                    and (whole := _join_broken(inside, bbox, text, page.flow)) != text:
                 text = whole
                 joined.add((r, k))
             cells.append(_RANGE_BROKEN.sub("", text) if text else text)
@@ -265,7 +268,8 @@ def _join_broken(inside: list[Any], bbox: tuple[float, float, float, float], tex
 
     ``ocr``: OCR's text layer spreads a word's box evenly over its letters and the space after it, so a
     letter's own width says little, and its boxes are a point or so off: the cell's typical letter share, and
-    as much again as slack, stands in."""
+    as much again as slack, stands in; and the rest of a word that starts with an "l" may read as a capital
+    "I" ("Anmä" over "Ida"), which is joined as the "l" it is."""
     x0, _, x1, _ = bbox
     # lines as pdfplumber's text sets them (tops within 3 pt): OCR's words of one line differ in top
     rows = [sorted(chars, key=lambda c: c["x0"]) for chars in utils.cluster_objects(inside, lambda c: c["top"], 3)]
@@ -278,10 +282,12 @@ def _join_broken(inside: list[Any], bbox: tuple[float, float, float, float], tex
     out = parts[0]
     for i in range(1, len(parts)):
         before, first = parts[i - 1], parts[i].split(" ", 1)[0]
+        if ocr and first[:1] == "I" and first[1:2].islower():
+            first = "l" + first[1:]
         # the next letter would not have fitted: the line was full, mid-word
         broken = " " not in before.strip() and before[-1:].islower() and first[:1].islower() \
             and first not in aligned.FUNCTION_WORDS and limit - rows[i - 1][-1]["x1"] < (letter or rows[i][0]["width"])
-        out += ("" if broken else "\n") + parts[i]
+        out += first + parts[i][len(first):] if broken else "\n" + parts[i]
     return out
 
 
