@@ -322,6 +322,8 @@ def test_a_drafts_pages_open_large_from_the_keyboard_and_an_archived_draft_is_lo
         f"Utkast {output_id}: Samverkansöverenskommelse – Polismyndigheten")
     expect(page.locator("#output-status-text")).to_have_text("Klar", timeout=120_000)  # live, then reloaded
     expect(page.get_by_role("link", name=re.compile(r"Ladda ner .*\.pdf"))).to_be_visible()
+    # said again on the reloaded page: said only before the reload, it was cut off with the page
+    expect(page.locator("#announcer")).to_have_text(f"Utkast {output_id}: klar")
     expect(page.get_by_text("Samverkansöverenskommelse: standardmallen")).to_be_visible()
     expect(page.get_by_role("link", name="Version 1")).to_have_attribute("href", f"/documents/{doc_id}/history#rev-1")
 

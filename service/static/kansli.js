@@ -11,6 +11,22 @@
     window.setTimeout(() => { announcer.textContent = text; }, 50);
   }
 
+  // A status change that reloads the page is said again on the new page: said only before the reload, it
+  // is cut off with the page that said it.
+  const CARRIED = "kansli-announce";
+  function announceAndReload(text) {
+    try { window.sessionStorage.setItem(CARRIED, text); } catch (e) { /* storage refused: said once */ }
+    announce(text);
+    window.location.reload();
+  }
+  try {
+    const carried = window.sessionStorage.getItem(CARRIED);
+    if (carried) {
+      window.sessionStorage.removeItem(CARRIED);
+      announce(carried);
+    }
+  } catch (e) { /* no storage: nothing was carried */ }
+
   function showError(text) {
     const p = document.createElement("p");
     p.className = "flash error";
@@ -183,8 +199,7 @@
     if (!RUNNING.includes(docStatus.dataset.status)) return false;
     const doc = await (await fetch("/api/documents/" + docStatus.dataset.document)).json();
     if (showStatus(docStatus, "status-text", doc)) {
-      announce(doc.filename + ": " + doc.status_text.toLowerCase());
-      window.location.reload();  // the fields form appears once extraction is done
+      announceAndReload(doc.filename + ": " + doc.status_text.toLowerCase());  // the fields form appears
     }
     return true;
   }
@@ -269,8 +284,8 @@
     if (!RUNNING.includes(outStatus.dataset.status)) return false;
     const out = await (await fetch("/api/outputs/" + outStatus.dataset.output)).json();
     if (showStatus(outStatus, "output-status-text", out)) {
-      announce("Utkast " + out.id + ": " + out.status_text.toLowerCase() + (out.error ? ". " + out.error : ""));
-      window.setTimeout(() => window.location.reload(), 1500);  // its files and pages appear once it is made
+      // its files and pages appear once it is made
+      announceAndReload("Utkast " + out.id + ": " + out.status_text.toLowerCase() + (out.error ? ". " + out.error : ""));
       return false;
     }
     return true;
