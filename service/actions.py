@@ -95,17 +95,19 @@ def _enqueue(what: str, row_id: int, enqueue: Callable[[Any, int], Any]) -> None
         log.exception("%s %s: could not reach Redis; recovery will queue it", what, row_id)
 
 
-def receive_upload(file: Any, key: str | None = None) -> tuple[Document, bool]:
-    """Store one uploaded file and queue it for extraction; returns the document and whether it is new.
+def receive_upload(file: Any, key: str | None = None) -> tuple[Document, bool, bool]:
+    """Store one uploaded file and queue it for extraction; returns the document, whether it is new, and
+    whether it answers an earlier request with the same idempotency ``key`` (a client's retry, told so in
+    the API's ``Idempotent-Replayed`` header, as a draft's is).
 
-    The same bytes again give the same document, and so does a retry with the same idempotency ``key``.
+    The same bytes again give the same document, and so does a retry with the same ``key``.
     """
     data = file.read()
     received = receive(get_store(), data, file.filename)  # the slow part, before the transaction
     with _transaction() as session:
         audit.lock_chain(session)  # one order of locks with removal, which frees bytes an upload may share
         if key and (claim := idempotency.claim(session, current_user.id, key, "document")) is None:
-            return session.get_one(Document, idempotency.earlier(session, current_user.id, key, "document")), False
+            return session.get_one(Document, idempotency.earlier(session, current_user.id, key, "document")), False, True
         doc, created = add_document(session, received, current_user.id)
         if key and claim:
             claim.resource_id = doc.id
@@ -120,7 +122,7 @@ def receive_upload(file: Any, key: str | None = None) -> tuple[Document, bool]:
     else:
         log.info("document %s: %r uploaded again by %s; same bytes, kept once", doc.id, file.filename,
                  current_user.name)
-    return doc, created
+    return doc, created, False
 
 
 def retry_document(doc: Document) -> None:

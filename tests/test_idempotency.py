@@ -46,6 +46,10 @@ def test_a_retried_upload_gets_the_first_document(client: Any, auth: Auth, setti
     again = send(text_pdf("Första versionen, sparad om"), "uppladdning-1")  # the client's retry, re-encoded
     assert (first.status_code, again.status_code) == (202, 200)
     assert again.json["id"] == first.json["id"] and count(settings, Document) == 1
+    assert again.headers.get("Idempotent-Replayed") == "true" and "Idempotent-Replayed" not in first.headers
+    same_bytes = send(text_pdf("Första versionen"), "uppladdning-2")  # a new request: a duplicate, no replay
+    assert same_bytes.status_code == 200 and same_bytes.json["duplicate"]
+    assert "Idempotent-Replayed" not in same_bytes.headers
 
 
 def test_a_key_is_checked_and_belongs_to_one_kind_of_request(client: Any, auth: Auth, settings: Any) -> None:

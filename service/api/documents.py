@@ -28,13 +28,14 @@ def upload_document() -> Any:
     if file is None:
         return api_error(400, "Bifoga PDF-filen i fältet \"file\".")
     try:
-        doc, created = receive_upload(file, request.headers.get("Idempotency-Key"))
+        doc, created, replayed = receive_upload(file, request.headers.get("Idempotency-Key"))
     except UploadRejected as exc:
         return api_error(exc.status, exc.message, exc.code)
     except KeyRejected as exc:
         return api_error(422, str(exc), "idempotency_key")
     body = {"id": doc.id, "status": doc.status, "filename": doc.filename, "duplicate": not created}
-    return jsonify(body), 202 if created else 200, {"Location": f"/api/documents/{doc.id}"}
+    headers = {"Location": f"/api/documents/{doc.id}", **({"Idempotent-Replayed": "true"} if replayed else {})}
+    return jsonify(body), 202 if created else 200, headers
 
 
 @bp.get("/documents")

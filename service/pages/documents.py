@@ -77,7 +77,7 @@ def upload() -> Any:
         flash("Välj minst en PDF-fil att ladda upp.", "error")
     for file in files:
         try:
-            doc, created = receive_upload(file)
+            doc, created, _ = receive_upload(file)
         except UploadRejected as exc:
             flash(exc.message, "error")
             continue
