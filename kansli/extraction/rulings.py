@@ -34,7 +34,7 @@ MEETS = 8
 SHORTEST_ROW = DPI // 10
 #: Grey values below this count as ink.
 INK = 140
-#: How far (degrees) a page may be turned for it to be straightened; a page turned further is read as it is.
+#: How far (degrees, either way) a page's turn is looked for; a page turned further is straightened that far.
 TURNED = 3.0
 
 
