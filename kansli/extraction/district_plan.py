@@ -232,8 +232,11 @@ def _area_headings(pdf: PdfText, learned: dict[str, str] | None = None
 
 def goals(pdf: PdfText, learned: dict[str, str] | None = None) -> Found:
     """Goal sentences under each area's heading: marked lines (bullets, numbers, "Mål 1:", "Målsättning:"),
-    or, in a section without any, its sentences that say what "ska" happen."""
+    or, in a section without any, its sentences that say what "ska" happen. A table's rows read as text are
+    none of them, and a table ends the goal before it (a scan's heading set close above a table may not be
+    told as one, and then the table followed the last goal)."""
     headings = _headings(pdf)
+    tables = [t for page in pdf.tables for t in page]
     marked: dict[str, list[list[str]]] = {}
     prose: dict[str, list[str]] = {}
     area: str | None = None
@@ -244,6 +247,9 @@ def goals(pdf: PdfText, learned: dict[str, str] | None = None) -> Found:
             area, current = _area_of_heading(text, learned), None
             continue
         if area is None or not text:
+            continue
+        if any(t.holds(line) for t in tables):
+            current = None
             continue
         if m := _GOAL.match(text):
             current = [m.group(1)]
@@ -293,7 +299,7 @@ def _year(text: str | None) -> int | None:
 
 _COLUMNS = (  # in this order: "Målområde" is an area, "Måttenhet" a unit, "År utgångsläge" a year
     ("area", r"område"), ("unit", r"enhet"), ("name", r"indikator|nyckeltal|mått|^namn"),
-    ("baseline_year", r"basår|utgångsår|år ?utgångs|år ?för ?utgångs|^år$"), ("target_year", r"målår|år ?för ?mål"),
+    ("baseline_year", r"basår|utgångsår|år ?utgångs|år ?för ?utgångs|^[åa]r$"), ("target_year", r"målår|år ?för ?mål"),
     ("baseline", r"utgångs|bas|nuläge|startvärde"), ("target", r"mål|önskat|förväntat"),
 )
 

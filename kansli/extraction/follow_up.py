@@ -41,7 +41,7 @@ from .pdf import PdfText
 _YEAR = r"((?:19|20)\d\d)"
 #: Header words in this order: "Målområde" is an area, "Måttenhet" a unit, "Uppnått värde" a value.
 _COLUMNS = (("area", r"område"), ("unit", r"enhet"), ("name", r"indikator|nyckeltal|mått|^namn"),
-            ("year", r"^år$|^period$|^avser år$"), ("value", r"utfall|värde|resultat"))
+            ("year", r"^[åa]r$|^period$|^avser år$"), ("value", r"utfall|värde|resultat"))
 _YEAR_COLUMN = re.compile(r"^(?:(?:utfall|värde|resultat)\s+)?" + _YEAR + r"$")
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import takewhile
 from typing import Any
+
+from pdfminer.fontmetrics import FONT_METRICS
 
 # A line-start glyph that stands for a bullet: a symbol before any word, or a lone "e"/"o" (not Swedish
 # words) before a name or a sentence (a capital, then nothing or a small letter: not a table's header of
@@ -25,14 +28,20 @@ _SECTION = re.compile(r"(?<![\d,.])(\d{1,3}) [8S$](?= (?:första |andra |tredje 
 # A number with letters among its digits: "6l,7", "2O08", "l5" (a digit at least, nothing else around it).
 _NUMBER = re.compile(r"(?<![\w@.,])(?=[\dOolI]*\d)(?=[\dOolI,.]*[OolI])[\dOolI]+(?:,[\dOolI]+)?(?![\w@])")
 _DIGIT = str.maketrans("OolI", "0011")
-# "%" as Tesseract reads it, alone in a cell or in a name's brackets ("(96)", "(26)": a unit, never a count of
-# one to three digits): never a unit or a value of its own.
-_PERCENT = re.compile(r"^(?:Yo|yo|Vo|vo|VC|vC|%o|o/o)$|(?<=\()(?:Yo|yo|Vo|vo|VC|vC|%o|o/o|0/0|\d{1,3})(?=\)$)",
+# A figure alone on its line (a table cell) whose sevens OCR read as "T" ("TT", "T3,5"): no word is all T's
+# and digits.
+_SEVENS = re.compile(r"^(?=[\dT,]*T)[\dT]+(?:,[\dT]+)?$", re.MULTILINE)
+# "%" as Tesseract reads it, alone in a cell, in a name's brackets ("(96)", "(26)", "(9260)": a unit, never a
+# count of one to three digits, nor a year of the 9000s), or between a figure and the words after it.
+_PERCENT = re.compile(r"^(?:Yo|yo|Vo|vo|VC|vC|%o|o/o|9/0|0/0)$"
+                      r"|(?<=\()(?:Yo|yo|Vo|vo|VC|vC|%o|o/o|0/0|9/0|\d{1,3}|9\d{3})(?=\)$)"
+                      # after a decimal figure in prose ("var 52,9 20 år 2009"): no count follows a figure so
+                      r"|(?:(?<=\d,\d )|(?<=\d,\d\d ))(?:20|26|96|960|9/0|0/0|Yo|yo|%o|o/o)(?= [a-zåäö])",
                       re.MULTILINE)
 # "%" alone in a unit column's cell, where no word beside it helps Tesseract's Swedish model: read as digits
 # ("96", "2", "960"), capitals ("NY", "HN", "N"), "Yo" or a quotation mark. No unit is written so; the
 # capitals of a currency are.
-_LONE_PERCENT = re.compile(r"^(?:\d{1,3}|[A-ZÅÄÖ]{1,3}|[YyVv][oOcC]|%o|o/o|[”“\"'°]{1,2})$")
+_LONE_PERCENT = re.compile(r"^(?:\d{1,3}|9\d{3}|9/0|[A-ZÅÄÖ]{1,3}|[YyVv][oOcC]|%o|o/o|[”“\"'°]{1,2})$")
 _CURRENCIES = frozenset({"SEK", "KR", "TKR", "MKR", "EUR"})
 # A range of numbers: OCR reads its en dash as a hyphen. Not a phone number's ("08-123 45"), which starts with
 # 0, nor a date's ("2009-01-20"), which goes on with another hyphen.
@@ -92,6 +101,24 @@ def indented_markers(lines: list[tuple[str, float, float | None]]) -> list[str]:
 _STRAY = re.compile(r"^[<>=|_~—–-]+$\n?|^[<>=|_~—–-]+ ?(?=[^\W\d_])| +[<>=|_~—–-]+$| ?\(cid:\d+\)", re.MULTILINE)
 
 
+def first_letter_width(chars: list[dict[str, Any]]) -> float:
+    """The width of the first letter of a line of OCR's characters (in order), as its share of its word's box.
+
+    OCR's text layer knows a word's box, not its letters': it spreads the box evenly over the word and the space
+    after it. The letters' shares are taken from Helvetica's widths (an "m" is three times an "f"), near
+    enough for the sans and serif faces plans are set in."""
+    word = list(takewhile(lambda c: not c["text"].isspace(), chars))
+    if not word:
+        return 0.0
+    box = chars[len(word)]["x1"] if len(word) < len(chars) else word[-1]["x1"]
+    shares = [_HELVETICA.get(c["text"], _AVERAGE) for c in word]
+    return float((box - word[0]["x0"]) * shares[0] / sum(shares))
+
+
+_HELVETICA = FONT_METRICS["Helvetica"][1]
+_AVERAGE = _HELVETICA["n"]
+
+
 def cell(text: str) -> str:
     """An OCR'd table cell without the stray marks beside its words (:data:`_STRAY`)."""
     return _STRAY.sub("", text).strip("\n")
@@ -114,6 +141,11 @@ def repair(text: str) -> tuple[str, set[str]]:
         repaired.add(fixed)
         return fixed
 
+    def sevens(m: re.Match[str]) -> str:
+        fixed = m.group(0).replace("T", "7")
+        repaired.add(fixed)
+        return fixed
+
     def email(m: re.Match[str]) -> str:
         fixed = f"{m.group(1) or m.group(3)}@{m.group(2) or m.group(4)}"
         repaired.add(fixed)
@@ -125,7 +157,8 @@ def repair(text: str) -> tuple[str, set[str]]:
 
     lines = lost_markers([list_marker(_PERCENT.sub(percent, line)) for line in text.split("\n")])
     text = _SECTION.sub(r"\1 §", "\n".join(lines))
-    return _RANGE.sub(r"\1–\2", _EMAIL.sub(email, _NUMBER.sub(number, text))), repaired
+    text = _SEVENS.sub(sevens, _NUMBER.sub(number, text))
+    return _RANGE.sub(r"\1–\2", _EMAIL.sub(email, text)), repaired
 
 
 #: How sure a value read through OCR can be at most; one whose structure OCR's layout had to give (a list

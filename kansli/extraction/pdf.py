@@ -263,13 +263,17 @@ def _cell_text(chars: list[Any]) -> str:
 _LIGATURES = frozenset("ﬀﬃﬄﬁﬂﬆﬅ")
 
 
+#: How far (points) OCR's box of a word may be off the ink at its ends.
+OCR_SLACK = 1.0
+
+
 def _join_broken(inside: list[Any], bbox: tuple[float, float, float, float], text: str, ocr: bool = False) -> str:
     """``text`` with the words broken over its lines joined; ``inside`` are the cell's characters.
 
     ``ocr``: OCR's text layer spreads a word's box evenly over its letters and the space after it, so a
-    letter's own width says little, and its boxes are a point or so off: the cell's typical letter share, and
-    as much again as slack, stands in; and the rest of a word that starts with an "l" may read as a capital
-    "I" ("Anmä" over "Ida"), which is joined as the "l" it is."""
+    letter's own width is its share of the word's box (:func:`.ocrtext.first_letter_width`), give or take
+    :data:`OCR_SLACK`; and the rest of a word that starts with an "l" may read as a capital "I" ("Anmä" over
+    "Ida"), which is joined as the "l" it is."""
     x0, _, x1, _ = bbox
     # lines as pdfplumber's text sets them (tops within 3 pt): OCR's words of one line differ in top
     rows = [sorted(chars, key=lambda c: c["x0"]) for chars in utils.cluster_objects(inside, lambda c: c["top"], 3)]
@@ -277,16 +281,15 @@ def _join_broken(inside: list[Any], bbox: tuple[float, float, float, float], tex
     if not inside or len(rows) != len(parts):
         return text
     limit = x1 - (min(row[0]["x0"] for row in rows) - x0)  # the right margin mirrors the left one
-    widths = sorted(c["width"] for c in inside if not c["text"].isspace()) if ocr else []
-    letter = widths[len(widths) // 2] * 1.6 if widths else None
     out = parts[0]
     for i in range(1, len(parts)):
         before, first = parts[i - 1], parts[i].split(" ", 1)[0]
         if ocr and first[:1] == "I" and first[1:2].islower():
             first = "l" + first[1:]
         # the next letter would not have fitted: the line was full, mid-word
+        letter = ocrtext.first_letter_width(rows[i]) + OCR_SLACK if ocr else rows[i][0]["width"]
         broken = " " not in before.strip() and before[-1:].islower() and first[:1].islower() \
-            and first not in aligned.FUNCTION_WORDS and limit - rows[i - 1][-1]["x1"] < (letter or rows[i][0]["width"])
+            and first not in aligned.FUNCTION_WORDS and limit - rows[i - 1][-1]["x1"] < letter
         out += first + parts[i][len(first):] if broken else "\n" + parts[i]
     return out
 
