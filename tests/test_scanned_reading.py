@@ -142,6 +142,34 @@ def test_a_title_across_the_gutter_of_a_two_column_scan_stays_whole_in_the_head(
     assert text.index("Stadsdelen präglas") < text.index("Partnerskapet möts")  # and the columns one by one
 
 
+def test_a_two_column_scan_whose_right_column_is_short_is_two_columns_where_tables_keep_to_either_side() -> None:
+    """A plan's table ran from the foot of its left column to the head of its right one, where only two lines
+    of prose followed: OCR's rule of five lines took the page for one column, and the table's last row,
+    standing highest on the page, was read before its head and lost."""
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    page.setFont("Helvetica", 10)
+    for n in range(12):
+        page.drawString(50, A4[1] - 120 - 12 * n, "Stadsdelen präglas av en ung befolkning")
+    page.drawString(320, A4[1] - 150, "Frågor besvaras av Ali Ek, projektledare,")
+    page.drawString(320, A4[1] - 162, "telefon 091-220 39 77.")
+    for x0, top, rows in ((50, 300, [["Indikator", "Nuläge", "Mål"], ["Nystartade företag", "75", "80"]]),
+                          (320, 100, [["Arbetsställen", "210", "240"]])):
+        for r, row in enumerate(rows):
+            for k, value in enumerate(row):
+                page.drawString(x0 + 3 + [0, 110, 160][k], A4[1] - top - 12 - 16 * r, value)
+        for r in range(len(rows) + 1):
+            page.line(x0, A4[1] - top - 16 * r, x0 + 200, A4[1] - top - 16 * r)
+        for x in (0, 110, 160, 200):
+            page.line(x0 + x, A4[1] - top, x0 + x, A4[1] - top - 16 * len(rows))
+    page.showPage()
+    page.save()
+    pdf = read(out.getvalue(), max_pages=1, ocr=True)
+    assert [t.rows for t in pdf.tables[0]] == [[["Indikator", "Nuläge", "Mål"], ["Nystartade företag", "75", "80"]],
+                                               [["Arbetsställen", "210", "240"]]]
+    assert pdf.texts[0].index("Stadsdelen präglas") < pdf.texts[0].index("Frågor besvaras")
+
+
 def test_a_word_broken_in_a_scanned_cell_is_joined_though_ocr_read_its_l_as_a_capital_i() -> None:
     """Tesseract reads an "l" that starts a line as "I": "Anmä" over "Ida" is "Anmälda" broken by a narrow cell
     ("Anmä Ida brott" was the indicator's name)."""

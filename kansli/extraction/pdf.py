@@ -70,9 +70,11 @@ def _columns(page: Page, tables: Sequence[Bbox] = ()) -> tuple[float, float] | N
     # One-column text crosses the middle on nearly every line; two columns leave a gutter only the head crosses.
     left = [w for w in words if w["x1"] <= gutter]
     right = [w for w in words if w["x0"] >= gutter]
-    # (OCR's: a column of prose, five lines at least; a sparse page's short lines leave gaps of their own)
+    # (OCR's: a column of prose, five lines at least, a sparse page's short lines leave gaps of their own;
+    # or fewer beside tables that keep to either side of the gutter, each within its column)
+    sides = any(t[2] <= gutter for t in tables) and any(t[0] >= gutter for t in tables)
     if len(crossing) > len(words) * 0.03 or len(left) < 8 or len(right) < 4 \
-            or len({round(w["top"]) for w in right}) < (5 if page.flow else 2):
+            or len({round(w["top"]) for w in right}) < (5 if page.flow and not sides else 2):
         return None
     spans = [w["bottom"] for w in crossing]
     spans += [e["bottom"] for e in page.edges if e["orientation"] == "h" and e["x0"] < gutter < e["x1"]]
