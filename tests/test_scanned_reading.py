@@ -362,3 +362,32 @@ def test_a_tables_rows_are_no_goals_though_no_heading_stood_between() -> None:
     pdf.tables = [[PlacedTable(1, 0, rows[0].top, [["Indikator", "Utgångsläge", "Målvärde"],
                                                    ["Anmälda brott", "512", "481"]], bottom=rows[-1].top + 10)]]
     assert district_plan.goals(pdf)[0] == {"trygghet": ["Färre unga ska begå brott"]}
+
+
+def test_a_thousands_space_ocr_read_as_a_full_stop_is_a_space_again() -> None:
+    """"Anmälda brott per 1 000 invånare" came back "per 1.000 invånare" from two scans, and the row was wrong."""
+    assert repair("Anmälda brott per 1.000 invånare\n12.500 kronor") == \
+        ("Anmälda brott per 1 000 invånare\n12 500 kronor", {"1 000", "12 500"})
+    for text in ("tel 08.123 45", "version 1.000.2", "Dnr 2008.123", "SFS 2008:348", "värdet 1.5"):
+        assert repair(text) == (text, set())
+
+
+def test_a_year_in_a_column_whose_header_ocr_could_not_read_is_still_the_baseline_year() -> None:
+    """A scan's "År utgångsläge" came back "ugångsläge": the column of years is the baseline's, as it is the
+    only one left, and the indicator is doubted for it."""
+    header = ["Område", "Indikator", "Enhet", "Nuläge", "Önskat läge", "ugångsläge", "Målår"]
+    row = ["Utbildning", "Genomsnittligt meritvärde", "poäng", "10,2", "8,3", "2007", "2011"]
+    table = PlacedTable(1, 0, 100.0, [header, row])
+    pdf = PdfText(pages=1, texts=[""], tables=[[table]], lines=[], ocr=True)
+    [(_, indicator, sure)] = district_plan.table_indicators(pdf)
+    assert indicator["baseline"] == {"year": 2007, "value": 10.2} and indicator["target"] == {"year": 2011, "value": 8.3}
+    assert sure == district_plan.UNHEADED
+
+
+def test_the_i_that_starts_a_government_reference_is_put_back_where_ocr_read_it_as_a_one() -> None:
+    """A scanned decision's "IJ2008/122/IU" came back "1J2008/122/IU": no reference was found, and the
+    addressee, its address and the title all slid by a line."""
+    assert repair("1J2008/122/IU\nlJ2008/122/IU (delvis)") == \
+        ("IJ2008/122/IU\nIJ2008/122/IU (delvis)", {"IJ2008/122/IU"})
+    for text in ("S2008/123/ST", "Ju2008/5/PO", "12008/1/A", "Dnr 1 J2008"):
+        assert repair(text) == (text, set())

@@ -337,8 +337,9 @@ def _value(cell: str) -> tuple[float | int | None, int | None]:
     return (parse_number(m.group(1)), int(m.group(2))) if m else (parse_number(cell), None)
 
 
-#: How sure an indicator read from a table is, by the weakest evidence behind it.
-INHERITED, JOINED, NO_UNIT = 0.9, 0.6, 0.7
+#: How sure an indicator read from a table is, by the weakest evidence behind it (``UNHEADED``: a year
+#: taken from a column of years whose header was not read).
+INHERITED, JOINED, NO_UNIT, UNHEADED = 0.9, 0.6, 0.7, 0.6
 
 
 def headed_rows(pdf: PdfText, columns: Callable[[list[str]], dict[str, int] | None]
@@ -368,7 +369,11 @@ def table_indicators(pdf: PdfText, headings: dict[str, str] | None = None, colum
                      ) -> list[tuple[tuple[int, int, float], dict[str, Any], float]]:
     """Each row of an indicator table, where it stands, and how sure it is: an area or header carried over
     from a heading or the table's first part (0.9), a name whose broken word was joined (a guess, 0.6),
-    no unit (0.7), a missing area, year or value (0.4)."""
+    no unit (0.7), a missing area, year or value (0.4).
+
+    A year the columns do not give is taken from a cell of the row that holds a year alone, in a column whose
+    header was not read (a scan's "År utgångsläge" came back "ugångsläge"): the first such for the baseline,
+    the next for the target."""
     areas = _area_headings(pdf, headings)
     found = []
     for table, header, cols, r, cells, carried in headed_rows(pdf, lambda h: _indicator_columns(h, columns)):
@@ -383,13 +388,19 @@ def table_indicators(pdf: PdfText, headings: dict[str, str] | None = None, colum
             if f"{key}_year" in cols:
                 year = _year(cells[cols[f"{key}_year"]]) or year
             values[key] = {"year": year or _year(header[cols[key]]), "value": value}
+        unheaded = [int(c) for i, c in enumerate(cells) if i not in cols.values() and re.fullmatch(_YEAR, c)]
+        evidence = [carried]
+        for key in ("baseline", "target"):
+            if values[key]["year"] is None and unheaded:
+                values[key]["year"] = unheaded.pop(0)
+                evidence.append(UNHEADED)
         if "area" in cols:
             area, sure = _area_of_cell(cells[cols["area"]]), LABELLED
         else:
             area, sure = (above[-1] if above else None), INHERITED
         indicator = {"area": area, "name": name, "unit": unit(written, pdf.ocr and column), **values}
-        evidence = [carried, sure, JOINED if (r, cols["name"]) in table.joined else LABELLED,
-                    NO_UNIT if written is None else LABELLED]
+        evidence += [sure, JOINED if (r, cols["name"]) in table.joined else LABELLED,
+                     NO_UNIT if written is None else LABELLED]
         if None in (area, values["baseline"]["year"], values["baseline"]["value"],
                     values["target"]["year"], values["target"]["value"]):
             evidence.append(GUESSED)

@@ -28,6 +28,11 @@ _SECTION = re.compile(r"(?<![\d,.])(\d{1,3}) [8S$](?= (?:första |andra |tredje 
 # A number with letters among its digits: "6l,7", "2O08", "l5" (a digit at least, nothing else around it).
 _NUMBER = re.compile(r"(?<![\w@.,])(?=[\dOolI]*\d)(?=[\dOolI,.]*[OolI])[\dOolI]+(?:,[\dOolI]+)?(?![\w@])")
 _DIGIT = str.maketrans("OolI", "0011")
+# A thousands' space read as a full stop ("per 1.000 invånare"): Swedish writes neither thousands nor decimals
+# with one. Not a phone number's, a date's or a reference's parts (a leading 0, or more digits or marks around).
+_THOUSANDS = re.compile(r"(?<![\d.,/:-])([1-9]\d{0,2})\.(\d{3})(?![\d.,/:-])")
+# The "I" that starts a Government Offices' reference read as "1" or "l": "1J2008/122/IU" is "IJ2008/122/IU".
+_REFERENCE_I = re.compile(r"(?<![\w/])[1l]([A-ZÅÄÖ][a-zåäö]?\d{4}/\d+/[A-ZÅÄÖ]+)\b")
 # A figure alone on its line (a table cell) whose sevens OCR read as "T" ("TT", "T3,5"): no word is all T's
 # and digits.
 _SEVENS = re.compile(r"^(?=[\dT,]*T)[\dT]+(?:,[\dT]+)?$", re.MULTILINE)
@@ -157,7 +162,18 @@ def repair(text: str) -> tuple[str, set[str]]:
 
     lines = lost_markers([list_marker(_PERCENT.sub(percent, line)) for line in text.split("\n")])
     text = _SECTION.sub(r"\1 §", "\n".join(lines))
-    text = _SEVENS.sub(sevens, _NUMBER.sub(number, text))
+    def thousands(m: re.Match[str]) -> str:
+        fixed = f"{m.group(1)} {m.group(2)}"
+        repaired.add(fixed)
+        return fixed
+
+    def reference(m: re.Match[str]) -> str:
+        fixed = "I" + m.group(1)
+        repaired.add(fixed)
+        return fixed
+
+    text = _REFERENCE_I.sub(reference, text)
+    text = _THOUSANDS.sub(thousands, _SEVENS.sub(sevens, _NUMBER.sub(number, text)))
     return _RANGE.sub(r"\1–\2", _EMAIL.sub(email, text)), repaired
 
 
