@@ -282,14 +282,15 @@ def test_a_ruling_line_ocr_read_as_a_glyph_beside_the_text_is_no_part_of_it() ->
         "Dnr KS 2008/854", "Kommun Botkyrka", "Planen gäller i stadsdelen."]
 
 
-def _ocr_word(page: canvas.Canvas, x: float, top: float, word: str, size: float = 9) -> None:
+def _ocr_word(page: canvas.Canvas, x: float, top: float, word: str, size: float = 9, box: float | None = None) -> None:
     """``word`` as OCR's text layer sets it: the word and a space after it spread evenly (monospaced,
-    stretched) over the box of its ink."""
+    stretched) over the box of its ink (or the ``box`` OCR drew)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     text = page.beginText(x, A4[1] - top)
     text.setFont("Courier", size)
-    text.setHorizScale(100 * stringWidth(word, "Helvetica", size) / stringWidth(word + " ", "Courier", size))
+    width = box or stringWidth(word, "Helvetica", size)
+    text.setHorizScale(100 * width / stringWidth(word + " ", "Courier", size))
     text.textOut(word + " ")
     page.drawText(text)
 
@@ -391,3 +392,26 @@ def test_the_i_that_starts_a_government_reference_is_put_back_where_ocr_read_it_
         ("IJ2008/122/IU\nIJ2008/122/IU (delvis)", {"IJ2008/122/IU"})
     for text in ("S2008/123/ST", "Ju2008/5/PO", "12008/1/A", "Dnr 1 J2008"):
         assert repair(text) == (text, set())
+
+
+def test_a_scanned_cells_words_are_read_in_ocrs_order_though_a_words_box_reaches_over_the_next() -> None:
+    """Tesseract drew the box of "arbetslösa" half as wide again as its ink, over "18–24"; put in order of
+    place, the letters of the two interleaved: "Öppet arbetslö18s-a24 år"."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    x = 53.0
+    for word in ("Öppet", "arbetslösa", "18–24", "år"):
+        width = stringWidth(word, "Helvetica", 9)
+        _ocr_word(page, x, 110, word, box=width * 1.5 if word == "arbetslösa" else None)
+        x += width + stringWidth(" ", "Helvetica", 9)
+    _ocr_word(page, 53, 126, "Förvärvsfrekvens")
+    for y in (95, 115, 131):
+        page.line(50, A4[1] - y, 250, A4[1] - y)
+    for x in (50, 250):
+        page.line(x, A4[1] - 95, x, A4[1] - 131)
+    page.showPage()
+    page.save()
+    [[table]] = read(out.getvalue(), max_pages=1, ocr=True).tables
+    assert [row[0] for row in table.rows] == ["Öppet arbetslösa 18–24 år", "Förvärvsfrekvens"]

@@ -231,7 +231,7 @@ def _cells(page: Page, table: Any) -> tuple[list[list[str | None]], frozenset[tu
                 continue
             x0, top, x1, bottom = bbox
             inside = [c for c in band if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
-            text = _cell_text(inside)
+            text = _cell_text(inside, page.flow)
             if text and (_BROKEN.search(text) or page.flow and _BROKEN_OCR.search(text)) \
                     and (whole := _join_broken(inside, bbox, text, page.flow)) != text:
                 text = whole
@@ -241,16 +241,19 @@ def _cells(page: Page, table: Any) -> tuple[list[list[str | None]], frozenset[tu
     return rows, frozenset(joined)
 
 
-def _cell_text(chars: list[Any]) -> str:
+def _cell_text(chars: list[Any], flow: bool = False) -> str:
     """What ``pdfplumber.utils.extract_text`` gives for a cell's characters, without its general machinery
-    for the usual cell of one level line: words split at blanks and at gaps wider than its 3 pt tolerance."""
+    for the usual cell of one level line: words split at blanks and at gaps wider than its 3 pt tolerance.
+
+    ``flow``: the characters are OCR's, in the order it read them, kept: a word's box OCR drew too wide
+    reaches over the next word's, and put in order of place their letters interleaved ("arbetslö18s-a24")."""
     if not chars:
         return ""
     if max(c["top"] for c in chars) - min(c["top"] for c in chars) > 3 or not all(c["upright"] for c in chars) \
             or any(len(c["text"]) != 1 or c["text"] in _LIGATURES for c in chars):
-        return str(utils.extract_text(chars))
+        return str(utils.extract_text(chars, use_text_flow=flow))
     words, word, before = [], "", None
-    for char in sorted(chars, key=lambda c: c["x0"]):
+    for char in chars if flow else sorted(chars, key=lambda c: c["x0"]):
         if char["text"].isspace():
             words.append(word)
             word, before = "", None
