@@ -170,6 +170,24 @@ def test_a_two_column_scan_whose_right_column_is_short_is_two_columns_where_tabl
     assert pdf.texts[0].index("Stadsdelen präglas") < pdf.texts[0].index("Frågor besvaras")
 
 
+def test_a_two_column_scan_whose_right_column_is_two_lines_beside_a_column_of_prose_is_two_columns() -> None:
+    """A plan's contact stood in two lines at the head of its right column, beside a left column of prose
+    running up to the gutter: taken for one column, the contact's lines were glued to the prose's
+    ("... styrdokument Kontaktperson: Lars Ek, ...") and its name and title lost."""
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    page.setFont("Helvetica", 10)
+    for n in range(12):
+        page.drawString(50, A4[1] - 120 - 12 * n, "Partnerskapet möts fyra gånger om året och följer")
+    page.drawString(310, A4[1] - 120, "Kontaktperson: Lars Ek, områdessamordnare,")
+    page.drawString(310, A4[1] - 132, "lars.ek@malmo.se, 020-859 93 67")
+    page.showPage()
+    page.save()
+    lines = read(out.getvalue(), max_pages=1, ocr=True).texts[0].splitlines()
+    assert lines[0] == "Partnerskapet möts fyra gånger om året och följer"
+    assert lines[-2:] == ["Kontaktperson: Lars Ek, områdessamordnare,", "lars.ek@malmo.se, 020-859 93 67"]
+
+
 def test_a_word_broken_in_a_scanned_cell_is_joined_though_ocr_read_its_l_as_a_capital_i() -> None:
     """Tesseract reads an "l" that starts a line as "I": "Anmä" over "Ida" is "Anmälda" broken by a narrow cell
     ("Anmä Ida brott" was the indicator's name)."""

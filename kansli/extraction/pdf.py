@@ -71,14 +71,16 @@ def _columns(page: Page, tables: Sequence[Bbox] = ()) -> tuple[float, float] | N
     left = [w for w in words if w["x1"] <= gutter]
     right = [w for w in words if w["x0"] >= gutter]
     # (OCR's: a column of prose, five lines at least, a sparse page's short lines leave gaps of their own;
-    # or fewer beside tables that keep to either side of the gutter, each within its column)
-    sides = any(t[2] <= gutter for t in tables) and any(t[0] >= gutter for t in tables)
+    # or fewer beside tables that keep to either side of the gutter, each within its column, or beside a
+    # left column of prose whose lines, eight at least, run up to the gutter)
+    ends = [w for w in left if w["x1"] > gutter - 40]
+    sides = (any(t[2] <= gutter for t in tables) and any(t[0] >= gutter for t in tables)) \
+        or len({round(w["top"]) for w in ends}) >= 8
     if len(crossing) > len(words) * 0.03 or len(left) < 8 or len(right) < 4 \
             or len({round(w["top"]) for w in right}) < (5 if page.flow and not sides else 2):
         return None
     spans = [w["bottom"] for w in crossing]
     spans += [e["bottom"] for e in page.edges if e["orientation"] == "h" and e["x0"] < gutter < e["x1"]]
-    ends = [w for w in left if w["x1"] > gutter - 40]
     # (OCR's boxes are the ink: a space between them is up to a letter wider, and their tops differ a little)
     space = 1.0 if page.flow else 0.6
     for w in right:  # words a word space apart across the gutter: one line of the head (a centred title)
