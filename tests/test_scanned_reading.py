@@ -433,3 +433,19 @@ def test_a_scanned_cells_words_are_read_in_ocrs_order_though_a_words_box_reaches
     page.save()
     [[table]] = read(out.getvalue(), max_pages=1, ocr=True).tables
     assert [row[0] for row in table.rows] == ["Öppet arbetslösa 18–24 år", "Förvärvsfrekvens"]
+
+
+def test_a_tables_small_type_does_not_set_the_pitch_that_tells_a_scans_headings() -> None:
+    """A scan's goals in two-line paragraphs above a table of small type: with the table's rows in the
+    measure, the pitch was theirs, and the last goal's first line, naming an area, stood "apart" as a heading
+    (the goal was lost)."""
+    texts = [(400, "Arbete och sysselsättning"), (425, "Målsättning: Fler utrikes födda kvinnor ska ha ett"),
+             (438, "arbete."), (456, "Målsättning: Andelen hushåll med försörjningsstöd"), (469, "ska minska."),
+             (489, "Mått Basvärde Målvärde"), (498, "Andel med"), (507, "försörjningsstöd (%) 68,5 79,5"),
+             (516, "Öppet arbetslösa 153 176")]
+    lines = [Line(1, 0, float(top), text, 10.0, False) for top, text in texts]
+    table = PlacedTable(1, 0, 487.0, [["Mått", "Basvärde", "Målvärde"], ["Andel med försörjningsstöd (%)", "68,5", "79,5"],
+                                      ["Öppet arbetslösa", "153", "176"]], bottom=525.0)
+    pdf = PdfText(pages=1, texts=["\n".join(t for _, t in texts)], tables=[[table]], lines=lines, ocr=True)
+    assert district_plan.goals(pdf)[0] == {"arbete": ["Fler utrikes födda kvinnor ska ha ett arbete",
+                                                      "Andelen hushåll med försörjningsstöd ska minska"]}

@@ -208,9 +208,12 @@ def _set_apart(pdf: PdfText) -> set[int]:
     """Indexes of the lines of an OCR'd text that stand alone, with more space above and below than between
     a paragraph's lines, name an area and hold no number but their own: OCR keeps no weight and measures type
     by its ink, so space is what still marks a heading (a single-line paragraph, a table's header or row
-    stand alone too, but name no area or hold numbers)."""
+    stand alone too, but name no area or hold numbers). The pitch is the body's: a table's rows, set in
+    smaller type, step closer, and measured with them a paragraph's own lines stood apart."""
     lines = pdf.lines
-    steps = sorted(b.top - a.top for a, b in zip(lines, lines[1:], strict=False)
+    tables = [t for page in pdf.tables for t in page]
+    body = [line for line in lines if not any(t.holds(line) for t in tables)]
+    steps = sorted(b.top - a.top for a, b in zip(body, body[1:], strict=False)
                    if (a.page, a.region) == (b.page, b.region) and b.top > a.top)
     if not steps:
         return set()
