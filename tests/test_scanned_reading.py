@@ -44,6 +44,14 @@ def test_a_follow_up_whose_title_lost_the_ring_of_its_a_is_still_one() -> None:
     assert classify("Arsrapport för lokalt partnerskap 2009\n\nStadsdel(ar): Öster\nDatum: 2010-04-21") == "follow_up"
 
 
+def test_a_follow_ups_district_named_in_a_title_that_lost_the_ring_of_its_a_is_found() -> None:
+    from kansli.extraction import follow_up
+
+    text = "Arsrapport för lokalt partnerskap för Araby 2011\nKommun: Växjö\nAvser år: 2011"
+    lines = [Line(1, 0, 100.0 + 20 * n, line, 10.0 + 6 * (n == 0), False) for n, line in enumerate(text.splitlines())]
+    assert follow_up.districts(PdfText(pages=1, texts=[text], lines=lines, ocr=True))[0] == ["Araby"]
+
+
 def test_a_label_whose_colon_ocr_doubled_keeps_its_value_clean() -> None:
     text = "Diarienummer::-KSN 2007/539\nPlanperiod: 2008–2010"
     assert district_plan._label(text, "Diarienummer") == "KSN 2007/539"

@@ -62,7 +62,8 @@ def districts(pdf: PdfText) -> Found:
     if sure >= TITLED:
         return found, sure
     heading = re.sub(r"\s*(?:19|20)\d\d\s*$", "", title(pdf))
-    if m := re.search(r"(?:uppföljning\w*|lägesrapport|årsrapport)\b.*?\bför\s+" + _NAMES + r"\s*$", heading,
+    # (a title's "Å" whose ring OCR lost reads "Arsrapport", as the document is classified)
+    if m := re.search(r"(?:uppföljning\w*|lägesrapport|[åa]rsrapport)\b.*?\bför\s+" + _NAMES + r"\s*$", heading,
                       re.IGNORECASE):
         return split_list(m.group(1)), TITLED
     return found, sure
