@@ -20,7 +20,8 @@ from kansli.extraction.pdf import Line, PdfText, PlacedTable, read
 @pytest.mark.parametrize("line", ["e Fler unga ska ha ett arbete.", "» Fler unga ska ha ett arbete.",
                                   "© Fler unga ska ha ett arbete.", "« Fler unga ska ha ett arbete.",
                                   "o Fler unga ska ha ett arbete.", "* Fler unga ska ha ett arbete.",
-                                  "° Fler unga ska ha ett arbete.", "  ¢ Fler unga ska ha ett arbete."])
+                                  "° Fler unga ska ha ett arbete.", "  ¢ Fler unga ska ha ett arbete.",
+                                  "»« Fler unga ska ha ett arbete."])
 def test_a_bullet_ocr_read_as_another_glyph_is_a_list_marker_again(line: str) -> None:
     assert list_marker(line).strip() == "• Fler unga ska ha ett arbete."
 
@@ -457,3 +458,51 @@ def test_a_tables_small_type_does_not_set_the_pitch_that_tells_a_scans_headings(
     pdf = PdfText(pages=1, texts=["\n".join(t for _, t in texts)], tables=[[table]], lines=lines, ocr=True)
     assert district_plan.goals(pdf)[0] == {"arbete": ["Fler utrikes födda kvinnor ska ha ett arbete",
                                                       "Andelen hushåll med försörjningsstöd ska minska"]}
+
+
+@pytest.mark.parametrize("glyph", ["QQ", "QO", "(W", "(Q"])
+def test_an_at_sign_read_as_two_glyphs_in_a_scan_of_a_word_document_is_put_back(glyph: str) -> None:
+    """Word sets an address as a link; scanned, its "@" came back as two glyphs, and the contact lost it."""
+    assert repair(f"Kontaktperson: Amina Lund, amina.lund{glyph}stockholm.se, 014-382 81 40")[0] == \
+        "Kontaktperson: Amina Lund, amina.lund@stockholm.se, 014-382 81 40"
+
+
+def test_a_word_processors_bullet_list_is_no_table_and_its_items_are_goals() -> None:
+    """A Word list's bullets hang a tab's distance from the text (and OCR set its items' first words apart):
+    in a scan's aligned words the markers made a column of their own, the list became a table, and the area
+    lost its goals."""
+    rows = [(100, [(60, "Arbete och sysselsättning")]), (130, [(60, "Partnerskapet möts fyra gånger om året.")]),
+            (150, [(66, "«"), (84, "Fler"), (120, "utrikes födda kvinnor ska ha ett arbete.")]),
+            (168, [(66, "»"), (84, "Fler"), (120, "unga ska ha ett arbete eller studera.")]),
+            (200, [(60, "Skola och utbildning")]), (230, [(60, "Stadsdelen präglas av en ung befolkning.")]),
+            (250, [(66, "•"), (84, "Fler ungdomar ska fullfölja gymnasiet.")])]
+    pdf = read(_page(rows), max_pages=1, ocr=True)
+    assert pdf.tables == [[]]
+    assert district_plan.goals(pdf)[0] == {
+        "arbete": ["Fler utrikes födda kvinnor ska ha ett arbete", "Fler unga ska ha ett arbete eller studera"],
+        "utbildning": ["Fler ungdomar ska fullfölja gymnasiet"]}
+
+
+def test_only_an_indicator_tables_rows_are_kept_from_the_goals() -> None:
+    """A table OCR's aligned words made of a list item and a line after it is no indicator table: its lines are
+    still read for goals (only a table whose header names indicators, or one that runs on from it, is not)."""
+    texts = ["Planen är det lokala partnerskapets styrdokument enligt", "förordningen om urbant utvecklingsarbete.",
+             "", "Trygghet", "", "Partnerskapet möts fyra gånger om året och", "följer upp arbetet gemensamt.", "",
+             "• Antalet anmälda skadegörelsebrott ska minska.", "Stadsdelen präglas av en ung befolkning."]
+    pdf = _lines(*texts, ocr=True)
+    item = next(line for line in pdf.lines if line.text.startswith("•"))
+    pdf.tables = [[PlacedTable(1, 0, item.top, [["• Antalet anmälda skadegörelsebrott", "ska minska."],
+                                                ["Stadsdelen präglas av", "en ung befolkning."]], bottom=item.top + 20)]]
+    assert district_plan.goals(pdf)[0] == {"trygghet": ["Antalet anmälda skadegörelsebrott ska minska"]}
+
+
+def test_a_unit_whose_word_spaces_ocr_lost_or_added_is_still_the_unit() -> None:
+    assert [district_plan.unit(w, ocr=True) for w in ("andeli procent", "andel i pro cent", "an tal")] == ["%", "%", "st"]
+
+
+def test_a_mark_and_colon_glued_before_a_cells_word_and_years_that_lost_their_ring_are_put_right() -> None:
+    from kansli.extraction.ocrtext import cell
+
+    assert cell("<:Förvärvsfrekvens 20–64") == "Förvärvsfrekvens 20–64"
+    assert repair("Förvärvsfrekvens 20–64\nar") == ("Förvärvsfrekvens 20–64\når", {"64 år"})
+    assert repair("Cykelbar ar 3 och 2,5 ar") == ("Cykelbar ar 3 och 2,5 ar", set())

@@ -204,6 +204,12 @@ def _cell(lines: list[list[Word]], right: float) -> tuple[str, bool]:
     return out, joined
 
 
+def _list(rows: list[list[str | None]]) -> bool:
+    """Whether the rows are a list's items, its markers in a column of their own (a word processor's bullets
+    hang at a tab's distance from the text): each first cell one glyph, no digit ("•", "«", "»", "o", "e")."""
+    return all(row[0] is not None and len(row[0].strip()) == 1 and not row[0].strip().isdigit() for row in rows)
+
+
 def tables(words: list[Word]) -> list[Aligned]:
     """The tables among one region's ``words`` (those of ruled tables left out by the caller)."""
     lines = lines_of([w for w in words if not _RULE.match(w["text"])])
@@ -228,7 +234,7 @@ def tables(words: list[Word]) -> list[Aligned]:
                 if was_joined:
                     joined.add((r, k))
             rows.append(cells)
-        if len(rows) >= 2:
+        if len(rows) >= 2 and not _list(rows):
             words_in = [w for line in block for w in line]
             bbox = (min(w["x0"] for w in words_in), min(w["top"] for w in words_in), max(w["x1"] for w in words_in),
                     max(w["bottom"] for w in words_in))

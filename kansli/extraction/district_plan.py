@@ -235,11 +235,12 @@ def _area_headings(pdf: PdfText, learned: dict[str, str] | None = None
 
 def goals(pdf: PdfText, learned: dict[str, str] | None = None) -> Found:
     """Goal sentences under each area's heading: marked lines (bullets, numbers, "Mål 1:", "Målsättning:"),
-    or, in a section without any, its sentences that say what "ska" happen. A table's rows read as text are
-    none of them, and a table ends the goal before it (a scan's heading set close above a table may not be
-    told as one, and then the table followed the last goal)."""
+    or, in a section without any, its sentences that say what "ska" happen. An indicator table's rows read as
+    text are none of them, and the table ends the goal before it (a scan's heading set close above a table may
+    not be told as one, and then the table followed the last goal). Other tables may be a list OCR's aligned
+    words made one of: their lines are read."""
     headings = _headings(pdf)
-    tables = [t for page in pdf.tables for t in page]
+    tables = list({id(t): t for t, *_ in headed_rows(pdf, _indicator_columns)}.values())
     marked: dict[str, list[list[str]]] = {}
     prose: dict[str, list[str]] = {}
     area: str | None = None
@@ -287,10 +288,10 @@ def unit(written: str | None, ocr: bool = False) -> str | None:
         return None
     if ocr:
         written = ocrtext.unit_cell(written)
-    lowered = " ".join(written.lower().split())
-    if lowered in ("%", "procent", "andel i procent", "andel (%)", "procentenheter"):
+    squeezed = "".join(written.lower().split())  # (OCR loses and adds word spaces: "andeli procent")
+    if squeezed in ("%", "procent", "andeliprocent", "andel(%)", "procentenheter"):
         return "%"
-    if lowered in ("st", "st.", "antal", "stycken"):
+    if squeezed in ("st", "st.", "antal", "stycken"):
         return "st"
     return written.strip()
 

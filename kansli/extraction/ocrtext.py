@@ -15,10 +15,10 @@ from typing import Any
 
 from pdfminer.fontmetrics import FONT_METRICS
 
-# A line-start glyph that stands for a bullet: a symbol before any word, or a lone "e"/"o" (not Swedish
+# A line-start glyph that stands for a bullet: a symbol (or two guillemets, "»«") before any word, or a lone "e"/"o" (not Swedish
 # words) before a name or a sentence (a capital, then nothing or a small letter: not a table's header of
 # capitalised words); "»" only where no "»" closes a quotation later in the line.
-_MARKER = re.compile(r"^(\s*)(?:[©®«°¢*+•·◦▪■□●○➢>~.,]|»(?!.*»)|[eoO](?=\s+[A-ZÅÄÖ]\S*(?:$|\s+[a-zåäö\d])))\s+(?=\S)")
+_MARKER = re.compile(r"^(\s*)(?:[©®«°¢*+•·◦▪■□●○➢>~.,]|»(?!.*»)|[«»]{2}|[eoO](?=\s+[A-ZÅÄÖ]\S*(?:$|\s+[a-zåäö\d])))\s+(?=\S)")
 # A bullet glyph set close before an item's first word ("«En nationell samordnare …"): a symbol no word
 # starts with, or "«" that no "»" closes later in the line.
 _GLUED_MARKER = re.compile(r"^(\s*)(?:[©®°¢•·◦▪■□●○➢]|«(?![^\n]*»))(?=[A-ZÅÄÖ][a-zåäö])")
@@ -33,6 +33,8 @@ _DIGIT = str.maketrans("OolI", "0011")
 _THOUSANDS = re.compile(r"(?<![\d.,/:-])([1-9]\d{0,2})\.(\d{3})(?![\d.,/:-])")
 # The "I" that starts a Government Offices' reference read as "1" or "l": "1J2008/122/IU" is "IJ2008/122/IU".
 _REFERENCE_I = re.compile(r"(?<![\w/])[1l]([A-ZÅÄÖ][a-zåäö]?\d{4}/\d+/[A-ZÅÄÖ]+)\b")
+# "år" (years) after a figure whose ring OCR lost: "20–64 ar". No Swedish word "ar" follows a figure.
+_YEARS = re.compile(r"(?<![\w,.])(\d+)(\s+)ar\b")
 # A figure alone on its line (a table cell) whose sevens OCR read as "T" ("TT", "T3,5"): no word is all T's
 # and digits.
 _SEVENS = re.compile(r"^(?=[\dT,]*T)[\dT]+(?:,[\dT]+)?$", re.MULTILINE)
@@ -51,9 +53,9 @@ _CURRENCIES = frozenset({"SEK", "KR", "TKR", "MKR", "EUR"})
 # A range of numbers: OCR reads its en dash as a hyphen. Not a phone number's ("08-123 45"), which starts with
 # 0, nor a date's ("2009-01-20"), which goes on with another hyphen.
 _RANGE = re.compile(r"(?<![\w-])([1-9]\d{0,3})-(\d{1,4})(?![\w-])")
-# An e-mail address whose "@" was read as another glyph ("Q", "QA", "AQ", "©", "®", "&"): name[.name]<glyph>domain.tld,
-# nothing else like it.
-_EMAIL = re.compile(r"\b([a-z0-9][a-z0-9._-]*[a-z0-9]) ?(?:A?QA?|©|®|&) ?"
+# An e-mail address whose "@" was read as another glyph ("Q", "QQ", "QO", "QA", "AQ", "©", "®", "&", "(W", "(Q"):
+# name[.name]<glyph>domain.tld, nothing else like it.
+_EMAIL = re.compile(r"\b([a-z0-9][a-z0-9._-]*[a-z0-9]) ?(?:A?Q[QOA]?|©|®|&|\([WQ@]) ?"
                     r"([a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:se|nu|com|org|net|eu))\b"
                     # or left out, a space in its place: then only after a name of two parts ("anna.berg") that
                     # is no domain itself
@@ -102,8 +104,8 @@ def indented_markers(lines: list[tuple[str, float, float | None]]) -> list[str]:
 
 
 # What is left of a ruling line, or a speck, beside a cell's words: a mark alone on a line of the cell, one
-# glued before a word ("<Öppet"), one a space after the last ("stadsdelen ="), a dash PDF cannot name.
-_STRAY = re.compile(r"^[<>=|_~—–-]+$\n?|^[<>=|_~—–-]+ ?(?=[^\W\d_])| +[<>=|_~—–-]+$| ?\(cid:\d+\)", re.MULTILINE)
+# glued before a word ("<Öppet", "<:Förvärvsfrekvens"), one a space after the last ("stadsdelen ="), a dash PDF cannot name.
+_STRAY = re.compile(r"^[<>=|_~—–-]+$\n?|^[<>=|_~—–-]+:? ?(?=[^\W\d_])| +[<>=|_~—–-]+$| ?\(cid:\d+\)", re.MULTILINE)
 
 
 def first_letter_width(chars: list[dict[str, Any]]) -> float:
@@ -172,7 +174,11 @@ def repair(text: str) -> tuple[str, set[str]]:
         repaired.add(fixed)
         return fixed
 
-    text = _REFERENCE_I.sub(reference, text)
+    def years(m: re.Match[str]) -> str:
+        repaired.add(f"{m.group(1)} år")
+        return f"{m.group(1)}{m.group(2)}år"
+
+    text = _YEARS.sub(years, _REFERENCE_I.sub(reference, text))
     text = _THOUSANDS.sub(thousands, _SEVENS.sub(sevens, _NUMBER.sub(number, text)))
     return _RANGE.sub(r"\1–\2", _EMAIL.sub(email, text)), repaired
 
