@@ -460,11 +460,18 @@ def test_a_tables_small_type_does_not_set_the_pitch_that_tells_a_scans_headings(
                                                       "Andelen hushåll med försörjningsstöd ska minska"]}
 
 
-@pytest.mark.parametrize("glyph", ["QQ", "QO", "(W", "(Q"])
+@pytest.mark.parametrize("glyph", ["QQ", "QO", "QW", "QÖ", "O", "(W", "(Q"])
 def test_an_at_sign_read_as_two_glyphs_in_a_scan_of_a_word_document_is_put_back(glyph: str) -> None:
     """Word sets an address as a link; scanned, its "@" came back as two glyphs, and the contact lost it."""
     assert repair(f"Kontaktperson: Amina Lund, amina.lund{glyph}stockholm.se, 014-382 81 40")[0] == \
         "Kontaktperson: Amina Lund, amina.lund@stockholm.se, 014-382 81 40"
+
+
+def test_a_space_ocr_set_into_an_e_mail_addresss_name_is_taken_out() -> None:
+    """"e-post karin .yilmaz@norrkoping.se": the contact's address came back ".yilmaz@norrkoping.se"."""
+    assert repair("e-post karin .yilmaz@norrkoping.se.") == \
+        ("e-post karin.yilmaz@norrkoping.se.", {"karin.yilmaz@norrkoping.se"})
+    assert repair("Kontakta OSS på malmo.se eller info@malmo.se") == ("Kontakta OSS på malmo.se eller info@malmo.se", set())
 
 
 def test_a_word_processors_bullet_list_is_no_table_and_its_items_are_goals() -> None:
@@ -506,3 +513,15 @@ def test_a_mark_and_colon_glued_before_a_cells_word_and_years_that_lost_their_ri
     assert cell("<:Förvärvsfrekvens 20–64") == "Förvärvsfrekvens 20–64"
     assert repair("Förvärvsfrekvens 20–64\nar") == ("Förvärvsfrekvens 20–64\når", {"64 år"})
     assert repair("Cykelbar ar 3 och 2,5 ar") == ("Cykelbar ar 3 och 2,5 ar", set())
+
+
+def test_a_heading_set_with_little_space_after_it_is_told_by_the_space_above_and_its_type() -> None:
+    """Word's heading styles leave little space after a heading: in a scan the next line followed at about the
+    pitch, and OCR measured the heading's type just short of the bar for type alone (15 against 12): the area
+    and its goals were lost."""
+    texts = [(100, 12.0, "Partnerskapet möts fyra gånger om året och följer upp arbetet"), (115.6, 12.0, "gemensamt."),
+             (156.7, 15.0, "Arbete och sysselsättning"), (175.5, 12.0, "Många invånare har sin bakgrund i andra länder"),
+             (191.1, 12.0, "och talar flera språk."), (215.3, 12.0, "Mål 1: Fler unga ska ha ett arbete eller studera.")]
+    lines = [Line(1, 0, top, text, size, False) for top, size, text in texts]
+    pdf = PdfText(pages=1, texts=["\n".join(t for _, _, t in texts)], tables=[[]], lines=lines, ocr=True)
+    assert district_plan.goals(pdf)[0] == {"arbete": ["Fler unga ska ha ett arbete eller studera"]}

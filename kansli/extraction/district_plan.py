@@ -209,19 +209,27 @@ def _set_apart(pdf: PdfText) -> set[int]:
     a paragraph's lines, name an area and hold no number but their own: OCR keeps no weight and measures type
     by its ink, so space is what still marks a heading (a single-line paragraph, a table's header or row
     stand alone too, but name no area or hold numbers). The pitch is the body's: a table's rows, set in
-    smaller type, step closer, and measured with them a paragraph's own lines stood apart."""
+    smaller type, step closer, and measured with them a paragraph's own lines stood apart.
+
+    A heading a word processor sets with little space after it (the next line follows at about the pitch) is
+    told by the wide space above it and its larger type, though OCR measured it short of :func:`_headings`'
+    bar for type alone."""
     lines = pdf.lines
     tables = [t for page in pdf.tables for t in page]
-    body = [line for line in lines if not any(t.holds(line) for t in tables)]
-    steps = sorted(b.top - a.top for a, b in zip(body, body[1:], strict=False)
+    prose = [line for line in lines if not any(t.holds(line) for t in tables)]
+    steps = sorted(b.top - a.top for a, b in zip(prose, prose[1:], strict=False)
                    if (a.page, a.region) == (b.page, b.region) and b.top > a.top)
     if not steps:
         return set()
     step = pitch(steps)  # a plan of one-line paragraphs ("Mål 1: …") has more gaps than lines in paragraphs
+    body = _body_size(pdf)
     found = set()
     for i, line in enumerate(lines):
-        near = [n for n in lines[max(i - 1, 0):i] + lines[i + 1:i + 2] if (n.page, n.region) == (line.page, line.region)]
-        if all(abs(n.top - line.top) > step * 1.25 for n in near) and _area_of_heading(line.text) \
+        above = [n for n in lines[max(i - 1, 0):i] if (n.page, n.region) == (line.page, line.region)]
+        below = [n for n in lines[i + 1:i + 2] if (n.page, n.region) == (line.page, line.region)]
+        alone = all(abs(n.top - line.top) > step * 1.25 for n in above + below)
+        raised = line.size > body * 1.1 and all(line.top - n.top > step * 2 for n in above)
+        if (alone or raised) and _area_of_heading(line.text) \
                 and not re.search(r"\d", re.sub(r"^\s*\d+(?:\.\d+)*\.?\s+", "", line.text)):
             found.add(i)
     return found

@@ -53,9 +53,10 @@ _CURRENCIES = frozenset({"SEK", "KR", "TKR", "MKR", "EUR"})
 # A range of numbers: OCR reads its en dash as a hyphen. Not a phone number's ("08-123 45"), which starts with
 # 0, nor a date's ("2009-01-20"), which goes on with another hyphen.
 _RANGE = re.compile(r"(?<![\w-])([1-9]\d{0,3})-(\d{1,4})(?![\w-])")
-# An e-mail address whose "@" was read as another glyph ("Q", "QQ", "QO", "QA", "AQ", "©", "®", "&", "(W", "(Q"):
-# name[.name]<glyph>domain.tld, nothing else like it.
-_EMAIL = re.compile(r"\b([a-z0-9][a-z0-9._-]*[a-z0-9]) ?(?:A?Q[QOA]?|©|®|&|\([WQ@]) ?"
+# An e-mail address whose "@" was read as another glyph or two ("Q", "O", "QQ", "QO", "QÖ", "QW", "AQ", "©", "®",
+# "&", "(W", "(Q"), or whose name OCR set a space into ("karin .yilmaz@"): name[.name]<glyph>domain.tld, where
+# nothing else has capitals or symbols between small letters and a domain.
+_EMAIL = re.compile(r"\b([a-z0-9][a-z0-9_-]*(?: ?\.[a-z0-9][a-z0-9_-]*)*) ?(?:@|A?Q[QOÖWA]?|[OÖ]|©|®|&|\([WQ@]) ?"
                     r"([a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:se|nu|com|org|net|eu))\b"
                     # or left out, a space in its place: then only after a name of two parts ("anna.berg") that
                     # is no domain itself
@@ -154,8 +155,9 @@ def repair(text: str) -> tuple[str, set[str]]:
         return fixed
 
     def email(m: re.Match[str]) -> str:
-        fixed = f"{m.group(1) or m.group(3)}@{m.group(2) or m.group(4)}"
-        repaired.add(fixed)
+        fixed = f"{(m.group(1) or m.group(3)).replace(' ', '')}@{m.group(2) or m.group(4)}"
+        if fixed != m.group(0):
+            repaired.add(fixed)
         return fixed
 
     def percent(m: re.Match[str]) -> str:
