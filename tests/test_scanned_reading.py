@@ -21,7 +21,7 @@ from kansli.extraction.pdf import Line, PdfText, PlacedTable, read
                                   "© Fler unga ska ha ett arbete.", "« Fler unga ska ha ett arbete.",
                                   "o Fler unga ska ha ett arbete.", "* Fler unga ska ha ett arbete.",
                                   "° Fler unga ska ha ett arbete.", "  ¢ Fler unga ska ha ett arbete.",
-                                  "»« Fler unga ska ha ett arbete."])
+                                  "»« Fler unga ska ha ett arbete.", ".« Fler unga ska ha ett arbete."])
 def test_a_bullet_ocr_read_as_another_glyph_is_a_list_marker_again(line: str) -> None:
     assert list_marker(line).strip() == "• Fler unga ska ha ett arbete."
 
@@ -524,4 +524,16 @@ def test_a_heading_set_with_little_space_after_it_is_told_by_the_space_above_and
              (191.1, 12.0, "och talar flera språk."), (215.3, 12.0, "Mål 1: Fler unga ska ha ett arbete eller studera.")]
     lines = [Line(1, 0, top, text, size, False) for top, size, text in texts]
     pdf = PdfText(pages=1, texts=["\n".join(t for _, _, t in texts)], tables=[[]], lines=lines, ocr=True)
+    assert district_plan.goals(pdf)[0] == {"arbete": ["Fler unga ska ha ett arbete eller studera"]}
+
+
+def test_a_heading_whose_type_ocr_measured_as_the_bodys_is_told_by_a_wide_space_above() -> None:
+    """OCR measures type by its ink: "Arbete", without descenders, measured 13 against a body of 12, and the
+    heading was lost with its goals; the space above it was nearly three lines' pitch."""
+    texts = [(100, "Partnerskapet möts fyra gånger om året och följer upp arbetet"), (115.6, "gemensamt."),
+             (131.2, "Bostäderna byggdes till största delen under miljonprogrammet."), (174.3, "Arbete"),
+             (192.1, "Många invånare har sin bakgrund i andra länder"), (207.7, "och talar flera språk."),
+             (231.9, "Mål 1: Fler unga ska ha ett arbete eller studera.")]
+    lines = [Line(1, 0, top, text, 13.0 if text == "Arbete" else 12.0, False) for top, text in texts]
+    pdf = PdfText(pages=1, texts=["\n".join(t for _, t in texts)], tables=[[]], lines=lines, ocr=True)
     assert district_plan.goals(pdf)[0] == {"arbete": ["Fler unga ska ha ett arbete eller studera"]}

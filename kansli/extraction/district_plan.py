@@ -213,7 +213,8 @@ def _set_apart(pdf: PdfText) -> set[int]:
 
     A heading a word processor sets with little space after it (the next line follows at about the pitch) is
     told by the wide space above it and its larger type, though OCR measured it short of :func:`_headings`'
-    bar for type alone."""
+    bar for type alone — or by a space above it wider still: OCR measures type by its ink, and a word without
+    descenders ("Arbete") measures no larger than the body."""
     lines = pdf.lines
     tables = [t for page in pdf.tables for t in page]
     prose = [line for line in lines if not any(t.holds(line) for t in tables)]
@@ -228,7 +229,8 @@ def _set_apart(pdf: PdfText) -> set[int]:
         above = [n for n in lines[max(i - 1, 0):i] if (n.page, n.region) == (line.page, line.region)]
         below = [n for n in lines[i + 1:i + 2] if (n.page, n.region) == (line.page, line.region)]
         alone = all(abs(n.top - line.top) > step * 1.25 for n in above + below)
-        raised = line.size > body * 1.1 and all(line.top - n.top > step * 2 for n in above)
+        gap = min((line.top - n.top for n in above), default=step * 3)
+        raised = gap > step * 2 and (line.size > body * 1.1 or gap > step * 2.5)
         if (alone or raised) and _area_of_heading(line.text) \
                 and not re.search(r"\d", re.sub(r"^\s*\d+(?:\.\d+)*\.?\s+", "", line.text)):
             found.add(i)

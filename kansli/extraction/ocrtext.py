@@ -15,10 +15,11 @@ from typing import Any
 
 from pdfminer.fontmetrics import FONT_METRICS
 
-# A line-start glyph that stands for a bullet: a symbol (or two guillemets, "»«") before any word, or a lone "e"/"o" (not Swedish
+# A line-start glyph that stands for a bullet: a symbol (or two: "»«", ".«") before any word, or a lone "e"/"o" (not Swedish
 # words) before a name or a sentence (a capital, then nothing or a small letter: not a table's header of
 # capitalised words); "»" only where no "»" closes a quotation later in the line.
-_MARKER = re.compile(r"^(\s*)(?:[©®«°¢*+•·◦▪■□●○➢>~.,]|»(?!.*»)|[«»]{2}|[eoO](?=\s+[A-ZÅÄÖ]\S*(?:$|\s+[a-zåäö\d])))\s+(?=\S)")
+_MARKER = re.compile(r"^(\s*)(?:[©®«°¢*+•·◦▪■□●○➢>~.,]|»(?!.*»)|[©®«»°¢*+•·◦▪■□●○➢>~.,]{2}"
+                     r"|[eoO](?=\s+[A-ZÅÄÖ]\S*(?:$|\s+[a-zåäö\d])))\s+(?=\S)")
 # A bullet glyph set close before an item's first word ("«En nationell samordnare …"): a symbol no word
 # starts with, or "«" that no "»" closes later in the line.
 _GLUED_MARKER = re.compile(r"^(\s*)(?:[©®°¢•·◦▪■□●○➢]|«(?![^\n]*»))(?=[A-ZÅÄÖ][a-zåäö])")
