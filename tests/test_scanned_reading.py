@@ -537,3 +537,18 @@ def test_a_heading_whose_type_ocr_measured_as_the_bodys_is_told_by_a_wide_space_
     lines = [Line(1, 0, top, text, 13.0 if text == "Arbete" else 12.0, False) for top, text in texts]
     pdf = PdfText(pages=1, texts=["\n".join(t for _, t in texts)], tables=[[]], lines=lines, ocr=True)
     assert district_plan.goals(pdf)[0] == {"arbete": ["Fler unga ska ha ett arbete eller studera"]}
+
+
+def test_a_header_row_whose_ocr_box_reaches_above_the_tables_top_rule_is_still_the_tables() -> None:
+    """OCR's box of a header's words reached 1.5 pt above the table's top rule: the row was read as a label
+    line, "Område" as the districts' label, and the plan's districts became "Indikator Utgångsläge Målvärde"."""
+    texts = [(1, 75.6, 27.0, "Stadsdelsplan Bergsjön och Biskopsgården"), (1, 120.0, 12.0, "Kommun: Göteborgs"),
+             (1, 146.0, 12.0, "Planen omfattar stadsdelarna Bergsjön och Biskopsgården."),
+             (2, 95.1, 13.0, "Område Indikator Utgångsläge Målvärde 2012"), (2, 123.7, 12.0, "Arbete Förvärvsfrekvens 37,9 32,6")]
+    lines = [Line(page, 0, top, text, size, False) for page, top, size, text in texts]
+    table = PlacedTable(2, 0, 96.6, [["Område", "Indikator", "Utgångsläge 2008", "Målvärde 2012"],
+                                     ["Arbete", "Förvärvsfrekvens (%)", "37,9", "32,6"]], bottom=150.0)
+    assert table.holds(lines[3]) and not table.holds(Line(2, 0, 80.0, "Indikatorer och uppföljning", 15.0, False))
+    pdf = PdfText(pages=2, texts=["\n".join(t for p, _, _, t in texts if p == n) for n in (1, 2)], tables=[[], [table]],
+                  lines=lines, ocr=True)
+    assert district_plan.districts(pdf)[0] == ["Bergsjön", "Biskopsgården"]

@@ -160,8 +160,10 @@ class PlacedTable:
         return self.page, self.region, self.top
 
     def holds(self, line: Line) -> bool:
-        """Whether ``line`` is one of the table's rows read as text."""
-        return (line.page, line.region) == (self.page, self.region) and self.top - 1 <= line.top < self.bottom
+        """Whether ``line`` is one of the table's rows read as text: its top within the table, or its middle (OCR's
+        box of a header's words may reach above the table's top rule)."""
+        return (line.page, line.region) == (self.page, self.region) and (
+            self.top - 1 <= line.top < self.bottom or self.top <= line.top + line.size / 2 < self.bottom)
 
 
 def _aligned_bboxes(page: Page, ruled: Sequence[Bbox]) -> list[Bbox]:
