@@ -552,3 +552,28 @@ def test_a_header_row_whose_ocr_box_reaches_above_the_tables_top_rule_is_still_t
     pdf = PdfText(pages=2, texts=["\n".join(t for p, _, _, t in texts if p == n) for n in (1, 2)], tables=[[], [table]],
                   lines=lines, ocr=True)
     assert district_plan.districts(pdf)[0] == ["Bergsjön", "Biskopsgården"]
+
+
+def test_a_ruling_lines_mark_at_the_end_of_a_cells_line_does_not_keep_a_broken_word_apart() -> None:
+    """What was left of a column rule ("=") stood after "Förvärvsfrekven", whose "s" the narrow cell set on the
+    next line: the line no longer ended in a letter, and the name came back "Förvärvsfrekven s 20–64 år"."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    room = stringWidth("Förvärvsfrekven", "Helvetica", 9) + 3.5  # less than an "s" (4.5) and the slack
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    _ocr_word(page, 53, 110, "Indikator")
+    _ocr_word(page, 53, 126, "Förvärvsfrekven")
+    _ocr_word(page, 53 + room - 2, 126, "=")
+    x = 53.0
+    for word in ("s", "20–64", "år"):
+        _ocr_word(page, x, 137, word)
+        x += stringWidth(word + " ", "Helvetica", 9)
+    for y in (95, 115, 142):
+        page.line(50, A4[1] - y, 56 + room, A4[1] - y)
+    for x in (50, 56 + room):
+        page.line(x, A4[1] - 95, x, A4[1] - 142)
+    page.showPage()
+    page.save()
+    [[table]] = read(out.getvalue(), max_pages=1, ocr=True).tables
+    assert table.rows[1][0] == "Förvärvsfrekvens 20–64 år"

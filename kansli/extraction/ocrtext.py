@@ -128,6 +128,32 @@ _HELVETICA = FONT_METRICS["Helvetica"][1]
 _AVERAGE = _HELVETICA["n"]
 
 
+def without_marks(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """OCR's characters of a cell (in its order) without the words that are only marks a ruling line left
+    (":data:`_MARKS`"): before a word broken over the cell's lines is joined, its line must end in the word."""
+    out: list[dict[str, Any]] = []
+    word: list[dict[str, Any]] = []
+
+    def close() -> None:
+        if not all(c["text"] in _MARKS for c in word):
+            out.extend(word)
+        word.clear()
+
+    for char in chars:
+        if word and (char["x0"] < word[-1]["x0"] or abs(char["top"] - word[-1]["top"]) > 3):
+            close()  # (a line's end: OCR's layer has no space there)
+        if char["text"].isspace():
+            close()
+            out.append(char)
+        else:
+            word.append(char)
+    close()
+    return out
+
+
+_MARKS = frozenset("<>=|_~—–-")
+
+
 def cell(text: str) -> str:
     """An OCR'd table cell without the stray marks beside its words (:data:`_STRAY`)."""
     return _STRAY.sub("", text).strip("\n")

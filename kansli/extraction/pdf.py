@@ -235,6 +235,8 @@ def _cells(page: Page, table: Any) -> tuple[list[list[str | None]], frozenset[tu
                 continue
             x0, top, x1, bottom = bbox
             inside = [c for c in band if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+            if page.flow:
+                inside = ocrtext.without_marks(inside)
             text = _cell_text(inside, page.flow)
             if text and (_BROKEN.search(text) or page.flow and _BROKEN_OCR.search(text)) \
                     and (whole := _join_broken(inside, bbox, text, page.flow)) != text:
@@ -272,8 +274,9 @@ def _cell_text(chars: list[Any], flow: bool = False) -> str:
 _LIGATURES = frozenset("ﬀﬃﬄﬁﬂﬆﬅ")
 
 
-#: How far (points) OCR's box of a word may be off the ink at its ends.
-OCR_SLACK = 1.0
+#: How much wider (points) a letter set may be than its share of OCR's box of a word: the box is the ink, which
+#: leaves out the letters' side bearings, and may be off by a pixel or two at either end.
+OCR_SLACK = 1.5
 
 
 def _join_broken(inside: list[Any], bbox: tuple[float, float, float, float], text: str, ocr: bool = False) -> str:
