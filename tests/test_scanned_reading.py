@@ -460,7 +460,7 @@ def test_a_tables_small_type_does_not_set_the_pitch_that_tells_a_scans_headings(
                                                       "Andelen hushåll med försörjningsstöd ska minska"]}
 
 
-@pytest.mark.parametrize("glyph", ["QQ", "QO", "QW", "QÖ", "O", "(W", "(Q"])
+@pytest.mark.parametrize("glyph", ["QQ", "QO", "QW", "QÖ", "ÖQ", "O", "W", "(W", "(Q"])
 def test_an_at_sign_read_as_two_glyphs_in_a_scan_of_a_word_document_is_put_back(glyph: str) -> None:
     """Word sets an address as a link; scanned, its "@" came back as two glyphs, and the contact lost it."""
     assert repair(f"Kontaktperson: Amina Lund, amina.lund{glyph}stockholm.se, 014-382 81 40")[0] == \
@@ -577,3 +577,29 @@ def test_a_ruling_lines_mark_at_the_end_of_a_cells_line_does_not_keep_a_broken_w
     page.save()
     [[table]] = read(out.getvalue(), max_pages=1, ocr=True).tables
     assert table.rows[1][0] == "Förvärvsfrekvens 20–64 år"
+
+
+def test_a_space_before_a_cells_first_word_does_not_widen_the_cell() -> None:
+    """A space left of "Andel" (OCR's, after the word of the cell beside) made the cell's text start further
+    left, its right margin narrower than it is, and "försörjningss" over "töd" looked like a line that was not
+    full; "=:" after a figure ("44,3 (2006) =:") lost the value's year."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    room = stringWidth("försörjningss", "Helvetica", 9) + 2.0  # less than a "t" (2.5) and the slack
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    arbete = stringWidth("Arbete", "Helvetica", 9)
+    _ocr_word(page, 50.5 - arbete * 6 / 7, 126, "Arbete")  # its space past the rule, in the name's cell
+    for x, top, word in ((53, 110, "Indikator"), (53 + room + 9, 110, "Nuläge"), (53, 126, "Andel"),
+                         (53 + stringWidth("Andel ", "Helvetica", 9), 126, "med"), (53, 137, "försörjningss"),
+                         (53, 148, "töd"), (53 + room + 9, 126, "44,3"), (53 + room + 27, 126, "(2006)"),
+                         (53 + room + 56, 126, "=:")):
+        _ocr_word(page, x, top, word)
+    for y in (95, 115, 153):
+        page.line(10, A4[1] - y, 56 + room + 70, A4[1] - y)
+    for x in (10, 50, 56 + room, 56 + room + 70):
+        page.line(x, A4[1] - 95, x, A4[1] - 153)
+    page.showPage()
+    page.save()
+    pdf = read(out.getvalue(), max_pages=1, ocr=True)
+    assert pdf.tables[0][0].rows[1] == ["Arbete", "Andel med\nförsörjningsstöd", "44,3 (2006)"]

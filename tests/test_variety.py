@@ -29,6 +29,7 @@ FOLLOW_UP_EVERY = 4
 #: Plans written in Word (converted in one LibreOffice start), and documents scanned: OCR takes seconds a page.
 WORD_PLANS = 24
 SCANS = 24
+WORD_SCANS = 6
 SURE = 0.8
 #: What a scan's OCR does not carry to the bar: fields read from a table's or a list's layout, where one
 #: misread letter in a name or figure leaves the whole field wrong. Their items (goal sentences, indicator
@@ -50,13 +51,17 @@ def drawn(documents: int = DOCUMENTS, word_plans: int = WORD_PLANS, seed: int = 
         yield documents + n, "word", kind, choices, pdf, truth
 
 
-def scanned(scans: int = SCANS, seed: int = 9) -> Iterator[Drawn]:
+def scanned(scans: int = SCANS, seed: int = 9, word_scans: int = WORD_SCANS) -> Iterator[Drawn]:
     """Documents of every kind (plans most), printed, scanned (turned a little, specks of dust) and read
-    back through OCR."""
-    rng, follow_up_rng = random.Random(seed + 3), random.Random(seed + 4)
+    back through OCR; then plans written in Word, printed through LibreOffice and scanned (a serif face,
+    Word's lists, headings and table borders)."""
+    rng, follow_up_rng, word_rng = random.Random(seed + 3), random.Random(seed + 4), random.Random(seed + 5)
     for n in range(scans):
         kind, choices, pdf, truth = draw_follow_up(follow_up_rng) if n % FOLLOW_UP_EVERY == 3 else draw(rng)
         yield n, "scan", kind, choices, scan(pdf, rng), truth
+    words = [draw_word(word_rng) for _ in range(word_scans)]
+    for n, ((kind, choices, _, truth), pdf) in enumerate(zip(words, word_pdfs([w[2] for w in words]), strict=True)):
+        yield scans + n, "word scan", kind, choices, scan(pdf, word_rng), truth
 
 
 def score(documents: Iterable[Drawn]) -> dict[str, Any]:
@@ -132,21 +137,26 @@ def test_accuracy_and_confidence_over_generated_variety(seed: int) -> None:
 @pytest.mark.office  # OCRmyPDF with Tesseract's Swedish model
 def test_scanned_documents_are_read_through_ocr_into_the_same_fields() -> None:
     """Class 8 of issue 9: after OCR the goals and indicators came back empty (no ruling lines in the text
-    layer, bullets read as other glyphs). Now scans of every kind are taken for their kind, each field not
-    read from layout meets the bar, and goals and indicators are read item by item at least as often as
-    below (measured: these 24 scans, goal sentences 1.0 and indicator rows 0.75; 30 scanned plans of seeds 9
-    and 4, 0.97-0.98 and 0.81-0.86; the bar of 0.97 is still above the rows, where a letter misread in a
-    name is enough) and, as a misread
-    character or a lost row leaves them wrong, always doubted; nothing OCR read is surer than 0.85."""
+    layer, bullets read as other glyphs). Now scans of every kind and both producers are taken for their kind
+    and meet the bar per kind, each field not read from layout meets it on its own, and goal sentences and
+    indicator rows are read item by item at least as often as below; as a misread figure or a lost row leaves
+    a field from layout wrong, it is always doubted, and nothing OCR read is surer than 0.85.
+
+    Measured on these scans: per kind 0.98-1.00, goal sentences 1.00, indicator rows 0.95. Not met on every
+    seed yet (seed 4: reportlab plans 0.957 of 24, Word plans 0.935 of 12): what is left there is figures
+    Tesseract misreads in table cells ("17,7" as "1757", "835" as "3835"), which no rule can put right."""
     start = time.monotonic()
     s = score(scanned())
     report(s, "scans", time.monotonic() - start)
     assert all(got == want for want, got in s["classified"]), s["classified"]
     assert {kind for kind, _ in s["classified"]} == {"district_plan", "report", "decision", "follow_up"}
+    assert set(s["kinds"]) == {"district_plan (scan)", "report (scan)", "decision (scan)", "follow_up (scan)",
+                               "district_plan (word scan)"}, s["kinds"]
+    assert min(s["kinds"].values()) >= 0.97, s["kinds"]
     carried = {f: a for f, a in s["fields"].items() if f.split(".")[1] not in FROM_LAYOUT}
     assert min(carried.values()) >= 0.97, carried
-    assert s["items"]["district_plan (scan).goals"] >= 0.9, s["items"]
-    assert s["items"]["district_plan (scan).indicators"] >= 0.7, s["items"]
+    assert min(share for item, share in s["items"].items() if item.endswith(".goals")) >= 0.97, s["items"]
+    assert min(share for item, share in s["items"].items() if item.endswith(".indicators")) >= 0.9, s["items"]
     assert s["surest"] <= 0.85
     assert s["sure_right"] >= 0.97
     assert s["wrong"] == 0 or s["wrong_doubted"] >= 0.8

@@ -54,10 +54,10 @@ _CURRENCIES = frozenset({"SEK", "KR", "TKR", "MKR", "EUR"})
 # A range of numbers: OCR reads its en dash as a hyphen. Not a phone number's ("08-123 45"), which starts with
 # 0, nor a date's ("2009-01-20"), which goes on with another hyphen.
 _RANGE = re.compile(r"(?<![\w-])([1-9]\d{0,3})-(\d{1,4})(?![\w-])")
-# An e-mail address whose "@" was read as another glyph or two ("Q", "O", "QQ", "QO", "QÖ", "QW", "AQ", "©", "®",
-# "&", "(W", "(Q"), or whose name OCR set a space into ("karin .yilmaz@"): name[.name]<glyph>domain.tld, where
-# nothing else has capitals or symbols between small letters and a domain.
-_EMAIL = re.compile(r"\b([a-z0-9][a-z0-9_-]*(?: ?\.[a-z0-9][a-z0-9_-]*)*) ?(?:@|A?Q[QOÖWA]?|[OÖ]|©|®|&|\([WQ@]) ?"
+# An e-mail address whose "@" was read as another glyph or two ("Q", "O", "W", "QQ", "QO", "QÖ", "ÖQ", "QW", "AQ",
+# "©", "®", "&", "(W", "(Q"), or whose name OCR set a space into ("karin .yilmaz@"): name[.name]<glyph>domain.tld,
+# where nothing else has capitals or symbols between small letters and a domain.
+_EMAIL = re.compile(r"\b([a-z0-9][a-z0-9_-]*(?: ?\.[a-z0-9][a-z0-9_-]*)*) ?\(?[@QOÖWA©®&]{1,2} ?"
                     r"([a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:se|nu|com|org|net|eu))\b"
                     # or left out, a space in its place: then only after a name of two parts ("anna.berg") that
                     # is no domain itself
@@ -107,7 +107,7 @@ def indented_markers(lines: list[tuple[str, float, float | None]]) -> list[str]:
 
 # What is left of a ruling line, or a speck, beside a cell's words: a mark alone on a line of the cell, one
 # glued before a word ("<Öppet", "<:Förvärvsfrekvens"), one a space after the last ("stadsdelen ="), a dash PDF cannot name.
-_STRAY = re.compile(r"^[<>=|_~—–-]+$\n?|^[<>=|_~—–-]+:? ?(?=[^\W\d_])| +[<>=|_~—–-]+$| ?\(cid:\d+\)", re.MULTILINE)
+_STRAY = re.compile(r"^[<>=|_~—–-]+$\n?|^[<>=|_~—–-]+:? ?(?=[^\W\d_])| +[<>=|_~—–-]+:?$| ?\(cid:\d+\)", re.MULTILINE)
 
 
 def first_letter_width(chars: list[dict[str, Any]]) -> float:
@@ -134,24 +134,26 @@ def without_marks(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     word: list[dict[str, Any]] = []
 
-    def close() -> None:
-        if not all(c["text"] in _MARKS for c in word):
+    def close() -> bool:
+        """Whether the word was kept (its space after it with it)."""
+        kept = not word or not all(c["text"] in _MARKS for c in word)
+        if kept:
             out.extend(word)
         word.clear()
+        return kept
 
     for char in chars:
         if word and (char["x0"] < word[-1]["x0"] or abs(char["top"] - word[-1]["top"]) > 3):
             close()  # (a line's end: OCR's layer has no space there)
-        if char["text"].isspace():
-            close()
-            out.append(char)
-        else:
+        if not char["text"].isspace():
             word.append(char)
+        elif close():
+            out.append(char)
     close()
     return out
 
 
-_MARKS = frozenset("<>=|_~—–-")
+_MARKS = frozenset("<>=|_~—–-:")
 
 
 def cell(text: str) -> str:

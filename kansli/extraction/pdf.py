@@ -292,7 +292,9 @@ def _join_broken(inside: list[Any], bbox: tuple[float, float, float, float], tex
     parts = text.split("\n")
     if not inside or len(rows) != len(parts):
         return text
-    limit = x1 - (min(row[0]["x0"] for row in rows) - x0)  # the right margin mirrors the left one
+    # the right margin mirrors the left one (of the letters: a space OCR set after a word of the cell beside may
+    # stand first in the cell)
+    limit = x1 - (min(next((c["x0"] for c in row if not c["text"].isspace()), row[0]["x0"]) for row in rows) - x0)
     out = parts[0]
     for i in range(1, len(parts)):
         before, first = parts[i - 1], parts[i].split(" ", 1)[0]
