@@ -460,7 +460,7 @@ def test_a_tables_small_type_does_not_set_the_pitch_that_tells_a_scans_headings(
                                                       "Andelen hushåll med försörjningsstöd ska minska"]}
 
 
-@pytest.mark.parametrize("glyph", ["QQ", "QO", "QW", "QÖ", "ÖQ", "O", "W", "(W", "(Q"])
+@pytest.mark.parametrize("glyph", ["QQ", "QO", "QW", "QÖ", "ÖQ", " ÅQ ", "O", "W", "(W", "(Q"])
 def test_an_at_sign_read_as_two_glyphs_in_a_scan_of_a_word_document_is_put_back(glyph: str) -> None:
     """Word sets an address as a link; scanned, its "@" came back as two glyphs, and the contact lost it."""
     assert repair(f"Kontaktperson: Amina Lund, amina.lund{glyph}stockholm.se, 014-382 81 40")[0] == \
@@ -603,3 +603,32 @@ def test_a_space_before_a_cells_first_word_does_not_widen_the_cell() -> None:
     page.save()
     pdf = read(out.getvalue(), max_pages=1, ocr=True)
     assert pdf.tables[0][0].rows[1] == ["Arbete", "Andel med\nförsörjningsstöd", "44,3 (2006)"]
+
+
+def test_a_percent_sign_read_as_92_0_and_a_quote_after_a_cells_words_are_put_right() -> None:
+    from kansli.extraction.ocrtext import cell, unit_cell
+
+    assert repair("Behörighet till gymnasieskolan (92/0)") == ("Behörighet till gymnasieskolan (%)", {"%"})
+    assert unit_cell("92/0") == "%"
+    assert cell("Genomsnittligt meritvärde '") == "Genomsnittligt meritvärde"
+    assert cell("Kvinnornas ’") == "Kvinnornas"
+
+
+def test_a_mark_glued_before_the_rest_of_a_broken_word_does_not_keep_it_apart() -> None:
+    """"skadegörels" over "<ebrott" (the rest of a column rule glued to it): the rest no longer started with a
+    small letter, and the name came back "Anmälda skadegörels ebrott"."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    room = stringWidth("skadegörels", "Helvetica", 9) + 2.0  # less than an "e" (5.0)
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    for top, word in ((110, "Indikator"), (126, "Anmälda"), (137, "skadegörels"), (148, "<ebrott")):
+        _ocr_word(page, 53 - 2.5 * (word[0] == "<"), top, word)
+    for y in (95, 115, 153):
+        page.line(50, A4[1] - y, 56 + room, A4[1] - y)
+    for x in (50, 56 + room):
+        page.line(x, A4[1] - 95, x, A4[1] - 153)
+    page.showPage()
+    page.save()
+    [[table]] = read(out.getvalue(), max_pages=1, ocr=True).tables
+    assert table.rows[1][0] == "Anmälda\nskadegörelsebrott"

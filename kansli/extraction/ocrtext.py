@@ -39,25 +39,25 @@ _YEARS = re.compile(r"(?<![\w,.])(\d+)(\s+)ar\b")
 # A figure alone on its line (a table cell) whose sevens OCR read as "T" ("TT", "T3,5"): no word is all T's
 # and digits.
 _SEVENS = re.compile(r"^(?=[\dT,]*T)[\dT]+(?:,[\dT]+)?$", re.MULTILINE)
-# "%" as Tesseract reads it, alone in a cell, in a name's brackets ("(96)", "(26)", "(9260)": a unit, never a
+# "%" as Tesseract reads it, alone in a cell, in a name's brackets ("(96)", "(9260)", "(92/0)": a unit, never a
 # count of one to three digits, nor a year of the 9000s), or between a figure and the words after it.
-_PERCENT = re.compile(r"^(?:Yo|yo|Vo|vo|VC|vC|%o|o/o|9/0|0/0)$"
-                      r"|(?<=\()(?:Yo|yo|Vo|vo|VC|vC|%o|o/o|0/0|9/0|\d{1,3}|9\d{3})(?=\)$)"
+_PERCENT = re.compile(r"^(?:Yo|yo|Vo|vo|VC|vC|%o|o/o|9\d?/0|0/0)$"
+                      r"|(?<=\()(?:Yo|yo|Vo|vo|VC|vC|%o|o/o|0/0|9\d?/0|\d{1,3}|9\d{3})(?=\)$)"
                       # after a decimal figure in prose ("var 52,9 20 år 2009"): no count follows a figure so
                       r"|(?:(?<=\d,\d )|(?<=\d,\d\d ))(?:20|26|96|960|9/0|0/0|Yo|yo|%o|o/o)(?= [a-zåäö])",
                       re.MULTILINE)
 # "%" alone in a unit column's cell, where no word beside it helps Tesseract's Swedish model: read as digits
 # ("96", "2", "960"), capitals ("NY", "HN", "N"), "Yo" or a quotation mark. No unit is written so; the
 # capitals of a currency are.
-_LONE_PERCENT = re.compile(r"^(?:\d{1,3}|9\d{3}|9/0|[A-ZÅÄÖ]{1,3}|[YyVv][oOcC]|%o|o/o|[”“\"'°]{1,2})$")
+_LONE_PERCENT = re.compile(r"^(?:\d{1,3}|9\d{3}|9\d?/0|[A-ZÅÄÖ]{1,3}|[YyVv][oOcC]|%o|o/o|[”“\"'°]{1,2})$")
 _CURRENCIES = frozenset({"SEK", "KR", "TKR", "MKR", "EUR"})
 # A range of numbers: OCR reads its en dash as a hyphen. Not a phone number's ("08-123 45"), which starts with
 # 0, nor a date's ("2009-01-20"), which goes on with another hyphen.
 _RANGE = re.compile(r"(?<![\w-])([1-9]\d{0,3})-(\d{1,4})(?![\w-])")
-# An e-mail address whose "@" was read as another glyph or two ("Q", "O", "W", "QQ", "QO", "QÖ", "ÖQ", "QW", "AQ",
-# "©", "®", "&", "(W", "(Q"), or whose name OCR set a space into ("karin .yilmaz@"): name[.name]<glyph>domain.tld,
-# where nothing else has capitals or symbols between small letters and a domain.
-_EMAIL = re.compile(r"\b([a-z0-9][a-z0-9_-]*(?: ?\.[a-z0-9][a-z0-9_-]*)*) ?\(?[@QOÖWA©®&]{1,2} ?"
+# An e-mail address whose "@" was read as another glyph or two (capitals: "Q", "O", "W", "QQ", "QO", "QÖ", "ÖQ",
+# "ÅQ", "AQ"; "©", "®", "&", "(W", "(Q"), or whose name OCR set a space into ("karin .yilmaz@"):
+# name[.name]<glyph>domain.tld, where nothing else has capitals or symbols between small letters and a domain.
+_EMAIL = re.compile(r"\b([a-z0-9][a-z0-9_-]*(?: ?\.[a-z0-9][a-z0-9_-]*)*) ?\(?[@A-ZÅÄÖ©®&]{1,2} ?"
                     r"([a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:se|nu|com|org|net|eu))\b"
                     # or left out, a space in its place: then only after a name of two parts ("anna.berg") that
                     # is no domain itself
@@ -107,7 +107,7 @@ def indented_markers(lines: list[tuple[str, float, float | None]]) -> list[str]:
 
 # What is left of a ruling line, or a speck, beside a cell's words: a mark alone on a line of the cell, one
 # glued before a word ("<Öppet", "<:Förvärvsfrekvens"), one a space after the last ("stadsdelen ="), a dash PDF cannot name.
-_STRAY = re.compile(r"^[<>=|_~—–-]+$\n?|^[<>=|_~—–-]+:? ?(?=[^\W\d_])| +[<>=|_~—–-]+:?$| ?\(cid:\d+\)", re.MULTILINE)
+_STRAY = re.compile(r"^[<>=|_~—–'’‘`-]+$\n?|^[<>=|_~—–-]+:? ?(?=[^\W\d_])| +[<>=|_~—–'’‘`-]+:?$| ?\(cid:\d+\)", re.MULTILINE)
 
 
 def first_letter_width(chars: list[dict[str, Any]]) -> float:
@@ -135,10 +135,11 @@ def without_marks(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     word: list[dict[str, Any]] = []
 
     def close() -> bool:
-        """Whether the word was kept (its space after it with it)."""
+        """Whether the word was kept (its space after it with it), without the marks glued before its letters."""
         kept = not word or not all(c["text"] in _MARKS for c in word)
-        if kept:
-            out.extend(word)
+        if word and kept:
+            marks = len(list(takewhile(lambda c: c["text"] in _MARKS, word)))
+            out.extend(word[marks:] if word[marks]["text"].isalpha() else word)
         word.clear()
         return kept
 
@@ -153,7 +154,7 @@ def without_marks(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-_MARKS = frozenset("<>=|_~—–-:")
+_MARKS = frozenset("<>=|_~—–-:'’‘`")
 
 
 def cell(text: str) -> str:
