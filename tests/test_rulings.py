@@ -67,6 +67,19 @@ def test_a_lone_header_row_is_a_table_and_a_letter_under_a_line_is_no_rule() -> 
     assert len([r for r in rules if r.level]) == 3
 
 
+def test_a_letters_stem_in_a_tight_header_row_is_no_rule() -> None:
+    """Word sets a table's rows tight: a header's "d", "k" and "h" reached within a few pixels of the rules
+    above and below, their stems were taken for column rules and painted out ("Indikator" came back "Inc iz
+    ator"). A stem has the rest of its letter beside it; a rule between cells has white space."""
+    page = Image.new("L", SIZE, 255)
+    draw = ImageDraw.Draw(page)
+    _grid(draw, 300, 3000, [700, 400, 400], 1, 48)
+    draw.line([(620, 3006), (620, 3042)], fill=0, width=5)  # the stem of a "d", its bowl on the left
+    draw.ellipse([(592, 3026), (618, 3042)], outline=0, width=4)  # (a serif face: the bowl a third of its height)
+    plumb = sorted(r.x0 for r in rulings.find(np.array(page)) if not r.level)
+    assert len(plumb) == 4 and np.allclose(plumb, [300, 1000, 1400, 1800], atol=2), plumb
+
+
 def test_painting_out_leaves_the_words_and_no_trace_of_the_lines() -> None:
     grey = _page()
     rules = rulings.find(grey)

@@ -632,3 +632,11 @@ def test_a_mark_glued_before_the_rest_of_a_broken_word_does_not_keep_it_apart() 
     page.save()
     [[table]] = read(out.getvalue(), max_pages=1, ocr=True).tables
     assert table.rows[1][0] == "Anmälda\nskadegörelsebrott"
+
+
+def test_a_scanned_titles_second_line_measured_smaller_is_still_the_title() -> None:
+    """OCR measured "Stadsdelsplan Rosengård, Fosie" 30 and "och Hyllie" 27: the title lost its last district."""
+    lines = [Line(1, 0, 72.9, "Stadsdelsplan Rosengård, Fosie", 30.0, False), Line(1, 0, 108.3, "och Hyllie", 27.0, False),
+             Line(1, 0, 161.4, "Malmö kommun", 13.0, False)]
+    pdf = PdfText(pages=1, texts=["\n".join(line.text for line in lines)], lines=lines, ocr=True)
+    assert district_plan.title(pdf) == "Stadsdelsplan Rosengård, Fosie och Hyllie"

@@ -79,8 +79,9 @@ def title(pdf: PdfText) -> str:
         return ""
     top = max(first, key=lambda line: line.size)
     lines, last = [top.text], top
+    same = top.size * 0.15 if pdf.ocr else 0.5  # OCR measures type by its ink: "och Hyllie" 27 under 30
     for line in first[first.index(top) + 1:]:
-        if abs(line.size - top.size) > 0.5 or line.region != top.region or line.top - last.top > top.size * 1.6:
+        if abs(line.size - top.size) > same or line.region != top.region or line.top - last.top > top.size * 1.6:
             break
         lines.append(line.text)
         last = line

@@ -32,6 +32,9 @@ THICKEST = 10
 #: row of small type (a table's lone header row at the foot of a page is no taller than a letter is wide).
 MEETS = 8
 SHORTEST_ROW = DPI // 10
+#: So many pixels beside a short plumb run must be mostly white for it to be a rule (a cell's text keeps
+#: at least its padding from the rule; a letter's stem has the rest of the letter beside it).
+CLEARANCE = 5
 #: Grey values below this count as ink.
 INK = 140
 #: How far (degrees, either way) a page's turn is looked for; a page turned further is straightened that far.
@@ -90,7 +93,14 @@ def find(grey: np.ndarray) -> list[Rule]:
         return any(h.x0 - MEETS <= rule.x0 and rule.x1 <= h.x1 + MEETS and h.y0 - MEETS <= y <= h.y1 + MEETS
                    for h in level)
 
-    return level + [r for r in plumb if (meets(r, r.y0) and meets(r, r.y1))
+    def clear(rule: Rule) -> bool:
+        """Whether white space runs beside the run on both sides, as beside a rule between cells; a letter's
+        stem has its bowl, arm or diagonal beside it ("d", "k", "h", "N" of a header in a tight row)."""
+        beside = [ink[rule.y0:rule.y1, max(rule.x0 - CLEARANCE, 0):max(rule.x0 - 1, 0)],
+                  ink[rule.y0:rule.y1, rule.x1 + 1:rule.x1 + CLEARANCE]]
+        return all(side.size == 0 or side.any(axis=1).mean() < 0.15 for side in beside)
+
+    return level + [r for r in plumb if (meets(r, r.y0) and meets(r, r.y1) and clear(r))
                     or (r.y1 - r.y0 >= LONGEST_GLYPH and (meets(r, r.y0) or meets(r, r.y1)))]
 
 
