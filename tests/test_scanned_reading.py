@@ -7,6 +7,7 @@ made here, where the expected answer is known exactly.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pytest
 from reportlab.lib.pagesizes import A4
@@ -151,29 +152,41 @@ def test_a_title_across_the_gutter_of_a_two_column_scan_stays_whole_in_the_head(
     assert text.index("Stadsdelen präglas") < text.index("Partnerskapet möts")  # and the columns one by one
 
 
-def test_a_two_column_scan_whose_right_column_is_short_is_two_columns_where_tables_keep_to_either_side() -> None:
-    """A plan's table ran from the foot of its left column to the head of its right one, where only two lines
-    of prose followed: OCR's rule of five lines took the page for one column, and the table's last row,
-    standing highest on the page, was read before its head and lost."""
+def _columns_page(left: str, right: list[tuple[float, float, str]],
+                  draw: Callable[[canvas.Canvas], None] | None = None) -> bytes:
+    """A page with a left column of twelve lines of ``left`` and the ``right`` lines (x, top, text), and what
+    ``draw`` adds."""
     out = io.BytesIO()
     page = canvas.Canvas(out, pagesize=A4)
     page.setFont("Helvetica", 10)
     for n in range(12):
-        page.drawString(50, A4[1] - 120 - 12 * n, "Stadsdelen präglas av en ung befolkning")
-    page.drawString(320, A4[1] - 150, "Frågor besvaras av Ali Ek, projektledare,")
-    page.drawString(320, A4[1] - 162, "telefon 091-220 39 77.")
-    for x0, top, rows in ((50, 300, [["Indikator", "Nuläge", "Mål"], ["Nystartade företag", "75", "80"]]),
-                          (320, 100, [["Arbetsställen", "210", "240"]])):
-        for r, row in enumerate(rows):
-            for k, value in enumerate(row):
-                page.drawString(x0 + 3 + [0, 110, 160][k], A4[1] - top - 12 - 16 * r, value)
-        for r in range(len(rows) + 1):
-            page.line(x0, A4[1] - top - 16 * r, x0 + 200, A4[1] - top - 16 * r)
-        for x in (0, 110, 160, 200):
-            page.line(x0 + x, A4[1] - top, x0 + x, A4[1] - top - 16 * len(rows))
+        page.drawString(50, A4[1] - 120 - 12 * n, left)
+    for x, top, text in right:
+        page.drawString(x, A4[1] - top, text)
+    if draw:
+        draw(page)
     page.showPage()
     page.save()
-    pdf = read(out.getvalue(), max_pages=1, ocr=True)
+    return out.getvalue()
+
+
+def test_a_two_column_scan_whose_right_column_is_short_is_two_columns_where_tables_keep_to_either_side() -> None:
+    """A plan's table ran from the foot of its left column to the head of its right one, where only two lines
+    of prose followed: OCR's rule of five lines took the page for one column, and the table's last row,
+    standing highest on the page, was read before its head and lost."""
+    def tables(page: canvas.Canvas) -> None:
+        for x0, top, rows in ((50, 300, [["Indikator", "Nuläge", "Mål"], ["Nystartade företag", "75", "80"]]),
+                              (320, 100, [["Arbetsställen", "210", "240"]])):
+            for r, row in enumerate(rows):
+                for k, value in enumerate(row):
+                    page.drawString(x0 + 3 + [0, 110, 160][k], A4[1] - top - 12 - 16 * r, value)
+            for r in range(len(rows) + 1):
+                page.line(x0, A4[1] - top - 16 * r, x0 + 200, A4[1] - top - 16 * r)
+            for x in (0, 110, 160, 200):
+                page.line(x0 + x, A4[1] - top, x0 + x, A4[1] - top - 16 * len(rows))
+
+    right = [(320, 150, "Frågor besvaras av Ali Ek, projektledare,"), (320, 162, "telefon 091-220 39 77.")]
+    pdf = read(_columns_page("Stadsdelen präglas av en ung befolkning", right, tables), max_pages=1, ocr=True)
     assert [t.rows for t in pdf.tables[0]] == [[["Indikator", "Nuläge", "Mål"], ["Nystartade företag", "75", "80"]],
                                                [["Arbetsställen", "210", "240"]]]
     assert pdf.texts[0].index("Stadsdelen präglas") < pdf.texts[0].index("Frågor besvaras")
@@ -183,16 +196,9 @@ def test_a_two_column_scan_whose_right_column_is_two_lines_beside_a_column_of_pr
     """A plan's contact stood in two lines at the head of its right column, beside a left column of prose
     running up to the gutter: taken for one column, the contact's lines were glued to the prose's
     ("... styrdokument Kontaktperson: Lars Ek, ...") and its name and title lost."""
-    out = io.BytesIO()
-    page = canvas.Canvas(out, pagesize=A4)
-    page.setFont("Helvetica", 10)
-    for n in range(12):
-        page.drawString(50, A4[1] - 120 - 12 * n, "Partnerskapet möts fyra gånger om året och följer")
-    page.drawString(310, A4[1] - 120, "Kontaktperson: Lars Ek, områdessamordnare,")
-    page.drawString(310, A4[1] - 132, "lars.ek@malmo.se, 020-859 93 67")
-    page.showPage()
-    page.save()
-    lines = read(out.getvalue(), max_pages=1, ocr=True).texts[0].splitlines()
+    right = [(310, 120, "Kontaktperson: Lars Ek, områdessamordnare,"), (310, 132, "lars.ek@malmo.se, 020-859 93 67")]
+    page = _columns_page("Partnerskapet möts fyra gånger om året och följer", right)
+    lines = read(page, max_pages=1, ocr=True).texts[0].splitlines()
     assert lines[0] == "Partnerskapet möts fyra gånger om året och följer"
     assert lines[-2:] == ["Kontaktperson: Lars Ek, områdessamordnare,", "lars.ek@malmo.se, 020-859 93 67"]
 
@@ -320,6 +326,22 @@ def _ocr_word(page: canvas.Canvas, x: float, top: float, word: str, size: float 
     text.setHorizScale(100 * width / stringWidth(word + " ", "Courier", size))
     text.textOut(word + " ")
     page.drawText(text)
+
+
+def _ocr_table(words: list[tuple[float, float, str]], columns: list[float], rows: list[float]) -> list[PlacedTable]:
+    """The tables of a page of ``words`` (x, top, word) as OCR's layer sets them, ruled at ``columns`` (x) and
+    ``rows`` (top), read as a scan's text."""
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    for x, top, word in words:
+        _ocr_word(page, x, top, word)
+    for y in rows:
+        page.line(columns[0], A4[1] - y, columns[-1], A4[1] - y)
+    for x in columns:
+        page.line(x, A4[1] - rows[0], x, A4[1] - rows[-1])
+    page.showPage()
+    page.save()
+    return read(out.getvalue(), max_pages=1, ocr=True).tables[0]
 
 
 def test_in_a_scanned_cell_a_word_is_joined_where_its_next_letter_would_not_have_fitted() -> None:
@@ -560,22 +582,12 @@ def test_a_ruling_lines_mark_at_the_end_of_a_cells_line_does_not_keep_a_broken_w
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     room = stringWidth("Förvärvsfrekven", "Helvetica", 9) + 3.5  # less than an "s" (4.5) and the slack
-    out = io.BytesIO()
-    page = canvas.Canvas(out, pagesize=A4)
-    _ocr_word(page, 53, 110, "Indikator")
-    _ocr_word(page, 53, 126, "Förvärvsfrekven")
-    _ocr_word(page, 53 + room - 2, 126, "=")
+    words = [(53.0, 110.0, "Indikator"), (53.0, 126.0, "Förvärvsfrekven"), (53 + room - 2, 126.0, "=")]
     x = 53.0
     for word in ("s", "20–64", "år"):
-        _ocr_word(page, x, 137, word)
+        words.append((x, 137.0, word))
         x += stringWidth(word + " ", "Helvetica", 9)
-    for y in (95, 115, 142):
-        page.line(50, A4[1] - y, 56 + room, A4[1] - y)
-    for x in (50, 56 + room):
-        page.line(x, A4[1] - 95, x, A4[1] - 142)
-    page.showPage()
-    page.save()
-    [[table]] = read(out.getvalue(), max_pages=1, ocr=True).tables
+    [table] = _ocr_table(words, [50, 56 + room], [95, 115, 142])
     assert table.rows[1][0] == "Förvärvsfrekvens 20–64 år"
 
 
@@ -620,17 +632,9 @@ def test_a_mark_glued_before_the_rest_of_a_broken_word_does_not_keep_it_apart() 
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     room = stringWidth("skadegörels", "Helvetica", 9) + 2.0  # less than an "e" (5.0)
-    out = io.BytesIO()
-    page = canvas.Canvas(out, pagesize=A4)
-    for top, word in ((110, "Indikator"), (126, "Anmälda"), (137, "skadegörels"), (148, "<ebrott")):
-        _ocr_word(page, 53 - 2.5 * (word[0] == "<"), top, word)
-    for y in (95, 115, 153):
-        page.line(50, A4[1] - y, 56 + room, A4[1] - y)
-    for x in (50, 56 + room):
-        page.line(x, A4[1] - 95, x, A4[1] - 153)
-    page.showPage()
-    page.save()
-    [[table]] = read(out.getvalue(), max_pages=1, ocr=True).tables
+    words = [(53 - 2.5 * (word[0] == "<"), top, word)
+             for top, word in ((110.0, "Indikator"), (126.0, "Anmälda"), (137.0, "skadegörels"), (148.0, "<ebrott"))]
+    [table] = _ocr_table(words, [50, 56 + room], [95, 115, 153])
     assert table.rows[1][0] == "Anmälda\nskadegörelsebrott"
 
 
