@@ -130,7 +130,8 @@ _AVERAGE = _HELVETICA["n"]
 
 def without_marks(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """OCR's characters of a cell (in its order) without the words that are only marks a ruling line left
-    (":data:`_MARKS`"): before a word broken over the cell's lines is joined, its line must end in the word."""
+    (:data:`_MARKS`), nor such marks glued before a word's letters ("<ebrott"): before a word broken over the
+    cell's lines is joined, its line must end, and the next start, in the word."""
     out: list[dict[str, Any]] = []
     word: list[dict[str, Any]] = []
 
@@ -169,7 +170,8 @@ def unit_cell(text: str) -> str:
 
 
 def repair(text: str) -> tuple[str, set[str]]:
-    """``text`` with its list markers, numbers and e-mail addresses put right, and the words repaired."""
+    """``text`` with its list markers, numbers, "%" signs, references and e-mail addresses put right (the
+    patterns above), and the words repaired."""
     repaired: set[str] = set()
 
     def number(m: re.Match[str]) -> str:
@@ -194,8 +196,6 @@ def repair(text: str) -> tuple[str, set[str]]:
         repaired.add("%")
         return "%"
 
-    lines = lost_markers([list_marker(_PERCENT.sub(percent, line)) for line in text.split("\n")])
-    text = _SECTION.sub(r"\1 §", "\n".join(lines))
     def thousands(m: re.Match[str]) -> str:
         fixed = f"{m.group(1)} {m.group(2)}"
         repaired.add(fixed)
@@ -210,6 +210,8 @@ def repair(text: str) -> tuple[str, set[str]]:
         repaired.add(f"{m.group(1)} år")
         return f"{m.group(1)}{m.group(2)}år"
 
+    lines = lost_markers([list_marker(_PERCENT.sub(percent, line)) for line in text.split("\n")])
+    text = _SECTION.sub(r"\1 §", "\n".join(lines))
     text = _YEARS.sub(years, _REFERENCE_I.sub(reference, text))
     text = _THOUSANDS.sub(thousands, _SEVENS.sub(sevens, _NUMBER.sub(number, text)))
     return _RANGE.sub(r"\1–\2", _EMAIL.sub(email, text)), repaired
