@@ -12,7 +12,7 @@ from kansli.names import MUNICIPALITY, municipality_key
 from . import learned as learning
 from . import ocrtext
 from .normalize import BULLETS, clean, parse_date, parse_number, split_list
-from .pdf import PdfText, PlacedTable, pitch
+from .pdf import PdfText, PlacedTable, held_by, pitch
 
 KNOWN_AGENCIES = (
     "Arbetsförmedlingen",
@@ -56,7 +56,8 @@ def _head(pdf: PdfText) -> str:
     row ("Område Indikator Utgångsläge Målvärde") is not a label and its value. A cover table's rows (label
     and value) stay."""
     wide = [t for page in pdf.tables for t in page if t.rows and len(t.rows[0]) >= 3]
-    return "\n".join([line.text for line in pdf.lines if not any(t.holds(line) for t in wide)][:40])
+    held = held_by(wide)
+    return "\n".join([line.text for line in pdf.lines if not held(line)][:40])
 
 
 def _row_value(pdf: PdfText, *labels: str) -> str | None:
@@ -192,7 +193,7 @@ def _headings(pdf: PdfText) -> set[int]:
     # OCR's measured size varies from line to line: a heading must stand out further, and a numbered line's
     # size says nothing
     larger, floor = (body * 1.25, 0.0) if pdf.ocr else (body * 1.12, body * 0.95)
-    tables = [t for page in pdf.tables for t in page]
+    held = held_by(t for page in pdf.tables for t in page)
     found = set()
     apart = _set_apart(pdf) if pdf.ocr else set()
     for i, line in enumerate(pdf.lines):
@@ -200,7 +201,7 @@ def _headings(pdf: PdfText) -> set[int]:
         if not stripped or len(stripped) > 70 or stripped.endswith((".", ",", ";")) or " ska " in f" {stripped} ":
             continue
         if (line.size > larger or line.bold or i in apart or re.match(r"^\d+(?:\.\d+)*\.?\s+[A-ZÅÄÖ]", stripped)
-                and len(stripped.split()) <= 6 and line.size >= floor) and not any(t.holds(line) for t in tables):
+                and len(stripped.split()) <= 6 and line.size >= floor) and not held(line):
             found.add(i)
     return found
 
@@ -217,8 +218,8 @@ def _set_apart(pdf: PdfText) -> set[int]:
     bar for type alone — or by a space above it wider still: OCR measures type by its ink, and a word without
     descenders ("Arbete") measures no larger than the body."""
     lines = pdf.lines
-    tables = [t for page in pdf.tables for t in page]
-    prose = [line for line in lines if not any(t.holds(line) for t in tables)]
+    held = held_by(t for page in pdf.tables for t in page)
+    prose = [line for line in lines if not held(line)]
     steps = sorted(b.top - a.top for a, b in zip(prose, prose[1:], strict=False)
                    if (a.page, a.region) == (b.page, b.region) and b.top > a.top)
     if not steps:
@@ -251,7 +252,7 @@ def goals(pdf: PdfText, learned: dict[str, str] | None = None) -> Found:
     not be told as one, and then the table followed the last goal). Other tables may be a list OCR's aligned
     words made one of: their lines are read."""
     headings = _headings(pdf)
-    tables = list({id(t): t for t, *_ in headed_rows(pdf, _indicator_columns)}.values())
+    held = held_by({id(t): t for t, *_ in headed_rows(pdf, _indicator_columns)}.values())
     marked: dict[str, list[list[str]]] = {}
     prose: dict[str, list[str]] = {}
     area: str | None = None
@@ -263,7 +264,7 @@ def goals(pdf: PdfText, learned: dict[str, str] | None = None) -> Found:
             continue
         if area is None or not text:
             continue
-        if any(t.holds(line) for t in tables):
+        if held(line):
             current = None
             continue
         if m := _GOAL.match(text):

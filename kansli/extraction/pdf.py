@@ -9,8 +9,8 @@ import logging
 import re
 import time
 from bisect import bisect_left
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import pairwise
@@ -164,6 +164,15 @@ class PlacedTable:
         box of a header's words may reach above the table's top rule)."""
         return (line.page, line.region) == (self.page, self.region) and (
             self.top - 1 <= line.top < self.bottom or self.top <= line.top + line.size / 2 < self.bottom)
+
+
+def held_by(tables: Iterable[PlacedTable]) -> Callable[[Line], bool]:
+    """Whether a line is one of ``tables``' rows read as text, asking only the tables of its page and region:
+    a plan of 400 pages with a table on each has 400 tables and tens of thousands of lines."""
+    by_place: dict[tuple[int, int], list[PlacedTable]] = defaultdict(list)
+    for table in tables:
+        by_place[table.page, table.region].append(table)
+    return lambda line: any(t.holds(line) for t in by_place.get((line.page, line.region), ()))
 
 
 def _aligned_bboxes(page: Page, ruled: Sequence[Bbox]) -> list[Bbox]:
