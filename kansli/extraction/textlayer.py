@@ -180,25 +180,48 @@ def _line(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float
     return y.value + descent.value, y.value + descent.value + size, size, _bold(font)
 
 
+def _native(function: Any, restype: Any, *argtypes: Any) -> Any:
+    """A private prototype of one of PDFium's functions, taking and giving plain addresses and ints.
+
+    pypdfium2's prototypes check and convert typed pointers on every call; over the three thousand
+    characters of a page, four calls each, that conversion was a third of a page's reading.
+    """
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    assert address is not None
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+
+_IS_GENERATED = _native(pdfium_c.FPDFText_IsGenerated, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+_LOOSE_BOX = _native(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
+                     ctypes.c_void_p)
+_MAP_ERROR = _native(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+_TEXT_OBJECT = _native(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+
+
 def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Obj]:
-    """PDFium's characters as pdfplumber's char dicts; the spaces and line ends PDFium adds are left out."""
+    """PDFium's characters as pdfplumber's char dicts; the spaces and line ends PDFium adds are left out.
+
+    PDFium adds only spaces and line ends, so only a character that is no letter or digit is asked
+    whether it was added.
+    """
     raw = textpage.raw
+    handle = ctypes.cast(raw, ctypes.c_void_p).value
     count = textpage.count_chars()
     text = textpage.get_text_range(0, count)
     if len(text) != count:  # characters beyond the BMP: the string and the indices part ways
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
     box = pdfium_c.FS_RECTF()
-    address = ctypes.c_void_p.from_buffer
+    at = ctypes.addressof(box)
     current, line = None, None
     chars = []
     for index in range(count):
         char = text[index]
-        if char in "\r\n\ufffe" or pdfium_c.FPDFText_IsGenerated(raw, index) == 1 \
-                or not pdfium_c.FPDFText_GetLooseCharBox(raw, index, box):
+        if char in "\r\n\ufffe" or not char.isalnum() and _IS_GENERATED(handle, index) == 1 \
+                or not _LOOSE_BOX(handle, index, at):
             continue
-        if pdfium_c.FPDFText_HasUnicodeMapError(raw, index) == 1:
+        if _MAP_ERROR(handle, index) == 1:
             char = f"(cid:{ord(char)})"
-        obj = address(pdfium_c.FPDFText_GetTextObject(raw, index)).value
+        obj = _TEXT_OBJECT(handle, index)
         if obj != current:
             current, line = obj, _line(textpage, index)
         if line:
@@ -206,9 +229,10 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Obj]:
         else:  # no font metrics to go by (or turned text): PDFium's own box
             y0, y1, size, bold = box.bottom, box.top, pdfium_c.FPDFText_GetFontSize(raw, index), False
             upright = abs(math.sin(pdfium_c.FPDFText_GetCharAngle(raw, index))) < 0.1
+        left, right = box.left, box.right
         top, bottom = height - y1, height - y0
-        chars.append({"object_type": "char", "text": char, "x0": box.left, "x1": box.right, "top": top,
-                      "bottom": bottom, "doctop": top, "y0": y0, "y1": y1, "width": box.right - box.left,
+        chars.append({"object_type": "char", "text": char, "x0": left, "x1": right, "top": top,
+                      "bottom": bottom, "doctop": top, "y0": y0, "y1": y1, "width": right - left,
                       "height": bottom - top, "size": size, "upright": upright, "bold": bold})
     return chars
 
