@@ -82,6 +82,17 @@ def test_an_at_sign_ocr_left_out_is_put_back_between_a_two_part_name_and_a_domai
 def test_a_range_gets_its_en_dash_back_but_not_a_phone_number_or_a_date() -> None:
     assert repair("i åldern 20-64 år, 2008-2010, tel 08-123 45 67, den 2009-01-20")[0] == \
         "i åldern 20–64 år, 2008–2010, tel 08-123 45 67, den 2009-01-20"
+    # OCR of a Word plan's serif type read the dash with a space after it
+    assert repair("Förvärvsfrekvens 20- 64 år, tel 08- 123 45")[0] == "Förvärvsfrekvens 20–64 år, tel 08- 123 45"
+
+
+def test_a_decimal_comma_read_as_a_slash_or_a_space_in_a_cell_is_a_comma_again() -> None:
+    """Seen in scanned Word plans: "34,2" came back "34/2" (and the baseline 34), "44,6" came back "44 6" (446)."""
+    assert repair("34/2") == ("34,2", {"34,2"})
+    assert repair("44 6\n0/5") == ("44,6\n0,5", {"44,6", "0,5"})
+    # a school year, a span of years, a thousands' space, a figure in prose: not one figure alone with a digit after
+    for text in ("2008/09", "12/13", "1 000", "Sida 4 5", "4 5 6", "år 44 6"):
+        assert repair(text)[0] == text
 
 
 def test_a_value_read_through_ocr_is_never_sure_and_one_from_its_layout_or_repaired_less_so() -> None:

@@ -21,6 +21,40 @@ def test_a_row_a_page_break_cut_in_two_is_one_row_again() -> None:
     assert tables[1][0].rows == [["Skola", "Behörighet (%)", "60", "65"]] and tables[1][0].joined == {(0, 1)}
 
 
+@pytest.mark.parametrize(("full", "rest", "joined"), [({1}, "de (poäng)", "Genomsnittligt\nmeritvärde (poäng)"),
+                                                     (set(), "de (poäng)", "Genomsnittligt\nmeritvär\nde (poäng)"),
+                                                     ({1}, "och poäng", "Genomsnittligt\nmeritvär\noch poäng")])
+def test_a_word_a_page_broke_in_a_cut_row_is_one_word_again_where_its_line_ran_full(
+        full: set[int], rest: str, joined: str) -> None:
+    """A narrow cell of a Word plan: "meritvär" filled its line, the row ran over the page, "de" stood in the
+    first row of the next page's table; the name came back "Genomsnittligt meritvär de"."""
+    before = PlacedTable(1, 0, 500, [HEADER, ["Skola", "Genomsnittligt\nmeritvär", "15,5", "19,1"]],
+                         full=frozenset(full))
+    after = PlacedTable(2, 0, 60, [[None, rest, None, None], ["Skola", "Behörighet (%)", "60", "65"]])
+    tables = [[before], [after]]
+    _rejoin_rows(tables)
+    assert tables[0][0].rows[-1][1] == joined
+    assert tables[0][0].joined == ({(1, 1)} if joined.count("\n") == 1 else set())
+
+
+def test_a_cells_last_line_that_fills_it_is_told_from_one_that_leaves_room() -> None:
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    from kansli.extraction.pdf import read
+
+    out = io.BytesIO()
+    narrow = stringWidth("meritvär", "Helvetica", 10) + 12  # the text and reportlab's padding of 6 pt either side
+    table = Table([["Indikator", "Mått"], ["Genom-\nsnittligt\nmeritvär", "Anmälda"]], colWidths=[narrow, 120])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0))]))
+    SimpleDocTemplate(out, pagesize=A4).build([table])
+    [[placed]] = read(out.getvalue(), max_pages=1).tables
+    assert placed.full == {0}
+
+
 @pytest.mark.parametrize("first", [HEADER, ["Skola", "Behörighet (%)", "60", "65"], [None, "Ny rad", None, "70"]])
 def test_a_page_that_starts_with_a_header_a_full_row_or_cells_the_row_above_lacks_keeps_it(
         first: list[str | None]) -> None:

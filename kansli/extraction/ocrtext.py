@@ -51,9 +51,13 @@ _PERCENT = re.compile(r"^(?:Yo|yo|Vo|vo|VC|vC|%o|o/o|9\d?/0|0/0)$"
 # capitals of a currency are.
 _LONE_PERCENT = re.compile(r"^(?:\d{1,3}|9\d{3}|9\d?/0|[A-ZÅÄÖ]{1,3}|[YyVv][oOcC]|%o|o/o|[”“\"'°]{1,2})$")
 _CURRENCIES = frozenset({"SEK", "KR", "TKR", "MKR", "EUR"})
-# A range of numbers: OCR reads its en dash as a hyphen. Not a phone number's ("08-123 45"), which starts with
-# 0, nor a date's ("2009-01-20"), which goes on with another hyphen.
-_RANGE = re.compile(r"(?<![\w-])([1-9]\d{0,3})-(\d{1,4})(?![\w-])")
+# A range of numbers: OCR reads its en dash as a hyphen, at times with a space after it ("20- 64 år"). Not a
+# phone number's ("08-123 45"), which starts with 0, nor a date's ("2009-01-20"), which goes on with another
+# hyphen.
+_RANGE = re.compile(r"(?<![\w-])([1-9]\d{0,3})- ?(\d{1,4})(?![\w-])")
+# A figure alone in a table's cell whose decimal comma OCR read as a slash or left out ("34/2", "44 6"): a
+# cell holds no fraction or date of so few digits, nor two figures a space apart with one digit after it.
+_DECIMAL = re.compile(r"^([1-9]\d{0,2}|0)[/ ](\d)$", re.MULTILINE)
 # An e-mail address whose "@" was read as another glyph or two (capitals: "Q", "O", "W", "QQ", "QO", "QÖ", "ÖQ",
 # "ÅQ", "AQ"; "©", "®", "&", "(W", "(Q"), or whose name OCR set a space into ("karin .yilmaz@"):
 # name[.name]<glyph>domain.tld, where nothing else has capitals or symbols between small letters and a domain.
@@ -210,10 +214,16 @@ def repair(text: str) -> tuple[str, set[str]]:
         repaired.add(f"{m.group(1)} år")
         return f"{m.group(1)}{m.group(2)}år"
 
+    def decimal(m: re.Match[str]) -> str:
+        fixed = f"{m.group(1)},{m.group(2)}"
+        repaired.add(fixed)
+        return fixed
+
     lines = lost_markers([list_marker(_PERCENT.sub(percent, line)) for line in text.split("\n")])
     text = _SECTION.sub(r"\1 §", "\n".join(lines))
     text = _YEARS.sub(years, _REFERENCE_I.sub(reference, text))
     text = _THOUSANDS.sub(thousands, _SEVENS.sub(sevens, _NUMBER.sub(number, text)))
+    text = _DECIMAL.sub(decimal, text)
     return _RANGE.sub(r"\1–\2", _EMAIL.sub(email, text)), repaired
 
 

@@ -156,6 +156,9 @@ class PlacedTable:
     joined: frozenset[tuple[int, int]] = frozenset()
     #: Where the table ends on its page: the lines between its top and bottom (in its region) are its cells.
     bottom: float = 0.0
+    #: Columns of the last row whose cell's last line fills it to its right edge: a word there may go on in
+    #: the first row of the next page's table, where a word processor broke a row across the page.
+    full: frozenset[int] = frozenset()
 
     @property
     def at(self) -> tuple[int, int, float]:
@@ -195,8 +198,11 @@ def page_tables(page: Page, columns: tuple[float, float] | None, number: int = 1
                 found: list[Any] | None = None) -> list[PlacedTable]:
     """The page's tables (``found`` already, or found here) in reading order: on a two-column page, the
     left column's before the right's."""
-    placed = [PlacedTable(number, _region(columns, t.bbox[0], t.bbox[1]), t.bbox[1], *_cells(page, t), bottom=t.bbox[3])
-              for t in (page.find_tables() if found is None else found)]
+    placed = []
+    for t in page.find_tables() if found is None else found:
+        rows, joined, full = _cells(page, t)
+        placed.append(PlacedTable(number, _region(columns, t.bbox[0], t.bbox[1]), t.bbox[1], rows, joined,
+                                  bottom=t.bbox[3], full=full))
     return sorted(placed, key=lambda t: t.at)
 
 
@@ -221,11 +227,12 @@ _BROKEN = re.compile(r"(?<=[a-zåäöé])\n(?=[a-zåäöé])")
 _BROKEN_OCR = re.compile(r"(?<=[a-zåäöé])\nI(?=[a-zåäöé])")
 
 
-def _cells(page: Page, table: Any) -> tuple[list[list[str | None]], frozenset[tuple[int, int]]]:
-    """The table's cell strings, and which cells had a word joined: a word broken across a cell's lines is
-    joined again where the geometry shows it (its first part is alone on its line and fills the line to the
-    cell's right edge). Geometry cannot tell that from a short word that happened to fill the line before
-    an ordinary wrap, so a join is a guess, and the cells that had one are named.
+def _cells(page: Page, table: Any) -> tuple[list[list[str | None]], frozenset[tuple[int, int]], frozenset[int]]:
+    """The table's cell strings, which cells had a word joined, and which of the last row's cells end full
+    (:attr:`PlacedTable.full`): a word broken across a cell's lines is joined again where the geometry shows
+    it (its first part is alone on its line and fills the line to the cell's right edge). Geometry cannot tell
+    that from a short word that happened to fill the line before an ordinary wrap, so a join is a guess, and
+    the cells that had one are named.
 
     The cells are read as pdfplumber's ``Table.extract`` reads them (a character belongs to the cell its
     middle is in), but each row looks only at the characters of its own band, found by bisection: the
@@ -235,7 +242,7 @@ def _cells(page: Page, table: Any) -> tuple[list[list[str | None]], frozenset[tu
     middles = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars))
     keys = [m for m, _ in middles]
     rows: list[list[str | None]] = []
-    joined = set()
+    joined, full = set(), set()
     for r, row in enumerate(table.rows):
         _, top, _, bottom = row.bbox
         band = [chars[i] for i in sorted(i for _, i in middles[bisect_left(keys, top):bisect_left(keys, bottom)])]
@@ -253,9 +260,23 @@ def _cells(page: Page, table: Any) -> tuple[list[list[str | None]], frozenset[tu
                     and (whole := _join_broken(inside, bbox, text, page.flow)) != text:
                 text = whole
                 joined.add((r, k))
+            if r == len(table.rows) - 1 and text and _ends_full(inside, bbox):
+                full.add(k)
             cells.append(_RANGE_BROKEN.sub("", text) if text else text)
         rows.append(cells)
-    return rows, frozenset(joined)
+    return rows, frozenset(joined), frozenset(full)
+
+
+def _ends_full(inside: list[Any], bbox: tuple[float, float, float, float]) -> bool:
+    """Whether a cell's last line runs so close to its right edge (the left margin mirrored) that another
+    letter of its type, as wide as the line's letters are on average (and a little more), would not fit."""
+    lines = utils.cluster_objects(inside, lambda c: c["top"], 3)
+    last = sorted((c for c in lines[-1] if not c["text"].isspace()), key=lambda c: c["x0"])
+    if not last:
+        return False
+    limit = bbox[2] - (min(c["x0"] for c in inside if not c["text"].isspace()) - bbox[0])
+    letter = (last[-1]["x1"] - last[0]["x0"]) / len(last)
+    return limit - last[-1]["x1"] < letter * 1.2 + OCR_SLACK
 
 
 def _cell_text(chars: list[Any], flow: bool = False) -> str:
@@ -568,7 +589,8 @@ def _read_pages(pdf: pdfium.PdfDocument, *, ocr: bool, with_tables: bool, max_pa
 def _rejoin_rows(tables: list[list[PlacedTable]]) -> None:
     """A row that a page break cut in two, put together again: where a page's first table has the columns of
     the page before's last one and starts with a row that fills only cells the row above it fills (the rest
-    of a cell's lines), that row ends the row above, as a word processor set it."""
+    of a cell's lines), that row ends the row above, as a word processor set it; a word the page broke is one
+    again where its cell's last line ran full (:attr:`PlacedTable.full`)."""
     for before, after in pairwise(tables):
         if not before or not after or not after[0].rows or not before[-1].rows:
             continue
@@ -577,9 +599,20 @@ def _rejoin_rows(tables: list[list[PlacedTable]]) -> None:
             continue
         pairs = list(zip(above, rest, strict=True))
         if all(not r or a for a, r in pairs) and any(a and not r for a, r in pairs):
-            before[-1].rows[-1] = [f"{a}\n{r}" if a and r else a for a, r in pairs]
+            last = len(before[-1].rows) - 1
+            broken = {k for k, (a, r) in enumerate(pairs) if k in before[-1].full and a and r and _goes_on(a, r)}
+            before[-1].rows[-1] = [(f"{a}{r}" if k in broken else f"{a}\n{r}") if a and r else a
+                                   for k, (a, r) in enumerate(pairs)]
+            before[-1] = replace(before[-1], joined=before[-1].joined | {(last, k) for k in broken})
             rows, joined = after[0].rows[1:], frozenset((r - 1, k) for r, k in after[0].joined if r)
             after[:1] = [replace(after[0], rows=rows, joined=joined)] if rows else []
+
+
+def _goes_on(cell: str, rest: str) -> bool:
+    """Whether the rest of a cell on the next page may be the rest of its last word: that line is one word
+    ending in a small letter, the rest starts with one and is no word of its own like "och" or "per"."""
+    last = cell.rsplit("\n", 1)[-1]
+    return " " not in last and bool(_BROKEN.search(f"{last}\n{rest}")) and rest.split()[0] not in aligned.FUNCTION_WORDS
 
 
 def _repaired(text: str, lines: list[Line], tables: list[PlacedTable], repaired: set[str]
