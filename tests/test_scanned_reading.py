@@ -425,6 +425,12 @@ def test_a_tables_rows_are_no_goals_though_no_heading_stood_between() -> None:
     assert district_plan.goals(pdf)[0] == {"trygghet": ["Färre unga ska begå brott"]}
 
 
+def test_a_goals_full_stop_ocr_read_as_a_colon_is_left_out_as_the_stop_is() -> None:
+    texts = ["Tillväxt", "", "• Fler företag ska startas i stadsdelen.", "• Handeln i centrum ska utvecklas:"]
+    assert district_plan.goals(_lines(*texts, ocr=True))[0] == \
+        {"tillvaxt": ["Fler företag ska startas i stadsdelen", "Handeln i centrum ska utvecklas"]}
+
+
 def test_a_thousands_space_ocr_read_as_a_full_stop_is_a_space_again() -> None:
     """"Anmälda brott per 1 000 invånare" came back "per 1.000 invånare" from two scans, and the row was wrong."""
     assert repair("Anmälda brott per 1.000 invånare\n12.500 kronor") == \

@@ -279,13 +279,18 @@ def goals(pdf: PdfText, learned: dict[str, str] | None = None) -> Found:
     guessed = False
     for key in AREAS:
         if key in marked:
-            result[key] = [g for parts in marked[key] if (g := clean(" ".join(parts)))]
+            result[key] = [g for parts in marked[key] if (g := clean(_goal(" ".join(parts), pdf.ocr)))]
         elif key in prose:
             sentences = re.split(r"(?<=[.!?])\s+", " ".join(prose[key]))
             if found := [g for s in sentences if " ska " in f" {s} " and (g := clean(s))]:
                 result[key], guessed = found, True
     result = {k: v for k, v in result.items() if v}
     return result, (MISSING if not result else PROSE if guessed else LABELLED)
+
+
+def _goal(text: str, ocr: bool) -> str:
+    """A marked goal's text; OCR reads its full stop as a colon at times, and no goal ends in one."""
+    return text.rstrip().removesuffix(":") if ocr else text
 
 
 def _split_unit(name: str) -> tuple[str, str | None]:
