@@ -84,6 +84,7 @@ def test_a_range_gets_its_en_dash_back_but_not_a_phone_number_or_a_date() -> Non
         "i åldern 20–64 år, 2008–2010, tel 08-123 45 67, den 2009-01-20"
     # OCR of a Word plan's serif type read the dash with a space after it
     assert repair("Förvärvsfrekvens 20- 64 år, tel 08- 123 45")[0] == "Förvärvsfrekvens 20–64 år, tel 08- 123 45"
+    assert repair("Förvärvsfrekvens 20-\n64 år")[0] == "Förvärvsfrekvens 20–64 år"
 
 
 def test_a_decimal_comma_read_as_a_slash_or_a_space_in_a_cell_is_a_comma_again() -> None:

@@ -37,6 +37,16 @@ def test_a_word_a_page_broke_in_a_cut_row_is_one_word_again_where_its_line_ran_f
     assert tables[0][0].joined == ({(1, 1)} if joined.count("\n") == 1 else set())
 
 
+@pytest.mark.parametrize(("ocr", "dash"), [(False, "–"), (True, "-")])
+def test_a_range_a_page_broke_after_its_dash_in_a_cut_row_is_one_word_again(ocr: bool, dash: str) -> None:
+    """Seen in a scanned Word plan: "Förvärvsfrekvens 20-" ended the page, "64 år (%)" started the next."""
+    before = PlacedTable(1, 0, 500, [HEADER, ["Arbete", f"Förvärvsfrekvens 20{dash}", "41,4", "39,0"]])
+    after = PlacedTable(2, 0, 60, [[None, "64 år (%)", None, None]])
+    tables = [[before], [after]]
+    _rejoin_rows(tables, ocr)
+    assert tables[0][0].rows[-1][1] == "Förvärvsfrekvens 20–64 år (%)"
+
+
 def test_a_cells_last_line_that_fills_it_is_told_from_one_that_leaves_room() -> None:
     import io
 

@@ -51,10 +51,10 @@ _PERCENT = re.compile(r"^(?:Yo|yo|Vo|vo|VC|vC|%o|o/o|9\d?/0|0/0)$"
 # capitals of a currency are.
 _LONE_PERCENT = re.compile(r"^(?:\d{1,3}|9\d{3}|9\d?/0|[A-ZÅÄÖ]{1,3}|[YyVv][oOcC]|%o|o/o|[”“\"'°]{1,2})$")
 _CURRENCIES = frozenset({"SEK", "KR", "TKR", "MKR", "EUR"})
-# A range of numbers: OCR reads its en dash as a hyphen, at times with a space after it ("20- 64 år"). Not a
-# phone number's ("08-123 45"), which starts with 0, nor a date's ("2009-01-20"), which goes on with another
-# hyphen.
-_RANGE = re.compile(r"(?<![\w-])([1-9]\d{0,3})- ?(\d{1,4})(?![\w-])")
+# A range of numbers: OCR reads its en dash as a hyphen, at times with a space or a line's end after it ("20- 64
+# år", a narrow cell's "20-" over "64 år"). Not a phone number's ("08-123 45"), which starts with 0, nor a date's
+# ("2009-01-20"), which goes on with another hyphen.
+_RANGE = re.compile(r"(?<![\w-])([1-9]\d{0,3})-[ \n]?(\d{1,4})(?![\w-])")
 # A figure alone in a table's cell whose decimal comma OCR read as a slash or left out ("34/2", "44 6"): a
 # cell holds no fraction or date of so few digits, nor two figures a space apart with one digit after it.
 _DECIMAL = re.compile(r"^([1-9]\d{0,2}|0)[/ ](\d)$", re.MULTILINE)

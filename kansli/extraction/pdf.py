@@ -580,17 +580,18 @@ def _read_pages(pdf: pdfium.PdfDocument, *, ocr: bool, with_tables: bool, max_pa
     if not any(t.strip() for t in texts):
         raise Refusal("no_text")
     furniture = _furniture(texts)
-    _rejoin_rows(tables)
+    _rejoin_rows(tables, ocr)
     return PdfText(pages=count, texts=[_without(t, furniture) for t in texts], tables=tables,
                    lines=[line for line in lines if _shape(line.text) not in furniture], ocr=ocr,
                    repaired=frozenset(repaired))
 
 
-def _rejoin_rows(tables: list[list[PlacedTable]]) -> None:
+def _rejoin_rows(tables: list[list[PlacedTable]], ocr: bool = False) -> None:
     """A row that a page break cut in two, put together again: where a page's first table has the columns of
     the page before's last one and starts with a row that fills only cells the row above it fills (the rest
     of a cell's lines), that row ends the row above, as a word processor set it; a word the page broke is one
-    again where its cell's last line ran full (:attr:`PlacedTable.full`)."""
+    again where its cell's last line ran full (:attr:`PlacedTable.full`), and so is a range broken after its
+    dash ("20–" over "64 år")."""
     for before, after in pairwise(tables):
         if not before or not after or not after[0].rows or not before[-1].rows:
             continue
@@ -601,8 +602,10 @@ def _rejoin_rows(tables: list[list[PlacedTable]]) -> None:
         if all(not r or a for a, r in pairs) and any(a and not r for a, r in pairs):
             last = len(before[-1].rows) - 1
             broken = {k for k, (a, r) in enumerate(pairs) if k in before[-1].full and a and r and _goes_on(a, r)}
-            before[-1].rows[-1] = [(f"{a}{r}" if k in broken else f"{a}\n{r}") if a and r else a
+            before[-1].rows[-1] = [_RANGE_BROKEN.sub("", f"{a}{r}" if k in broken else f"{a}\n{r}") if a and r else a
                                    for k, (a, r) in enumerate(pairs)]
+            if ocr:  # each page's cells were repaired on their own: "20-" over "64 år" was no range
+                before[-1].rows[-1] = [c and ocrtext.repair(c)[0] for c in before[-1].rows[-1]]
             before[-1] = replace(before[-1], joined=before[-1].joined | {(last, k) for k in broken})
             rows, joined = after[0].rows[1:], frozenset((r - 1, k) for r, k in after[0].joined if r)
             after[:1] = [replace(after[0], rows=rows, joined=joined)] if rows else []
