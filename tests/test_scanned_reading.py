@@ -656,6 +656,18 @@ def test_a_mark_glued_before_the_rest_of_a_broken_word_does_not_keep_it_apart() 
     assert table.rows[1][0] == "Anmälda\nskadegörelsebrott"
 
 
+def test_a_last_letter_alone_on_its_line_that_ocr_read_twice_is_joined_to_its_word() -> None:
+    """A narrow cell broke "utomhus" before its "s", and OCR read the lone letter "Ss": the name came back
+    "Andel som känner sig trygga utomhu Ss"."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    room = stringWidth("utomhu", "Helvetica", 9) + 2.0  # less than an "s" (4.5)
+    words = [(53, top, word) for top, word in ((110.0, "Indikator"), (126.0, "trygga"), (137.0, "utomhu"),
+                                                (148.0, "Ss"))]
+    [table] = _ocr_table(words, [50, 56 + room], [95, 115, 153])
+    assert table.rows[1][0] == "trygga\nutomhus"
+
+
 def test_a_scanned_titles_second_line_measured_smaller_is_still_the_title() -> None:
     """OCR measured "Stadsdelsplan Rosengård, Fosie" 30 and "och Hyllie" 27: the title lost its last district."""
     lines = [Line(1, 0, 72.9, "Stadsdelsplan Rosengård, Fosie", 30.0, False), Line(1, 0, 108.3, "och Hyllie", 27.0, False),

@@ -223,8 +223,9 @@ _RANGE_BROKEN = re.compile(r"(?<=\d[–-])\n(?=\d)")
 # A cell line that is one word ending in a small letter, before a line that starts with one: maybe a word the
 # narrow cell broke (Word does, without a hyphen, when a word is wider than the cell).
 _BROKEN = re.compile(r"(?<=[a-zåäöé])\n(?=[a-zåäöé])")
-# OCR's: the rest of a broken word that starts with an "l", read as a capital "I" ("Anmä" over "Ida brott").
-_BROKEN_OCR = re.compile(r"(?<=[a-zåäöé])\nI(?=[a-zåäöé])")
+# OCR's: the rest of a broken word that starts with an "l", read as a capital "I" ("Anmä" over "Ida brott"), or
+# a last letter alone read twice ("utomhu" over "Ss").
+_BROKEN_OCR = re.compile(r"(?<=[a-zåäöé])\n(?:I(?=[a-zåäöé])|(?:Cc|Oo|Ss|Vv|Ww|Xx|Zz)$)", re.MULTILINE)
 
 
 def _cells(page: Page, table: Any) -> tuple[list[list[str | None]], frozenset[tuple[int, int]], frozenset[int]]:
@@ -311,13 +312,17 @@ _LIGATURES = frozenset("ﬀﬃﬄﬁﬂﬆﬅ")
 OCR_SLACK = 1.5
 
 
+#: A small letter alone on its line, as OCR reads it at times: twice, the capital first ("Ss", "Oo").
+_DOUBLED = re.compile(r"^(?:Cc|Oo|Ss|Vv|Ww|Xx|Zz)$")
+
+
 def _join_broken(inside: list[Any], bbox: tuple[float, float, float, float], text: str, ocr: bool = False) -> str:
     """``text`` with the words broken over its lines joined; ``inside`` are the cell's characters.
 
     ``ocr``: OCR's text layer spreads a word's box evenly over its letters and the space after it, so a
     letter's own width is its share of the word's box (:func:`.ocrtext.first_letter_width`), give or take
     :data:`OCR_SLACK`; and the rest of a word that starts with an "l" may read as a capital "I" ("Anmä" over
-    "Ida"), which is joined as the "l" it is."""
+    "Ida"), which is joined as the "l" it is, and a letter alone on its line may read twice (:data:`_DOUBLED`)."""
     x0, _, x1, _ = bbox
     # lines as pdfplumber's text sets them (tops within 3 pt): OCR's words of one line differ in top
     rows = [sorted(chars, key=lambda c: c["x0"]) for chars in utils.cluster_objects(inside, lambda c: c["top"], 3)]
@@ -329,6 +334,8 @@ def _join_broken(inside: list[Any], bbox: tuple[float, float, float, float], tex
     limit = x1 - (min(next((c["x0"] for c in row if not c["text"].isspace()), row[0]["x0"]) for row in rows) - x0)
     out = parts[0]
     for i in range(1, len(parts)):
+        if ocr and _DOUBLED.match(parts[i]):
+            parts[i] = parts[i][1]
         before, first = parts[i - 1], parts[i].split(" ", 1)[0]
         if ocr and first[:1] == "I" and first[1:2].islower():
             first = "l" + first[1:]
