@@ -81,8 +81,11 @@ def to_pdf(documents: dict[str, bytes], profile: Path, timeout: float = 180, por
     """Convert every .docx in ``documents`` (name → bytes); returns name → PDF/A-2b.
 
     Through the worker's resident LibreOffice where ``port`` names one, else (or if it fails) in one
-    cold LibreOffice start for all of them.
+    cold LibreOffice start for all of them. Nothing to convert starts nothing: LibreOffice given no file
+    waits for one until it is killed.
     """
+    if not documents:
+        return {}
     if port:
         try:
             return warm_pdf(documents, port)

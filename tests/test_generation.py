@@ -230,6 +230,12 @@ def resident_office(tmp_path: Path):  # noqa: ANN201 - yields the XML-RPC port
         proc.wait()
 
 
+def test_converting_nothing_starts_no_libreoffice(tmp_path: Path) -> None:
+    # (started with no file, LibreOffice waited until the timeout killed it: ten minutes of a test run)
+    assert to_pdf({}, tmp_path / "profile", timeout=5) == {}
+    assert not (tmp_path / "profile").exists()
+
+
 def test_a_resident_libreoffice_converts_warm(resident_office: int, tmp_path: Path) -> None:
     docs = {"avtal.docx": render_agreement(PLAN, "Försäkringskassan", AGREEMENT),
             "brev.docx": render_decision(seed_fields(), DECISION)[0][1]}
