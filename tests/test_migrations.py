@@ -131,7 +131,16 @@ def test_documents_read_before_the_document_list_are_found_by_text_and_municipal
             conn.execute(text("INSERT INTO revisions (document_id, number, source, fields, changed, created_at) "
                               "VALUES (1, :n, 'extraction', :fields, '[]', :at)"),
                          {"n": number, "fields": f'{{"municipality": "{municipality}"}}', "at": AT})
+        for doc in range(3, 253):  # more than the migration indexes at a time: every batch is indexed
+            conn.execute(text("INSERT INTO documents (id, filename, sha256, size, warnings, status, progress, "
+                              "attempts, created_at, updated_at, text) VALUES (:id, :name, :sha, 1, '[]', 'extracted', "
+                              "100, 1, :at, :at, :text)"),
+                         {"id": doc, "name": "bilaga.pdf", "sha": f"{doc:064x}", "at": AT, "text": "Bilaga"})
+            conn.execute(text("INSERT INTO revisions (document_id, number, source, fields, changed, created_at) "
+                              "VALUES (:id, 1, 'extraction', '{}', '[]', :at)"), {"id": doc, "at": AT})
     _upgrade(blank_url, "head")
+    with db.engine_for(blank_url).begin() as conn:
+        assert conn.execute(text("SELECT count(*) FROM document_search")).scalar() == 251  # all read (not 2)
 
     with db.session_scope(blank_url) as session:
         def found(**args: str) -> list[int]:

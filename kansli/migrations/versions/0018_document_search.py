@@ -11,6 +11,8 @@ when the code does).
 """
 import json
 import re
+from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -19,6 +21,8 @@ revision = '0018'
 down_revision = '0017'
 branch_labels = None
 depends_on = None
+#: Documents indexed at a time: their text (a plan of hundreds of pages each) is held in memory meanwhile.
+BATCH = 100
 
 
 def _key(name: str) -> str:
@@ -52,10 +56,18 @@ def upgrade() -> None:
                       sa.column('municipality', sa.String))
     latest = sa.select(revisions.c.document_id, sa.func.max(revisions.c.number).label('number')) \
         .group_by(revisions.c.document_id).subquery()
-    rows = bind.execute(sa.select(documents.c.id, documents.c.filename, documents.c.text, revisions.c.fields)
-                        .join(latest, latest.c.document_id == documents.c.id)
-                        .join(revisions, sa.and_(revisions.c.document_id == latest.c.document_id,
-                                                 revisions.c.number == latest.c.number))).all()
+    read = sa.select(documents.c.id, documents.c.filename, documents.c.text, revisions.c.fields) \
+        .join(latest, latest.c.document_id == documents.c.id) \
+        .join(revisions, sa.and_(revisions.c.document_id == latest.c.document_id,
+                                 revisions.c.number == latest.c.number)) \
+        .order_by(documents.c.id).limit(BATCH)
+    last = 0
+    while rows := bind.execute(read.where(documents.c.id > last)).all():  # a batch's text in memory, not all
+        last = rows[-1][0]
+        _index(bind, search, sqlite, rows)
+
+
+def _index(bind: sa.engine.Connection, search: sa.TableClause, sqlite: bool, rows: Sequence[Any]) -> None:
     for doc_id, filename, body, fields in rows:
         fields = fields if isinstance(fields, dict) else json.loads(fields or "{}")
         named = fields.get("municipality")
