@@ -220,16 +220,24 @@ class MadeWith:
     number: int | None = None
 
 
-def made_with(session: Session, used: dict[str, Any], at: datetime) -> list[MadeWith]:
+def made_with(session: Session, used: dict[str, Any], at: datetime,
+              history: dict[str, list[Template]] | None = None) -> list[MadeWith]:
     """Which version of each template a draft was rendered with, from the SHA-256 it recorded (``used``) and
     when it was rendered (``at``). A reverted version has the bytes of an older one: of the versions with
     those bytes, the one that was newest at ``at`` is the one that made it. No version with those bytes:
-    the built-in template (uploads are never deleted)."""
+    the built-in template (uploads are never deleted).
+
+    ``history``: each template's versions as far as already read, filled in here: a list of drafts asks
+    for each template's once, not once a draft."""
+    history = {} if history is None else history
     result = []
     for name, sha256 in used.items():
-        same = [v for v in versions(session, name) if v.sha256 == sha256]  # newest first
+        if name not in history:
+            history[name] = versions(session, name)
+        same = [v for v in history[name] if v.sha256 == sha256]  # newest first
         version = next((v for v in same if _aware(v.created_at) <= _aware(at)), same[0] if same else None)
-        result.append(MadeWith(name, sha256, version, number(session, version) if version else None))
+        count = sum(1 for v in history[name] if version and v.id <= version.id)
+        result.append(MadeWith(name, sha256, version, count if version else None))
     return result
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -43,6 +44,17 @@ def registration_in_force(session: Session, item: Document | Output) -> Registra
     filed = Registration.document_id == item.id if isinstance(item, Document) else Registration.output_id == item.id
     return session.scalar(select(Registration).where(filed, Registration.status != RegistrationStatus.VOIDED)
                           .order_by(Registration.id.desc()).limit(1))
+
+
+def drafts_in_force(session: Session, outputs: Sequence[Output]) -> dict[int, Registration]:
+    """:func:`registration_in_force` of many drafts at once, by draft id (a list of drafts asks once)."""
+    found: dict[int, Registration] = {}
+    if outputs:
+        rows = session.scalars(select(Registration).where(
+            Registration.output_id.in_([o.id for o in outputs]), Registration.status != RegistrationStatus.VOIDED)
+            .order_by(Registration.id))
+        found = {r.output_id: r for r in rows if r.output_id is not None}  # the latest of each wins
+    return found
 
 
 def _software() -> dict[str, str]:

@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, jsonify, request, send_file
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from kansli.idempotency import KeyRejected
 from kansli.models import Output
@@ -15,7 +16,7 @@ from kansli.users import DRAFTER_PLUS
 from kansli.validation import OutputQuery, OutputRequest
 from service.actions import record_download, start_output
 from service.api import body_as, bp, query_as, role
-from service.api.representation import output_json
+from service.api.representation import output_json, outputs_json
 from service.database import get_or_404, get_session, get_store
 from service.errors import api_error
 
@@ -38,10 +39,10 @@ def create_output() -> Any:
 @bp.get("/outputs")
 @role()
 def list_outputs() -> Any:
-    query = select(Output).order_by(Output.id.desc()).limit(200)
+    query = select(Output).options(selectinload(Output.files)).order_by(Output.id.desc()).limit(200)
     if doc_id := query_as(OutputQuery).document_id:
         query = query.where(Output.document_id == doc_id)
-    return jsonify({"outputs": [output_json(o) for o in get_session().scalars(query)]})
+    return jsonify({"outputs": outputs_json(get_session(), get_session().scalars(query).all())})
 
 
 @bp.get("/outputs/<int:output_id>")

@@ -1,16 +1,18 @@
 """How documents, outputs and registrations look in JSON: one place, used by the API and by the pages' scripts."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import url_for
-from sqlalchemy.orm import object_session
+from sqlalchemy.orm import Session, object_session
 
 from kansli import pageimages
 from kansli.fields import KIND_LABELS
 from kansli.models import Case, Dispatch, Document, Output, Registration, SecrecyMark, Template
 from kansli.outputs import KINDS, LOCKED, THUMBNAIL_SUFFIX, page_previews
-from kansli.registry.archiving import case_package, registration_in_force
+from kansli.registry.archiving import case_package, drafts_in_force, registration_in_force
 from kansli.registry.record import source_documents
 from kansli.registry.secrecy import parts_of
 from kansli.registry.terms import DispatchMethod
@@ -55,14 +57,29 @@ def document_json(doc: Document) -> dict[str, Any]:
     }
 
 
-def output_json(output: Output) -> dict[str, Any]:
+@dataclass
+class Drafts:
+    """What a list of drafts shares, read once for the list: their registrations and the templates' versions."""
+
+    registrations: dict[int, Registration]
+    history: dict[str, list[Template]] = field(default_factory=dict)
+
+
+def outputs_json(session: Session, outputs: Sequence[Output]) -> list[dict[str, Any]]:
+    """:func:`output_json` of a list of drafts in a few queries, not a few for each draft."""
+    shared = Drafts(drafts_in_force(session, outputs))
+    return [output_json(o, shared) for o in outputs]
+
+
+def output_json(output: Output, shared: Drafts | None = None) -> dict[str, Any]:
     """A draft with what it was made from: each template's version and each document's field version,
-    its page previews (``pages``: the PDF's page count, which may exceed the previews), its registration."""
+    its page previews (``pages``: the PDF's page count, which may exceed the previews), its registration.
+    ``shared``: what :func:`outputs_json` read for the whole list."""
     session = object_session(output)
     assert session is not None  # rows reach here from the request's session
     previews = dict(page_previews([f.name for f in output.files]))
     shown = set(previews.values()) - {f.name for f in output.files if f.name.endswith(THUMBNAIL_SUFFIX)}
-    registration = registration_in_force(session, output)
+    registration = shared.registrations.get(output.id) if shared else registration_in_force(session, output)
     return {
         "id": output.id,
         "kind": output.kind,
@@ -79,7 +96,8 @@ def output_json(output: Output) -> dict[str, Any]:
         "template_versions": [
             {"template": m.name, "sha256": m.sha256, "version": m.number, "builtin": m.version is None,
              "created_at": m.version.created_at.isoformat() if m.version else None}
-            for m in made_with(session, output.templates or {}, output.updated_at)
+            for m in made_with(session, output.templates or {}, output.updated_at,
+                                shared.history if shared else None)
         ],
         "revisions": [{"document_id": int(doc_id), "revision": number,
                        "history": url_for("documents.history", doc_id=int(doc_id))}

@@ -27,6 +27,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from kansli import pageimages
 from kansli.areas import AREAS
@@ -41,7 +42,7 @@ from kansli.status import DocumentStatus, RegistrationStatus
 from kansli.users import CLERK_PLUS, DRAFTER_PLUS
 from kansli.validation import Invalid, OutputRequest, check
 from service.actions import apply_correction, receive_upload, start_output
-from service.api.representation import KIND_NAMES, document_json, output_json
+from service.api.representation import KIND_NAMES, document_json, outputs_json
 from service.auth import page_role
 from service.database import get_or_404, get_session, get_store
 from service.pages.forms import SPARE_ROWS, FormErrors, field_errors, fields_from_form
@@ -95,8 +96,8 @@ def show(doc_id: int) -> Any:
 def _page(doc: Document, fields: dict[str, Any] | None = None, errors: FormErrors | None = None,
           chosen_reports: list[str] | None = None) -> Any:
     """The document page; after a refused save, with the fields as typed and what is wrong with them (422)."""
-    outputs = get_session().scalars(
-        select(Output).where(Output.document_id == doc.id).order_by(Output.id.desc())).all()
+    outputs = get_session().scalars(select(Output).options(selectinload(Output.files))
+                                    .where(Output.document_id == doc.id).order_by(Output.id.desc())).all()
     fields = fields if fields is not None else doc.current_fields() or {}
     reports = get_session().scalars(
         select(Document).where(Document.kind == "report", Document.status == DocumentStatus.EXTRACTED).order_by(Document.id)
@@ -110,7 +111,7 @@ def _page(doc: Document, fields: dict[str, Any] | None = None, errors: FormError
         locked=registration is not None and registration.status == RegistrationStatus.ARCHIVED,
         pages=pages, outlined=_outlined(pages),
         schema=SCHEMAS.get(doc.kind or "unknown", SCHEMAS["unknown"]),
-        outputs=[output_json(o) for o in outputs], agencies=AGENCIES, areas=AREAS,
+        outputs=outputs_json(get_session(), outputs), agencies=AGENCIES, areas=AREAS,
         indicator_rows=len(fields.get("indicators") or []) + SPARE_ROWS,
         value_rows=len(fields.get("values") or []) + SPARE_ROWS,
         indicator_sources=_row_sources(doc, "indicators"), value_sources=_row_sources(doc, "values"),
