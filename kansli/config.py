@@ -51,15 +51,23 @@ def _text(raw: str) -> str | None:
 
 
 def _retention(raw: str) -> dict[str, int | None]:
+    """The schedule over :data:`RETENTION`: a key names a document or output kind ("output:report"), or a kind
+    alone ("report"), which sets it for uploads and drafts alike."""
     try:
         mapping = json.loads(raw)
     except json.JSONDecodeError:
-        raise ValueError('JSON, t.ex. {"report": 10, "decision": null}') from None
+        raise ValueError('JSON, t.ex. {"document:report": 10, "decision": null}') from None
     if not isinstance(mapping, dict) or not all(
         v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 0) for v in mapping.values()
     ):
         raise ValueError("ett antal år (eller null för att bevaras) för varje typ")
-    return {**RETENTION, **mapping}
+    schedule = dict(RETENTION)
+    for name, years in sorted(mapping.items(), key=lambda item: ":" in item[0]):  # a kind alone, then the exact
+        keys = [name] if name in RETENTION else [key for key in RETENTION if key.split(":")[1] == name]
+        if not keys:
+            raise ValueError(f"okänd typ {name!r}; kända typer är {', '.join(RETENTION)}")
+        schedule.update(dict.fromkeys(keys, years))
+    return schedule
 
 
 def _agency_areas(raw: str) -> dict[str, tuple[str, ...]]:
@@ -81,10 +89,16 @@ def env(name: str, parse: Callable[[str], Any] = str, internal: bool = False) ->
     return {"env": name, "parse": parse, "internal": internal}
 
 
-#: A starting point for a retention schedule (gallringsbeslut); the agency's own decision goes in
-#: ``KANSLI_RETENTION``. Decisions are kept for good.
-RETENTION: dict[str, int | None] = {"district_plan": 10, "report": 10, "decision": None, "unknown": 2,
-                                    "agreement": 10, "batch": 10}
+#: A starting point for a retention schedule (gallringsbeslut), years by what was registered: an upload of a
+#: document kind ("document:report", an agency's report) or a draft of an output kind ("output:report", the
+#: consolidated report); the agency's own decision goes in ``KANSLI_RETENTION``. Decisions are kept for good.
+#: Every kind has its entry (a kind left out would be kept for good without anyone deciding so).
+RETENTION: dict[str, int | None] = {
+    "document:district_plan": 10, "document:report": 10, "document:decision": None, "document:follow_up": 10,
+    "document:unknown": 2,
+    "output:agreement": 10, "output:batch": 10, "output:decision": None, "output:report": 10,
+    "output:followup_report": 10,
+}
 
 
 @dataclass(frozen=True)

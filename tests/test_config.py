@@ -42,8 +42,21 @@ def test_the_environment_sets_each_kind_of_value(monkeypatch: pytest.MonkeyPatch
     assert settings.behind_tls is True
     assert (settings.port, settings.max_upload_bytes, settings.lease_seconds) == (8080, 5 * 1024 * 1024, 2.5)
     assert settings.organisation_id is None
-    assert settings.retention["report"] == 3 and settings.retention["decision"] is None
+    assert settings.retention["document:report"] == settings.retention["output:report"] == 3
+    assert settings.retention["output:decision"] is None
     assert settings.agency_areas == {"Polismyndigheten": ("trygghet", "utbildning")}
+
+
+def test_every_kind_of_upload_and_draft_has_its_own_retention_and_an_exact_key_wins(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kind left out of the schedule was kept for good without anyone deciding so (follow-ups, the
+    avstämning's reports), and an agency's report and the consolidated report shared one period."""
+    from kansli.fields import KIND_LABELS
+    from kansli.outputs import KINDS
+
+    assert set(config.RETENTION) == {f"document:{k}" for k in KIND_LABELS if k} | {f"output:{k}" for k in KINDS}
+    monkeypatch.setenv("KANSLI_RETENTION", '{"output:report": 5, "report": 3}')
+    assert (config.load().retention["document:report"], config.load().retention["output:report"]) == (3, 5)
 
 
 @pytest.mark.parametrize(("name", "value", "says"), [
@@ -51,6 +64,7 @@ def test_the_environment_sets_each_kind_of_value(monkeypatch: pytest.MonkeyPatch
     ("KANSLI_LEASE_SECONDS", "snart", "ett tal"),
     ("KANSLI_RETENTION", "{", "JSON"),
     ("KANSLI_RETENTION", '{"report": true}', "antal år"),
+    ("KANSLI_RETENTION", '{"protokoll": 5}', "okänd typ 'protokoll'"),
     ("KANSLI_AGENCY_AREAS", '{"Polismyndigheten": ["polisiär"]}', "trygghet"),
     ("KANSLI_BEHIND_TLS", "kanske", "true eller false"),
 ])

@@ -22,7 +22,7 @@ from helpers import eark
 from helpers.api import extracted, upload
 from helpers.pdfs import plan_pdf
 from helpers.processes import KANSLI
-from kansli import db, fixity
+from kansli import config, db, fixity
 from kansli.archive import build_package, mets_schema
 from kansli.documents import add_upload
 from kansli.models import ArchivedFile, AuditEntry, Case, Document, Output, OutputFile, Registration, Template
@@ -485,3 +485,20 @@ def test_the_bytes_of_a_disposed_document_are_refused_with_a_reason(client: Any,
     assert again.status_code == 409
     assert again.json["error"] == {"code": "disposed", "message": (
         f"u.pdf: samma fil har gallrats som dokument {doc_id} och kan inte tas emot igen.")}
+
+
+def test_an_upload_and_a_draft_of_the_same_kind_name_are_kept_as_their_own_schedule_says(settings: Any) -> None:
+    """An agency's report (an upload) and the consolidated report (a draft) are both "report": the schedule
+    tells them apart, and a draft of a kind the schedule names nowhere is not kept for good unasked."""
+    from kansli.registry.numbering import register
+
+    schedule = {**config.RETENTION, "document:report": 3, "output:report": 7}
+    with db.session_scope(settings.database_url) as session:
+        upload = Document(filename="r.pdf", sha256="ef" * 32, size=1, status="extracted", kind="report")
+        draft = Output(kind="report", fields={}, status="ready")
+        follow_up = Output(kind="followup_report", fields={}, status="ready")
+        session.add_all([upload, draft, follow_up])
+        session.flush()
+        kept = [register(session, "KAN", retention=schedule, **item).retain_until
+                for item in ({"document_id": upload.id}, {"output_id": draft.id}, {"output_id": follow_up.id})]
+    assert [date.fromisoformat(k).year - date.today().year for k in kept] == [3, 7, 10]

@@ -91,7 +91,8 @@ def register(session: Session, prefix: str, *, document_id: int | None = None, o
         if doc is None:
             raise RegistryError(404, f"Dokument {document_id} finns inte.")
         guess_party, guess_description = _describe_document(doc)
-        default, when, kind, fields = Direction.INCOMING, doc.created_at, doc.kind or "unknown", doc.current_fields()
+        default, when, kind, fields = Direction.INCOMING, doc.created_at, f"document:{doc.kind or 'unknown'}", \
+            doc.current_fields()
     else:
         output = session.get(Output, output_id)
         if output is None:
@@ -99,7 +100,7 @@ def register(session: Session, prefix: str, *, document_id: int | None = None, o
         if output.status != OutputStatus.READY:
             raise RegistryError(409, "Utkastet är inte klart ännu; registrera det när filerna finns.")
         guess_party, guess_description = KINDS[output.kind].describe(output)
-        default, when, kind, fields = Direction.OUTGOING, output.created_at, output.kind, output.fields
+        default, when, kind, fields = Direction.OUTGOING, output.created_at, f"output:{output.kind}", output.fields
     if case is None:
         municipality = (fields or {}).get("municipality")
         filed.title = description or guess_description
@@ -110,7 +111,7 @@ def register(session: Session, prefix: str, *, document_id: int | None = None, o
         direction=direction or default, document_id=document_id, output_id=output_id, date=when.date().isoformat(),
         party=(party or guess_party or None), description=description or guess_description,
         registered_by=user_id, status=RegistrationStatus.REGISTERED,
-        retain_until=retain_until(when.date(), (retention or {}).get(kind)),
+        retain_until=retain_until(when.date(), (retention or {}).get(kind)),  # kind as config.RETENTION keys it
     )
     session.add(registration)
     session.flush()
