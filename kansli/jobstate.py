@@ -50,7 +50,10 @@ def worker_name() -> str:
 
 
 def claim(session: Session, model: Model, row_id: int, lease_seconds: float) -> str | None:
-    """Take the work if it is waiting, or if its last holder's lease ran out; None if not ours."""
+    """Take the work if it is waiting, or if its last holder's lease ran out; None if not ours.
+
+    Like every change here it is written in the caller's transaction: the claim holds once the caller
+    commits (:meth:`Attempt.claim` does at once, before the work starts)."""
     token = uuid.uuid4().hex
     now = utcnow()
     result = session.execute(
@@ -65,7 +68,6 @@ def claim(session: Session, model: Model, row_id: int, lease_seconds: float) -> 
             error=None, error_code=None, updated_at=now,
         )
     )
-    session.commit()
     return token if _rowcount(result) == 1 else None
 
 
@@ -80,14 +82,13 @@ def renew(session: Session, model: Model, row_id: int, token: str, lease_seconds
     if progress is not None:
         values["progress"] = progress
     result = session.execute(update(model).where(_held(model, row_id, token)).values(**values))
-    session.commit()
     return _rowcount(result) == 1
 
 
 def settle(session: Session, model: Model, row_id: int, token: str, status: str, **values: Any) -> bool:
     """End the attempt with ``status`` (done or failed); False if it no longer held the work.
 
-    Runs inside the caller's transaction, so the result rows written beside it commit together.
+    The result rows the caller writes beside it commit together with it.
     """
     result = session.execute(
         update(model)
@@ -106,7 +107,6 @@ def hand_off(session: Session, model: Model, row_id: int, token: str) -> bool:
         .where(_held(model, row_id, token))
         .values(status=model.QUEUED, claim=None, lease_until=None, progress=0, updated_at=utcnow())
     )
-    session.commit()
     return _rowcount(result) == 1
 
 

@@ -154,6 +154,14 @@ def test_a_stale_attempt_cannot_finish_after_another_took_over(settings: Any) ->
     assert (doc.status, doc.attempts) == ("extracted", 2)
 
 
+def test_a_claim_is_the_callers_to_commit_or_roll_back(settings: Any) -> None:
+    doc_id = new_document(settings)
+    with db.session_scope(settings.database_url) as session:
+        assert jobstate.claim(session, Document, doc_id, lease_seconds=60)
+        session.rollback()  # e.g. a later step of the caller's transaction failed: nothing was taken
+    assert (row(settings, doc_id).status, row(settings, doc_id).attempts) == ("queued", 0)
+
+
 def test_recovery_requeues_work_that_redis_lost(settings: Any) -> None:
     ids = [new_document(settings, plan_pdf(filler_pages=n)) for n in range(3)]
     redis(settings).flushdb()
