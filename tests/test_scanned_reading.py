@@ -87,6 +87,14 @@ def test_a_range_gets_its_en_dash_back_but_not_a_phone_number_or_a_date() -> Non
     assert repair("Förvärvsfrekvens 20-\n64 år")[0] == "Förvärvsfrekvens 20–64 år"
 
 
+def test_a_speck_read_between_a_phone_numbers_groups_is_a_space_again() -> None:
+    assert repair("ali.lund@linkoping.se 020-371 44.15") == ("ali.lund@linkoping.se 020-371 44 15", {"020-371 44 15"})
+    assert repair("tel 08-123 45,67")[0] == "tel 08-123 45 67"
+    # a sentence's full stop after a number, a date, a reference: not a phone number's groups
+    for text in ("ring 020-371 44. 15 personer kom", "2009-01-20.15", "dnr KS 2008/12.10"):
+        assert repair(text)[0] == text
+
+
 def test_a_decimal_comma_read_as_a_slash_or_a_space_in_a_cell_is_a_comma_again() -> None:
     """Seen in scanned Word plans: "34,2" came back "34/2" (and the baseline 34), "44,6" came back "44 6" (446)."""
     assert repair("34/2") == ("34,2", {"34,2"})

@@ -55,6 +55,9 @@ _CURRENCIES = frozenset({"SEK", "KR", "TKR", "MKR", "EUR"})
 # år", a narrow cell's "20-" over "64 år"). Not a phone number's ("08-123 45"), which starts with 0, nor a date's
 # ("2009-01-20"), which goes on with another hyphen.
 _RANGE = re.compile(r"(?<![\w-])([1-9]\d{0,3})-[ \n]?(\d{1,4})(?![\w-])")
+# A speck read as a full stop or a comma between a phone number's groups ("020-371 44.15"): Swedish numbers are
+# grouped by spaces, and a sentence's full stop has a space after it.
+_PHONE_SPECK = re.compile(r"(?<![\w.,-])(0\d{1,3}-\d{2,3}(?: \d{2,3})*)[.,](\d{2,3})(?![\d.,])")
 # A figure alone in a table's cell whose decimal comma OCR read as a slash or left out ("34/2", "44 6"): a
 # cell holds no fraction or date of so few digits, nor two figures a space apart with one digit after it.
 _DECIMAL = re.compile(r"^([1-9]\d{0,2}|0)[/ ](\d)$", re.MULTILINE)
@@ -214,6 +217,11 @@ def repair(text: str) -> tuple[str, set[str]]:
         repaired.add(f"{m.group(1)} år")
         return f"{m.group(1)}{m.group(2)}år"
 
+    def phone(m: re.Match[str]) -> str:
+        fixed = f"{m.group(1)} {m.group(2)}"
+        repaired.add(fixed)
+        return fixed
+
     def decimal(m: re.Match[str]) -> str:
         fixed = f"{m.group(1)},{m.group(2)}"
         repaired.add(fixed)
@@ -223,7 +231,7 @@ def repair(text: str) -> tuple[str, set[str]]:
     text = _SECTION.sub(r"\1 §", "\n".join(lines))
     text = _YEARS.sub(years, _REFERENCE_I.sub(reference, text))
     text = _THOUSANDS.sub(thousands, _SEVENS.sub(sevens, _NUMBER.sub(number, text)))
-    text = _DECIMAL.sub(decimal, text)
+    text = _PHONE_SPECK.sub(phone, _DECIMAL.sub(decimal, text))
     return _RANGE.sub(r"\1–\2", _EMAIL.sub(email, text)), repaired
 
 
