@@ -91,17 +91,20 @@ def test_a_speck_read_between_a_phone_numbers_groups_is_a_space_again() -> None:
     assert repair("ali.lund@linkoping.se 020-371 44.15") == ("ali.lund@linkoping.se 020-371 44 15", {"020-371 44 15"})
     assert repair("tel 08-123 45,67")[0] == "tel 08-123 45 67"
     # a sentence's full stop after a number, a date, a reference: not a phone number's groups
-    for text in ("ring 020-371 44. 15 personer kom", "2009-01-20.15", "dnr KS 2008/12.10"):
+    for text in ("ring 020-371 44. 15 personer kom", "2009-01-20.15", "dnr KS 2008/12.10", "Öppet kl. 08-16.30",
+                 "08-17,30 alla dagar"):
         assert repair(text)[0] == text
 
 
 def test_a_decimal_comma_read_as_a_slash_or_a_space_in_a_cell_is_a_comma_again() -> None:
     """Seen in scanned Word plans: "34,2" came back "34/2" (and the baseline 34), "44,6" came back "44 6" (446)."""
-    assert repair("34/2") == ("34,2", {"34,2"})
-    assert repair("44 6\n0/5") == ("44,6\n0,5", {"44,6", "0,5"})
+    assert repair("34/2", cell=True) == ("34,2", {"34,2"})
+    assert repair("44 6\n0/5", cell=True) == ("44,6\n0,5", {"44,6", "0,5"})
     # a school year, a span of years, a thousands' space, a figure in prose: not one figure alone with a digit after
     for text in ("2008/09", "12/13", "1 000", "Sida 4 5", "4 5 6", "år 44 6"):
-        assert repair(text)[0] == text
+        assert repair(text, cell=True)[0] == text
+    # on a page's own line, "3/9" is a page number and "1/2" a half: only a table's cells are so repaired
+    assert repair("3/9\n1/2") == ("3/9\n1/2", set())
 
 
 def test_a_value_read_through_ocr_is_never_sure_and_one_from_its_layout_or_repaired_less_so() -> None:
@@ -674,6 +677,17 @@ def test_a_last_letter_alone_on_its_line_that_ocr_read_twice_is_joined_to_its_wo
                                                 (148.0, "Ss"))]
     [table] = _ocr_table(words, [50, 56 + room], [95, 115, 153])
     assert table.rows[1][0] == "trygga\nutomhus"
+
+
+def test_a_letter_read_twice_stays_as_read_where_no_word_is_joined() -> None:
+    """The doubled letter is read as one only where it joins the word before: a cell whose "Ss" stands under a
+    word that left room is as OCR read it, and not named among the cells that had a join."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    room = stringWidth("utomhu", "Helvetica", 9) + 30.0
+    words = [(53, top, word) for top, word in ((110.0, "Indikator"), (126.0, "utomhu"), (137.0, "Ss"))]
+    [table] = _ocr_table(words, [50, 56 + room], [95, 115, 145])
+    assert table.rows[1][0] == "utomhu\nSs" and not table.joined
 
 
 def test_a_scanned_titles_second_line_measured_smaller_is_still_the_title() -> None:

@@ -56,8 +56,9 @@ _CURRENCIES = frozenset({"SEK", "KR", "TKR", "MKR", "EUR"})
 # ("2009-01-20"), which goes on with another hyphen.
 _RANGE = re.compile(r"(?<![\w-])([1-9]\d{0,3})-[ \n]?(\d{1,4})(?![\w-])")
 # A speck read as a full stop or a comma between a phone number's groups ("020-371 44.15"): Swedish numbers are
-# grouped by spaces, and a sentence's full stop has a space after it.
-_PHONE_SPECK = re.compile(r"(?<![\w.,-])(0\d{1,3}-\d{2,3}(?: \d{2,3})*)[.,](\d{2,3})(?![\d.,])")
+# grouped by spaces, and a sentence's full stop has a space after it. After a group a space apart only: "kl.
+# 08-16.30" is a time.
+_PHONE_SPECK = re.compile(r"(?<![\w.,-])(0\d{1,3}-\d{2,3}(?: \d{2,3})+)[.,](\d{2,3})(?![\d.,])")
 # A figure alone in a table's cell whose decimal comma OCR read as a slash or left out ("34/2", "44 6"): a
 # cell holds no fraction or date of so few digits, nor two figures a space apart with one digit after it.
 _DECIMAL = re.compile(r"^([1-9]\d{0,2}|0)[/ ](\d)$", re.MULTILINE)
@@ -176,9 +177,10 @@ def unit_cell(text: str) -> str:
     return "%" if _LONE_PERCENT.match(bare) and bare not in _CURRENCIES else text
 
 
-def repair(text: str) -> tuple[str, set[str]]:
+def repair(text: str, cell: bool = False) -> tuple[str, set[str]]:
     """``text`` with its list markers, numbers, "%" signs, references and e-mail addresses put right (the
-    patterns above), and the words repaired."""
+    patterns above), and the words repaired. ``cell``: the text is a table's cell, where a figure's decimal
+    comma may have been misread (:data:`_DECIMAL`; on a page's own line "3/9" is a page number)."""
     repaired: set[str] = set()
 
     def number(m: re.Match[str]) -> str:
@@ -231,7 +233,7 @@ def repair(text: str) -> tuple[str, set[str]]:
     text = _SECTION.sub(r"\1 §", "\n".join(lines))
     text = _YEARS.sub(years, _REFERENCE_I.sub(reference, text))
     text = _THOUSANDS.sub(thousands, _SEVENS.sub(sevens, _NUMBER.sub(number, text)))
-    text = _PHONE_SPECK.sub(phone, _DECIMAL.sub(decimal, text))
+    text = _PHONE_SPECK.sub(phone, _DECIMAL.sub(decimal, text) if cell else text)
     return _RANGE.sub(r"\1–\2", _EMAIL.sub(email, text)), repaired
 
 

@@ -334,16 +334,15 @@ def _join_broken(inside: list[Any], bbox: tuple[float, float, float, float], tex
     limit = x1 - (min(next((c["x0"] for c in row if not c["text"].isspace()), row[0]["x0"]) for row in rows) - x0)
     out = parts[0]
     for i in range(1, len(parts)):
-        if ocr and _DOUBLED.match(parts[i]):
-            parts[i] = parts[i][1]
-        before, first = parts[i - 1], parts[i].split(" ", 1)[0]
+        line = parts[i][1] if ocr and _DOUBLED.match(parts[i]) else parts[i]  # read as joined, if it is
+        before, first = parts[i - 1], line.split(" ", 1)[0]
         if ocr and first[:1] == "I" and first[1:2].islower():
             first = "l" + first[1:]
         # the next letter would not have fitted: the line was full, mid-word
         letter = ocrtext.first_letter_width(rows[i]) + OCR_SLACK if ocr else rows[i][0]["width"]
         broken = " " not in before.strip() and before[-1:].islower() and first[:1].islower() \
             and first not in aligned.FUNCTION_WORDS and limit - rows[i - 1][-1]["x1"] < letter
-        out += first + parts[i][len(first):] if broken else "\n" + parts[i]
+        out += first + line[len(first):] if broken else "\n" + parts[i]
     return out
 
 
@@ -587,18 +586,19 @@ def _read_pages(pdf: pdfium.PdfDocument, *, ocr: bool, with_tables: bool, max_pa
     if not any(t.strip() for t in texts):
         raise Refusal("no_text")
     furniture = _furniture(texts)
-    _rejoin_rows(tables, ocr)
+    repaired |= _rejoin_rows(tables, ocr)
     return PdfText(pages=count, texts=[_without(t, furniture) for t in texts], tables=tables,
                    lines=[line for line in lines if _shape(line.text) not in furniture], ocr=ocr,
                    repaired=frozenset(repaired))
 
 
-def _rejoin_rows(tables: list[list[PlacedTable]], ocr: bool = False) -> None:
+def _rejoin_rows(tables: list[list[PlacedTable]], ocr: bool = False) -> set[str]:
     """A row that a page break cut in two, put together again: where a page's first table has the columns of
     the page before's last one and starts with a row that fills only cells the row above it fills (the rest
     of a cell's lines), that row ends the row above, as a word processor set it; a word the page broke is one
     again where its cell's last line ran full (:attr:`PlacedTable.full`), and so is a range broken after its
-    dash ("20–" over "64 år")."""
+    dash ("20–" over "64 år"). OCR's joined cells are repaired again; the words repaired are returned."""
+    repaired: set[str] = set()
     for before, after in pairwise(tables):
         if not before or not after or not after[0].rows or not before[-1].rows:
             continue
@@ -612,30 +612,34 @@ def _rejoin_rows(tables: list[list[PlacedTable]], ocr: bool = False) -> None:
             before[-1].rows[-1] = [_RANGE_BROKEN.sub("", f"{a}{r}" if k in broken else f"{a}\n{r}") if a and r else a
                                    for k, (a, r) in enumerate(pairs)]
             if ocr:  # each page's cells were repaired on their own: "20-" over "64 år" was no range
-                before[-1].rows[-1] = [c and ocrtext.repair(c)[0] for c in before[-1].rows[-1]]
+                mended = [ocrtext.repair(c, cell=True) if c else (c, set()) for c in before[-1].rows[-1]]
+                before[-1].rows[-1] = [c for c, _ in mended]
+                repaired.update(word for _, words in mended for word in words)
             before[-1] = replace(before[-1], joined=before[-1].joined | {(last, k) for k in broken})
             rows, joined = after[0].rows[1:], frozenset((r - 1, k) for r, k in after[0].joined if r)
             after[:1] = [replace(after[0], rows=rows, joined=joined)] if rows else []
+    return repaired
 
 
 def _goes_on(cell: str, rest: str) -> bool:
     """Whether the rest of a cell on the next page may be the rest of its last word: that line is one word
     ending in a small letter, the rest starts with one and is no word of its own like "och" or "per"."""
     last = cell.rsplit("\n", 1)[-1]
-    return " " not in last and bool(_BROKEN.search(f"{last}\n{rest}")) and rest.split()[0] not in aligned.FUNCTION_WORDS
+    return " " not in last and bool(_BROKEN.search(f"{last[-1:]}\n{rest[:1]}")) \
+        and rest.split()[0] not in aligned.FUNCTION_WORDS
 
 
 def _repaired(text: str, lines: list[Line], tables: list[PlacedTable], repaired: set[str]
               ) -> tuple[str, list[Line], list[PlacedTable]]:
     """A page's OCR'd text, lines and table cells with misread glyphs put right; adds what was to ``repaired``."""
-    def fix(value: str) -> str:
-        fixed, words = ocrtext.repair(value)
+    def fix(value: str, cell: bool = False) -> str:
+        fixed, words = ocrtext.repair(value, cell)
         repaired.update(words)
         return fixed
 
     fixed = ocrtext.lost_markers([fix(line.text) for line in lines])
     return (fix(text), [replace(line, text=t) for line, t in zip(lines, fixed, strict=True)],
-            [replace(t, rows=[[None if c is None else fix(ocrtext.cell(c)) for c in row] for row in t.rows])
+            [replace(t, rows=[[None if c is None else fix(ocrtext.cell(c), cell=True) for c in row] for row in t.rows])
              for t in tables])
 
 
