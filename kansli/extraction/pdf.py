@@ -223,9 +223,12 @@ _RANGE_BROKEN = re.compile(r"(?<=\d[–-])\n(?=\d)")
 # A cell line that is one word ending in a small letter, before a line that starts with one: maybe a word the
 # narrow cell broke (Word does, without a hyphen, when a word is wider than the cell).
 _BROKEN = re.compile(r"(?<=[a-zåäöé])\n(?=[a-zåäöé])")
+# A small letter alone on its line, as OCR reads it at times: twice, the capital first ("Ss", "Oo").
+_TWICE = "Cc|Oo|Ss|Vv|Ww|Xx|Zz"
+_DOUBLED = re.compile(rf"^(?:{_TWICE})$")
 # OCR's: the rest of a broken word that starts with an "l", read as a capital "I" ("Anmä" over "Ida brott"), or
 # a last letter alone read twice ("utomhu" over "Ss").
-_BROKEN_OCR = re.compile(r"(?<=[a-zåäöé])\n(?:I(?=[a-zåäöé])|(?:Cc|Oo|Ss|Vv|Ww|Xx|Zz)$)", re.MULTILINE)
+_BROKEN_OCR = re.compile(rf"(?<=[a-zåäöé])\n(?:I(?=[a-zåäöé])|(?:{_TWICE})$)", re.MULTILINE)
 
 
 def _cells(page: Page, table: Any) -> tuple[list[list[str | None]], frozenset[tuple[int, int]], frozenset[int]]:
@@ -310,10 +313,6 @@ _LIGATURES = frozenset("ﬀﬃﬄﬁﬂﬆﬅ")
 #: How much wider (points) a letter set may be than its share of OCR's box of a word: the box is the ink, which
 #: leaves out the letters' side bearings, and may be off by a pixel or two at either end.
 OCR_SLACK = 1.5
-
-
-#: A small letter alone on its line, as OCR reads it at times: twice, the capital first ("Ss", "Oo").
-_DOUBLED = re.compile(r"^(?:Cc|Oo|Ss|Vv|Ww|Xx|Zz)$")
 
 
 def _join_broken(inside: list[Any], bbox: tuple[float, float, float, float], text: str, ocr: bool = False) -> str:
