@@ -21,11 +21,14 @@ def test_a_row_a_page_break_cut_in_two_is_one_row_again() -> None:
     assert tables[1][0].rows == [["Skola", "Behörighet (%)", "60", "65"]] and tables[1][0].joined == {(0, 1)}
 
 
+PART = "Genomsnittligt\nmeritvär"
+
+
 @pytest.mark.parametrize(("full", "rest", "joined"), [({1}, "de (poäng)", "Genomsnittligt\nmeritvärde (poäng)"),
                                                      (set(), "de (poäng)", "Genomsnittligt\nmeritvär\nde (poäng)"),
                                                      ({1}, "och poäng", "Genomsnittligt\nmeritvär\noch poäng"),
                                                      # a break between small letters within the rest: no join
-                                                     ({1}, "De (poäng\nper elev)", "Genomsnittligt\nmeritvär\nDe (poäng\nper elev)")])
+                                                     ({1}, "De (poäng\nper elev)", f"{PART}\nDe (poäng\nper elev)")])
 def test_a_word_a_page_broke_in_a_cut_row_is_one_word_again_where_its_line_ran_full(
         full: set[int], rest: str, joined: str) -> None:
     """A narrow cell of a Word plan: "meritvär" filled its line, the row ran over the page, "de" stood in the
