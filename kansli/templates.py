@@ -207,7 +207,12 @@ def versions(session: Session, name: str | None = None) -> list[Template]:
 
 def number(session: Session, version: Template) -> int:
     """A version's number among those of its template, counted from 1 for the first upload."""
-    return sum(1 for v in versions(session, version.name) if v.id <= version.id)
+    return _position(versions(session, version.name), version)
+
+
+def _position(history: list[Template], version: Template) -> int:
+    """``version``'s number among ``history``, its template's versions."""
+    return sum(1 for v in history if v.id <= version.id)
 
 
 @dataclass(frozen=True)
@@ -236,8 +241,7 @@ def made_with(session: Session, used: dict[str, Any], at: datetime,
             history[name] = versions(session, name)
         same = [v for v in history[name] if v.sha256 == sha256]  # newest first
         version = next((v for v in same if _aware(v.created_at) <= _aware(at)), same[0] if same else None)
-        count = sum(1 for v in history[name] if version and v.id <= version.id)
-        result.append(MadeWith(name, sha256, version, count if version else None))
+        result.append(MadeWith(name, sha256, version, _position(history[name], version) if version else None))
     return result
 
 
